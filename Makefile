@@ -1,0 +1,92 @@
+# scxlab build: the simulator library, the scxlab CLI, tests and benchmarks.
+#
+#   make            build/libscxsim.so and build/scxlab
+#   make test       build and run the criterion suite (policies built both ways)
+#   make test-asan  the same suite under AddressSanitizer + UBSan (build-asan/)
+#   make bpf        compile every sched/*.bpf.c for the kernel (needs a vmlinux.h)
+#   make bench      print simulator speed figures
+#
+# Sources are picked up by wildcard: add a .c file to a listed folder and it is built.
+
+CC      ?= cc
+BUILD   ?= build
+SAN     ?=
+OPT     ?= -O2
+
+WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  := -std=c17 $(OPT) -g -fPIC -D_GNU_SOURCE $(WARN) -I. $(SAN) $(EXTRA_CFLAGS)
+LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
+LIBS    := -lbpf -lelf -lz -ldl -lm
+
+SIM_DIRS := sim/engine sim/topo sim/core sim/scx sim/fair sim/bpf sim/policy sim/metrics workloads
+SIM_SRCS := $(foreach d,$(SIM_DIRS),$(wildcard $(d)/*.c))
+CLI_SRCS := $(wildcard harness/*.c)
+TEST_SRCS := $(wildcard tests/unit/*.c)
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+
+SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
+
+LIBSIM  := $(BUILD)/libscxsim.so
+SCXLAB  := $(BUILD)/scxlab
+TESTBIN := $(BUILD)/tests/unit-tests
+BENCHBIN := $(BUILD)/tests/bench
+
+# Policies: the project's own (sched/) and the test fixtures (tests/policies/).
+POLICY_SRCS := $(wildcard sched/*.bpf.c)
+FIXTURE_SRCS := $(wildcard tests/policies/*.bpf.c)
+POLICY_SIMS := $(POLICY_SRCS:%.bpf.c=$(BUILD)/policies/%.sim.so)
+FIXTURE_SIMS := $(FIXTURE_SRCS:%.bpf.c=$(BUILD)/policies/%.sim.so)
+POLICY_BPFS := $(POLICY_SRCS:%.bpf.c=$(BUILD)/policies/%.bpf.o)
+
+.PHONY: all test test-asan bpf bench clean policies check-bpf
+all: $(LIBSIM) $(SCXLAB)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBSIM): $(SIM_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SCXLAB): $(CLI_OBJS) $(LIBSIM)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS)
+
+# Every policy goes through the CLI's own build step, so tests exercise it too.
+$(BUILD)/policies/%.sim.so: %.bpf.c $(SCXLAB) $(wildcard sim/shim/*.h sim/shim/*/*.h)
+	@mkdir -p $(dir $@)
+	$(SCXLAB) build --sim-only --out $@ $<
+
+$(BUILD)/policies/%.bpf.o: %.bpf.c $(SCXLAB) $(wildcard sched/include/*/*.h)
+	@mkdir -p $(dir $@)
+	$(SCXLAB) build --bpf-only --out $@ $<
+
+policies: $(POLICY_SIMS) $(FIXTURE_SIMS)
+bpf: $(POLICY_BPFS)
+
+$(TESTBIN): $(TEST_OBJS) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN/..' -lcriterion $(LIBS)
+
+$(BENCHBIN): $(BENCH_OBJS) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN/..' $(LIBS)
+
+# Tests find the built policies and the CLI through these variables.
+test: all policies $(TESTBIN)
+	SCXLAB_BUILD=$(abspath $(BUILD)) $(TESTBIN) $(TEST_ARGS)
+
+test-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+bench: all policies $(BENCHBIN)
+	SCXLAB_BUILD=$(abspath $(BUILD)) $(BENCHBIN)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,218 @@
+/*
+ * Executing task behaviours: the running task's actions, one after the other.
+ *
+ * Only a task that is on a CPU acts. When its RUN work is done (or right after it is switched
+ * in with no work pending) the CPU's done event fires and the task takes actions until one
+ * takes time: more work, a sleep, a wait that blocks, a yield or its exit. Instant actions
+ * (post, nice, affinity, spawn) happen in between at the same simulated time.
+ */
+#include "sim/core/sim.h"
+#include "sim/core/sched_internal.h"
+#include "sim/bpf/bpf_runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Actions a task may take at one instant before the run is declared stuck. */
+#define EXEC_MAX_INSTANT_ACTIONS 100000
+
+static void block_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+{
+	sim_sched__update_curr(sim, rq);
+	p->state = SIM_TASK_BLOCKED;
+	p->stats.nr_vol_switches++;
+	p->ts.nvcsw++;
+	p->cls->dequeue(sim, rq, p, SIM_DEQ_SLEEP);
+	sim_sched__schedule(sim, rq);
+}
+
+static void exit_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+{
+	sim_sched__update_curr(sim, rq);
+	p->ts.flags |= PF_EXITING;
+	p->state = SIM_TASK_DEAD;
+	p->ts.exit_state = 16; /* EXIT_DEAD */
+	p->cls->dequeue(sim, rq, p, SIM_DEQ_SLEEP);
+	sim_sched__schedule(sim, rq);
+	if (p->cls->task_detach)
+		p->cls->task_detach(sim, p);
+	sim_bpf__task_free(&p->ts);
+	if (p->beh && p->beh->free)
+		p->beh->free(p->beh_state);
+	p->beh_state = NULL;
+	sim->nr_live--;
+	if (sim->nr_live == 0)
+		sim->loop.stop = true;
+}
+
+static void apply_nice(struct sim *sim, struct sim_task *p, void *arg)
+{
+	sim_task__set_nice(sim, p, *(int *)arg);
+}
+
+struct affinity_arg {
+	const struct cpumask *mask;
+};
+
+static void apply_affinity(struct sim *sim, struct sim_task *p, void *arg)
+{
+	const struct affinity_arg *a = arg;
+
+	cpumask__clear_all(&p->allowed);
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
+		if (cpumask__test(a->mask, cpu))
+			cpumask__set(&p->allowed, cpu);
+	p->ts.cpus_mask = p->allowed;
+	p->ts.nr_cpus_allowed = cpumask__weight(&p->allowed);
+}
+
+/* sched_setaffinity() on the running task: if its CPU is no longer allowed it moves at once. */
+static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
+				 const struct cpumask *mask)
+{
+	struct affinity_arg a = { .mask = mask };
+	int cpu;
+
+	if (!mask || cpumask__next_and_wrap(mask, &sim->topo.all, 0, sim->nr_cpus) < 0)
+		return; /* EINVAL: the mask has no usable CPU; the task keeps its affinity */
+	sim_sched__change_task(sim, p, NULL, apply_affinity, &a);
+	if (cpumask__test(&p->allowed, rq->id))
+		return;
+	/* the stopper moves it: off this CPU, onto an allowed one */
+	sim_sched__update_curr(sim, rq);
+	p->cls->dequeue(sim, rq, p, SIM_DEQ_SAVE | SIM_DEQ_MIGRATING);
+	p->state = SIM_TASK_BLOCKED; /* transiently off any runqueue */
+	sim_sched__schedule(sim, rq);
+	cpu = cpumask__next_and_wrap(&p->allowed, &sim->topo.all, rq->id + 1, sim->nr_cpus);
+	p->cpu = cpu;
+	p->stats.nr_migrations++;
+	p->ts.se.nr_migrations++;
+	sim->nr_migrations++;
+	p->state = SIM_TASK_RUNNABLE;
+	sim_sched__mark_runnable(sim, p, false);
+	p->cls->enqueue(sim, &sim->cpus[cpu], p, SIM_ENQ_RESTORE | SIM_ENQ_MIGRATING);
+	sim_sched__check_preempt(sim, &sim->cpus[cpu], p, 0, rq->id);
+}
+
+static void spawn_from(struct sim *sim, struct sim_task *parent, const struct sim_spawn_req *req)
+{
+	struct sim_task *child = sim__add_task(sim, req->comm ? req->comm : parent->ts.comm,
+					       req->nice, req->ops, req->state, sim->loop.now);
+	if (!child)
+		return;
+	child->cpu = parent->cpu;
+	child->ts.real_parent = child->ts.parent = &parent->ts;
+	child->ts.tgid = parent->ts.tgid;
+	child->group = parent->group;
+	child->allowed = parent->allowed;
+	child->ts.cpus_mask = parent->allowed;
+	child->ts.nr_cpus_allowed = parent->ts.nr_cpus_allowed;
+	/* start it now rather than through its start timer */
+	sim_loop__cancel(&sim->loop, &child->timer);
+	sim_sched__wake(sim, child, SIM_WF_FORK, parent->cpu);
+}
+
+static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+{
+	for (int n = 0; n < EXEC_MAX_INSTANT_ACTIONS; n++) {
+		struct sim_action *a = &p->act;
+
+		a->kind = SIM_ACT_EXIT;
+		p->beh->next(sim, p, a);
+		p->act_valid = true;
+		switch (a->kind) {
+		case SIM_ACT_RUN:
+			if (!a->ns)
+				continue;
+			p->work_left = a->ns;
+			sim_sched__arm_done(sim, rq);
+			return;
+		case SIM_ACT_SLEEP:
+			block_current(sim, rq, p);
+			sim_loop__schedule(&sim->loop, &p->timer,
+					   sim->loop.now + a->ns + sim->cfg.costs.timer_slack_ns);
+			return;
+		case SIM_ACT_WAIT:
+			if (sim_chan__take_or_wait(a->chan, p))
+				continue;
+			block_current(sim, rq, p);
+			return;
+		case SIM_ACT_POST:
+			sim_chan__post(sim, a->chan, a->count ? a->count : 1, p);
+			continue;
+		case SIM_ACT_YIELD:
+			p->act_valid = false;
+			sim_sched__update_curr(sim, rq);
+			if (p->cls->yield)
+				p->cls->yield(sim, rq, p);
+			sim_sched__schedule(sim, rq);
+			return;
+		case SIM_ACT_NICE: {
+			int nice = a->nice;
+			sim_sched__change_task(sim, p, NULL, apply_nice, &nice);
+			continue;
+		}
+		case SIM_ACT_AFFINITY:
+			set_affinity_current(sim, rq, p, a->mask);
+			if (rq->curr != p) {
+				p->act_valid = false;
+				return;
+			}
+			continue;
+		case SIM_ACT_SPAWN:
+			spawn_from(sim, p, &a->spawn);
+			continue;
+		case SIM_ACT_EXIT:
+			exit_current(sim, rq, p);
+			return;
+		}
+	}
+	sim__fatal(sim, "task %s[%d] (behaviour %s) took %d actions without using any time",
+		   p->ts.comm, p->ts.pid, p->beh->name, EXEC_MAX_INSTANT_ACTIONS);
+}
+
+void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct sim_cpu *rq = ev->arg;
+	struct sim *sim = rq->sim;
+	struct sim_task *p = rq->curr;
+	int saved_cpu = sim->current_cpu;
+
+	if (!p)
+		return;
+	sim_sched__update_curr(sim, rq);
+	if (p->overhead_left || (p->act_valid && p->act.kind == SIM_ACT_RUN && p->work_left)) {
+		sim_sched__arm_done(sim, rq); /* rounding: a little left */
+		return;
+	}
+	sim->current_cpu = rq->id;
+	exec_advance(sim, rq, p);
+	sim->current_cpu = saved_cpu;
+	(void)loop;
+}
+
+void sim_exec__timer_fn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct sim_task *p = ev->arg;
+	(void)loop;
+	sim_sched__wake(p->sim, p, SIM_WF_TTWU, -1);
+}
+
+void sim_task__set_nice(struct sim *sim, struct sim_task *p, int nice)
+{
+	uint32_t w;
+
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	p->nice = nice;
+	p->ts.static_prio = 120 + nice;
+	p->ts.normal_prio = p->ts.prio = p->ts.static_prio;
+	w = sim_sched__nice_to_weight(nice);
+	p->ts.se.load.weight = w;
+	/* sched_ext weight: the cgroup-style 1..10000 scale, 100 at nice 0 */
+	uint64_t cw = ((uint64_t)w * 100 + 512) / 1024;
+	p->ts.scx.weight = cw < 1 ? 1 : cw > 10000 ? 10000 : (uint32_t)cw;
+	(void)sim;
+}

@@ -1,0 +1,211 @@
+/*
+ * Creating, running and freeing one simulation. See sim.h.
+ */
+#include "sim/core/sim.h"
+#include "sim/core/sched_internal.h"
+#include "sim/fair/fair.h"
+#include "sim/scx/scx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local struct sim *current_sim;
+
+struct sim *sim__current(void)
+{
+	return current_sim;
+}
+
+void sim__set_current(struct sim *sim)
+{
+	current_sim = sim;
+}
+
+void sim_config__defaults(struct sim_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->seed = 1;
+	cfg->duration_ns = 1000000000ULL;
+	cfg->costs = (struct sim_costs){
+		.ctx_switch_ns = 1500,
+		.wakeup_ipi_ns = 2000,
+		.idle_exit_ns = 5000,
+		.migrate_core_ns = 2000,
+		.migrate_llc_ns = 10000,
+		.migrate_node_ns = 30000,
+		.smt_speed_pct = 60,
+		.timer_slack_ns = 50000,
+		.scx_disable_ns = 100000,
+	};
+}
+
+void sim__fatal(struct sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sim->fatal[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sim->fatal, sizeof(sim->fatal), fmt, ap);
+	va_end(ap);
+	sim->loop.stop = true;
+}
+
+void sim__klog(struct sim *sim, const char *fmt, ...)
+{
+	char line[1400];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "[%5llu.%06llu] ",
+			 (unsigned long long)(sim->loop.now / 1000000000ULL),
+			 (unsigned long long)(sim->loop.now / 1000ULL % 1000000ULL));
+
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (sim->klog_len + n + 1 > sim->klog_cap) {
+		size_t ncap = (sim->klog_cap + n + 1) * 2;
+		char *k = realloc(sim->klog, ncap);
+		if (!k)
+			return;
+		sim->klog = k;
+		sim->klog_cap = ncap;
+	}
+	memcpy(sim->klog + sim->klog_len, line, n);
+	sim->klog_len += n;
+	sim->klog[sim->klog_len] = 0;
+}
+
+struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *topo)
+{
+	struct sim *sim = calloc(1, sizeof(*sim));
+
+	if (!sim)
+		return NULL;
+	sim->cfg = *cfg;
+	if (sim_loop__init(&sim->loop))
+		goto fail;
+	/* private copy of the topology (its masks are owned by the copy) */
+	sim->topo = *topo;
+	sim->topo.core_mask = calloc(topo->nr_cores, sizeof(struct cpumask));
+	sim->topo.llc_mask = calloc(topo->nr_llcs, sizeof(struct cpumask));
+	sim->topo.node_mask = calloc(topo->nr_nodes, sizeof(struct cpumask));
+	sim->topo.distance = calloc((size_t)topo->nr_nodes * topo->nr_nodes, sizeof(int));
+	if (!sim->topo.core_mask || !sim->topo.llc_mask || !sim->topo.node_mask || !sim->topo.distance)
+		goto fail;
+	memcpy(sim->topo.core_mask, topo->core_mask, topo->nr_cores * sizeof(struct cpumask));
+	memcpy(sim->topo.llc_mask, topo->llc_mask, topo->nr_llcs * sizeof(struct cpumask));
+	memcpy(sim->topo.node_mask, topo->node_mask, topo->nr_nodes * sizeof(struct cpumask));
+	memcpy(sim->topo.distance, topo->distance, (size_t)topo->nr_nodes * topo->nr_nodes * sizeof(int));
+
+	sim->nr_cpus = topo->nr_cpus;
+	sim->cpus = calloc(sim->nr_cpus, sizeof(*sim->cpus));
+	if (!sim->cpus)
+		goto fail;
+	for (int i = 0; i < sim->nr_cpus; i++)
+		sim_sched__init_cpu(sim, &sim->cpus[i], i);
+	sim->fair_class = &sim_fair_class;
+	sim->ext_class = &sim_ext_class;
+	sim->current_cpu = -1;
+	sim->next_pid = 1000;
+	sim_rng__seed(&sim->rng_workload, cfg->seed, 1);
+	sim_rng__seed(&sim->rng_policy, cfg->seed, 2);
+	hist__init(&sim->wakeup_lat);
+	hist__init(&sim->preempt_lat);
+	return sim;
+fail:
+	sim__free(sim);
+	return NULL;
+}
+
+void sim__free(struct sim *sim)
+{
+	if (!sim)
+		return;
+	if (sim->scx)
+		scx_sched__free(sim);
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *t = sim->tasks[i];
+		if (t->beh && t->beh->free && t->beh_state)
+			t->beh->free(t->beh_state);
+		free(t);
+	}
+	free(sim->tasks);
+	free(sim->cpus);
+	free(sim->klog);
+	sim_topology__destroy(&sim->topo);
+	sim_loop__destroy(&sim->loop);
+	if (current_sim == sim)
+		current_sim = NULL;
+	free(sim);
+}
+
+struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
+			       const struct sim_behaviour_ops *ops, void *state, uint64_t start_at)
+{
+	struct sim_task *t;
+
+	if (sim->nr_tasks == sim->cap_tasks) {
+		int ncap = sim->cap_tasks ? sim->cap_tasks * 2 : 64;
+		struct sim_task **n = realloc(sim->tasks, ncap * sizeof(*n));
+		if (!n)
+			return NULL;
+		sim->tasks = n;
+		sim->cap_tasks = ncap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->sim = sim;
+	t->id = sim->nr_tasks;
+	t->state = SIM_TASK_NEW;
+	t->beh = ops;
+	t->beh_state = state;
+	t->start_at = start_at;
+	t->group = -1;
+	t->last_ran_cpu = -1;
+	t->cpu = t->id % sim->nr_cpus;
+	t->allowed = sim->topo.all;
+	t->ts.cpus_ptr = &t->allowed;
+	t->ts.cpus_mask = t->allowed;
+	t->ts.nr_cpus_allowed = sim->nr_cpus;
+	t->ts.pid = t->ts.tgid = sim->next_pid++;
+	t->ts.policy = SCHED_NORMAL;
+	t->ts.group_leader = &t->ts;
+	t->ts.scx.dsq_vtime = 0;
+	t->ts.scx.slice = SCX_SLICE_DFL;
+	t->ts.scx.sticky_cpu = -1;
+	t->ts.scx.holding_cpu = -1;
+	t->ts.scx.selected_cpu = -1;
+	t->ts.scx.tid = (u64)t->ts.pid;
+	t->ts.numa_preferred_nid = -1;
+	snprintf(t->ts.comm, sizeof(t->ts.comm), "%s", comm ? comm : "task");
+	sim_task__set_nice(sim, t, nice);
+	sim_event__init(&t->timer, sim_exec__timer_fn, t);
+	sim->tasks[sim->nr_tasks++] = t;
+	sim->nr_live++;
+
+	/* A task forked while a policy is loaded joins sched_ext, as in the kernel. */
+	t->cls = sim->fair_class;
+	if (sim->scx && scx_sched__accepts_new_tasks(sim))
+		t->cls = sim->ext_class;
+	if (t->cls->task_attach)
+		t->cls->task_attach(sim, t, true);
+	sim_loop__schedule(&sim->loop, &t->timer, start_at);
+	return t;
+}
+
+int sim__run_until(struct sim *sim, uint64_t until)
+{
+	struct sim *saved = current_sim;
+
+	current_sim = sim;
+	if (sim->nr_live > 0 && !sim->fatal[0])
+		sim_loop__run_until(&sim->loop, until);
+	current_sim = saved;
+	return sim->fatal[0] ? -1 : 0;
+}

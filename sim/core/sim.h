@@ -1,0 +1,215 @@
+/*
+ * The simulated machine: CPUs, tasks and the run as a whole.
+ *
+ * `struct sim` is one run. It owns the event loop, the topology, every CPU's runqueues and
+ * every task. The two scheduling classes (sim/fair, sim/scx) plug in through sim/core/class.h.
+ * The public entry points a harness uses are at the bottom: create a run, add tasks, attach a
+ * policy, run for a duration, read the results.
+ *
+ * Single-threaded and deterministic: the same inputs and seed give the same event order.
+ */
+#ifndef SIM_CORE_SIM_H
+#define SIM_CORE_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/shim/vmlinux.h"
+#include "sim/engine/event.h"
+#include "sim/engine/rng.h"
+#include "sim/topo/topology.h"
+#include "sim/core/behaviour.h"
+#include "sim/core/chan.h"
+#include "sim/core/class.h"
+#include "sim/fair/fair_types.h"
+#include "sim/scx/scx_types.h"
+#include "sim/metrics/hist.h"
+
+#define SIM_HZ 250
+#define SIM_TICK_NS (1000000000ULL / SIM_HZ)
+
+/* Costs of the target machine (calibrated per target; defaults are documented in docs/). */
+struct sim_costs {
+	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task */
+	uint64_t wakeup_ipi_ns;    /* delay before a remote CPU reacts to a wakeup or kick */
+	uint64_t idle_exit_ns;     /* extra delay when the target CPU was idle */
+	uint64_t migrate_core_ns;  /* extra work after moving to another core in the same LLC */
+	uint64_t migrate_llc_ns;   /* ... to another LLC in the same node */
+	uint64_t migrate_node_ns;  /* ... to another node */
+	uint32_t smt_speed_pct;    /* speed of a thread while its SMT sibling is busy, % */
+	uint64_t timer_slack_ns;   /* added to every timed sleep */
+	uint64_t scx_disable_ns;   /* delay from an scx exit request to the disable work running */
+};
+
+enum sim_task_state {
+	SIM_TASK_NEW,      /* not started yet */
+	SIM_TASK_RUNNABLE, /* queued, waiting for a CPU */
+	SIM_TASK_RUNNING,  /* current on a CPU */
+	SIM_TASK_BLOCKED,  /* sleeping or waiting on a channel */
+	SIM_TASK_DEAD,
+};
+
+/* Per-task measurements (see docs/results.md for the definitions). */
+struct sim_task_stats {
+	uint64_t cpu_ns;            /* time on CPU */
+	uint64_t work_done_ns;      /* work completed (capacity- and SMT-scaled) */
+	uint64_t run_delay_ns;      /* total time runnable but not running */
+	uint64_t wakeup_wait_max;
+	uint64_t nr_wakeups;
+	uint64_t nr_preempt_waits;
+	uint64_t nr_switches;       /* times switched in */
+	uint64_t nr_vol_switches;   /* left the CPU by blocking */
+	uint64_t nr_invol_switches; /* left the CPU while runnable */
+	uint64_t nr_migrations;
+	uint64_t ops;               /* bogo-ops counted by the behaviour */
+	uint64_t fair_ns;           /* time on CPU while in the fair class */
+	uint64_t ext_ns;            /* time on CPU while in the ext class */
+};
+
+struct sim_task {
+	struct task_struct ts; /* what policies see: must stay first */
+
+	struct sim *sim;
+	int id;
+	enum sim_task_state state;
+	const struct sim_class *cls;
+	int cpu;                     /* CPU the task is on (queued or running), as task_cpu() */
+	int last_ran_cpu;            /* -1 before first run */
+	int nice;
+	int group;                   /* workload group id (stressor), -1 for none */
+	uint64_t start_at;
+
+	/* behaviour */
+	const struct sim_behaviour_ops *beh;
+	void *beh_state;
+	struct sim_action act;       /* current action */
+	bool act_valid;
+	uint64_t work_left;          /* ns of work left in the current RUN action */
+	uint64_t overhead_left;      /* switch/migration cost to burn before work */
+	struct sim_event timer;      /* sleep / start timer */
+	struct sim_chan *waiting_on;
+	struct sim_task *wait_next;  /* channel wait-queue link */
+
+	/* latency bookkeeping */
+	uint64_t runnable_since;
+	bool runnable_is_wakeup;
+	bool in_wait;                /* runnable_since is valid */
+
+	struct fair_entity fair;
+	struct scx_task scx;
+	struct sim_task_stats stats;
+	struct cpumask allowed;      /* storage for ts.cpus_ptr */
+	char comm_buf[TASK_COMM_LEN];
+};
+
+static inline struct sim_task *sim_task__from_ts(const struct task_struct *ts)
+{
+	return (struct sim_task *)ts;
+}
+
+struct sim_cpu {
+	int id;
+	struct sim *sim;
+	bool online;
+	struct sim_task *curr;        /* NULL when idle */
+	uint64_t seg_start;           /* start of the current accounting segment */
+	uint32_t speed;               /* current progress rate, 1024 = full */
+	bool need_resched;
+	struct sim_event resched_ev;  /* a pending schedule() on this CPU */
+	struct sim_event tick_ev;
+	struct sim_event done_ev;     /* curr's RUN action completes */
+	bool tick_running;
+
+	struct fair_rq fair;
+	struct scx_rq scx;
+
+	/* measurements */
+	uint64_t busy_ns;
+	uint64_t idle_since;
+	uint64_t nr_switches;
+};
+
+struct sim_config {
+	uint64_t seed;
+	uint64_t duration_ns;
+	struct sim_costs costs;
+	bool quiet;
+};
+
+struct scx_sched; /* the loaded policy state, sim/scx */
+
+struct sim {
+	struct sim_config cfg;
+	struct sim_loop loop;
+	struct sim_topology topo;
+	struct sim_cpu *cpus;
+	int nr_cpus;
+
+	struct sim_task **tasks;
+	int nr_tasks, cap_tasks;
+	int nr_live;                  /* tasks not dead */
+	pid_t next_pid;
+
+	const struct sim_class *fair_class;
+	const struct sim_class *ext_class;
+	struct scx_sched *scx;        /* NULL when no policy is attached */
+
+	struct sim_rng rng_workload;
+	struct sim_rng rng_policy;
+
+	/* run-wide measurements */
+	struct hist wakeup_lat;
+	struct hist preempt_lat;
+	uint64_t nr_migrations;
+	uint64_t nr_switches;
+	uint64_t nr_wakeups;
+
+	/* the CPU whose code is executing (a policy callback, a kfunc), -1 outside */
+	int current_cpu;
+	/* Called when a CPU enters (idle=true) or leaves idle (built-in idle tracking). */
+	void (*idle_hook)(struct sim *sim, int cpu, bool idle);
+	/* Hook called for every context switch (tracing); may be NULL. */
+	void (*on_switch)(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next);
+	void *on_switch_ctx;
+	/* Kernel log lines ("sched_ext: ..."), like dmesg: see sim__klog(). */
+	char *klog;
+	size_t klog_len, klog_cap;
+	/* Fatal simulator errors (not policy errors) end the run with this message. */
+	char fatal[512];
+};
+
+/* ---- lifecycle ---- */
+void sim_config__defaults(struct sim_config *cfg);
+struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *topo);
+void sim__free(struct sim *sim);
+
+/* Add a task that starts at @start_at running @ops (state owned by the sim after this). */
+struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
+			       const struct sim_behaviour_ops *ops, void *state, uint64_t start_at);
+/* Run until @until (absolute ns) or until every task has exited. Returns 0 or -1 (sim->fatal). */
+int sim__run_until(struct sim *sim, uint64_t until);
+static inline uint64_t sim__now(const struct sim *sim) { return sim->loop.now; }
+
+/* The simulation whose code is executing on this thread (policies call kfuncs through it). */
+struct sim *sim__current(void);
+void sim__set_current(struct sim *sim);
+
+/* ---- scheduler core, used by the classes and by channels ---- */
+void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, int waker_cpu);
+void sim_sched__resched(struct sim *sim, int cpu);        /* schedule() soon on @cpu */
+void sim_sched__resched_remote(struct sim *sim, int cpu, int from_cpu);
+void sim_sched__update_curr(struct sim *sim, struct sim_cpu *rq);
+/* Move a runnable (not running) task to @cpu: class dequeue on old, set cpu, enqueue on new. */
+void sim_sched__set_task_cpu(struct sim *sim, struct sim_task *p, int cpu);
+/* Change a task's class (policy attach, ejection): handles queued/running tasks. */
+void sim_sched__switch_class(struct sim *sim, struct sim_task *p, const struct sim_class *cls);
+bool sim_sched__cpu_idle(const struct sim *sim, int cpu);
+/* Weight of a nice level (the kernel's table; 1024 at nice 0). */
+uint32_t sim_sched__nice_to_weight(int nice);
+
+void sim__fatal(struct sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append a kernel log line, prefixed with the simulated time like dmesg. */
+void sim__klog(struct sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline const char *sim__klog_text(const struct sim *sim) { return sim->klog ? sim->klog : ""; }
+
+#endif

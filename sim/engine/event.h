@@ -1,0 +1,59 @@
+/*
+ * The simulator's event loop: a deterministic priority queue of timed callbacks.
+ *
+ * Events are ordered by (time, sequence number): two events at the same nanosecond run in the
+ * order they were scheduled, so a run never depends on heap layout. Each event is a small
+ * record the caller owns (usually embedded in a CPU or task) and can be cancelled or moved in
+ * O(log n) because the heap tracks every event's position.
+ */
+#ifndef SIM_ENGINE_EVENT_H
+#define SIM_ENGINE_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t sim_time_t; /* nanoseconds since the start of the run */
+
+#define SIM_TIME_NEVER UINT64_MAX
+
+struct sim_loop;
+struct sim_event;
+
+typedef void (*sim_event_fn)(struct sim_loop *loop, struct sim_event *ev);
+
+struct sim_event {
+	sim_time_t when;
+	uint64_t seq;
+	sim_event_fn fn;
+	void *arg;
+	size_t heap_pos; /* index in the heap, or SIZE_MAX when not queued */
+};
+
+struct sim_loop {
+	sim_time_t now;
+	uint64_t next_seq;
+	struct sim_event **heap;
+	size_t len, cap;
+	uint64_t nr_fired;
+	bool stop;
+};
+
+void sim_event__init(struct sim_event *ev, sim_event_fn fn, void *arg);
+static inline bool sim_event__queued(const struct sim_event *ev) { return ev->heap_pos != SIZE_MAX; }
+
+int sim_loop__init(struct sim_loop *loop);
+void sim_loop__destroy(struct sim_loop *loop);
+
+/* Schedule (or move, if already queued) @ev to fire at absolute time @when (>= now). */
+void sim_loop__schedule(struct sim_loop *loop, struct sim_event *ev, sim_time_t when);
+void sim_loop__cancel(struct sim_loop *loop, struct sim_event *ev);
+
+/* Time of the earliest queued event, or SIM_TIME_NEVER. */
+sim_time_t sim_loop__next_time(const struct sim_loop *loop);
+
+/* Fire events in order until the queue is empty, the next event is after @until, or stop is
+ * set. Time advances to @until when the queue runs dry before it. Returns events fired. */
+uint64_t sim_loop__run_until(struct sim_loop *loop, sim_time_t until);
+
+#endif

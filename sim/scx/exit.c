@@ -1,0 +1,277 @@
+/*
+ * How a sched_ext policy ends: exit requests (errors, scx_bpf_exit, user space, SysRq-S),
+ * the watchdog, the kernel's bstr formatting of error messages, and the disable work that
+ * puts every task back on the fair class and calls ops.exit with the exit info.
+ *
+ * As in the kernel, only the first exit request wins; the disable work runs shortly after
+ * (costs.scx_disable_ns, standing in for the irq_work + kthread hop), enters bypass, moves
+ * each task to the fair class calling ops.disable and ops.exit_task, then calls ops.exit.
+ */
+#include "sim/scx/scx_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *exit_reason(int kind)
+{
+	switch (kind) {
+	case SCX_EXIT_NONE: return "none";
+	case SCX_EXIT_DONE: return "done";
+	case SCX_EXIT_UNREG: return "unregistered from user space";
+	case SCX_EXIT_UNREG_BPF: return "unregistered from BPF";
+	case SCX_EXIT_UNREG_KERN: return "unregistered from the main kernel";
+	case SCX_EXIT_SYSRQ: return "disabled by sysrq-S";
+	case SCX_EXIT_PARENT: return "parent exiting";
+	case SCX_EXIT_PARENT_KILL: return "killed by parent scheduler";
+	case SCX_EXIT_ERROR: return "runtime error";
+	case SCX_EXIT_ERROR_BPF: return "scx_bpf_error";
+	case SCX_EXIT_ERROR_STALL: return "runnable task stall";
+	case SCX_EXIT_ERROR_REENQ: return "reenqueue limit";
+	case SCX_EXIT_ERROR_RESCUE: return "rescue bandwidth overload";
+	default: return "<UNKNOWN>";
+	}
+}
+
+static void vexit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, va_list ap)
+{
+	struct scx_exit_record *r = &sch->exit;
+
+	if (sch->exit_claimed || sch->state == SCX_ST_DISABLED)
+		return;
+	sch->exit_claimed = true;
+	r->exited = true;
+	r->kind = kind;
+	r->exit_code = code;
+	r->exit_cpu = sch->sim->current_cpu;
+	r->at_ns = sim__now(sch->sim);
+	snprintf(r->reason, sizeof(r->reason), "%s", exit_reason(kind));
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	snprintf(r->op, sizeof(r->op), "%s", sch->op_depth ? scx_op_names[sch->op] : "");
+	if (sch->state == SCX_ST_ENABLED)
+		sim_loop__schedule(&sch->sim->loop, &sch->disable_ev,
+				   sim__now(sch->sim) + sch->sim->cfg.costs.scx_disable_ns);
+}
+
+void scx_exit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vexit(sch, kind, code, fmt, ap);
+	va_end(ap);
+}
+
+void scx_sched__request_exit(struct sim *sim, int kind, int64_t code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!sim->scx)
+		return;
+	va_start(ap, fmt);
+	vexit(sim->scx, kind, code, fmt, ap);
+	va_end(ap);
+}
+
+bool scx_aborting(const struct scx_sched *sch)
+{
+	return sch->exit_claimed;
+}
+
+/* ---- bstr formatting: each argument is one u64 slot, as in the kernel's bpf_bprintf ---- */
+int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long long *data,
+		    u32 data_sz, char *err, size_t errlen)
+{
+	size_t out = 0;
+	u32 nargs = data_sz / 8, argi = 0;
+
+	if (!fmt || (data_sz % 8) || (data_sz && !data)) {
+		snprintf(err, errlen, "invalid data=%p and data__sz=%u", (const void *)data, data_sz);
+		return -EINVAL;
+	}
+	buf[0] = 0;
+	for (const char *f = fmt; *f && out + 1 < len; f++) {
+		char spec[32], piece[512];
+		size_t sl = 0;
+		const char *start = f;
+
+		if (*f != '%') {
+			buf[out++] = *f;
+			continue;
+		}
+		if (f[1] == '%') {
+			buf[out++] = '%';
+			f++;
+			continue;
+		}
+		/* flags, width, precision */
+		f++;
+		while (*f && strchr("-+ #0", *f))
+			f++;
+		while (*f >= '0' && *f <= '9')
+			f++;
+		if (*f == '.') {
+			f++;
+			while (*f >= '0' && *f <= '9')
+				f++;
+		}
+		/* length modifiers are all the same here: every slot is 64 bits */
+		const char *lenmod = f;
+		while (*f && strchr("hlzjt", *f))
+			f++;
+		if (!*f || !strchr("diuxXocsp", *f)) {
+			snprintf(err, errlen, "(\"%s\", %p, %u) failed to format", fmt, (const void *)data, data_sz);
+			return -EINVAL;
+		}
+		if (argi >= nargs) {
+			snprintf(err, errlen, "(\"%s\", %p, %u) failed to format", fmt, (const void *)data, data_sz);
+			return -EINVAL;
+		}
+		sl = (size_t)(lenmod - start);
+		if (sl > sizeof(spec) - 4)
+			sl = sizeof(spec) - 4;
+		memcpy(spec, start, sl);
+		unsigned long long v = data[argi++];
+		switch (*f) {
+		case 's':
+			spec[sl++] = 's';
+			spec[sl] = 0;
+			snprintf(piece, sizeof(piece), spec, v ? (const char *)(uintptr_t)v : "(null)");
+			break;
+		case 'p':
+			/* the kernel hashes pointers; print a stable stand-in so runs stay identical */
+			snprintf(piece, sizeof(piece), "(____ptrval____)");
+			break;
+		case 'c':
+			spec[sl++] = 'c';
+			spec[sl] = 0;
+			snprintf(piece, sizeof(piece), spec, (int)(char)v);
+			break;
+		case 'd':
+		case 'i': {
+			long long sv = (long long)v;
+			if (lenmod[0] != 'l')
+				sv = (int)v; /* %d takes an int-sized value from the slot */
+			spec[sl++] = 'l';
+			spec[sl++] = 'l';
+			spec[sl++] = 'd';
+			spec[sl] = 0;
+			snprintf(piece, sizeof(piece), spec, sv);
+			break;
+		}
+		default: {
+			unsigned long long uv = v;
+			if (lenmod[0] != 'l' && lenmod[0] != 'z')
+				uv = (unsigned int)v;
+			spec[sl++] = 'l';
+			spec[sl++] = 'l';
+			spec[sl++] = *f;
+			spec[sl] = 0;
+			snprintf(piece, sizeof(piece), spec, uv);
+			break;
+		}
+		}
+		for (const char *s = piece; *s && out + 1 < len; s++)
+			buf[out++] = *s;
+	}
+	buf[out] = 0;
+	return (int)out;
+}
+
+/* ---- the watchdog ---- */
+
+static void watchdog_fn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct scx_sched *sch = ev->arg;
+	struct sim *sim = sch->sim;
+	uint64_t now_j = loop->now / SIM_TICK_NS;
+	uint64_t timeout_j = sch->timeout_ns / SIM_TICK_NS;
+
+	if (sch->state != SCX_ST_ENABLED || sch->exit_claimed)
+		return;
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *p = sim->tasks[i];
+		uint64_t runnable_j = p->ts.scx.runnable_at;
+
+		if (!scx_is_ext(sim, p) || p->state != SIM_TASK_RUNNABLE || !p->scx.runnable_at_valid)
+			continue;
+		if (now_j > runnable_j + timeout_j) {
+			unsigned int ms = (unsigned int)((now_j - runnable_j) * 1000 / SIM_HZ);
+			int saved = sim->current_cpu;
+			sim->current_cpu = p->cpu;
+			scx_exit(sch, SCX_EXIT_ERROR_STALL, 0, "%s[%d] failed to run for %u.%03us",
+				 p->ts.comm, p->ts.pid, ms / 1000, ms % 1000);
+			sim->current_cpu = saved;
+			return;
+		}
+	}
+	sim_loop__schedule(loop, ev, loop->now + sch->timeout_ns / 2);
+}
+
+void scx_watchdog_start(struct scx_sched *sch)
+{
+	sim_event__init(&sch->watchdog_ev, watchdog_fn, sch);
+	sim_loop__schedule(&sch->sim->loop, &sch->watchdog_ev, sim__now(sch->sim) + sch->timeout_ns / 2);
+}
+
+/* ---- disabling ---- */
+
+static void call_ops_exit(struct scx_sched *sch)
+{
+	struct scx_exit_record *r = &sch->exit;
+	struct scx_op_ctx save;
+	static char dump[1] = "";
+	struct scx_exit_info ei = {
+		.kind = r->kind,
+		.exit_cpu = r->exit_cpu,
+		.exit_code = r->exit_code,
+		.flags = sch->init_done ? SCX_EFLAG_INITIALIZED : 0,
+		.reason = r->reason,
+		.bt = NULL,
+		.bt_len = 0,
+		.msg = r->msg,
+		.dump = dump,
+	};
+
+	if (!SCX_HAS_OP(sch, exit))
+		return;
+	scx_op_enter(sch, &save, SCX_OP_EXIT, NULL, -1);
+	sch->ops->exit(&ei);
+	scx_op_leave(sch, &save);
+}
+
+void scx_disable_workfn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct scx_sched *sch = ev->arg;
+	struct sim *sim = sch->sim;
+	(void)loop;
+
+	if (sch->state == SCX_ST_DISABLED)
+		return;
+	sch->state = SCX_ST_DISABLING;
+	sch->bypassing = true;
+	sch->bypass_start_ns = sim__now(sim);
+	sch->events.SCX_EV_BYPASS_ACTIVATE++;
+	sim_loop__cancel(&sim->loop, &sch->watchdog_ev);
+
+	/* every task back to the fair class, in task order (deterministic) */
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *p = sim->tasks[i];
+		if (p->state != SIM_TASK_DEAD && scx_is_ext(sim, p))
+			sim_sched__switch_class(sim, p, sim->fair_class);
+	}
+	call_ops_exit(sch);
+	sch->state = SCX_ST_DISABLED;
+	sch->bypassing = false;
+	sch->events.SCX_EV_BYPASS_DURATION += (s64)(sim__now(sim) - sch->bypass_start_ns);
+	sch->exit.disabled_ns = sim__now(sim);
+	sim->idle_hook = NULL;
+
+	if (sch->exit.kind >= SCX_EXIT_ERROR) {
+		sim__klog(sim, "sched_ext: BPF scheduler \"%s\" disabled (%s)", sch->name, sch->exit.reason);
+		sim__klog(sim, "sched_ext: %s: %s", sch->name, sch->exit.msg);
+	} else {
+		sim__klog(sim, "sched_ext: BPF scheduler \"%s\" disabled (%s)", sch->name, sch->exit.reason);
+	}
+}

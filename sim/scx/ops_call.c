@@ -1,0 +1,74 @@
+/*
+ * Entering and leaving policy callbacks: the context kfuncs consult (which op is running,
+ * on which CPU, for which task) and the simulation that is current on this thread.
+ */
+#include "sim/scx/scx_internal.h"
+
+const char *const scx_op_names[SCX_NR_OPS] = {
+	[SCX_OP_NONE] = "none",
+	[SCX_OP_SELECT_CPU] = "select_cpu",
+	[SCX_OP_ENQUEUE] = "enqueue",
+	[SCX_OP_DEQUEUE] = "dequeue",
+	[SCX_OP_DISPATCH] = "dispatch",
+	[SCX_OP_TICK] = "tick",
+	[SCX_OP_RUNNABLE] = "runnable",
+	[SCX_OP_RUNNING] = "running",
+	[SCX_OP_STOPPING] = "stopping",
+	[SCX_OP_QUIESCENT] = "quiescent",
+	[SCX_OP_YIELD] = "yield",
+	[SCX_OP_SET_WEIGHT] = "set_weight",
+	[SCX_OP_SET_CPUMASK] = "set_cpumask",
+	[SCX_OP_UPDATE_IDLE] = "update_idle",
+	[SCX_OP_CPU_ACQUIRE] = "cpu_acquire",
+	[SCX_OP_CPU_RELEASE] = "cpu_release",
+	[SCX_OP_INIT_TASK] = "init_task",
+	[SCX_OP_EXIT_TASK] = "exit_task",
+	[SCX_OP_ENABLE] = "enable",
+	[SCX_OP_DISABLE] = "disable",
+	[SCX_OP_CPU_ONLINE] = "cpu_online",
+	[SCX_OP_CPU_OFFLINE] = "cpu_offline",
+	[SCX_OP_INIT] = "init",
+	[SCX_OP_EXIT] = "exit",
+	[SCX_OP_TIMER] = "timer",
+	[SCX_OP_SYSCALL] = "syscall",
+};
+
+/* Name of the callback running right now on this thread, for crash reports ("" if none). */
+static _Thread_local const char *running_op;
+
+const char *scx_running_op(void)
+{
+	return running_op ? running_op : "";
+}
+
+void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op,
+		  struct sim_task *task, int cpu)
+{
+	save->op = sch->op;
+	save->task = sch->kf_task;
+	save->ddsp_task = sch->ddsp_task;
+	save->cpu = sch->sim->current_cpu;
+	sch->op = op;
+	sch->kf_task = task;
+	sch->ddsp_task = NULL;
+	sch->op_depth++;
+	sch->sim->current_cpu = cpu;
+	running_op = scx_op_names[op];
+	sim__set_current(sch->sim);
+}
+
+void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
+{
+	sch->op = save->op;
+	sch->kf_task = save->task;
+	sch->ddsp_task = save->ddsp_task;
+	sch->sim->current_cpu = save->cpu;
+	sch->op_depth--;
+	running_op = sch->op_depth ? scx_op_names[sch->op] : NULL;
+}
+
+struct scx_sched *scx_current(void)
+{
+	struct sim *sim = sim__current();
+	return sim ? sim->scx : NULL;
+}

@@ -1,0 +1,64 @@
+/*
+ * The sched_ext core of the simulator: public entry points.
+ *
+ * A policy's ops table (from a loaded .sim.so, or a C table in tests) is attached to a run
+ * with scx_sched__attach(); from then on tasks of the fair policies are scheduled by it
+ * through the ext class, with the kernel's semantics (scx-reference.md section 3), until the
+ * policy exits or is ejected, after which every task runs on the fair class again.
+ */
+#ifndef SIM_SCX_SCX_H
+#define SIM_SCX_SCX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/sim.h"
+
+extern const struct sim_class sim_ext_class;
+
+/* The exit record of a policy, as ops.exit receives it and as results report it. */
+struct scx_exit_record {
+	bool exited;
+	int kind;              /* enum scx_exit_kind */
+	int64_t exit_code;
+	int exit_cpu;
+	uint64_t at_ns;        /* when the exit was requested */
+	uint64_t disabled_ns;  /* when the disable work finished (every task back on fair) */
+	char reason[128];
+	char msg[1024];
+	char op[32];           /* the callback running when the error was raised, if any */
+};
+
+struct scx_attach_opts {
+	/* partial switching etc. come from ops->flags; these are simulator-side options */
+	bool switch_all_existing; /* move live fair tasks to ext at attach (default true) */
+};
+
+/* Attach @ops. Returns 0, or -1 with the kernel's load-time error text in @err. A failure of
+ * ops.init() is reported like the kernel does (the policy never runs). */
+int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *name,
+		      char *err, size_t errlen);
+/* Request an exit from outside the policy (user space unload, SysRq-S, ...). */
+void scx_sched__request_exit(struct sim *sim, int kind, int64_t code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void scx_sched__free(struct sim *sim);
+bool scx_sched__accepts_new_tasks(const struct sim *sim);
+bool scx_sched__enabled(const struct sim *sim);
+const struct scx_exit_record *scx_sched__exit_record(const struct sim *sim);
+const struct scx_event_stats *scx_sched__events(const struct sim *sim);
+
+/* Counters the results report (beyond the kernel's event counters). */
+struct scx_counters {
+	uint64_t nr_select_cpu;
+	uint64_t nr_enqueue;
+	uint64_t nr_dispatch;
+	uint64_t nr_direct_dispatch;
+	uint64_t nr_kicks;
+	uint64_t nr_dsp_loops_exhausted;
+};
+const struct scx_counters *scx_sched__counters(const struct sim *sim);
+
+/* Name of the policy callback executing on this thread ("" if none): for crash reports. */
+const char *scx_running_op(void);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * Internal state and helpers of the simulator's sched_ext core, shared by the files of sim/scx.
+ *
+ * Naming follows the kernel's kernel/sched/ext/ext.c where a function does the same job
+ * (do_enqueue_task, dispatch_enqueue, balance_one, ...), so the two can be read side by side.
+ */
+#ifndef SIM_SCX_SCX_INTERNAL_H
+#define SIM_SCX_SCX_INTERNAL_H
+
+#include "sim/scx/scx.h"
+#include "sim/core/sched_internal.h"
+#include "sim/shim/scxsim/kfuncs.h"
+
+enum scx_state {
+	SCX_ST_ENABLING,
+	SCX_ST_ENABLED,
+	SCX_ST_DISABLING,
+	SCX_ST_DISABLED,
+};
+
+/* Which callback is running: decides what kfuncs may do (direct dispatch, dispatch buffer). */
+enum scx_op {
+	SCX_OP_NONE,
+	SCX_OP_SELECT_CPU,
+	SCX_OP_ENQUEUE,
+	SCX_OP_DEQUEUE,
+	SCX_OP_DISPATCH,
+	SCX_OP_TICK,
+	SCX_OP_RUNNABLE,
+	SCX_OP_RUNNING,
+	SCX_OP_STOPPING,
+	SCX_OP_QUIESCENT,
+	SCX_OP_YIELD,
+	SCX_OP_SET_WEIGHT,
+	SCX_OP_SET_CPUMASK,
+	SCX_OP_UPDATE_IDLE,
+	SCX_OP_CPU_ACQUIRE,
+	SCX_OP_CPU_RELEASE,
+	SCX_OP_INIT_TASK,
+	SCX_OP_EXIT_TASK,
+	SCX_OP_ENABLE,
+	SCX_OP_DISABLE,
+	SCX_OP_CPU_ONLINE,
+	SCX_OP_CPU_OFFLINE,
+	SCX_OP_INIT,
+	SCX_OP_EXIT,
+	SCX_OP_TIMER,
+	SCX_OP_SYSCALL,
+	SCX_NR_OPS,
+};
+
+extern const char *const scx_op_names[SCX_NR_OPS];
+
+#define SCX_USER_DSQ_BUCKETS 256
+
+struct scx_sched {
+	struct sim *sim;
+	struct sched_ext_ops *ops;
+	char name[SCX_OPS_NAME_LEN];
+	uint64_t flags;
+	uint64_t timeout_ns;
+	uint32_t dsp_max_batch;
+	enum scx_state state;
+	bool bypassing;
+	bool builtin_idle;        /* built-in idle masks maintained */
+	bool init_done;           /* ops.init() succeeded (SCX_EFLAG_INITIALIZED) */
+
+	/* exit */
+	bool exit_claimed;
+	struct scx_exit_record exit;
+	struct sim_event disable_ev;
+	struct sim_event watchdog_ev;
+	uint64_t bypass_start_ns;
+
+	/* DSQs */
+	struct scx_dsq *global;   /* one per NUMA node */
+	struct scx_dsq *user_dsqs[SCX_USER_DSQ_BUCKETS];
+
+	/* callback context */
+	enum scx_op op;
+	int op_depth;
+	struct sim_task *kf_task;      /* task the current op is about */
+	struct sim_task *ddsp_task;    /* task that may be direct-dispatched now */
+	int op_cpu;
+
+	/* built-in idle tracking */
+	struct cpumask idle_mask;
+	struct cpumask idle_smt;       /* CPUs whose whole core is idle */
+	struct cpumask online_mask;
+	struct cpumask possible_mask;
+	int pick_cursor;               /* rotating start for "distribute" picks */
+
+	struct scx_event_stats events;
+	struct scx_counters counters;
+	bool warned_zero_slice;
+	bool in_select_dfl;
+};
+
+static inline struct scx_sched *scx_of(const struct sim *sim)
+{
+	return sim->scx;
+}
+
+static inline bool scx_is_ext(const struct sim *sim, const struct sim_task *p)
+{
+	return p->cls == sim->ext_class;
+}
+
+/* ---- calling into the policy ---- */
+struct scx_op_ctx {
+	enum scx_op op;
+	struct sim_task *task;
+	struct sim_task *ddsp_task;
+	int cpu;
+};
+void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op,
+		  struct sim_task *task, int cpu);
+void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save);
+#define SCX_HAS_OP(sch, name) ((sch)->ops->name != NULL)
+
+/* ---- exits (exit.c) ---- */
+void scx_exit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define scx_error(sch, fmt, ...) scx_exit((sch), SCX_EXIT_ERROR, 0, fmt, ##__VA_ARGS__)
+bool scx_aborting(const struct scx_sched *sch);
+void scx_watchdog_start(struct scx_sched *sch);
+int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long long *data,
+		    u32 data_sz, char *err, size_t errlen);
+/* The scx_sched attached to the running simulation, or NULL (kfuncs called outside a run). */
+struct scx_sched *scx_current(void);
+
+/* ---- DSQs (dsq.c) ---- */
+void scx_dsq_init(struct scx_dsq *dsq, uint64_t id, int cpu, bool is_local);
+struct scx_dsq *scx_find_user_dsq(struct scx_sched *sch, uint64_t id);
+int scx_create_user_dsq(struct scx_sched *sch, uint64_t id, int node);
+void scx_free_user_dsqs(struct scx_sched *sch);
+struct scx_dsq *scx_global_dsq(struct scx_sched *sch, int cpu);
+/* Link @p into @dsq (FIFO tail/head or vtime order). Performs the kernel's checks. */
+void scx_dsq_link(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p, uint64_t enq_flags);
+void scx_dsq_unlink(struct sim_task *p);
+static inline struct sim_task *scx_dsq_first(const struct scx_dsq *dsq) { return dsq->head; }
+
+/* ---- the class (class.c, dispatch.c) ---- */
+void scx_dispatch_enqueue(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p,
+			  uint64_t enq_flags);
+void scx_do_enqueue_task(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p,
+			 uint64_t enq_flags, int sticky_cpu);
+void scx_dispatch_to_local_dsq(struct scx_sched *sch, struct sim_cpu *rq, uint64_t dsq_id,
+			       struct sim_task *p, uint64_t enq_flags);
+bool scx_consume_dispatch_q(struct scx_sched *sch, struct sim_cpu *rq, struct scx_dsq *dsq,
+			    uint64_t enq_flags);
+void scx_flush_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq);
+void scx_kick_cpu(struct scx_sched *sch, int cpu, uint64_t flags);
+bool scx_cpu_valid(const struct scx_sched *sch, s32 cpu, const char *where);
+void scx_refill_slice_dfl(struct scx_sched *sch, struct sim_task *p);
+void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint64_t deq_flags);
+
+/* ---- idle tracking (idle.c) ---- */
+void scx_idle_init(struct scx_sched *sch);
+void scx_idle_update(struct scx_sched *sch, int cpu, bool idle);
+s32 scx_select_cpu_dfl(struct scx_sched *sch, struct sim_task *p, s32 prev_cpu, u64 wake_flags,
+		       const struct cpumask *and_mask, u64 flags);
+bool scx_idle_test_and_clear(struct scx_sched *sch, int cpu);
+
+/* ---- enable / disable (enable.c) ---- */
+void scx_task_init_enable(struct scx_sched *sch, struct sim_task *p, bool fork);
+void scx_task_disable_exit(struct scx_sched *sch, struct sim_task *p);
+void scx_disable_workfn(struct sim_loop *loop, struct sim_event *ev);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * Topology construction and parsing. See topology.h for the CPU numbering rule.
+ */
+#include "sim/topo/topology.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct topo_preset {
+	const char *name;
+	int nodes, llcs, cores, threads;
+	const char *what;
+};
+
+static const struct topo_preset presets[] = {
+	{ "2cpu", 1, 1, 2, 1, "2 CPUs, one LLC (the CI VM)" },
+	{ "4cpu", 1, 1, 4, 1, "4 CPUs, one LLC" },
+	{ "8cpu", 1, 1, 8, 1, "8 CPUs, one LLC" },
+	{ "8cpu-2llc", 1, 2, 4, 1, "8 CPUs in two LLCs of 4" },
+	{ "8cpu-smt", 1, 1, 4, 2, "4 cores x 2 SMT threads" },
+	{ "16cpu-2llc-smt", 1, 2, 4, 2, "2 LLCs x 4 cores x 2 threads" },
+	{ "32cpu-2node", 2, 2, 4, 2, "2 nodes x 2 LLCs x 4 cores x 2 threads" },
+	{ "64cpu-4llc", 1, 4, 8, 2, "4 LLCs x 8 cores x 2 threads" },
+	{ "128cpu-2node", 2, 4, 8, 2, "2 sockets x 4 LLCs x 8 cores x 2 threads" },
+	{ "256cpu-2node", 2, 8, 8, 2, "2 sockets x 8 LLCs x 8 cores x 2 threads" },
+};
+
+int cpumask__weight(const struct cpumask *m)
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof(m->bits) / sizeof(m->bits[0]); i++)
+		n += __builtin_popcountl(m->bits[i]);
+	return n;
+}
+
+int cpumask__next(const struct cpumask *m, int from)
+{
+	if (from < 0)
+		from = 0;
+	for (int w = from / (int)CPUMASK_BITS_PER_WORD; w < SIM_MAX_CPUS / (int)CPUMASK_BITS_PER_WORD; w++) {
+		unsigned long bits = m->bits[w];
+		if (w == from / (int)CPUMASK_BITS_PER_WORD)
+			bits &= ~0UL << (from % CPUMASK_BITS_PER_WORD);
+		if (bits)
+			return w * (int)CPUMASK_BITS_PER_WORD + __builtin_ctzl(bits);
+	}
+	return -1;
+}
+
+int cpumask__next_and_wrap(const struct cpumask *a, const struct cpumask *b, int from, int nr_cpus)
+{
+	if (nr_cpus <= 0)
+		return -1;
+	if (from < 0 || from >= nr_cpus)
+		from = 0;
+	for (int i = 0; i < nr_cpus; i++) {
+		int cpu = (from + i) % nr_cpus;
+		if (cpumask__test(a, cpu) && cpumask__test(b, cpu))
+			return cpu;
+	}
+	return -1;
+}
+
+int sim_topology__init_uniform(struct sim_topology *t, int nodes, int llcs_per_node,
+			       int cores_per_llc, int threads_per_core, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	if (nodes < 1 || llcs_per_node < 1 || cores_per_llc < 1 || threads_per_core < 1) {
+		snprintf(err, errlen, "topology: every level needs at least 1 (got %dx%dx%dx%d)",
+			 nodes, llcs_per_node, cores_per_llc, threads_per_core);
+		return -1;
+	}
+	long nr_cores = (long)nodes * llcs_per_node * cores_per_llc;
+	long nr_cpus = nr_cores * threads_per_core;
+	if (nr_cpus > SIM_MAX_CPUS) {
+		snprintf(err, errlen, "topology: %ld CPUs is more than the simulator's limit of %d",
+			 nr_cpus, SIM_MAX_CPUS);
+		return -1;
+	}
+	t->nr_nodes = nodes;
+	t->nr_llcs = nodes * llcs_per_node;
+	t->nr_cores = (int)nr_cores;
+	t->nr_cpus = (int)nr_cpus;
+	t->threads_per_core = threads_per_core;
+	snprintf(t->name, sizeof(t->name), "%dx%dx%dx%d", nodes, llcs_per_node, cores_per_llc,
+		 threads_per_core);
+	t->core_mask = calloc(t->nr_cores, sizeof(struct cpumask));
+	t->llc_mask = calloc(t->nr_llcs, sizeof(struct cpumask));
+	t->node_mask = calloc(t->nr_nodes, sizeof(struct cpumask));
+	t->distance = calloc((size_t)t->nr_nodes * t->nr_nodes, sizeof(int));
+	if (!t->core_mask || !t->llc_mask || !t->node_mask || !t->distance) {
+		snprintf(err, errlen, "topology: out of memory");
+		sim_topology__destroy(t);
+		return -1;
+	}
+	for (int th = 0; th < threads_per_core; th++) {
+		for (int core = 0; core < t->nr_cores; core++) {
+			int cpu = th * t->nr_cores + core;
+			int llc = core / cores_per_llc;
+			struct sim_cpu_topo *c = &t->cpu[cpu];
+			c->core = core;
+			c->llc = llc;
+			c->node = llc / llcs_per_node;
+			c->smt_index = th;
+			c->capacity = 1024;
+			cpumask__set(&t->core_mask[core], cpu);
+			cpumask__set(&t->llc_mask[llc], cpu);
+			cpumask__set(&t->node_mask[c->node], cpu);
+			cpumask__set(&t->all, cpu);
+		}
+	}
+	for (int a = 0; a < nodes; a++)
+		for (int b = 0; b < nodes; b++)
+			t->distance[a * nodes + b] = a == b ? 10 : 20;
+	return 0;
+}
+
+int sim_topology__parse(struct sim_topology *t, const char *spec, char *err, size_t errlen)
+{
+	int n, l, c, th;
+	char tail;
+
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++) {
+		if (!strcmp(spec, presets[i].name)) {
+			int ret = sim_topology__init_uniform(t, presets[i].nodes, presets[i].llcs,
+							     presets[i].cores, presets[i].threads, err,
+							     errlen);
+			if (!ret)
+				snprintf(t->name, sizeof(t->name), "%s", presets[i].name);
+			return ret;
+		}
+	}
+	if (sscanf(spec, "%dx%dx%dx%d%c", &n, &l, &c, &th, &tail) == 4)
+		return sim_topology__init_uniform(t, n, l, c, th, err, errlen);
+	if (sscanf(spec, "%d%c", &n, &tail) == 1)
+		return sim_topology__init_uniform(t, 1, 1, n, 1, err, errlen);
+
+	size_t off = (size_t)snprintf(err, errlen,
+		"topology '%s': expected NODESxLLCSxCORESxTHREADS (e.g. 1x2x4x1), a CPU count, or one of:", spec);
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]) && off < errlen; i++)
+		off += (size_t)snprintf(err + off, errlen - off, " %s", presets[i].name);
+	return -1;
+}
+
+void sim_topology__destroy(struct sim_topology *t)
+{
+	free(t->core_mask);
+	free(t->llc_mask);
+	free(t->node_mask);
+	free(t->distance);
+	t->core_mask = t->llc_mask = t->node_mask = NULL;
+	t->distance = NULL;
+}
