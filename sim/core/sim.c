@@ -128,6 +128,7 @@ void sim__free(struct sim *sim)
 		return;
 	if (sim->scx)
 		scx_sched__free(sim);
+	sim_loop__destroy(&sim->loop); /* first: queued events live inside tasks and CPUs */
 	for (int i = 0; i < sim->nr_tasks; i++) {
 		struct sim_task *t = sim->tasks[i];
 		if (t->beh && t->beh->free && t->beh_state)
@@ -138,7 +139,6 @@ void sim__free(struct sim *sim)
 	free(sim->cpus);
 	free(sim->klog);
 	sim_topology__destroy(&sim->topo);
-	sim_loop__destroy(&sim->loop);
 	if (current_sim == sim)
 		current_sim = NULL;
 	free(sim);

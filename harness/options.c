@@ -1,0 +1,71 @@
+/*
+ * Option value parsers. See options.h.
+ */
+#include "harness/options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int opt__parse_u64(const char *opt, const char *text, uint64_t *out, char *err, size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	if (!text || !*text || *text == '-') {
+		snprintf(err, errlen, "%s: expected a non-negative integer, got '%s'", opt, text ? text : "");
+		return -1;
+	}
+	unsigned long long v = strtoull(text, &end, 0);
+	if (errno || *end) {
+		snprintf(err, errlen, "%s: expected a non-negative integer, got '%s'", opt, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int opt__parse_duration(const char *opt, const char *text, uint64_t *ns, char *err, size_t errlen)
+{
+	static const struct { const char *suffix; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "", 1e9 },
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	v = text ? strtod(text, &end) : 0;
+	if (!text || end == text || errno || v < 0) {
+		snprintf(err, errlen, "%s: expected a duration such as 10s, 250ms or 1500us, got '%s'",
+			 opt, text ? text : "");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].suffix)) {
+			double total = v * units[i].mult;
+			if (total > 1e18) {
+				snprintf(err, errlen, "%s: '%s' is too long", opt, text);
+				return -1;
+			}
+			*ns = (uint64_t)(total + 0.5);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s: unknown unit in '%s' (use ns, us, ms, s or m)", opt, text);
+	return -1;
+}
+
+int opt__split_kv(const char *opt, char *text, char **name, char **value, char *err, size_t errlen)
+{
+	char *eq = strchr(text, '=');
+
+	if (!eq || eq == text) {
+		snprintf(err, errlen, "%s: expected NAME=VALUE, got '%s'", opt, text);
+		return -1;
+	}
+	*eq = 0;
+	*name = text;
+	*value = eq + 1;
+	return 0;
+}
