@@ -209,6 +209,7 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 		uint64_t wait = now - p->runnable_since;
 		p->stats.run_delay_ns += wait;
 		p->ts.sched_info.run_delay += wait;
+		hist__record(&sim->run_delay, wait);
 		if (p->runnable_is_wakeup) {
 			hist__record(&sim->wakeup_lat, wait);
 			if (wait > p->stats.wakeup_wait_max)

@@ -116,6 +116,7 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	sim_rng__seed(&sim->rng_policy, cfg->seed, 2);
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
+	hist__init(&sim->run_delay);
 	return sim;
 fail:
 	sim__free(sim);

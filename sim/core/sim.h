@@ -158,8 +158,9 @@ struct sim {
 	struct sim_rng rng_policy;
 
 	/* run-wide measurements */
-	struct hist wakeup_lat;
-	struct hist preempt_lat;
+	struct hist wakeup_lat;   /* waits that began with a wakeup */
+	struct hist preempt_lat;  /* waits that began with a preemption */
+	struct hist run_delay;    /* every wait, whatever began it */
 	uint64_t nr_migrations;
 	uint64_t nr_switches;
 	uint64_t nr_wakeups;

@@ -1,0 +1,406 @@
+/*
+ * `scxlab run`: run one policy (or none: the fair model) with a workload on a target and write
+ * DIR/result.json. Only the simulator target exists so far; the host and VM targets come with
+ * the real-kernel runner.
+ *
+ * Flow on the simulator: build the policy's .sim.so (through `scxlab build`, so its cache is
+ * shared), open it, set knobs the way a loader sets rodata, attach it, add the workload, run
+ * with progress on a terminal, take the measurements at the end of the duration, unload the
+ * policy as its loader would (SCX_EXIT_UNREG) and write the result atomically.
+ */
+#include "harness/cmd_run.h"
+#include "harness/options.h"
+#include "harness/paths.h"
+#include "harness/run_result.h"
+#include "harness/version.h"
+#include "sim/core/sim.h"
+#include "sim/policy/policy.h"
+#include "sim/scx/scx.h"
+#include "workloads/builtin.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_KNOBS 64
+
+struct run_opts {
+	const char *policy;
+	const char *target;
+	const char *topology;
+	const char *out;
+	uint64_t duration_ns;
+	uint64_t seed;
+	char *knobs[MAX_KNOBS];
+	int nr_knobs;
+	struct builtin_workload wl;
+	bool wl_hogs_set, wl_pairs_set;
+	bool quiet;
+};
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: scxlab run [--policy FILE.bpf.c|FILE.sim.so] [--target sim] [--topology SPEC]\n"
+		"                  [--duration TIME] [--seed N] [--knob NAME=VALUE]... [--out DIR]\n"
+		"                  [--hogs N] [--pairs M] [--pp-work TIME] [--quiet]\n\n"
+		"Runs the policy (without --policy: the fair-class model alone) on the built-in workload\n"
+		"of N CPU hogs and M ping-pong pairs, prints a summary and writes DIR/result.json.\n\n"
+		"  --policy FILE     policy source (built for the simulator on the fly) or a .sim.so\n"
+		"  --target T        sim (default); host and vm are not available yet\n"
+		"  --topology SPEC   NODESxLLCSxCORESxTHREADS (e.g. 1x2x4x1), a CPU count, or a preset\n"
+		"                    such as 8cpu-2llc, 8cpu-smt, 32cpu-2node (default 8cpu-2llc)\n"
+		"  --duration TIME   simulated time, e.g. 10s, 500ms (default 10s)\n"
+		"  --seed N          random seed (default 1): same inputs and seed, same result\n"
+		"  --knob NAME=VAL   set the policy's global NAME before load (repeatable)\n"
+		"  --out DIR         where result.json goes (default results/run)\n"
+		"  --hogs N          CPU hogs (default: one per CPU)\n"
+		"  --pairs M         ping-pong pairs (default: one per two CPUs)\n"
+		"  --pp-work TIME    work per ping-pong turn (default 20us)\n"
+		"  --quiet           no progress or summary on stderr/stdout\n");
+}
+
+/* A policy bug that crashes the process is reported with the callback that was running. */
+static void crash_handler(int sig)
+{
+	const char *op = scx_running_op();
+	char msg[256];
+	int n;
+
+	if (op[0])
+		n = snprintf(msg, sizeof(msg), "\nscxlab: the policy crashed (%s) in ops.%s(); in the kernel the verifier would have rejected the access\n",
+			     strsignal(sig), op);
+	else
+		n = snprintf(msg, sizeof(msg), "\nscxlab: the simulator crashed (%s)\n", strsignal(sig));
+	if (write(2, msg, n) < 0) {
+		/* nothing more to do */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_crash_handlers(void)
+{
+	signal(SIGSEGV, crash_handler);
+	signal(SIGBUS, crash_handler);
+	signal(SIGFPE, crash_handler);
+	signal(SIGILL, crash_handler);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Build @src for the simulator with `scxlab build --sim-only` into @out. */
+static int build_sim_policy(const char *src, char *out, size_t outlen, char *err, size_t errlen)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+	char name[256];
+	int status;
+	pid_t pid;
+
+	if (n <= 0) {
+		snprintf(err, errlen, "cannot find the scxlab executable");
+		return -1;
+	}
+	exe[n] = 0;
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - strlen(".bpf.c")), base);
+	snprintf(out, outlen, "%s/run", scxlab__cache_dir());
+	if (mkdir(out, 0755) && access(out, W_OK)) {
+		/* the cache dir may not exist yet */
+		char parent[4096];
+		snprintf(parent, sizeof(parent), "%s", scxlab__cache_dir());
+		mkdir(parent, 0755);
+		mkdir(out, 0755);
+	}
+	snprintf(out, outlen, "%s/run/%s.%d.sim.so", scxlab__cache_dir(), name, (int)getpid());
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork failed");
+		return -1;
+	}
+	if (pid == 0) {
+		execl(exe, exe, "build", "--sim-only", "--out", out, src, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(err, errlen, "building %s for the simulator failed (see the compiler output above)", src);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
+{
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET };
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "target", required_argument, NULL, 't' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "knob", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "hogs", required_argument, NULL, O_HOGS },
+		{ "pairs", required_argument, NULL, O_PAIRS },
+		{ "pp-work", required_argument, NULL, O_PPWORK },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:t:T:d:s:k:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->policy = optarg; break;
+		case 't': o->target = optarg; break;
+		case 'T': o->topology = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'd':
+			if (opt__parse_duration("--duration", optarg, &o->duration_ns, err, errlen))
+				return -1;
+			if (!o->duration_ns) {
+				snprintf(err, errlen, "--duration: must be more than zero");
+				return -1;
+			}
+			break;
+		case 's':
+			if (opt__parse_u64("--seed", optarg, &o->seed, err, errlen))
+				return -1;
+			break;
+		case 'k':
+			if (o->nr_knobs == MAX_KNOBS) {
+				snprintf(err, errlen, "--knob: at most %d knobs", MAX_KNOBS);
+				return -1;
+			}
+			o->knobs[o->nr_knobs++] = optarg;
+			break;
+		case O_HOGS:
+			if (opt__parse_u64("--hogs", optarg, &v, err, errlen))
+				return -1;
+			if (v > 100000) {
+				snprintf(err, errlen, "--hogs: at most 100000");
+				return -1;
+			}
+			o->wl.hogs = (int)v;
+			o->wl_hogs_set = true;
+			break;
+		case O_PAIRS:
+			if (opt__parse_u64("--pairs", optarg, &v, err, errlen))
+				return -1;
+			if (v > 50000) {
+				snprintf(err, errlen, "--pairs: at most 50000");
+				return -1;
+			}
+			o->wl.pairs = (int)v;
+			o->wl_pairs_set = true;
+			break;
+		case O_PPWORK:
+			if (opt__parse_duration("--pp-work", optarg, &o->wl.pp_work_ns, err, errlen))
+				return -1;
+			break;
+		case 'q':
+		case O_QUIET: o->quiet = true; break;
+		case 'h': run_usage(stdout); exit(0);
+		default:
+			snprintf(err, errlen, "see `scxlab run --help`");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see `scxlab run --help`)", argv[optind]);
+		return -1;
+	}
+	if (strcmp(o->target, "sim")) {
+		if (!strcmp(o->target, "host") || !strcmp(o->target, "vm"))
+			snprintf(err, errlen, "--target %s: the real-kernel runner is not part of this build yet; use --target sim",
+				 o->target);
+		else
+			snprintf(err, errlen, "--target: unknown target '%s' (sim, host or vm)", o->target);
+		return -1;
+	}
+	if (o->nr_knobs && !o->policy) {
+		snprintf(err, errlen, "--knob needs --policy");
+		return -1;
+	}
+	return 0;
+}
+
+static void show_progress(const struct sim *sim, uint64_t total, double wall_s, bool final)
+{
+	double done = (double)sim__now(sim) / 1e9, all = (double)total / 1e9;
+	double eta = done > 0 ? wall_s * (all - done) / done : 0;
+
+	fprintf(stderr, "\r  simulated %.2f / %.2f s   wall %.1f s   eta %.1f s   ", done, all, wall_s,
+		final ? 0.0 : eta);
+	if (final)
+		fputc('\n', stderr);
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {
+		.target = "sim", .topology = "8cpu-2llc", .out = "results/run",
+		.duration_ns = 10000000000ULL, .seed = 1,
+	};
+	char err[1024], so_path[4096];
+	struct sim_topology topo;
+	struct sim_config cfg;
+	struct sim_policy *pol = NULL;
+	struct sim *sim = NULL;
+	struct run_info info = { 0 };
+	int ret = 1;
+
+	o.wl.pp_work_ns = 0;
+	if (parse_args(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: %s\n", err);
+		return 2;
+	}
+	if (sim_topology__parse(&topo, o.topology, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --topology: %s\n", err);
+		return 2;
+	}
+	struct builtin_workload wl;
+	builtin_workload__defaults(&wl, topo.nr_cpus);
+	if (o.wl_hogs_set)
+		wl.hogs = o.wl.hogs;
+	if (o.wl_pairs_set)
+		wl.pairs = o.wl.pairs;
+	if (o.wl.pp_work_ns)
+		wl.pp_work_ns = o.wl.pp_work_ns;
+	if (!wl.hogs && !wl.pairs) {
+		fprintf(stderr, "scxlab run: the workload is empty (--hogs 0 --pairs 0)\n");
+		goto out_topo;
+	}
+
+	install_crash_handlers();
+	if (o.policy) {
+		if (ends_with(o.policy, ".sim.so")) {
+			snprintf(so_path, sizeof(so_path), "%s", o.policy);
+		} else if (ends_with(o.policy, ".bpf.c")) {
+			if (build_sim_policy(o.policy, so_path, sizeof(so_path), err, sizeof(err))) {
+				fprintf(stderr, "scxlab run: %s\n", err);
+				goto out_topo;
+			}
+		} else {
+			fprintf(stderr, "scxlab run: --policy: expected a .bpf.c source or a .sim.so, got '%s'\n", o.policy);
+			ret = 2;
+			goto out_topo;
+		}
+		pol = sim_policy__open(so_path, topo.nr_cpus, err, sizeof(err));
+		if (so_path[0] && strcmp(so_path, o.policy))
+			unlink(so_path); /* the private copy; the build cache keeps its own */
+		if (!pol) {
+			fprintf(stderr, "scxlab run: %s\n", err);
+			goto out_topo;
+		}
+		for (int i = 0; i < o.nr_knobs; i++) {
+			char *name, *value;
+			if (opt__split_kv("--knob", o.knobs[i], &name, &value, err, sizeof(err)) ||
+			    sim_policy__set_knob(pol, name, value, err, sizeof(err))) {
+				fprintf(stderr, "scxlab run: --knob: %s\n", err);
+				ret = 2;
+				goto out_pol;
+			}
+		}
+	}
+
+	sim_config__defaults(&cfg);
+	cfg.seed = o.seed;
+	cfg.duration_ns = o.duration_ns;
+	cfg.quiet = o.quiet;
+	sim = sim__new(&cfg, &topo);
+	if (!sim) {
+		fprintf(stderr, "scxlab run: out of memory\n");
+		goto out_pol;
+	}
+	if (pol) {
+		sim__set_current(sim);
+		sim_policy__freeze(pol);
+		if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
+			goto out_sim;
+		}
+	}
+	if (builtin_workload__add(sim, &wl)) {
+		fprintf(stderr, "scxlab run: cannot create the workload\n");
+		goto out_sim;
+	}
+
+	bool tty = !o.quiet && isatty(2);
+	double t0 = wall_now(), last = t0;
+	uint64_t step = o.duration_ns / 100 ? o.duration_ns / 100 : 1;
+	for (uint64_t t = 0; t < o.duration_ns;) {
+		t = t + step < o.duration_ns ? t + step : o.duration_ns;
+		if (sim__run_until(sim, t)) {
+			fprintf(stderr, "\nscxlab run: simulation failed: %s\n", sim->fatal);
+			goto out_sim;
+		}
+		if (tty && wall_now() - last > 0.2) {
+			last = wall_now();
+			show_progress(sim, o.duration_ns, last - t0, false);
+		}
+		if (!sim->nr_live)
+			break;
+	}
+	if (tty)
+		show_progress(sim, o.duration_ns, wall_now() - t0, true);
+
+	info.target = o.target;
+	info.policy_path = o.policy;
+	info.policy = pol;
+	info.topology_spec = o.topology;
+	info.topo = &topo;
+	info.workload = &wl;
+	info.knobs = (const char *const *)o.knobs;
+	info.nr_knobs = o.nr_knobs;
+	info.version = SCXLAB_VERSION;
+	if (run_result__snapshot(&info, sim)) {
+		fprintf(stderr, "scxlab run: out of memory\n");
+		goto out_sim;
+	}
+	/* unload the policy as its loader would on exit */
+	if (pol && scx_sched__enabled(sim)) {
+		scx_sched__request_exit(sim, SCX_EXIT_UNREG, 0, "%s", "");
+		sim__run_until(sim, sim__now(sim) + sim->cfg.costs.scx_disable_ns + 1);
+	}
+	run_result__finish(&info, sim);
+	if (run_result__write(&info, o.out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: %s\n", err);
+		goto out_res;
+	}
+	if (!o.quiet)
+		run_result__print_summary(&info, stdout);
+	if (!o.quiet)
+		printf("result: %s/result.json\n", o.out);
+	ret = 0;
+out_res:
+	run_result__free(&info);
+out_sim:
+	sim__free(sim);
+out_pol:
+	if (pol)
+		sim_policy__close(pol);
+out_topo:
+	sim_topology__destroy(&topo);
+	return ret;
+}

@@ -1,0 +1,398 @@
+/*
+ * Building, writing and summarising one run's result.json. See run_result.h and docs/results.md.
+ */
+#include "harness/run_result.h"
+#include "sim/metrics/json.h"
+#include "sim/policy/policy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *kind_name(int kind)
+{
+	switch (kind) {
+	case SCX_EXIT_NONE: return "SCX_EXIT_NONE";
+	case SCX_EXIT_DONE: return "SCX_EXIT_DONE";
+	case SCX_EXIT_UNREG: return "SCX_EXIT_UNREG";
+	case SCX_EXIT_UNREG_BPF: return "SCX_EXIT_UNREG_BPF";
+	case SCX_EXIT_UNREG_KERN: return "SCX_EXIT_UNREG_KERN";
+	case SCX_EXIT_SYSRQ: return "SCX_EXIT_SYSRQ";
+	case SCX_EXIT_ERROR: return "SCX_EXIT_ERROR";
+	case SCX_EXIT_ERROR_BPF: return "SCX_EXIT_ERROR_BPF";
+	case SCX_EXIT_ERROR_STALL: return "SCX_EXIT_ERROR_STALL";
+	case SCX_EXIT_ERROR_REENQ: return "SCX_EXIT_ERROR_REENQ";
+	default: return "SCX_EXIT_OTHER";
+	}
+}
+
+/* FNV-1a over the policy source, so a result names the exact source it came from. */
+static void hash_file(const char *path, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned char buf[8192];
+	size_t n;
+	FILE *f = path ? fopen(path, "rb") : NULL;
+
+	if (!f) {
+		snprintf(out, 17, "%s", "");
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 0x100000001b3ULL;
+	fclose(f);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+int run_result__snapshot(struct run_info *info, struct sim *sim)
+{
+	info->seed = sim->cfg.seed;
+	info->duration_ns = sim->cfg.duration_ns;
+	info->sim_time_ns = sim__now(sim);
+	info->events = sim->loop.nr_fired;
+	info->costs = sim->cfg.costs;
+	info->wakeup = sim->wakeup_lat;
+	info->preempt = sim->preempt_lat;
+	info->run_delay = sim->run_delay;
+	info->nr_switches = sim->nr_switches;
+	info->nr_migrations = sim->nr_migrations;
+	info->nr_wakeups = sim->nr_wakeups;
+	info->nr_cpus = sim->nr_cpus;
+	info->cpu_busy = calloc(sim->nr_cpus, sizeof(*info->cpu_busy));
+	info->tasks = calloc(sim->nr_tasks ? sim->nr_tasks : 1, sizeof(*info->tasks));
+	if (!info->cpu_busy || !info->tasks)
+		return -1;
+	for (int i = 0; i < sim->nr_cpus; i++) {
+		sim_sched__update_curr(sim, &sim->cpus[i]);
+		info->cpu_busy[i] = sim->cpus[i].busy_ns;
+		info->busy_ns += sim->cpus[i].busy_ns;
+	}
+	info->nr_tasks = sim->nr_tasks;
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *t = sim->tasks[i];
+		struct run_task_row *r = &info->tasks[i];
+		r->pid = t->ts.pid;
+		snprintf(r->comm, sizeof(r->comm), "%s", t->ts.comm);
+		r->group = t->group;
+		snprintf(r->cls, sizeof(r->cls), "%s", t->cls == sim->ext_class ? "ext" : "fair");
+		r->st = t->stats;
+		if (t->state == SIM_TASK_DEAD)
+			info->nr_exited++;
+	}
+	if (sim->scx) {
+		info->has_scx = true;
+		info->enabled_at_end = scx_sched__enabled(sim);
+		info->counters = *scx_sched__counters(sim);
+		info->events_scx = *scx_sched__events(sim);
+	}
+	if (info->policy) {
+		snprintf(info->policy_name, sizeof(info->policy_name), "%s", sim_policy__name(info->policy));
+		hash_file(info->policy_path, info->policy_hash);
+	}
+	return 0;
+}
+
+void run_result__finish(struct run_info *info, struct sim *sim)
+{
+	const struct scx_exit_record *r = scx_sched__exit_record(sim);
+
+	if (r)
+		info->exit = *r;
+	info->klog = strdup(sim__klog_text(sim));
+}
+
+void run_result__free(struct run_info *info)
+{
+	free(info->tasks);
+	free(info->cpu_busy);
+	free(info->klog);
+	info->tasks = NULL;
+	info->cpu_busy = NULL;
+	info->klog = NULL;
+}
+
+static void write_costs(struct json_writer *w, const struct sim_costs *c)
+{
+	json__key(w, "costs");
+	json__begin_object(w);
+	json__key(w, "ctx_switch_ns"); json__u64(w, c->ctx_switch_ns);
+	json__key(w, "wakeup_ipi_ns"); json__u64(w, c->wakeup_ipi_ns);
+	json__key(w, "idle_exit_ns"); json__u64(w, c->idle_exit_ns);
+	json__key(w, "migrate_core_ns"); json__u64(w, c->migrate_core_ns);
+	json__key(w, "migrate_llc_ns"); json__u64(w, c->migrate_llc_ns);
+	json__key(w, "migrate_node_ns"); json__u64(w, c->migrate_node_ns);
+	json__key(w, "smt_speed_pct"); json__u64(w, c->smt_speed_pct);
+	json__key(w, "timer_slack_ns"); json__u64(w, c->timer_slack_ns);
+	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
+	json__end_object(w);
+}
+
+static void write_inputs(struct json_writer *w, const struct run_info *in)
+{
+	json__key(w, "inputs");
+	json__begin_object(w);
+	json__key(w, "target"); json__string(w, in->target);
+	json__key(w, "policy");
+	if (in->policy_path) {
+		json__begin_object(w);
+		json__key(w, "source"); json__string(w, in->policy_path);
+		json__key(w, "name"); json__string(w, in->policy_name);
+		json__key(w, "source_hash"); json__string(w, in->policy_hash);
+		json__key(w, "knobs");
+		json__begin_object(w);
+		for (int i = 0; i < in->nr_knobs; i++) {
+			/* knobs were split in place as NAME\0VALUE by the option parser */
+			json__key(w, in->knobs[i]);
+			json__string(w, in->knobs[i] + strlen(in->knobs[i]) + 1);
+		}
+		json__end_object(w);
+		json__end_object(w);
+	} else {
+		json__null(w);
+	}
+	json__key(w, "topology");
+	json__begin_object(w);
+	json__key(w, "spec"); json__string(w, in->topology_spec);
+	json__key(w, "cpus"); json__i64(w, in->topo->nr_cpus);
+	json__key(w, "nodes"); json__i64(w, in->topo->nr_nodes);
+	json__key(w, "llcs"); json__i64(w, in->topo->nr_llcs);
+	json__key(w, "cores"); json__i64(w, in->topo->nr_cores);
+	json__key(w, "threads_per_core"); json__i64(w, in->topo->threads_per_core);
+	json__end_object(w);
+	json__key(w, "workload");
+	json__begin_object(w);
+	json__key(w, "kind"); json__string(w, "builtin");
+	json__key(w, "hogs"); json__i64(w, in->workload->hogs);
+	json__key(w, "pairs"); json__i64(w, in->workload->pairs);
+	json__key(w, "pp_work_ns"); json__u64(w, in->workload->pp_work_ns);
+	json__end_object(w);
+	json__key(w, "seed"); json__u64(w, in->seed);
+	json__key(w, "duration_ns"); json__u64(w, in->duration_ns);
+	write_costs(w, &in->costs);
+	json__key(w, "tool");
+	json__begin_object(w);
+	json__key(w, "scxlab"); json__string(w, in->version);
+	json__key(w, "kernel_semantics"); json__string(w, "7.2");
+	json__end_object(w);
+	json__end_object(w);
+}
+
+static void write_latency(struct json_writer *w, const struct run_info *in)
+{
+	json__key(w, "latency_ns");
+	json__begin_object(w);
+	json__key(w, "wakeup"); json__write_hist(w, &in->wakeup);
+	json__key(w, "preempt"); json__write_hist(w, &in->preempt);
+	json__key(w, "run_delay"); json__write_hist(w, &in->run_delay);
+	json__end_object(w);
+}
+
+static void write_tasks(struct json_writer *w, const struct run_info *in)
+{
+	json__key(w, "tasks");
+	json__begin_array(w);
+	for (int i = 0; i < in->nr_tasks; i++) {
+		const struct run_task_row *r = &in->tasks[i];
+		json__begin_object(w);
+		json__key(w, "pid"); json__i64(w, r->pid);
+		json__key(w, "comm"); json__string(w, r->comm);
+		json__key(w, "group"); json__i64(w, r->group);
+		json__key(w, "class"); json__string(w, r->cls);
+		json__key(w, "cpu_ns"); json__u64(w, r->st.cpu_ns);
+		json__key(w, "fair_ns"); json__u64(w, r->st.fair_ns);
+		json__key(w, "ext_ns"); json__u64(w, r->st.ext_ns);
+		json__key(w, "work_ns"); json__u64(w, r->st.work_done_ns);
+		json__key(w, "run_delay_ns"); json__u64(w, r->st.run_delay_ns);
+		json__key(w, "wakeups"); json__u64(w, r->st.nr_wakeups);
+		json__key(w, "wakeup_wait_max_ns"); json__u64(w, r->st.wakeup_wait_max);
+		json__key(w, "switches"); json__u64(w, r->st.nr_switches);
+		json__key(w, "voluntary_switches"); json__u64(w, r->st.nr_vol_switches);
+		json__key(w, "involuntary_switches"); json__u64(w, r->st.nr_invol_switches);
+		json__key(w, "migrations"); json__u64(w, r->st.nr_migrations);
+		json__key(w, "ops"); json__u64(w, r->st.ops);
+		json__end_object(w);
+	}
+	json__end_array(w);
+}
+
+static void write_scx(struct json_writer *w, const struct run_info *in)
+{
+	const struct scx_exit_record *e = &in->exit;
+	const struct scx_event_stats *ev = &in->events_scx;
+
+	json__key(w, "sched_ext");
+	if (!in->has_scx) {
+		json__null(w);
+		return;
+	}
+	json__begin_object(w);
+	json__key(w, "ops_name"); json__string(w, in->policy_name);
+	json__key(w, "enabled_at_end"); json__bool(w, in->enabled_at_end);
+	json__key(w, "counters");
+	json__begin_object(w);
+	json__key(w, "select_cpu"); json__u64(w, in->counters.nr_select_cpu);
+	json__key(w, "enqueue"); json__u64(w, in->counters.nr_enqueue);
+	json__key(w, "dispatch"); json__u64(w, in->counters.nr_dispatch);
+	json__key(w, "direct_dispatch"); json__u64(w, in->counters.nr_direct_dispatch);
+	json__key(w, "kicks"); json__u64(w, in->counters.nr_kicks);
+	json__key(w, "dispatch_loops_exhausted"); json__u64(w, in->counters.nr_dsp_loops_exhausted);
+	json__end_object(w);
+	json__key(w, "events");
+	json__begin_object(w);
+#define EV(name) json__key(w, #name); json__i64(w, ev->name)
+	EV(SCX_EV_SELECT_CPU_FALLBACK);
+	EV(SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE);
+	EV(SCX_EV_DISPATCH_KEEP_LAST);
+	EV(SCX_EV_ENQ_SKIP_EXITING);
+	EV(SCX_EV_ENQ_SKIP_MIGRATION_DISABLED);
+	EV(SCX_EV_REFILL_SLICE_DFL);
+	EV(SCX_EV_BYPASS_DURATION);
+	EV(SCX_EV_BYPASS_DISPATCH);
+	EV(SCX_EV_BYPASS_ACTIVATE);
+#undef EV
+	json__end_object(w);
+	json__key(w, "exit");
+	json__begin_object(w);
+	json__key(w, "kind"); json__i64(w, e->kind);
+	json__key(w, "kind_name"); json__string(w, kind_name(e->kind));
+	json__key(w, "reason"); json__string(w, e->reason);
+	json__key(w, "msg"); json__string(w, e->msg);
+	json__key(w, "exit_code"); json__i64(w, e->exit_code);
+	json__key(w, "exit_cpu"); json__i64(w, e->exit_cpu);
+	json__key(w, "callback"); json__string(w, e->op);
+	json__key(w, "at_ns"); json__u64(w, e->at_ns);
+	json__key(w, "disabled_at_ns"); json__u64(w, e->disabled_ns);
+	json__end_object(w);
+	json__end_object(w);
+}
+
+static void write_doc(struct json_writer *w, const struct run_info *in)
+{
+	json__begin_object(w);
+	json__key(w, "schema"); json__string(w, RESULT_SCHEMA);
+	write_inputs(w, in);
+	json__key(w, "summary");
+	json__begin_object(w);
+	json__key(w, "sim_time_ns"); json__u64(w, in->sim_time_ns);
+	json__key(w, "events"); json__u64(w, in->events);
+	json__key(w, "tasks"); json__i64(w, in->nr_tasks);
+	json__key(w, "tasks_exited"); json__i64(w, in->nr_exited);
+	json__key(w, "context_switches"); json__u64(w, in->nr_switches);
+	json__key(w, "migrations"); json__u64(w, in->nr_migrations);
+	json__key(w, "wakeups"); json__u64(w, in->nr_wakeups);
+	json__key(w, "cpu_busy_ns"); json__u64(w, in->busy_ns);
+	json__key(w, "utilization");
+	json__double(w, in->sim_time_ns ? (double)in->busy_ns / ((double)in->sim_time_ns * in->nr_cpus) : 0.0);
+	json__end_object(w);
+	write_latency(w, in);
+	write_scx(w, in);
+	write_tasks(w, in);
+	json__key(w, "cpus");
+	json__begin_array(w);
+	for (int i = 0; i < in->nr_cpus; i++) {
+		json__begin_object(w);
+		json__key(w, "cpu"); json__i64(w, i);
+		json__key(w, "busy_ns"); json__u64(w, in->cpu_busy[i]);
+		json__end_object(w);
+	}
+	json__end_array(w);
+	json__key(w, "kernel_log");
+	json__begin_array(w);
+	for (const char *l = in->klog ? in->klog : ""; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		char line[2048];
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), l);
+		json__string(w, line);
+		l += n + (nl ? 1 : 0);
+	}
+	json__end_array(w);
+	json__end_object(w);
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int run_result__write(const struct run_info *info, const char *dir, char *err, size_t errlen)
+{
+	char tmp[4096], final[4096];
+	FILE *f;
+	int fd;
+
+	if (mkdir_p(dir)) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(final, sizeof(final), "%s/result.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.result.json.XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		snprintf(err, errlen, "cannot write in %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct json_writer w;
+	json__init_file(&w, f);
+	write_doc(&w, info);
+	fputc('\n', f);
+	bool bad = json__failed(&w) || fflush(f) || fchmod(fd, 0644) || fsync(fd);
+	if (fclose(f) || bad || rename(tmp, final)) {
+		snprintf(err, errlen, "writing %s failed: %s", final, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+void run_result__print_summary(const struct run_info *in, FILE *f)
+{
+	uint64_t ops[2] = { 0, 0 };
+
+	for (int i = 0; i < in->nr_tasks; i++)
+		if (in->tasks[i].group >= 0 && in->tasks[i].group < 2)
+			ops[in->tasks[i].group] += in->tasks[i].st.ops;
+	fprintf(f, "policy      %s\n", in->policy_path ? in->policy_name : "(none: fair class)");
+	fprintf(f, "topology    %s (%d CPUs)   seed %llu   simulated %.3f s   events %llu\n",
+		in->topology_spec, in->nr_cpus, (unsigned long long)in->seed, in->sim_time_ns / 1e9,
+		(unsigned long long)in->events);
+	fprintf(f, "cpu busy    %.1f%%   switches %llu   migrations %llu   wakeups %llu\n",
+		pct(in->busy_ns, in->sim_time_ns * (uint64_t)in->nr_cpus), (unsigned long long)in->nr_switches,
+		(unsigned long long)in->nr_migrations, (unsigned long long)in->nr_wakeups);
+	fprintf(f, "wakeup wait p50 %8.1f us  p99 %8.1f us  max %8.1f us  (n=%llu)\n",
+		hist__percentile(&in->wakeup, 50) / 1e3, hist__percentile(&in->wakeup, 99) / 1e3,
+		hist__max(&in->wakeup) / 1e3, (unsigned long long)hist__count(&in->wakeup));
+	fprintf(f, "preempt wait p50 %7.1f us  p99 %8.1f us  max %8.1f us  (n=%llu)\n",
+		hist__percentile(&in->preempt, 50) / 1e3, hist__percentile(&in->preempt, 99) / 1e3,
+		hist__max(&in->preempt) / 1e3, (unsigned long long)hist__count(&in->preempt));
+	fprintf(f, "throughput  hogs %.1f ops/s   ping-pong %.1f round trips/s\n",
+		in->sim_time_ns ? ops[0] / (in->sim_time_ns / 1e9) : 0.0,
+		in->sim_time_ns ? ops[1] / (in->sim_time_ns / 1e9) : 0.0);
+	if (in->has_scx && in->exit.exited)
+		fprintf(f, "exit        %s (%s)%s%s\n", kind_name(in->exit.kind), in->exit.reason,
+			in->exit.msg[0] ? ": " : "", in->exit.msg);
+}

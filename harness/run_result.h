@@ -1,0 +1,76 @@
+/*
+ * One run's result: what is measured at the end of the run, written as DIR/result.json
+ * (schema documented in docs/results.md) and printed as a short summary.
+ *
+ * Measurements are taken with run_result__snapshot() at the end of the measured duration;
+ * run_result__finish() adds what happens after (the policy's exit record once its loader has
+ * unloaded it, the kernel log). The file is written atomically: a temporary file in the same
+ * directory, fsync'ed, then renamed over result.json, so a reader never sees half a result.
+ */
+#ifndef HARNESS_RUN_RESULT_H
+#define HARNESS_RUN_RESULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/core/sim.h"
+#include "sim/scx/scx.h"
+#include "workloads/builtin.h"
+
+#define RESULT_SCHEMA "scxlab.result/1"
+
+struct sim_policy;
+
+struct run_task_row {
+	int pid;
+	char comm[16];
+	int group;
+	char cls[8]; /* class at the end: "fair" or "ext" */
+	struct sim_task_stats st;
+};
+
+struct run_info {
+	/* inputs (set by the caller) */
+	const char *target;
+	const char *policy_path;
+	struct sim_policy *policy;
+	const char *topology_spec;
+	const struct sim_topology *topo;
+	const struct builtin_workload *workload;
+	const char *const *knobs;
+	int nr_knobs;
+	const char *version;
+
+	/* measurements (snapshot) */
+	uint64_t seed;
+	uint64_t duration_ns;
+	uint64_t sim_time_ns;
+	uint64_t events;
+	struct sim_costs costs;
+	struct hist wakeup, preempt, run_delay;
+	uint64_t nr_switches, nr_migrations, nr_wakeups;
+	uint64_t busy_ns;
+	int nr_tasks, nr_exited;
+	struct run_task_row *tasks;
+	uint64_t *cpu_busy;
+	int nr_cpus;
+	char policy_name[128];
+	char policy_hash[17];
+	struct scx_counters counters;
+	struct scx_event_stats events_scx;
+	bool has_scx;
+	bool enabled_at_end;
+
+	/* after unload (finish) */
+	struct scx_exit_record exit;
+	char *klog;
+};
+
+int run_result__snapshot(struct run_info *info, struct sim *sim);
+void run_result__finish(struct run_info *info, struct sim *sim);
+/* Write DIR/result.json atomically (creating DIR). */
+int run_result__write(const struct run_info *info, const char *dir, char *err, size_t errlen);
+void run_result__print_summary(const struct run_info *info, FILE *f);
+void run_result__free(struct run_info *info);
+
+#endif
