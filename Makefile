@@ -15,6 +15,8 @@ OPT     ?= -O2
 
 WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  := -std=c17 $(OPT) -g -fPIC -D_GNU_SOURCE $(WARN) -I. $(SAN) $(EXTRA_CFLAGS)
+# The CLI finds the shim and BPF headers of the tree it was built from.
+HARNESS_CFLAGS := -DSCXLAB_SRC_ROOT='"$(CURDIR)"'
 LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
 LIBS    := -lbpf -lelf -lz -ldl -lm
 
@@ -48,9 +50,13 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/obj/harness/paths.o: harness/paths.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(HARNESS_CFLAGS) -MMD -MP -c $< -o $@
+
 $(LIBSIM): $(SIM_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) -shared -Wl,-soname,libscxsim.so $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS)

@@ -313,6 +313,7 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "scxlab run: %s\n", err);
 			goto out_topo;
 		}
+		sim_policy__apply_topology(pol, &topo);
 		for (int i = 0; i < o.nr_knobs; i++) {
 			char *name, *value;
 			if (opt__split_kv("--knob", o.knobs[i], &name, &value, err, sizeof(err)) ||

@@ -351,8 +351,13 @@ void sim_sched__check_preempt(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 			sim_sched__resched_remote(sim, rq->id, from_cpu);
 		return;
 	}
-	if (p->cls->wakeup_preempt)
+	if (p->cls->wakeup_preempt) {
+		int saved_cpu = sim->current_cpu;
+
+		sim->current_cpu = from_cpu; /* a remote reschedule costs an IPI */
 		p->cls->wakeup_preempt(sim, rq, p, wake_flags);
+		sim->current_cpu = saved_cpu;
+	}
 }
 
 void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, int waker_cpu)

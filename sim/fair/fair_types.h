@@ -13,25 +13,24 @@ struct sim_task;
 struct fair_entity {
 	uint64_t vruntime;
 	uint64_t deadline;
-	int64_t vlag;
-	uint64_t slice;
+	int64_t vlag;           /* lag saved at dequeue, applied at the next enqueue */
+	uint64_t vprot;         /* deadline when picked: the slice is protected while unchanged */
+	uint64_t slice;         /* request size in ns */
 	uint64_t weight;        /* load weight from nice (1024 at nice 0) */
-	bool on_rq;             /* queued (not counting running) */
-	struct sim_task *rb_left, *rb_right, *rb_parent; /* queue links, owned by sim/fair */
-	int rb_color;
-	uint64_t min_deadline;  /* augmented subtree data, if the queue needs it */
-	uint64_t last_balance_ns;
+	bool on_rq;             /* counted in the CPU's load (queued or running) */
+	bool queued;            /* in the CPU's wait queue (not running) */
+	bool initial;           /* next placement is a new task's first */
+	struct sim_task *q_prev, *q_next; /* wait queue, in deadline order */
 };
 
 struct fair_rq {
-	uint32_t nr_running;    /* queued + running fair tasks on this CPU */
-	uint64_t load;          /* sum of weights of nr_running tasks */
-	uint64_t min_vruntime;
-	int64_t avg_vruntime;   /* weighted sum for the zero-lag point */
-	uint64_t avg_load;
-	struct sim_task *root;  /* queue of waiting tasks (not including curr) */
+	uint32_t nr_running;    /* on_rq fair tasks on this CPU, running one included */
+	uint64_t load;          /* sum of their weights */
+	__int128 wsum_vruntime; /* sum of weight * vruntime over them: the zero-lag point */
+	uint64_t min_vruntime;  /* monotonic floor, the reference point of an empty queue */
+	struct sim_task *head;  /* wait queue (the running task is not in it) */
 	struct sim_task *curr;  /* the running fair task, if any */
-	uint64_t next_balance;
+	uint64_t next_balance;  /* when the tick next tries periodic balancing */
 };
 
 #endif

@@ -3,6 +3,7 @@
  * on which CPU, for which task) and the simulation that is current on this thread.
  */
 #include "sim/scx/scx_internal.h"
+#include "sim/bpf/bpf_runtime.h"
 
 const char *const scx_op_names[SCX_NR_OPS] = {
 	[SCX_OP_NONE] = "none",
@@ -65,6 +66,8 @@ void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
 	sch->sim->current_cpu = save->cpu;
 	sch->op_depth--;
 	running_op = sch->op_depth ? scx_op_names[sch->op] : NULL;
+	if (!sch->op_depth)
+		sim_bpf__rcu_quiesce(); /* no policy code on the stack: a grace period ends */
 }
 
 struct scx_sched *scx_current(void)

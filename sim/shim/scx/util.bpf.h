@@ -99,11 +99,14 @@ static inline bool time_in_range_open(u64 a, u64 b, u64 c)
  * Exponentially weighted moving average: the old value keeps weight 1 - 2^-decay. While either
  * value is below 2^decay, halves are used instead so small values still move (and 1 decays to 0).
  */
+/* a < b after the usual arithmetic conversions, spelled out so -Wsign-compare stays quiet. */
+#define __scx_lt(a, b) ((__typeof__((a) + (b)))(a) < (__typeof__((a) + (b)))(b))
+
 #define __calc_avg(old, new, decay)						\
 ({										\
 	__typeof__(decay) __scx_thr = 1 << (decay);				\
 	__typeof__(old) __scx_avg;						\
-	if ((old) < __scx_thr || (new) < __scx_thr)				\
+	if (__scx_lt(old, __scx_thr) || __scx_lt(new, __scx_thr))		\
 		__scx_avg = ((old) == 1 && (new) == 0) ? 0 :			\
 			((old) - ((old) >> 1)) + ((new) >> 1);			\
 	else									\

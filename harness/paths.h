@@ -1,0 +1,22 @@
+/*
+ * Where scxlab finds things: its cache, its own executable, the source tree (shim and BPF
+ * headers for policy builds) and the vmlinux.h for BPF builds. Environment variables
+ * override each guess: SCXLAB_CACHE, SCXLAB_ROOT, SCXLAB_VMLINUX_DIR.
+ */
+#ifndef HARNESS_PATHS_H
+#define HARNESS_PATHS_H
+
+#include <stddef.h>
+
+/* $SCXLAB_CACHE, else $XDG_CACHE_HOME/scxlab, else $HOME/.cache/scxlab (created on demand). */
+const char *scxlab__cache_dir(void);
+/* Create @dir and its parents. 0 or -1 (errno set). */
+int scxlab__mkdirs(const char *dir);
+/* The directory holding the running scxlab executable (and libscxsim.so). */
+const char *scxlab__exe_dir(void);
+/* The source tree: $SCXLAB_ROOT, the tree this binary was built from, or exe_dir/.. */
+const char *scxlab__root(void);
+/* Directory of the vmlinux.h for BPF builds, or NULL if none is found. */
+const char *scxlab__vmlinux_dir(void);
+
+#endif

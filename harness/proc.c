@@ -1,0 +1,155 @@
+/*
+ * External processes without a shell (see proc.h).
+ */
+#include "harness/proc.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void argv__add(struct argv_buf *a, const char *arg)
+{
+	if (a->argc >= ARGV_MAX) {
+		a->overflow = 1;
+		return;
+	}
+	a->argv[a->argc] = strdup(arg);
+	if (!a->argv[a->argc]) {
+		a->overflow = 1;
+		return;
+	}
+	a->argv[++a->argc] = NULL;
+}
+
+void argv__addf(struct argv_buf *a, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	argv__add(a, buf);
+}
+
+void argv__free(struct argv_buf *a)
+{
+	for (int i = 0; i < a->argc; i++)
+		free(a->argv[i]);
+	a->argc = 0;
+	a->argv[0] = NULL;
+}
+
+void argv__format(const struct argv_buf *a, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < a->argc && off < len; i++) {
+		bool quote = strpbrk(a->argv[i], " \t'\"$") != NULL;
+		int n = snprintf(buf + off, len - off, "%s%s%s%s", i ? " " : "", quote ? "'" : "",
+				 a->argv[i], quote ? "'" : "");
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+static int wait_for(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int proc__run(const struct argv_buf *a)
+{
+	pid_t pid;
+
+	if (a->overflow || !a->argc)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execvp(a->argv[0], a->argv);
+		fprintf(stderr, "scxlab: cannot run %s: %s\n", a->argv[0], strerror(errno));
+		_exit(127);
+	}
+	return wait_for(pid);
+}
+
+uint64_t hash__bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash)
+{
+	int fds[2];
+	pid_t pid;
+	char buf[65536];
+	ssize_t n;
+
+	if (a->overflow || !a->argc || pipe(fds))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(a->argv[0], a->argv);
+		fprintf(stderr, "scxlab: cannot run %s: %s\n", a->argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		*hash = hash__bytes(*hash, buf, (size_t)n);
+	}
+	close(fds[0]);
+	return wait_for(pid);
+}
+
+int proc__which(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	char dirs[8192];
+
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return access(out, X_OK);
+	}
+	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(out, len, "%s/%s", d, name);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,35 @@
+/*
+ * Running external tools (compilers, stress-ng, QEMU) without a shell: argv vectors built up
+ * step by step, run to completion, optionally with stdout captured or hashed.
+ */
+#ifndef HARNESS_PROC_H
+#define HARNESS_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARGV_MAX 128
+
+struct argv_buf {
+	char *argv[ARGV_MAX + 1];
+	int argc;
+	int overflow;
+};
+
+void argv__add(struct argv_buf *a, const char *arg);
+void argv__addf(struct argv_buf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void argv__free(struct argv_buf *a);
+/* The command line as one string for messages (quoted where needed). */
+void argv__format(const struct argv_buf *a, char *buf, size_t len);
+
+/* Run and wait. Returns the exit status (0..255), or -1 if it could not run or was killed. */
+int proc__run(const struct argv_buf *a);
+/* Run with stdout hashed (FNV-1a 64, folded into *hash). Same return as proc__run. */
+int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash);
+/* Search PATH for @name; writes the full path. 0 if found. */
+int proc__which(const char *name, char *out, size_t len);
+
+uint64_t hash__bytes(uint64_t h, const void *data, size_t len);
+#define HASH_INIT 0xcbf29ce484222325ULL
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * The BPF runtime a simulated policy runs on: maps, helpers and generic kfuncs, implemented
+ * in plain C with the kernel's semantics (return codes, per-CPU views, RCU lifetime of
+ * deleted elements). This header is the simulator-side interface (the loader creates maps
+ * and binds them to the policy's map globals); policies see the BPF API through sim/shim.
+ *
+ * Binding: every map global of a policy (`struct {...} name SEC(".maps")`) is at least one
+ * pointer wide; the loader stores the runtime map's address in its first word, so a helper
+ * given `&name` finds its map in one load.
+ */
+#ifndef SIM_BPF_BPF_RUNTIME_H
+#define SIM_BPF_BPF_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct task_struct;
+
+struct sim_bpf_map;
+
+struct sim_bpf_map_def {
+	const char *name;
+	uint32_t type;        /* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+};
+
+/* Map types the runtime implements (others are refused at load with a clear error). */
+bool sim_bpf_map__type_supported(uint32_t type);
+const char *sim_bpf_map__type_name(uint32_t type);
+
+/* Create a map; @nr_cpus sizes per-CPU maps. NULL with a message in @err on bad input. */
+struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_cpus,
+				     char *err, size_t errlen);
+void sim_bpf_map__free(struct sim_bpf_map *map);
+/* Store @map in the policy's map global at @global (its first word). */
+void sim_bpf_map__bind(struct sim_bpf_map *map, void *global);
+struct sim_bpf_map *sim_bpf_map__from_global(void *global);
+const struct sim_bpf_map_def *sim_bpf_map__def(const struct sim_bpf_map *map);
+
+/* Userspace-side access, as libbpf's bpf_map__lookup_elem() (per-CPU maps: all CPUs' values
+ * concatenated, each rounded up to 8 bytes). Return 0 or a negative errno. */
+int sim_bpf_map__lookup(struct sim_bpf_map *map, const void *key, void *value, size_t value_sz);
+int sim_bpf_map__update(struct sim_bpf_map *map, const void *key, const void *value,
+			size_t value_sz, uint64_t flags);
+/* Next key after @key (NULL: the first), in a deterministic order. 0, or -ENOENT at the end. */
+int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_key);
+
+/* Objects a policy allocates (tracked so that unloading frees what the policy still holds). */
+void *sim_bpf__obj_alloc(size_t size);
+void sim_bpf__obj_free(void *obj);
+void sim_bpf__obj_free_all(void);
+
+/* A task is gone: drop its task-local storage in every map. */
+void sim_bpf__task_free(struct task_struct *p);
+/* A grace period ended (no policy code on the stack): free what RCU readers could still see. */
+void sim_bpf__rcu_quiesce(void);
+/* The CPU whose policy code is executing (0 outside callbacks, as a loader thread's view). */
+int sim_bpf__this_cpu(void);
+
+#endif

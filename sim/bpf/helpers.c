@@ -1,0 +1,271 @@
+/*
+ * BPF helpers as policies call them (bpf_map_lookup_elem(), bpf_ktime_get_ns(), ...), with
+ * the kernel's return conventions. Time, CPU and randomness come from the simulation that is
+ * current on this thread, so they are simulated time, the simulated CPU and the run's seeded
+ * policy RNG: a run is reproducible whatever the policy asks for.
+ */
+#include "sim/bpf/map_internal.h"
+#include "sim/core/sim.h"
+#include "sim/shim/scxsim/helpers.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int sim_bpf__this_cpu(void)
+{
+	struct sim *sim = sim__current();
+
+	return sim && sim->current_cpu >= 0 ? sim->current_cpu : 0;
+}
+
+static struct sim_bpf_map *map_of(void *global)
+{
+	return sim_bpf_map__from_global(global);
+}
+
+void *bpf_map_lookup_elem(void *map, const void *key)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	if (!m || m->def.type == BPF_MAP_TYPE_TASK_STORAGE)
+		return NULL;
+	return map__lookup(m, key, sim_bpf__this_cpu());
+}
+
+void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	if (!m || !m->percpu || cpu >= (u32)m->nr_cpus)
+		return NULL;
+	return map__lookup(m, key, (int)cpu);
+}
+
+long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	if (!m)
+		return -EINVAL;
+	return map__update(m, key, value, flags, m->percpu ? sim_bpf__this_cpu() : -1);
+}
+
+long bpf_map_delete_elem(void *map, const void *key)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	return m ? map__delete(m, key) : -EINVAL;
+}
+
+typedef long (*map_elem_cb)(void *map, const void *key, void *value, void *ctx);
+
+long bpf_for_each_map_elem(void *map, void *callback_fn, void *ctx, u64 flags)
+{
+	struct sim_bpf_map *m = map_of(map);
+	map_elem_cb cb = (map_elem_cb)callback_fn;
+	int cpu = sim_bpf__this_cpu();
+	long n = 0;
+
+	if (!m || flags)
+		return -EINVAL;
+	if (m->array) {
+		for (uint32_t i = 0; i < m->def.max_entries; i++) {
+			n++;
+			if (cb(map, &i, map__lookup(m, &i, cpu), ctx))
+				break;
+		}
+		return n;
+	}
+	for (struct hmap_elem *e = m->first, *next; e; e = next) {
+		next = e->next; /* the callback may delete the element */
+		n++;
+		if (cb(map, e->data, map__elem_value(m, e, cpu), ctx))
+			break;
+	}
+	return n;
+}
+
+void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	if (!m || !task || m->def.type != BPF_MAP_TYPE_TASK_STORAGE)
+		return NULL;
+	return sim_bpf__task_storage(m, task, value, flags & BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+long bpf_task_storage_delete(void *map, struct task_struct *task)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	if (!m || !task || m->def.type != BPF_MAP_TYPE_TASK_STORAGE)
+		return -EINVAL;
+	return sim_bpf__task_storage_delete(m, task);
+}
+
+u64 bpf_ktime_get_ns(void)
+{
+	struct sim *sim = sim__current();
+
+	return sim ? sim__now(sim) : 0;
+}
+
+u64 bpf_ktime_get_boot_ns(void)
+{
+	return bpf_ktime_get_ns();
+}
+
+u32 bpf_get_smp_processor_id(void)
+{
+	return (u32)sim_bpf__this_cpu();
+}
+
+u32 bpf_get_numa_node_id(void)
+{
+	struct sim *sim = sim__current();
+
+	return sim ? (u32)sim->topo.cpu[sim_bpf__this_cpu()].node : 0;
+}
+
+u32 bpf_get_prandom_u32(void)
+{
+	struct sim *sim = sim__current();
+
+	return sim ? (u32)sim_rng__next(&sim->rng_policy) : 0;
+}
+
+struct task_struct *bpf_get_current_task_btf(void)
+{
+	struct sim *sim = sim__current();
+	int cpu = sim_bpf__this_cpu();
+
+	if (!sim || !sim->cpus[cpu].curr)
+		return NULL;
+	return &sim->cpus[cpu].curr->ts;
+}
+
+u64 bpf_get_current_task(void)
+{
+	return (u64)(uintptr_t)bpf_get_current_task_btf();
+}
+
+u64 bpf_get_current_pid_tgid(void)
+{
+	struct task_struct *p = bpf_get_current_task_btf();
+
+	return p ? (u64)p->tgid << 32 | (u32)p->pid : 0;
+}
+
+long bpf_get_current_comm(void *buf, u32 size)
+{
+	struct task_struct *p = bpf_get_current_task_btf();
+
+	if (!size)
+		return -EINVAL;
+	snprintf(buf, size, "%s", p ? p->comm : "swapper");
+	return 0;
+}
+
+long bpf_probe_read_kernel(void *dst, u32 size, const void *src)
+{
+	if (!src) {
+		memset(dst, 0, size);
+		return -EFAULT;
+	}
+	memcpy(dst, src, size);
+	return 0;
+}
+
+long bpf_probe_read_kernel_str(void *dst, u32 size, const void *src)
+{
+	size_t n;
+
+	if (!size)
+		return 0;
+	if (!src) {
+		memset(dst, 0, size);
+		return -EFAULT;
+	}
+	n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	((char *)dst)[n] = 0;
+	return (long)n + 1;
+}
+
+long bpf_probe_read(void *dst, u32 size, const void *src)
+{
+	return bpf_probe_read_kernel(dst, size, src);
+}
+
+long bpf_probe_read_str(void *dst, u32 size, const void *src)
+{
+	return bpf_probe_read_kernel_str(dst, size, src);
+}
+
+/* bpf_printk(): one line in the run's trace log (the kernel's trace_pipe). */
+long bpf_trace_printk(const char *fmt, u32 fmt_size, ...)
+{
+	struct sim *sim = sim__current();
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt_size);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0 && line[n < (int)sizeof(line) ? n - 1 : (int)sizeof(line) - 2] == '\n')
+		line[n < (int)sizeof(line) ? n - 1 : (int)sizeof(line) - 2] = 0;
+	if (sim)
+		sim__klog(sim, "bpf_trace_printk: %s", line);
+	return n;
+}
+
+typedef long (*loop_cb)(u64 index, void *ctx);
+
+long bpf_loop(u32 nr_loops, void *callback_fn, void *ctx, u64 flags)
+{
+	loop_cb cb = (loop_cb)callback_fn;
+	u32 i;
+
+	if (flags || nr_loops > (1u << 23))
+		return -E2BIG;
+	for (i = 0; i < nr_loops; i++)
+		if (cb(i, ctx))
+			return (long)i + 1;
+	return (long)i;
+}
+
+/* One thread runs a simulation: locks only mark the critical sections. */
+long bpf_spin_lock(struct bpf_spin_lock *lock)
+{
+	lock->val = 1;
+	return 0;
+}
+
+long bpf_spin_unlock(struct bpf_spin_lock *lock)
+{
+	lock->val = 0;
+	return 0;
+}
+
+void *bpf_kptr_xchg(void *dst, void *ptr)
+{
+	void *old;
+
+	memcpy(&old, dst, sizeof(old));
+	memcpy(dst, &ptr, sizeof(ptr));
+	return old;
+}
+
+/* Per-CPU kernel variables are not emulated: no address is valid. */
+void *bpf_per_cpu_ptr(const void *ptr, u32 cpu)
+{
+	return NULL;
+}
+
+void *bpf_this_cpu_ptr(const void *ptr)
+{
+	return NULL;
+}

@@ -1,0 +1,48 @@
+/*
+ * Map internals shared by the files of sim/bpf (not part of the runtime's interface).
+ */
+#ifndef SIM_BPF_MAP_INTERNAL_H
+#define SIM_BPF_MAP_INTERNAL_H
+
+#include "sim/bpf/bpf_runtime.h"
+#include "sim/shim/vmlinux.h"
+
+/* One element of a hash-like map (hash, LRU hash, per-CPU hash, task storage). */
+struct hmap_elem {
+	struct hmap_elem *chain;      /* bucket chain */
+	struct hmap_elem *prev, *next; /* insertion order, for iteration */
+	uint64_t hash;
+	unsigned char data[];          /* key, then value(s) at an 8-byte aligned offset */
+};
+
+struct sim_bpf_map {
+	struct sim_bpf_map_def def;
+	char name[64];
+	int nr_cpus;
+	uint32_t stride;               /* value size rounded up to 8 */
+	uint32_t ikey;                 /* key bytes as stored (task storage: the task pointer) */
+	uint32_t key_off_value;        /* offset of the value inside hmap_elem.data */
+	bool percpu;
+	unsigned char *array;          /* array maps: [index][cpu] values */
+	struct hmap_elem **buckets;    /* hash-like maps */
+	uint32_t nbuckets;
+	uint32_t count;
+	struct hmap_elem *first, *last;
+	struct sim_bpf_map *next_storage; /* live task-storage maps */
+};
+
+/* Value of @key on @cpu, or NULL (missing key / index out of range). */
+void *map__lookup(struct sim_bpf_map *map, const void *key, int cpu);
+/* BPF-side update: per-CPU maps change @cpu's value only (cpu < 0: every CPU's). */
+int map__update(struct sim_bpf_map *map, const void *key, const void *value, uint64_t flags,
+		int cpu);
+int map__delete(struct sim_bpf_map *map, const void *key);
+/* Hash-like maps: the element for @key, or NULL. */
+struct hmap_elem *map__find(struct sim_bpf_map *map, const void *key);
+void *map__elem_value(struct sim_bpf_map *map, struct hmap_elem *e, int cpu);
+/* Task-local storage of @p (create: a zeroed or @init-copied value when missing). */
+void *sim_bpf__task_storage(struct sim_bpf_map *map, struct task_struct *p, const void *init,
+			    bool create);
+int sim_bpf__task_storage_delete(struct sim_bpf_map *map, struct task_struct *p);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * Where fair tasks run: wakeup placement and load balancing (see fair.h for the outline).
+ *
+ * Distances between CPUs follow the scheduling domains: same core (SMT), same LLC, same
+ * node, anywhere. Every search breaks ties by distance, then by CPU id, so runs are
+ * deterministic.
+ */
+#include "sim/fair/fair_internal.h"
+
+enum { DIST_SELF, DIST_CORE, DIST_LLC, DIST_NODE, DIST_FAR };
+
+static int cpu_distance(const struct sim_topology *t, int a, int b)
+{
+	if (a == b)
+		return DIST_SELF;
+	if (t->cpu[a].core == t->cpu[b].core)
+		return DIST_CORE;
+	if (t->cpu[a].llc == t->cpu[b].llc)
+		return DIST_LLC;
+	if (t->cpu[a].node == t->cpu[b].node)
+		return DIST_NODE;
+	return DIST_FAR;
+}
+
+static uint32_t cpu_nr_running(const struct sim *sim, int cpu)
+{
+	struct sim_cpu *rq = &sim->cpus[cpu];
+	uint32_t n = rq->fair.nr_running;
+
+	if (sim->ext_class && sim->ext_class->nr_running)
+		n += sim->ext_class->nr_running((struct sim *)sim, rq);
+	return n;
+}
+
+/* The kernel's available_idle_cpu(): nothing running and nothing queued. */
+bool fair__cpu_idle(const struct sim *sim, int cpu)
+{
+	return sim->cpus[cpu].online && !sim->cpus[cpu].curr && cpu_nr_running(sim, cpu) == 0;
+}
+
+static bool allowed(const struct sim *sim, const struct sim_task *p, int cpu)
+{
+	return sim->cpus[cpu].online && cpumask__test(p->ts.cpus_ptr, cpu);
+}
+
+/* An idle core (every SMT sibling idle) in @target's LLC, scanning from @target's core. */
+static int select_idle_core(struct sim *sim, struct sim_task *p, int target)
+{
+	const struct sim_topology *t = &sim->topo;
+	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
+	int n = sim->nr_cpus;
+
+	for (int i = 0; i < n; i++) {
+		int cpu = (target + i) % n, sib, first = -1;
+		bool idle = true;
+
+		if (!cpumask__test(llc, cpu) || t->cpu[cpu].smt_index != 0)
+			continue;
+		cpumask__for_each(sib, &t->core_mask[t->cpu[cpu].core], n) {
+			if (!fair__cpu_idle(sim, sib)) {
+				idle = false;
+				break;
+			}
+			if (first < 0 && allowed(sim, p, sib))
+				first = sib;
+		}
+		if (idle && first >= 0)
+			return first;
+	}
+	return -1;
+}
+
+/* Any idle CPU in @target's LLC, scanning from the one after @target. */
+static int select_idle_cpu(struct sim *sim, struct sim_task *p, int target)
+{
+	const struct sim_topology *t = &sim->topo;
+	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
+	int n = sim->nr_cpus;
+
+	for (int i = 1; i <= n; i++) {
+		int cpu = (target + i) % n;
+		if (cpumask__test(llc, cpu) && allowed(sim, p, cpu) && fair__cpu_idle(sim, cpu))
+			return cpu;
+	}
+	return -1;
+}
+
+/* The kernel's select_idle_sibling(), without the recent-CPU and capacity heuristics. */
+static int select_idle_sibling(struct sim *sim, struct sim_task *p, int prev, int target)
+{
+	int cpu;
+
+	if (allowed(sim, p, target) && fair__cpu_idle(sim, target))
+		return target;
+	if (prev != target && sim_topology__same_llc(&sim->topo, prev, target) &&
+	    allowed(sim, p, prev) && fair__cpu_idle(sim, prev))
+		return prev;
+	if (sim->topo.threads_per_core > 1) {
+		cpu = select_idle_core(sim, p, target);
+		if (cpu >= 0)
+			return cpu;
+	}
+	cpu = select_idle_cpu(sim, p, target);
+	return cpu >= 0 ? cpu : target;
+}
+
+/* wake_affine_idle(): pull the wakee next to its waker when that is cheap. */
+static int wake_affine(struct sim *sim, int waker, int prev, bool sync)
+{
+	if (fair__cpu_idle(sim, waker) && sim_topology__same_llc(&sim->topo, waker, prev))
+		return fair__cpu_idle(sim, prev) ? prev : waker;
+	if (sync && cpu_nr_running(sim, waker) == 1)
+		return waker;
+	return prev;
+}
+
+/* Fork and exec balancing: the least loaded allowed CPU, nearest first. */
+static int find_idlest_cpu(struct sim *sim, struct sim_task *p, int prev)
+{
+	int best = -1, best_dist = 0;
+	uint32_t best_nr = 0;
+
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		uint32_t nr;
+		int dist;
+
+		if (!allowed(sim, p, cpu))
+			continue;
+		nr = cpu_nr_running(sim, cpu) + (sim->cpus[cpu].curr ? 1 : 0);
+		dist = cpu_distance(&sim->topo, prev, cpu);
+		if (best < 0 || nr < best_nr || (nr == best_nr && dist < best_dist)) {
+			best = cpu;
+			best_nr = nr;
+			best_dist = dist;
+		}
+	}
+	return best >= 0 ? best : prev;
+}
+
+int fair__select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uint64_t wake_flags,
+		     int waker_cpu)
+{
+	int target = prev_cpu;
+
+	if (wake_flags & SIM_WF_FORK)
+		return find_idlest_cpu(sim, p, waker_cpu >= 0 ? waker_cpu : prev_cpu);
+	if (waker_cpu >= 0 && waker_cpu != prev_cpu && allowed(sim, p, waker_cpu) &&
+	    sim->topo.cpu[waker_cpu].node == sim->topo.cpu[prev_cpu].node)
+		target = wake_affine(sim, waker_cpu, prev_cpu, wake_flags & SIM_WF_SYNC);
+	return select_idle_sibling(sim, p, prev_cpu, target);
+}
+
+/* The waiting task of @src that @dst should take: the last queued one allowed on @dst. */
+static struct sim_task *detachable_task(struct sim *sim, int src, int dst)
+{
+	struct sim_task *last = NULL;
+
+	for (struct sim_task *it = sim->cpus[src].fair.head; it; it = it->fair.q_next)
+		if (allowed(sim, it, dst))
+			last = it;
+	return last;
+}
+
+static void migrate_waiting(struct sim *sim, struct sim_task *p, int dst, int from_cpu)
+{
+	sim_sched__set_task_cpu(sim, p, dst);
+	sim_sched__check_preempt(sim, &sim->cpus[dst], p, 0, from_cpu);
+}
+
+/* The CPU with the most fair tasks that has one waiting for @dst, nearest domain first. */
+static int find_busiest(struct sim *sim, int dst, uint32_t min_nr, struct sim_task **task)
+{
+	for (int level = DIST_CORE; level <= DIST_FAR; level++) {
+		int best = -1;
+		uint32_t best_nr = 0;
+		struct sim_task *best_task = NULL;
+
+		for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+			struct sim_cpu *rq = &sim->cpus[cpu];
+			struct sim_task *p;
+
+			if (cpu_distance(&sim->topo, dst, cpu) != level || !rq->fair.head)
+				continue;
+			if (rq->fair.nr_running < min_nr || rq->fair.nr_running <= best_nr)
+				continue;
+			/* a CPU that is idle will run its queued task itself */
+			if (!rq->curr)
+				continue;
+			p = detachable_task(sim, cpu, dst);
+			if (!p)
+				continue;
+			best = cpu;
+			best_nr = rq->fair.nr_running;
+			best_task = p;
+		}
+		if (best >= 0) {
+			*task = best_task;
+			return best;
+		}
+	}
+	return -1;
+}
+
+void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq)
+{
+	struct sim_task *p = NULL;
+	int src = find_busiest(sim, rq->id, 2, &p);
+
+	if (src >= 0)
+		migrate_waiting(sim, p, rq->id, rq->id);
+}
+
+/* nohz idle balancing: a waiting task goes to an idle CPU, nearest first. */
+static void push_to_idle(struct sim *sim, struct sim_cpu *rq)
+{
+	int best = -1, best_dist = DIST_FAR + 1;
+	struct sim_task *p = NULL;
+
+	for (struct sim_task *it = rq->fair.head; it && best < 0; it = it->fair.q_next) {
+		for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+			int dist = cpu_distance(&sim->topo, rq->id, cpu);
+			if (dist == DIST_SELF || dist >= best_dist || !allowed(sim, it, cpu) ||
+			    !fair__cpu_idle(sim, cpu))
+				continue;
+			best = cpu;
+			best_dist = dist;
+			p = it;
+		}
+	}
+	if (best >= 0)
+		migrate_waiting(sim, p, best, rq->id);
+}
+
+void fair__tick_balance(struct sim *sim, struct sim_cpu *rq)
+{
+	uint64_t now = sim__now(sim);
+
+	if (rq->fair.nr_running >= 2 && rq->fair.head)
+		push_to_idle(sim, rq);
+	if (now < rq->fair.next_balance)
+		return;
+	rq->fair.next_balance = now + FAIR_BALANCE_INTERVAL_NS;
+	struct sim_task *p = NULL;
+	int src = find_busiest(sim, rq->id, rq->fair.nr_running + 2, &p);
+	if (src >= 0)
+		migrate_waiting(sim, p, rq->id, rq->id);
+}

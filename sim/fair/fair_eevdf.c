@@ -1,0 +1,302 @@
+/*
+ * The fair class's per-CPU EEVDF queue and its sim_class operations (see fair.h for the model).
+ *
+ * Each CPU keeps its waiting tasks in a list sorted by virtual deadline; the running task is
+ * outside the list but counted in the load and in the zero-lag point. Queues are short in
+ * practice (tasks per CPU), so a sorted list beats a tree on constant factors.
+ */
+#include "sim/fair/fair_internal.h"
+
+#include <limits.h>
+
+static uint64_t calc_delta_fair(uint64_t delta, uint64_t weight)
+{
+	if (weight == 1024 || weight == 0)
+		return delta;
+	return (uint64_t)((unsigned __int128)delta * 1024 / weight);
+}
+
+uint64_t sim_fair__base_slice(const struct sim *sim)
+{
+	int n = sim->nr_cpus < 8 ? sim->nr_cpus : 8, lg = 0;
+
+	while ((1 << (lg + 1)) <= n)
+		lg++;
+	return 750000ULL * (uint64_t)(1 + lg);
+}
+
+static uint64_t avg_vruntime(const struct fair_rq *rq)
+{
+	if (!rq->load)
+		return rq->min_vruntime;
+	return (uint64_t)(rq->wsum_vruntime / (__int128)rq->load);
+}
+
+static bool entity_eligible(const struct fair_rq *rq, const struct fair_entity *se)
+{
+	if (!rq->load)
+		return true;
+	return (__int128)se->vruntime * (__int128)rq->load <= rq->wsum_vruntime;
+}
+
+static void update_min_vruntime(struct fair_rq *rq)
+{
+	uint64_t v;
+
+	if (!rq->load)
+		return;
+	v = avg_vruntime(rq);
+	if ((int64_t)(v - rq->min_vruntime) > 0)
+		rq->min_vruntime = v;
+}
+
+static void account_add(struct fair_rq *rq, struct fair_entity *se)
+{
+	se->on_rq = true;
+	rq->nr_running++;
+	rq->load += se->weight;
+	rq->wsum_vruntime += (__int128)se->weight * se->vruntime;
+}
+
+static void account_sub(struct fair_rq *rq, struct fair_entity *se)
+{
+	se->on_rq = false;
+	rq->nr_running--;
+	rq->load -= se->weight;
+	rq->wsum_vruntime -= (__int128)se->weight * se->vruntime;
+}
+
+static void queue_insert(struct fair_rq *rq, struct sim_task *p)
+{
+	struct sim_task *prev = NULL, *it = rq->head;
+
+	/* after every task with the same or an earlier deadline: FIFO among equals */
+	while (it && (int64_t)(it->fair.deadline - p->fair.deadline) <= 0) {
+		prev = it;
+		it = it->fair.q_next;
+	}
+	p->fair.q_prev = prev;
+	p->fair.q_next = it;
+	if (prev)
+		prev->fair.q_next = p;
+	else
+		rq->head = p;
+	if (it)
+		it->fair.q_prev = p;
+	p->fair.queued = true;
+}
+
+static void queue_remove(struct fair_rq *rq, struct sim_task *p)
+{
+	if (p->fair.q_prev)
+		p->fair.q_prev->fair.q_next = p->fair.q_next;
+	else
+		rq->head = p->fair.q_next;
+	if (p->fair.q_next)
+		p->fair.q_next->fair.q_prev = p->fair.q_prev;
+	p->fair.q_prev = p->fair.q_next = NULL;
+	p->fair.queued = false;
+}
+
+/* Where a task joining @rq starts: V minus its saved lag, scaled for its own weight. */
+static void place_entity(struct fair_rq *rq, struct fair_entity *se)
+{
+	uint64_t V = avg_vruntime(rq), vslice;
+	int64_t lag = 0;
+
+	if (rq->nr_running && rq->load) {
+		lag = se->vlag;
+		lag = (int64_t)((__int128)lag * (__int128)(rq->load + se->weight) / (__int128)rq->load);
+	}
+	se->vruntime = V - (uint64_t)lag;
+	vslice = calc_delta_fair(se->slice, se->weight);
+	if (se->initial)
+		vslice /= 2;
+	se->initial = false;
+	se->deadline = se->vruntime + vslice;
+}
+
+/* Remember how far behind (or ahead of) the zero-lag point a leaving task is. */
+static void save_lag(struct fair_rq *rq, struct fair_entity *se)
+{
+	uint64_t span = 2 * se->slice > SIM_TICK_NS ? 2 * se->slice : SIM_TICK_NS;
+	int64_t limit = (int64_t)calc_delta_fair(span, se->weight);
+	int64_t lag = (int64_t)(avg_vruntime(rq) - se->vruntime);
+
+	if (lag > limit)
+		lag = limit;
+	if (lag < -limit)
+		lag = -limit;
+	se->vlag = lag;
+}
+
+/* The kernel's pick_eevdf(): earliest eligible deadline; a protected current keeps the CPU. */
+static struct sim_task *pick_eevdf(struct fair_rq *rq, struct sim_task *curr)
+{
+	struct sim_task *best = NULL, *running = curr && curr->fair.on_rq ? curr : NULL;
+
+	if (curr && (!curr->fair.on_rq || !entity_eligible(rq, &curr->fair)))
+		curr = NULL;
+	if (curr && curr->fair.deadline == curr->fair.vprot)
+		return curr;
+	for (struct sim_task *it = rq->head; it; it = it->fair.q_next) {
+		if (entity_eligible(rq, &it->fair)) {
+			best = it;
+			break;
+		}
+	}
+	if (curr && (!best || (int64_t)(curr->fair.deadline - best->fair.deadline) < 0))
+		best = curr;
+	if (!best) /* no eligible task: rounding at the zero-lag point */
+		best = rq->head ? rq->head : running;
+	return best;
+}
+
+static void fair_enqueue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *p, uint64_t flags)
+{
+	struct fair_rq *rq = &cpu->fair;
+
+	if (p->fair.on_rq)
+		return;
+	place_entity(rq, &p->fair);
+	account_add(rq, &p->fair);
+	if (rq->curr != p)
+		queue_insert(rq, p);
+	update_min_vruntime(rq);
+}
+
+static void fair_dequeue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *p, uint64_t flags)
+{
+	struct fair_rq *rq = &cpu->fair;
+
+	if (!p->fair.on_rq)
+		return;
+	save_lag(rq, &p->fair);
+	account_sub(rq, &p->fair);
+	if (p->fair.queued)
+		queue_remove(rq, p);
+	update_min_vruntime(rq);
+}
+
+static struct sim_task *fair_pick_next(struct sim *sim, struct sim_cpu *cpu, struct sim_task *prev)
+{
+	struct fair_rq *rq = &cpu->fair;
+	struct sim_task *curr = rq->curr == prev ? prev : NULL;
+
+	if (!rq->nr_running && (!prev || prev->cls == sim->fair_class))
+		fair__newidle_pull(sim, cpu);
+	if (!rq->nr_running)
+		return NULL;
+	return pick_eevdf(rq, curr);
+}
+
+static void fair_put_prev(struct sim *sim, struct sim_cpu *cpu, struct sim_task *prev,
+			  struct sim_task *next)
+{
+	struct fair_rq *rq = &cpu->fair;
+
+	if (rq->curr == prev)
+		rq->curr = NULL;
+	if (prev->fair.on_rq && !prev->fair.queued)
+		queue_insert(rq, prev);
+}
+
+static void fair_set_next(struct sim *sim, struct sim_cpu *cpu, struct sim_task *next)
+{
+	struct fair_rq *rq = &cpu->fair;
+
+	if (next->fair.queued)
+		queue_remove(rq, next);
+	rq->curr = next;
+	next->fair.vprot = next->fair.deadline;
+}
+
+static void fair_update_curr(struct sim *sim, struct sim_cpu *cpu, struct sim_task *curr,
+			     uint64_t delta)
+{
+	struct fair_rq *rq = &cpu->fair;
+	struct fair_entity *se = &curr->fair;
+	uint64_t dv = calc_delta_fair(delta, se->weight);
+
+	se->vruntime += dv;
+	if (se->on_rq)
+		rq->wsum_vruntime += (__int128)se->weight * dv;
+	curr->ts.se.vruntime = se->vruntime;
+	update_min_vruntime(rq);
+	if ((int64_t)(se->vruntime - se->deadline) >= 0) {
+		/* request served: a new one, and the CPU is contested again */
+		se->deadline = se->vruntime + calc_delta_fair(se->slice, se->weight);
+		if (rq->nr_running > 1)
+			sim_sched__resched_remote(sim, cpu->id, cpu->id);
+	}
+	curr->ts.se.deadline = se->deadline;
+}
+
+static void fair_wakeup_preempt(struct sim *sim, struct sim_cpu *cpu, struct sim_task *p,
+				uint64_t wake_flags)
+{
+	struct fair_rq *rq = &cpu->fair;
+
+	if (!rq->curr || rq->curr == p)
+		return;
+	if (pick_eevdf(rq, rq->curr) == p)
+		sim_sched__resched(sim, cpu->id);
+}
+
+static void fair_tick(struct sim *sim, struct sim_cpu *cpu, struct sim_task *curr)
+{
+	fair__tick_balance(sim, cpu);
+}
+
+static void fair_yield(struct sim *sim, struct sim_cpu *cpu, struct sim_task *curr)
+{
+	struct fair_entity *se = &curr->fair;
+
+	if (cpu->fair.nr_running <= 1)
+		return;
+	/* give up the rest of the request: the deadline moves one slice on */
+	se->deadline += calc_delta_fair(se->slice, se->weight);
+}
+
+static uint32_t fair_nr_running(struct sim *sim, struct sim_cpu *cpu)
+{
+	return cpu->fair.nr_running;
+}
+
+static void fair_task_changed(struct sim *sim, struct sim_task *p)
+{
+	struct fair_entity *se = &p->fair;
+	uint64_t w = sim_sched__nice_to_weight(p->nice);
+
+	if (w != se->weight && se->weight)
+		se->vlag = (int64_t)((__int128)se->vlag * (__int128)se->weight / (__int128)w);
+	se->weight = w;
+}
+
+static void fair_task_attach(struct sim *sim, struct sim_task *p, bool fork)
+{
+	struct fair_entity *se = &p->fair;
+
+	se->weight = sim_sched__nice_to_weight(p->nice);
+	se->slice = sim_fair__base_slice(sim);
+	se->vlag = 0;
+	se->initial = fork;
+	p->ts.se.slice = se->slice;
+}
+
+const struct sim_class sim_fair_class = {
+	.name = "fair",
+	.select_cpu = fair__select_cpu,
+	.enqueue = fair_enqueue,
+	.dequeue = fair_dequeue,
+	.wakeup_preempt = fair_wakeup_preempt,
+	.pick_next = fair_pick_next,
+	.put_prev = fair_put_prev,
+	.set_next = fair_set_next,
+	.tick = fair_tick,
+	.update_curr = fair_update_curr,
+	.yield = fair_yield,
+	.nr_running = fair_nr_running,
+	.task_changed = fair_task_changed,
+	.task_attach = fair_task_attach,
+};

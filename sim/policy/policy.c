@@ -1,0 +1,189 @@
+/*
+ * Opening and closing a policy's .sim.so (see policy.h): a private copy of the object is
+ * dlopen()ed so every open has its own globals, its BTF is read for the ops, maps and knobs,
+ * and the maps are created and bound.
+ */
+#include "sim/policy/policy_internal.h"
+#include "sim/bpf/bpf_runtime.h"
+#include "sim/topo/topology.h"
+#include "sim/shim/vmlinux.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Copy @src to a new temporary file; its path goes to @out. */
+static int private_copy(const char *src, char *out, size_t outlen, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	char buf[65536];
+	int in, fd;
+	ssize_t n;
+
+	snprintf(out, outlen, "%s/scxlab-policy-XXXXXX.so", tmp && *tmp ? tmp : "/tmp");
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		snprintf(err, errlen, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	fd = mkstemps(out, 3);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a temporary copy of %s in %s: %s", src,
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(fd, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	}
+	close(in);
+	if (close(fd) || n < 0) {
+		snprintf(err, errlen, "cannot copy %s: %s", src, strerror(errno));
+		unlink(out);
+		return -1;
+	}
+	return 0;
+}
+
+struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, size_t errlen)
+{
+	struct sim_policy *pol = calloc(1, sizeof(*pol));
+	char copy[4096], ops_sym[128];
+
+	if (!pol) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(pol->path, sizeof(pol->path), "%s", path);
+	if (access(path, R_OK)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	pol->btf = policy__btf_open(path, err, errlen);
+	if (!pol->btf)
+		goto fail;
+	if (private_copy(path, copy, sizeof(copy), err, errlen))
+		goto fail;
+	pol->dl = dlopen(copy, RTLD_NOW | RTLD_LOCAL);
+	unlink(copy);
+	if (!pol->dl) {
+		snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
+		goto fail;
+	}
+	if (policy__scan_btf(pol, nr_cpus, ops_sym, sizeof(ops_sym), err, errlen))
+		goto fail;
+	pol->ops = dlsym(pol->dl, ops_sym);
+	if (!pol->ops) {
+		snprintf(err, errlen, "%s: struct_ops '%s' has no global symbol", path, ops_sym);
+		goto fail;
+	}
+	snprintf(pol->name, sizeof(pol->name), "%s", pol->ops->name[0] ? pol->ops->name : ops_sym);
+
+	/* UEI_DEFINE(x): the loader tells the policy how much dump room x_dump has */
+	for (int i = 0; i < pol->nr_knobs; i++) {
+		struct policy_knob *k = &pol->knobs[i];
+		size_t len = strlen(k->name);
+		char dump[80];
+		void *sym;
+
+		if (len <= 9 || strcmp(k->name + len - 9, "_dump_len") || k->is_array)
+			continue;
+		snprintf(dump, sizeof(dump), "%.*s", (int)(len - 4), k->name);
+		sym = dlsym(pol->dl, dump);
+		if (sym) {
+			Dl_info info;
+			ElfW(Sym) *es = NULL;
+			if (dladdr1(sym, &info, (void **)&es, RTLD_DL_SYMENT) && es)
+				policy__knob_set_int(k, 0, (int64_t)es->st_size);
+		}
+	}
+	return pol;
+fail:
+	sim_policy__close(pol);
+	return NULL;
+}
+
+void sim_policy__close(struct sim_policy *pol)
+{
+	if (!pol)
+		return;
+	for (int i = 0; i < pol->nr_maps; i++)
+		sim_bpf_map__free(pol->maps[i]);
+	free(pol->maps);
+	free(pol->knobs);
+	sim_bpf__obj_free_all();
+	if (pol->dl)
+		dlclose(pol->dl);
+	policy__btf_free(pol->btf);
+	free(pol);
+}
+
+static void set_if_present(struct sim_policy *pol, const char *name, uint32_t idx, int64_t v,
+			   int *count)
+{
+	struct policy_knob *k = policy__find_knob(pol, name);
+
+	if (k && !policy__knob_set_int(k, idx, v) && idx == 0)
+		(*count)++;
+}
+
+int sim_policy__apply_topology(struct sim_policy *pol, const struct sim_topology *topo)
+{
+	int n = 0;
+
+	set_if_present(pol, "nr_cpu_ids", 0, topo->nr_cpus, &n);
+	set_if_present(pol, "nr_llcs", 0, topo->nr_llcs, &n);
+	set_if_present(pol, "nr_nodes", 0, topo->nr_nodes, &n);
+	for (int cpu = 0; cpu < topo->nr_cpus; cpu++) {
+		set_if_present(pol, "cpu_llc", (uint32_t)cpu, topo->cpu[cpu].llc, &n);
+		set_if_present(pol, "cpu_node", (uint32_t)cpu, topo->cpu[cpu].node, &n);
+		set_if_present(pol, "cpu_core", (uint32_t)cpu, topo->cpu[cpu].core, &n);
+	}
+	return n;
+}
+
+void sim_policy__freeze(struct sim_policy *pol)
+{
+	pol->frozen = true;
+}
+
+struct sched_ext_ops *sim_policy__ops(struct sim_policy *pol)
+{
+	return pol->ops;
+}
+
+const char *sim_policy__name(const struct sim_policy *pol)
+{
+	return pol->name;
+}
+
+const char *sim_policy__path(const struct sim_policy *pol)
+{
+	return pol->path;
+}
+
+int sim_policy__nr_maps(const struct sim_policy *pol)
+{
+	return pol->nr_maps;
+}
+
+struct sim_bpf_map *sim_policy__map(const struct sim_policy *pol, int i)
+{
+	return i >= 0 && i < pol->nr_maps ? pol->maps[i] : NULL;
+}
+
+struct sim_bpf_map *sim_policy__map_by_name(const struct sim_policy *pol, const char *name)
+{
+	for (int i = 0; i < pol->nr_maps; i++)
+		if (!strcmp(sim_bpf_map__def(pol->maps[i])->name, name))
+			return pol->maps[i];
+	return NULL;
+}

@@ -1,0 +1,54 @@
+/*
+ * Loading a policy's simulator build (.sim.so) the way libbpf loads its kernel build.
+ *
+ * The .sim.so is the policy source compiled by cc against sim/shim, with BTF debug info
+ * (gcc -gbtf). Opening it reads that BTF to find what libbpf would find in the .bpf.o: the
+ * one struct_ops map (SCX_OPS_DEFINE, section .struct_ops[.link]), every map definition
+ * (section .maps) and every `const volatile` global (the knobs a loader sets in rodata).
+ * Each open loads a private copy of the object, so two opens never share globals.
+ *
+ * Lifecycle: open -> set knobs (set_knob, apply_topology) -> freeze -> attach ops to a sim
+ * (scx_sched__attach) -> run -> close.
+ */
+#ifndef SIM_POLICY_POLICY_H
+#define SIM_POLICY_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sched_ext_ops;
+struct sim_topology;
+struct sim_policy;
+struct sim_bpf_map;
+
+/* Open @path for a machine of @nr_cpus CPUs. NULL with a message naming the file on error. */
+struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, size_t errlen);
+void sim_policy__close(struct sim_policy *pol);
+
+/*
+ * Set the const volatile global @name from text: an integer (decimal, 0x hex, negative for
+ * signed types), true/false for bools, a comma-separated list for an array, or NAME[i]=v
+ * for one element. Fails after freeze, on unknown names and on values out of range.
+ */
+int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *value,
+			 char *err, size_t errlen);
+/* Fill the topology knobs a policy declares, as a policy's own loader would from the host:
+ * nr_cpu_ids, nr_llcs, nr_nodes, cpu_llc[], cpu_node[], cpu_core[]. Returns how many were set. */
+int sim_policy__apply_topology(struct sim_policy *pol, const struct sim_topology *topo);
+void sim_policy__freeze(struct sim_policy *pol);
+
+struct sched_ext_ops *sim_policy__ops(struct sim_policy *pol);
+const char *sim_policy__name(const struct sim_policy *pol);
+const char *sim_policy__path(const struct sim_policy *pol);
+
+/* Knobs and maps, for listing and for reading a policy's statistics. */
+int sim_policy__nr_knobs(const struct sim_policy *pol);
+const char *sim_policy__knob_name(const struct sim_policy *pol, int i);
+/* The knob's current value as text (arrays: comma-separated). */
+int sim_policy__knob_value(const struct sim_policy *pol, int i, char *buf, size_t len);
+int sim_policy__nr_maps(const struct sim_policy *pol);
+struct sim_bpf_map *sim_policy__map(const struct sim_policy *pol, int i);
+struct sim_bpf_map *sim_policy__map_by_name(const struct sim_policy *pol, const char *name);
+
+#endif

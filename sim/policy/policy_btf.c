@@ -1,0 +1,243 @@
+/*
+ * Reading a .sim.so's BTF the way libbpf reads a .bpf.o's: the struct_ops variable, map
+ * definitions in .maps (the __uint/__type member encoding), and const-qualified globals.
+ * Addresses come from the loaded object's symbol table (dlsym), so policy->dl must be open.
+ */
+#include "sim/policy/policy_internal.h"
+#include "sim/bpf/bpf_runtime.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct btf_type *skip_mods(const struct btf *btf, __u32 id, __u32 *out_id,
+					bool *is_const)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		if (btf_is_const(t) && is_const)
+			*is_const = true;
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (out_id)
+		*out_id = id;
+	return t;
+}
+
+/* A map-definition member: __uint(name, v) is a pointer to an array of v ints. */
+static int member_uint(const struct btf *btf, const struct btf_member *m, __u32 *val)
+{
+	const struct btf_type *t = skip_mods(btf, m->type, NULL, NULL);
+
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	t = skip_mods(btf, t->type, NULL, NULL);
+	if (!t || !btf_is_array(t))
+		return -1;
+	*val = btf_array(t)->nelems;
+	return 0;
+}
+
+/* __type(name, T) is a pointer to T: its size. */
+static int member_type_size(const struct btf *btf, const struct btf_member *m, __u32 *size)
+{
+	const struct btf_type *t = skip_mods(btf, m->type, NULL, NULL);
+	__s64 sz;
+
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	sz = btf__resolve_size(btf, t->type);
+	if (sz <= 0)
+		return -1;
+	*size = (__u32)sz;
+	return 0;
+}
+
+static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, int nr_cpus,
+		     char *err, size_t errlen)
+{
+	const struct btf_type *t = skip_mods(pol->btf, type_id, NULL, NULL);
+	struct sim_bpf_map_def def = { .name = name };
+	const struct btf_member *m;
+	struct sim_bpf_map *map, **maps;
+	void *global;
+
+	if (!t || !btf_is_struct(t)) {
+		snprintf(err, errlen, "%s: map '%s' in .maps is not a struct definition", pol->path, name);
+		return -1;
+	}
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(pol->btf, m->name_off);
+		int bad = 0;
+
+		if (!strcmp(mn, "type"))
+			bad = member_uint(pol->btf, m, &def.type);
+		else if (!strcmp(mn, "max_entries"))
+			bad = member_uint(pol->btf, m, &def.max_entries);
+		else if (!strcmp(mn, "map_flags"))
+			bad = member_uint(pol->btf, m, &def.map_flags);
+		else if (!strcmp(mn, "key_size"))
+			bad = member_uint(pol->btf, m, &def.key_size);
+		else if (!strcmp(mn, "value_size"))
+			bad = member_uint(pol->btf, m, &def.value_size);
+		else if (!strcmp(mn, "key"))
+			bad = member_type_size(pol->btf, m, &def.key_size);
+		else if (!strcmp(mn, "value"))
+			bad = member_type_size(pol->btf, m, &def.value_size);
+		else if (!strcmp(mn, "numa_node") || !strcmp(mn, "pinning") ||
+			 !strcmp(mn, "map_extra"))
+			continue;
+		else {
+			snprintf(err, errlen, "%s: map '%s': member '%s' is not supported by the simulator",
+				 pol->path, name, mn);
+			return -1;
+		}
+		if (bad) {
+			snprintf(err, errlen, "%s: map '%s': cannot read member '%s' (use __uint/__type)",
+				 pol->path, name, mn);
+			return -1;
+		}
+	}
+	global = dlsym(pol->dl, name);
+	if (!global) {
+		snprintf(err, errlen, "%s: map '%s' has no global symbol (is it static?)", pol->path, name);
+		return -1;
+	}
+	if (btf__resolve_size(pol->btf, type_id) < (__s64)sizeof(void *)) {
+		snprintf(err, errlen, "%s: map '%s' is too small to bind", pol->path, name);
+		return -1;
+	}
+	map = sim_bpf_map__new(&def, nr_cpus, err, errlen);
+	if (!map)
+		return -1;
+	maps = realloc(pol->maps, (pol->nr_maps + 1) * sizeof(*maps));
+	if (!maps) {
+		sim_bpf_map__free(map);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pol->maps = maps;
+	pol->maps[pol->nr_maps++] = map;
+	sim_bpf_map__bind(map, global);
+	return 0;
+}
+
+/* A const global of integer, enum or bool type (or an array of them) is a knob. */
+static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
+{
+	bool is_const = false;
+	const struct btf_type *t = skip_mods(pol->btf, type_id, NULL, &is_const);
+	struct policy_knob k = { 0 }, *knobs;
+
+	if (!is_const || !t)
+		return 0;
+	k.nelems = 1;
+	if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		k.is_array = true;
+		k.nelems = a->nelems;
+		t = skip_mods(pol->btf, a->type, NULL, NULL);
+		if (!t)
+			return 0;
+	}
+	if (btf_is_int(t)) {
+		__u8 enc = btf_int_encoding(t);
+		k.is_signed = enc & BTF_INT_SIGNED;
+		k.is_bool = enc & BTF_INT_BOOL;
+		k.elem_size = t->size;
+	} else if (btf_is_any_enum(t)) {
+		k.is_signed = btf_kflag(t);
+		k.elem_size = t->size;
+	} else {
+		return 0; /* strings, structs: not settable as knobs */
+	}
+	if (k.elem_size != 1 && k.elem_size != 2 && k.elem_size != 4 && k.elem_size != 8)
+		return 0;
+	snprintf(k.name, sizeof(k.name), "%s", name);
+	k.addr = dlsym(pol->dl, name);
+	if (!k.addr)
+		return 0;
+	knobs = realloc(pol->knobs, (pol->nr_knobs + 1) * sizeof(*knobs));
+	if (!knobs)
+		return -1;
+	pol->knobs = knobs;
+	pol->knobs[pol->nr_knobs++] = k;
+	return 0;
+}
+
+int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
+		     char *err, size_t errlen)
+{
+	__u32 n = btf__type_cnt(pol->btf);
+	int nr_ops = 0;
+
+	ops_sym[0] = 0;
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(pol->btf, id);
+		const char *sec;
+		const struct btf_var_secinfo *vs;
+
+		if (!btf_is_datasec(t))
+			continue;
+		sec = btf__name_by_offset(pol->btf, t->name_off);
+		vs = btf_var_secinfos(t);
+		for (int i = 0; i < btf_vlen(t); i++, vs++) {
+			const struct btf_type *v = btf__type_by_id(pol->btf, vs->type);
+			const char *vname;
+
+			if (!btf_is_var(v))
+				continue;
+			vname = btf__name_by_offset(pol->btf, v->name_off);
+			if (!strcmp(sec, ".struct_ops") || !strcmp(sec, ".struct_ops.link")) {
+				if (nr_ops++ == 0)
+					snprintf(ops_sym, ops_len, "%s", vname);
+			} else if (!strcmp(sec, ".maps")) {
+				if (parse_map(pol, vname, v->type, nr_cpus, err, errlen))
+					return -1;
+			} else if (!strncmp(sec, ".rodata", 7) || !strncmp(sec, ".data", 5) ||
+				   !strncmp(sec, ".bss", 4)) {
+				if (parse_knob(pol, vname, v->type)) {
+					snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+			}
+		}
+	}
+	if (nr_ops == 0) {
+		snprintf(err, errlen, "%s: no struct_ops map found (a policy defines its ops with SCX_OPS_DEFINE)",
+			 pol->path);
+		return -1;
+	}
+	if (nr_ops > 1) {
+		snprintf(err, errlen, "%s: %d struct_ops maps found, a sched_ext policy has exactly one",
+			 pol->path, nr_ops);
+		return -1;
+	}
+	return 0;
+}
+
+struct btf *policy__btf_open(const char *path, char *err, size_t errlen)
+{
+	struct btf *btf = btf__parse_elf(path, NULL);
+	long e = libbpf_get_error(btf);
+
+	if (e) {
+		snprintf(err, errlen, "%s: no BTF type information (build it with `scxlab build`, which "
+			 "compiles with gcc -gbtf): %s", path, strerror((int)-e));
+		return NULL;
+	}
+	return btf;
+}
+
+void policy__btf_free(struct btf *btf)
+{
+	btf__free(btf);
+}

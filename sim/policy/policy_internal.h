@@ -1,0 +1,48 @@
+/*
+ * State of a loaded policy, shared by the files of sim/policy.
+ */
+#ifndef SIM_POLICY_POLICY_INTERNAL_H
+#define SIM_POLICY_POLICY_INTERNAL_H
+
+#include "sim/policy/policy.h"
+
+struct btf;
+
+/* A const volatile global of the policy: a scalar or an array of integers. */
+struct policy_knob {
+	char name[64];
+	void *addr;
+	uint32_t elem_size;  /* 1, 2, 4 or 8 */
+	uint32_t nelems;     /* 1 for a scalar */
+	bool is_array;
+	bool is_signed;
+	bool is_bool;
+};
+
+struct sim_policy {
+	char path[4096];
+	void *dl;
+	struct btf *btf;
+	struct sched_ext_ops *ops;
+	char name[128];
+	struct policy_knob *knobs;
+	int nr_knobs;
+	struct sim_bpf_map **maps;
+	int nr_maps;
+	bool frozen;
+};
+
+/* policy_btf.c: the object's BTF (NULL and a message when it has none). */
+struct btf *policy__btf_open(const char *path, char *err, size_t errlen);
+void policy__btf_free(struct btf *btf);
+/* policy_btf.c: read the object's BTF into knobs, maps and the ops symbol name. */
+int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
+		     char *err, size_t errlen);
+
+/* policy_knob.c */
+struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name);
+int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_t idx,
+			  const char *text, char *err, size_t errlen);
+int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * Knobs: setting and reading a policy's const volatile globals by name, with type and range
+ * checks, the way a loader fills rodata before the BPF program is loaded.
+ */
+#include "sim/policy/policy_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name)
+{
+	for (int i = 0; i < pol->nr_knobs; i++)
+		if (!strcmp(pol->knobs[i].name, name))
+			return &pol->knobs[i];
+	return NULL;
+}
+
+static void store(struct policy_knob *k, uint32_t idx, uint64_t raw)
+{
+	unsigned char *p = (unsigned char *)k->addr + (size_t)idx * k->elem_size;
+
+	switch (k->elem_size) {
+	case 1: { uint8_t v = (uint8_t)raw; memcpy(p, &v, 1); break; }
+	case 2: { uint16_t v = (uint16_t)raw; memcpy(p, &v, 2); break; }
+	case 4: { uint32_t v = (uint32_t)raw; memcpy(p, &v, 4); break; }
+	default: memcpy(p, &raw, 8); break;
+	}
+}
+
+static uint64_t load(const struct policy_knob *k, uint32_t idx)
+{
+	const unsigned char *p = (const unsigned char *)k->addr + (size_t)idx * k->elem_size;
+
+	switch (k->elem_size) {
+	case 1: { uint8_t v; memcpy(&v, p, 1); return k->is_signed ? (uint64_t)(int64_t)(int8_t)v : v; }
+	case 2: { uint16_t v; memcpy(&v, p, 2); return k->is_signed ? (uint64_t)(int64_t)(int16_t)v : v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); return k->is_signed ? (uint64_t)(int64_t)(int32_t)v : v; }
+	default: { uint64_t v; memcpy(&v, p, 8); return v; }
+	}
+}
+
+static bool fits(const struct policy_knob *k, int64_t sv, uint64_t uv, bool negative)
+{
+	unsigned bits = k->elem_size * 8;
+
+	if (k->is_bool)
+		return !negative && uv <= 1;
+	if (k->is_signed) {
+		int64_t lo = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
+		int64_t hi = bits == 64 ? INT64_MAX : ((int64_t)1 << (bits - 1)) - 1;
+		if (!negative && uv > (uint64_t)INT64_MAX)
+			return false;
+		return sv >= lo && sv <= hi;
+	}
+	if (negative)
+		return false;
+	return bits == 64 || uv <= ((uint64_t)1 << bits) - 1;
+}
+
+int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v)
+{
+	if (idx >= k->nelems || !fits(k, v, (uint64_t)v, v < 0))
+		return -1;
+	store(k, idx, (uint64_t)v);
+	return 0;
+}
+
+int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_t idx,
+			  const char *text, char *err, size_t errlen)
+{
+	bool negative = false;
+	uint64_t uv;
+	int64_t sv;
+	char *end;
+
+	while (*text == ' ')
+		text++;
+	if (k->is_bool && (!strcmp(text, "true") || !strcmp(text, "false"))) {
+		store(k, idx, text[0] == 't');
+		return 0;
+	}
+	if (*text == '-')
+		negative = true;
+	errno = 0;
+	if (negative) {
+		sv = strtoll(text, &end, 0);
+		uv = (uint64_t)sv;
+	} else {
+		uv = strtoull(text, &end, 0);
+		sv = (int64_t)uv;
+	}
+	while (*end == ' ')
+		end++;
+	if (!*text || *end || errno) {
+		snprintf(err, errlen, "%s: '%s' is not a number%s", k->name, text,
+			 k->is_bool ? " or true/false" : "");
+		return -1;
+	}
+	if (!fits(k, sv, uv, negative)) {
+		snprintf(err, errlen, "%s: %s does not fit a %s%u-bit %s", k->name, text,
+			 k->is_signed ? "signed " : "", k->elem_size * 8, k->is_bool ? "bool" : "integer");
+		return -1;
+	}
+	store(k, idx, uv);
+	return 0;
+}
+
+int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *value,
+			 char *err, size_t errlen)
+{
+	char base[64];
+	const char *br = strchr(name, '[');
+	struct policy_knob *k;
+	long idx = -1;
+
+	if (pol->frozen) {
+		snprintf(err, errlen, "%s: knobs are read-only once the policy is loaded", name);
+		return -1;
+	}
+	snprintf(base, sizeof(base), "%.*s", br ? (int)(br - name) : (int)strlen(name), name);
+	k = policy__find_knob(pol, base);
+	if (!k) {
+		snprintf(err, errlen, "%s: the policy has no const volatile global of that name", base);
+		return -1;
+	}
+	if (br) {
+		char *end;
+		idx = strtol(br + 1, &end, 10);
+		if (end == br + 1 || strcmp(end, "]") || idx < 0 || !k->is_array ||
+		    (uint64_t)idx >= k->nelems) {
+			snprintf(err, errlen, "%s: bad index in '%s' (%s has %u elements)", base, name,
+				 base, k->nelems);
+			return -1;
+		}
+		return policy__knob_set_elem(pol, k, (uint32_t)idx, value, err, errlen);
+	}
+	if (!k->is_array)
+		return policy__knob_set_elem(pol, k, 0, value, err, errlen);
+
+	/* a comma-separated list fills the array from element 0 */
+	char buf[8192];
+	uint32_t i = 0;
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (i >= k->nelems) {
+			snprintf(err, errlen, "%s: more than %u values", base, k->nelems);
+			return -1;
+		}
+		if (policy__knob_set_elem(pol, k, i++, tok, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int sim_policy__nr_knobs(const struct sim_policy *pol)
+{
+	return pol->nr_knobs;
+}
+
+const char *sim_policy__knob_name(const struct sim_policy *pol, int i)
+{
+	return i >= 0 && i < pol->nr_knobs ? pol->knobs[i].name : NULL;
+}
+
+int sim_policy__knob_value(const struct sim_policy *pol, int i, char *buf, size_t len)
+{
+	const struct policy_knob *k;
+	size_t off = 0;
+	uint32_t n;
+
+	if (i < 0 || i >= pol->nr_knobs || !len)
+		return -1;
+	k = &pol->knobs[i];
+	buf[0] = 0;
+	/* long arrays: trailing zeros are not printed */
+	n = k->nelems;
+	while (k->is_array && n > 1 && load(k, n - 1) == 0)
+		n--;
+	for (uint32_t e = 0; e < n && off < len; e++) {
+		uint64_t v = load(k, e);
+		int w = k->is_signed ? snprintf(buf + off, len - off, "%s%" PRId64, e ? "," : "", (int64_t)v)
+				     : snprintf(buf + off, len - off, "%s%" PRIu64, e ? "," : "", v);
+		if (w < 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * bpf/bpf_helpers.h for the simulator build of a policy (libbpf's header of the same name, as
+ * plain C): section and map-definition macros, attribute macros, the open-coded iterator
+ * loops, and the helper prototypes (scxsim/helpers.h), implemented by libscxsim.
+ *
+ * Map definitions keep libbpf's shape: `__uint(max_entries, 8)` is a member `int
+ * (*max_entries)[8]` and `__type(key, u32)` a member `u32 *key`, so the .sim.so's debug
+ * information (BTF, from gcc -gbtf) describes each map exactly as clang's BTF does for the
+ * kernel, and the loader reads the definitions from there.
+ */
+#ifndef __BPF_HELPERS__
+#define __BPF_HELPERS__
+
+#include "../vmlinux.h"
+#include "../scxsim/helpers.h"
+
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) __typeof__(val) *name
+#define __array(name, val) __typeof__(val) *name[]
+#define __ulong(name, val) enum { ___bpf_concat(__unique_value, __COUNTER__) = val } name
+
+#define ___bpf_concat(a, b) a##b
+
+/* Data goes to the named ELF section of the .sim.so (the loader finds maps and rodata there). */
+#define SEC(name) __attribute__((section(name), used))
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#ifndef __noinline
+#define __noinline __attribute__((noinline))
+#endif
+#ifndef __weak
+#define __weak __attribute__((weak))
+#endif
+#ifndef __hidden
+#define __hidden __attribute__((visibility("hidden")))
+#endif
+#define __kconfig __attribute__((weak))
+#define __ksym
+#define __kptr_untrusted
+#define __kptr
+#define __percpu_kptr
+#define __uptr
+#define __arg_ctx
+#define __arg_nonnull
+#define __arg_nullable
+#define __arg_trusted
+#define __arg_untrusted
+#define __arg_arena
+#define __bpf_fastcall
+#define __noinline_on_bpf
+
+#ifndef offsetof
+#define offsetof(type, member) __builtin_offsetof(type, member)
+#endif
+#ifndef container_of
+#define container_of(ptr, type, member)						\
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#endif
+
+#define barrier() __asm__ __volatile__("" : : : "memory")
+#define barrier_var(var) __asm__ __volatile__("" : "+r"(var))
+#define __bpf_unreachable() __builtin_unreachable()
+
+/* Every helper and kfunc the simulator knows exists. */
+#define bpf_ksym_exists(sym) (1)
+
+#define bpf_printk(fmt, ...)							\
+	({									\
+		static const char ___fmt[] = fmt;				\
+		bpf_trace_printk(___fmt, sizeof(___fmt), ##__VA_ARGS__);	\
+	})
+
+/*
+ * Open-coded iterators. `bpf_for_each(type, cur, args...)` walks bpf_iter_<type>; the
+ * iterator variable is ___it (BPF_FOR_EACH_ITER) and is destroyed when the loop is left,
+ * break included. bpf_for() and bpf_repeat() are plain bounded loops.
+ */
+#define bpf_for_each(type, cur, args...)					\
+	for (struct bpf_iter_##type ___it					\
+		     __attribute__((aligned(8), cleanup(bpf_iter_##type##_destroy))), \
+	     *___p __attribute__((unused)) =					\
+		     (bpf_iter_##type##_new(&___it, ##args), (void *)0);	\
+	     ((cur) = bpf_iter_##type##_next(&___it));)
+
+#define bpf_for(i, start, end)							\
+	for (int ___end __attribute__((unused)) = ((i) = (start), (end)); (i) < ___end; (i)++)
+
+#define bpf_repeat(N) for (long ___n = 0; ___n < (long)(N); ___n++)
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * BPF helpers and generic kfuncs (bpf_cpumask_*, task references, RCU) the simulator
+ * implements (sim/bpf), with the C signatures a BPF program sees. Included by the shim's
+ * bpf/bpf_helpers.h for policies and by sim/bpf itself, so both sides agree.
+ */
+#ifndef SCXSIM_HELPERS_H
+#define SCXSIM_HELPERS_H
+
+#include "../vmlinux.h"
+
+/* ---- maps ---- */
+void *bpf_map_lookup_elem(void *map, const void *key);
+long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags);
+long bpf_map_delete_elem(void *map, const void *key);
+void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu);
+long bpf_for_each_map_elem(void *map, void *callback_fn, void *ctx, u64 flags);
+void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags);
+long bpf_task_storage_delete(void *map, struct task_struct *task);
+
+/* ---- time, CPU, randomness, current task ---- */
+u64 bpf_ktime_get_ns(void);
+u64 bpf_ktime_get_boot_ns(void);
+u32 bpf_get_smp_processor_id(void);
+u32 bpf_get_numa_node_id(void);
+u32 bpf_get_prandom_u32(void);
+u64 bpf_get_current_pid_tgid(void);
+long bpf_get_current_comm(void *buf, u32 size);
+struct task_struct *bpf_get_current_task_btf(void);
+u64 bpf_get_current_task(void);
+
+/* ---- memory ---- */
+long bpf_probe_read_kernel(void *dst, u32 size, const void *src);
+long bpf_probe_read_kernel_str(void *dst, u32 size, const void *src);
+long bpf_probe_read(void *dst, u32 size, const void *src);
+long bpf_probe_read_str(void *dst, u32 size, const void *src);
+void *bpf_kptr_xchg(void *dst, void *ptr);
+void *bpf_per_cpu_ptr(const void *ptr, u32 cpu);
+void *bpf_this_cpu_ptr(const void *ptr);
+
+/* ---- control ---- */
+long bpf_trace_printk(const char *fmt, u32 fmt_size, ...) __attribute__((format(printf, 1, 3)));
+long bpf_loop(u32 nr_loops, void *callback_fn, void *ctx, u64 flags);
+long bpf_spin_lock(struct bpf_spin_lock *lock);
+long bpf_spin_unlock(struct bpf_spin_lock *lock);
+
+/* ---- bpf_cpumask kfuncs ---- */
+struct bpf_cpumask *bpf_cpumask_create(void);
+struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask);
+void bpf_cpumask_release(struct bpf_cpumask *cpumask);
+u32 bpf_cpumask_first(const struct cpumask *cpumask);
+u32 bpf_cpumask_first_zero(const struct cpumask *cpumask);
+u32 bpf_cpumask_first_and(const struct cpumask *src1, const struct cpumask *src2);
+void bpf_cpumask_set_cpu(u32 cpu, struct bpf_cpumask *cpumask);
+void bpf_cpumask_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask);
+bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask);
+bool bpf_cpumask_test_and_set_cpu(u32 cpu, struct bpf_cpumask *cpumask);
+bool bpf_cpumask_test_and_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask);
+void bpf_cpumask_setall(struct bpf_cpumask *cpumask);
+void bpf_cpumask_clear(struct bpf_cpumask *cpumask);
+bool bpf_cpumask_and(struct bpf_cpumask *dst, const struct cpumask *src1,
+		     const struct cpumask *src2);
+void bpf_cpumask_or(struct bpf_cpumask *dst, const struct cpumask *src1,
+		    const struct cpumask *src2);
+void bpf_cpumask_xor(struct bpf_cpumask *dst, const struct cpumask *src1,
+		     const struct cpumask *src2);
+bool bpf_cpumask_equal(const struct cpumask *src1, const struct cpumask *src2);
+bool bpf_cpumask_intersects(const struct cpumask *src1, const struct cpumask *src2);
+bool bpf_cpumask_subset(const struct cpumask *src1, const struct cpumask *src2);
+bool bpf_cpumask_empty(const struct cpumask *cpumask);
+bool bpf_cpumask_full(const struct cpumask *cpumask);
+void bpf_cpumask_copy(struct bpf_cpumask *dst, const struct cpumask *src);
+u32 bpf_cpumask_any_distribute(const struct cpumask *cpumask);
+u32 bpf_cpumask_any_and_distribute(const struct cpumask *src1, const struct cpumask *src2);
+u32 bpf_cpumask_weight(const struct cpumask *cpumask);
+int bpf_cpumask_populate(struct cpumask *cpumask, void *src, size_t src__sz);
+
+/* ---- tasks and RCU ---- */
+struct task_struct *bpf_task_from_pid(s32 pid);
+struct task_struct *bpf_task_acquire(struct task_struct *p);
+void bpf_task_release(struct task_struct *p);
+void bpf_rcu_read_lock(void);
+void bpf_rcu_read_unlock(void);
+
+#endif
