@@ -9,7 +9,8 @@
  *    virtual deadline (vruntime + slice * 1024 / weight) runs, and a running task keeps its
  *    request until its deadline moves (the kernel's RUN_TO_PARITY);
  *  - lag (V - vruntime) is saved when a task leaves a queue and restored, scaled, when it
- *    comes back; new tasks start at V with half a slice of deadline;
+ *    comes back; new tasks start at V with half a slice of deadline; a task that sleeps
+ *    owing CPU time (negative lag) serves the debt while asleep, as DELAY_DEQUEUE does;
  *  - base slice 0.75 ms x (1 + log2(min(CPUs, 8))), as the kernel scales it.
  * Placement follows select_task_rq_fair in outline: fork balancing to the least loaded CPU,
  * wake-affine towards the waker, then an idle core / idle CPU in the target's LLC. Balancing:

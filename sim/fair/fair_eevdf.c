@@ -152,12 +152,36 @@ static struct sim_task *pick_eevdf(struct fair_rq *rq, struct sim_task *curr)
 	return best;
 }
 
+/*
+ * The kernel (6.12+, DELAY_DEQUEUE) keeps a task that sleeps while owing CPU time on its
+ * queue until the debt is served, and then forgets the lag. Modelled at wakeup: the debt
+ * shrinks by what the zero-lag point advanced meanwhile (1024/W per ns with W the load
+ * left behind; all of it if nothing else was runnable).
+ */
+static void serve_sleep_debt(struct sim *sim, struct fair_entity *se)
+{
+	uint64_t slept;
+
+	if (!se->slept_at || se->vlag >= 0)
+		return;
+	slept = sim__now(sim) - se->slept_at;
+	se->slept_at = 0;
+	if (!se->slept_load) {
+		se->vlag = 0;
+		return;
+	}
+	uint64_t served = (uint64_t)((unsigned __int128)slept * 1024 / se->slept_load);
+	se->vlag = served >= (uint64_t)-se->vlag ? 0 : se->vlag + (int64_t)served;
+}
+
 static void fair_enqueue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *p, uint64_t flags)
 {
 	struct fair_rq *rq = &cpu->fair;
 
 	if (p->fair.on_rq)
 		return;
+	if (flags & SIM_ENQ_WAKEUP)
+		serve_sleep_debt(sim, &p->fair);
 	place_entity(rq, &p->fair);
 	account_add(rq, &p->fair);
 	if (rq->curr != p)
@@ -173,6 +197,11 @@ static void fair_dequeue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *
 		return;
 	save_lag(rq, &p->fair);
 	account_sub(rq, &p->fair);
+	p->fair.slept_at = 0;
+	if ((flags & SIM_DEQ_SLEEP) && p->fair.vlag < 0) {
+		p->fair.slept_at = sim__now(sim);
+		p->fair.slept_load = rq->load;
+	}
 	if (p->fair.queued)
 		queue_remove(rq, p);
 	update_min_vruntime(rq);

@@ -20,6 +20,8 @@ struct fair_entity {
 	bool on_rq;             /* counted in the CPU's load (queued or running) */
 	bool queued;            /* in the CPU's wait queue (not running) */
 	bool initial;           /* next placement is a new task's first */
+	uint64_t slept_at;      /* went to sleep owing CPU time (negative lag), or 0 */
+	uint64_t slept_load;    /* load left on its CPU then: how fast the debt is served */
 	struct sim_task *q_prev, *q_next; /* wait queue, in deadline order */
 };
 

@@ -1,0 +1,150 @@
+/*
+ * The fair-class model: weighted sharing of one CPU, wakeup preemption of a hog by a
+ * sleeper, fork spreading and load balancing across CPUs.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "sim/core/sim.h"
+#include "sim/fair/fair.h"
+
+#define MS 1000000ULL
+
+static struct sim *new_sim(const char *topology)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char err[256];
+	struct sim *sim;
+
+	cr_assert_eq(sim_topology__parse(&topo, topology, err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	sim = sim__new(&cfg, &topo);
+	sim_topology__destroy(&topo);
+	cr_assert_not_null(sim);
+	sim__set_current(sim);
+	return sim;
+}
+
+/* Runs forever in 1 ms pieces. */
+static void hog_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	act->kind = SIM_ACT_RUN;
+	act->ns = MS;
+}
+
+static const struct sim_behaviour_ops hog_ops = { .name = "hog", .next = hog_next };
+
+struct sleeper { int step; };
+
+/* 100 us of work, then 5 ms asleep, forever. */
+static void sleeper_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct sleeper *s = t->beh_state;
+
+	act->kind = s->step++ % 2 ? SIM_ACT_SLEEP : SIM_ACT_RUN;
+	act->ns = act->kind == SIM_ACT_RUN ? 100000 : 5 * MS;
+}
+
+static const struct sim_behaviour_ops sleeper_ops = { .name = "sleeper", .next = sleeper_next, .free = free };
+
+static struct sim_task *hog(struct sim *sim, int nice)
+{
+	return sim__add_task(sim, "hog", nice, &hog_ops, NULL, 0);
+}
+
+Test(fair, equal_nice_hogs_share_a_cpu_equally)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+	struct sim_task *a = hog(sim, 0), *b = hog(sim, 0);
+
+	cr_assert_eq(sim__run_until(sim, 1000 * MS), 0);
+	double share = (double)a->stats.cpu_ns / (double)(a->stats.cpu_ns + b->stats.cpu_ns);
+	cr_assert(share > 0.48 && share < 0.52, "share %.3f", share);
+	/* both ran in slices, not one after the other */
+	cr_assert_gt(a->stats.nr_switches, 100);
+	sim__free(sim);
+}
+
+Test(fair, nice_levels_share_by_weight)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+	struct sim_task *a = hog(sim, 0), *b = hog(sim, 5);
+
+	cr_assert_eq(sim__run_until(sim, 2000 * MS), 0);
+	double share = (double)a->stats.cpu_ns / (double)(a->stats.cpu_ns + b->stats.cpu_ns);
+	double want = 1024.0 / (1024.0 + 335.0);
+	cr_assert(share > want - 0.02 && share < want + 0.02, "share %.3f want %.3f", share, want);
+	sim__free(sim);
+}
+
+Test(fair, waking_sleeper_waits_at_most_the_hogs_request)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+	struct sleeper *st = calloc(1, sizeof(*st));
+	struct sim_task *h = hog(sim, 0);
+	/* starts after the hog is settled: every wait measured is a real wakeup */
+	struct sim_task *s = sim__add_task(sim, "sleeper", 0, &sleeper_ops, st, 10 * MS);
+
+	cr_assert_eq(sim__run_until(sim, 1000 * MS), 0);
+	cr_assert_gt(s->stats.nr_wakeups, 150);
+	/*
+	 * It wakes with zero lag (it took its share): EEVDF lets the hog finish its protected
+	 * request (RUN_TO_PARITY), which the next tick notices at the latest.
+	 */
+	cr_assert_lt(s->stats.wakeup_wait_max, sim_fair__base_slice(sim) + SIM_TICK_NS,
+		     "max wait %lu", (unsigned long)s->stats.wakeup_wait_max);
+	/* and it gets all the CPU it asks for: 100 us per ~5.15 ms cycle */
+	cr_assert_gt(s->stats.cpu_ns, 180 * 100000ULL);
+	cr_assert_gt(h->stats.cpu_ns, 900 * MS);
+	sim__free(sim);
+}
+
+Test(fair, forked_hogs_spread_over_idle_cpus)
+{
+	struct sim *sim = new_sim("1x1x4x1");
+	struct sim_task *t[4];
+
+	for (int i = 0; i < 4; i++)
+		t[i] = hog(sim, 0);
+	cr_assert_eq(sim__run_until(sim, 500 * MS), 0);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_gt(t[i]->stats.cpu_ns, 495 * MS, "task %d ran %lu", i,
+			     (unsigned long)t[i]->stats.cpu_ns);
+		cr_assert_eq(t[i]->stats.nr_migrations, 0);
+	}
+	sim__free(sim);
+}
+
+Test(fair, balancing_spreads_hogs_and_keeps_cpus_busy)
+{
+	struct sim *sim = new_sim("1x2x2x1");
+	struct sim_task *t[6];
+
+	for (int i = 0; i < 6; i++)
+		t[i] = hog(sim, 0);
+	cr_assert_eq(sim__run_until(sim, 3000 * MS), 0);
+	uint64_t busy = 0;
+	for (int c = 0; c < 4; c++) {
+		busy += sim->cpus[c].busy_ns;
+		/* 6 on 4: two CPUs with two hogs, two with one (as the kernel leaves it) */
+		cr_assert(sim->cpus[c].fair.nr_running >= 1 && sim->cpus[c].fair.nr_running <= 2,
+			  "cpu %d runs %u hogs", c, sim->cpus[c].fair.nr_running);
+	}
+	cr_assert_gt(busy, 4 * 2990 * MS, "CPUs idle while tasks wait: busy %lu", (unsigned long)busy);
+	for (int i = 0; i < 6; i++) {
+		double share = (double)t[i]->stats.cpu_ns / (3000.0 * MS);
+		cr_assert(share > 0.45, "task %d share %.3f", i, share);
+	}
+	sim__free(sim);
+}
+
+Test(fair, a_cpu_going_idle_pulls_waiting_work)
+{
+	struct sim *sim = new_sim("1x1x2x1");
+	for (int i = 0; i < 3; i++)
+		hog(sim, 0);
+	cr_assert_eq(sim__run_until(sim, 1000 * MS), 0);
+	cr_assert_gt(sim->cpus[0].busy_ns + sim->cpus[1].busy_ns, 1990 * MS);
+	sim__free(sim);
+}

@@ -1,0 +1,142 @@
+/*
+ * Histograms and the JSON writer: bucket geometry, percentile rule, merging, exact output.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/metrics/hist.h"
+#include "sim/metrics/json.h"
+
+Test(hist, every_value_lies_in_its_bucket_and_buckets_are_narrow)
+{
+	for (uint64_t v = 0; v < 200000; v = v * 3 / 2 + 1) {
+		unsigned int b = hist__bucket_of(v);
+		cr_assert_lt(b, HIST_BUCKETS);
+		cr_assert(hist__bucket_low(b) <= v && v <= hist__bucket_high(b), "v=%lu b=%u", (unsigned long)v, b);
+		/* width at most 1/32 of the bucket's low end (exact below 64) */
+		cr_assert_leq((hist__bucket_high(b) - hist__bucket_low(b)) * 32, hist__bucket_low(b));
+	}
+	cr_assert_eq(hist__bucket_of(UINT64_MAX), HIST_BUCKETS - 1);
+}
+
+Test(hist, percentiles_follow_nearest_rank_within_one_bucket)
+{
+	struct hist h;
+
+	hist__init(&h);
+	for (uint64_t v = 1; v <= 1000; v++)
+		hist__record(&h, v * 1000);
+	cr_assert_eq(hist__count(&h), 1000);
+	cr_assert_eq(hist__min(&h), 1000);
+	cr_assert_eq(hist__max(&h), 1000000);
+	uint64_t p50 = hist__percentile(&h, 50), p99 = hist__percentile(&h, 99);
+	cr_assert(p50 >= 500000 && p50 <= 500000 + 500000 / 32, "p50=%lu", (unsigned long)p50);
+	cr_assert(p99 >= 990000 && p99 <= 1000000, "p99=%lu", (unsigned long)p99);
+	cr_assert_eq(hist__percentile(&h, 100), 1000000);
+	cr_assert_float_eq(hist__mean(&h), 500500.0, 1e-6);
+}
+
+Test(hist, empty_histogram_reports_zero)
+{
+	struct hist h;
+
+	hist__init(&h);
+	cr_assert_eq(hist__percentile(&h, 50), 0);
+	cr_assert_eq(hist__min(&h), 0);
+	cr_assert_eq(hist__max(&h), 0);
+}
+
+Test(hist, merge_equals_recording_into_one)
+{
+	struct hist a, b, all;
+
+	hist__init(&a);
+	hist__init(&b);
+	hist__init(&all);
+	for (uint64_t v = 0; v < 5000; v += 7) {
+		hist__record(v % 2 ? &a : &b, v);
+		hist__record(&all, v);
+	}
+	hist__merge(&a, &b);
+	cr_assert_eq(memcmp(&a, &all, sizeof(a)), 0);
+}
+
+static char *write_doc(void (*fn)(struct json_writer *), bool *failed)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json_writer w;
+
+	json__init_file(&w, f);
+	fn(&w);
+	*failed = json__failed(&w);
+	fclose(f);
+	return buf;
+}
+
+static void doc_simple(struct json_writer *w)
+{
+	json__begin_object(w);
+	json__key(w, "name"); json__string(w, "a\"b\n");
+	json__key(w, "n"); json__i64(w, -3);
+	json__key(w, "list");
+	json__begin_array(w);
+	json__u64(w, 1);
+	json__double(w, 0.5);
+	json__null(w);
+	json__end_array(w);
+	json__key(w, "pair");
+	json__begin_array_inline(w);
+	json__bool(w, true);
+	json__bool(w, false);
+	json__end_array(w);
+	json__key(w, "empty");
+	json__begin_object(w);
+	json__end_object(w);
+	json__end_object(w);
+}
+
+Test(json, writes_exact_indented_text)
+{
+	bool failed;
+	char *s = write_doc(doc_simple, &failed);
+
+	cr_assert_not(failed);
+	cr_assert_str_eq(s, "{\n"
+			    "  \"name\": \"a\\\"b\\n\",\n"
+			    "  \"n\": -3,\n"
+			    "  \"list\": [\n"
+			    "    1,\n"
+			    "    0.5,\n"
+			    "    null\n"
+			    "  ],\n"
+			    "  \"pair\": [true, false],\n"
+			    "  \"empty\": {}\n"
+			    "}\n");
+	free(s);
+}
+
+static void doc_value_without_key(struct json_writer *w)
+{
+	json__begin_object(w);
+	json__u64(w, 1);
+	json__end_object(w);
+}
+
+static void doc_unclosed(struct json_writer *w)
+{
+	json__begin_array(w);
+}
+
+Test(json, misuse_is_reported)
+{
+	bool failed;
+
+	free(write_doc(doc_value_without_key, &failed));
+	cr_assert(failed);
+	free(write_doc(doc_unclosed, &failed));
+	cr_assert(failed);
+}
