@@ -47,13 +47,21 @@ struct pp_task {
 	int side; /* 0: starts the exchange, 1: answers */
 };
 
+/* A turn's work: @mean +- 25%, from the run's workload RNG (the seed changes the run). */
+static uint64_t jitter(struct sim *sim, uint64_t mean)
+{
+	uint64_t span = mean / 2;
+
+	if (!span)
+		return mean;
+	return mean - mean / 4 + sim_rng__below(&sim->rng_workload, span + 1);
+}
+
 static void pp_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
 {
 	struct pp_task *pt = t->beh_state;
 	struct pingpong *pp = pt->pp;
 	int *step = &pp->step[pt->side];
-	(void)sim;
-
 	if (pp->rounds && pp->done >= pp->rounds) {
 		/* let the other side out too */
 		if (*step >= 0) {
@@ -70,7 +78,7 @@ static void pp_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
 	case 0:
 		if (pt->side == 0) {
 			act->kind = SIM_ACT_RUN;
-			act->ns = pp->work_ns;
+			act->ns = jitter(sim, pp->work_ns);
 		} else {
 			act->kind = SIM_ACT_WAIT;
 			act->chan = &pp->to_b;
@@ -83,7 +91,7 @@ static void pp_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
 			act->count = 1;
 		} else {
 			act->kind = SIM_ACT_RUN;
-			act->ns = pp->work_ns;
+			act->ns = jitter(sim, pp->work_ns);
 		}
 		break;
 	default:
@@ -139,7 +147,9 @@ int builtin_workload__add(struct sim *sim, const struct builtin_workload *w)
 			return -1;
 		s->limit_ns = w->hog_limit_ns;
 		snprintf(comm, sizeof(comm), "hog-%d", i);
-		struct sim_task *t = sim__add_task(sim, comm, 0, &hog_ops, s, 0);
+		/* start times spread over the first millisecond, from the seed */
+		uint64_t start = sim_rng__below(&sim->rng_workload, 1000000);
+		struct sim_task *t = sim__add_task(sim, comm, 0, &hog_ops, s, start);
 		if (!t)
 			return -1;
 		t->group = 0;
@@ -160,7 +170,8 @@ int builtin_workload__add(struct sim *sim, const struct builtin_workload *w)
 			pt->side = side;
 			pp->refs++;
 			snprintf(comm, sizeof(comm), "pp%d-%c", i, side ? 'b' : 'a');
-			struct sim_task *t = sim__add_task(sim, comm, 0, &pp_ops, pt, 0);
+			uint64_t start = sim_rng__below(&sim->rng_workload, 1000000);
+			struct sim_task *t = sim__add_task(sim, comm, 0, &pp_ops, pt, start);
 			if (!t)
 				return -1;
 			t->group = 1;

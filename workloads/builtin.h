@@ -5,6 +5,8 @@
  * token back and forth, each side doing `pp_work_ns` of work per turn, like an RPC client and
  * server (one bogo-op per round trip, counted on the first task). Hogs keep every CPU busy so
  * a policy must decide who waits; the pairs measure how long a woken task waits for a CPU.
+ * The seed spreads the tasks' start times over the first millisecond and varies each turn's
+ * work by up to 25% either way.
  */
 #ifndef WORKLOADS_BUILTIN_H
 #define WORKLOADS_BUILTIN_H

@@ -226,9 +226,12 @@ int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t 
 
 struct btf *policy__btf_open(const char *path, char *err, size_t errlen)
 {
+	/* libbpf would print its own complaint; the caller reports ours */
+	libbpf_print_fn_t old = libbpf_set_print(NULL);
 	struct btf *btf = btf__parse_elf(path, NULL);
 	long e = libbpf_get_error(btf);
 
+	libbpf_set_print(old);
 	if (e) {
 		snprintf(err, errlen, "%s: no BTF type information (build it with `scxlab build`, which "
 			 "compiles with gcc -gbtf): %s", path, strerror((int)-e));

@@ -1,0 +1,90 @@
+/*
+ * Helpers for tests that use build outputs (see test_helpers.h).
+ */
+#include "test_helpers.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *th_build_path(const char *rel)
+{
+	static char buf[8][4096];
+	static int next;
+	const char *b = getenv("SCXLAB_BUILD");
+	char *out = buf[next++ % 8];
+
+	cr_assert(b && *b, "SCXLAB_BUILD is not set: run the tests with `make test`");
+	snprintf(out, 4096, "%s/%s", b, rel);
+	return out;
+}
+
+const char *th_tmpdir(void)
+{
+	static char dir[256];
+
+	if (!dir[0]) {
+		snprintf(dir, sizeof(dir), "/tmp/scxlab-test-XXXXXX");
+		cr_assert_not_null(mkdtemp(dir));
+	}
+	return dir;
+}
+
+int th_scxlab(const char *log_path, ...)
+{
+	const char *argv[64];
+	int argc = 0, status;
+	va_list ap;
+	pid_t pid;
+
+	argv[argc++] = th_build_path("scxlab");
+	va_start(ap, log_path);
+	for (const char *a; argc < 63 && (a = va_arg(ap, const char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (log_path) {
+			int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+char *th_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+		}
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}

@@ -1,0 +1,168 @@
+/*
+ * Loading a policy's .sim.so: struct_ops, maps and knobs from its BTF, independent instances,
+ * knob checking, map access, and clear errors for bad objects.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "sim/bpf/bpf_runtime.h"
+#include "sim/core/sim.h"
+#include "sim/policy/policy.h"
+#include "sim/scx/scx.h"
+#include "test_helpers.h"
+#include "workloads/builtin.h"
+
+#define SMOKE "policies/tests/policies/shim_smoke.sim.so"
+
+static struct sim_policy *open_smoke(int nr_cpus)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path(SMOKE), nr_cpus, err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	return pol;
+}
+
+static int knob_index(struct sim_policy *pol, const char *name)
+{
+	for (int i = 0; i < sim_policy__nr_knobs(pol); i++)
+		if (!strcmp(sim_policy__knob_name(pol, i), name))
+			return i;
+	return -1;
+}
+
+Test(policy_loader, finds_ops_maps_and_knobs)
+{
+	struct sim_policy *pol = open_smoke(8);
+	char val[64];
+
+	cr_assert_str_eq(sim_policy__name(pol), "shim_smoke");
+	cr_assert_not_null(sim_policy__ops(pol)->enqueue);
+	const struct sim_bpf_map *stats = sim_policy__map_by_name(pol, "stats");
+	cr_assert_not_null(stats);
+	cr_assert_eq(sim_bpf_map__def(stats)->type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	cr_assert_eq(sim_bpf_map__def(stats)->key_size, 4);
+	cr_assert_eq(sim_bpf_map__def(stats)->value_size, 8);
+	const struct sim_bpf_map *ts = sim_policy__map_by_name(pol, "task_ctxs");
+	cr_assert_not_null(ts);
+	cr_assert_eq(sim_bpf_map__def(ts)->type, BPF_MAP_TYPE_TASK_STORAGE);
+
+	int i = knob_index(pol, "slice_ns");
+	cr_assert_geq(i, 0);
+	cr_assert_eq(sim_policy__knob_value(pol, i, val, sizeof(val)), 0);
+	cr_assert_str_eq(val, "20000000");
+	/* the loader sizes the exit dump as libbpf-based loaders do */
+	i = knob_index(pol, "uei_dump_len");
+	cr_assert_geq(i, 0);
+	sim_policy__knob_value(pol, i, val, sizeof(val));
+	cr_assert_neq(strcmp(val, "0"), 0);
+	sim_policy__close(pol);
+}
+
+Test(policy_loader, knobs_are_checked_by_type_and_name)
+{
+	struct sim_policy *pol = open_smoke(8);
+	char err[512], val[64];
+
+	cr_assert_eq(sim_policy__set_knob(pol, "slice_ns", "0x1000", err, sizeof(err)), 0, "%s", err);
+	sim_policy__knob_value(pol, knob_index(pol, "slice_ns"), val, sizeof(val));
+	cr_assert_str_eq(val, "4096");
+	cr_assert_eq(sim_policy__set_knob(pol, "fifo_sched", "true", err, sizeof(err)), 0, "%s", err);
+
+	cr_assert_neq(sim_policy__set_knob(pol, "fifo_sched", "2", err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "fifo_sched"), "%s", err);
+	cr_assert_neq(sim_policy__set_knob(pol, "slice_ns", "-1", err, sizeof(err)), 0);
+	cr_assert_neq(sim_policy__set_knob(pol, "slice_ns", "12abc", err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "not a number"), "%s", err);
+	cr_assert_neq(sim_policy__set_knob(pol, "no_such_knob", "1", err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "no_such_knob"), "%s", err);
+
+	sim_policy__freeze(pol);
+	cr_assert_neq(sim_policy__set_knob(pol, "slice_ns", "1", err, sizeof(err)), 0);
+	sim_policy__close(pol);
+}
+
+Test(policy_loader, two_opens_do_not_share_globals)
+{
+	struct sim_policy *a = open_smoke(8), *b = open_smoke(8);
+	char err[256], va[64], vb[64];
+
+	cr_assert_eq(sim_policy__set_knob(a, "slice_ns", "1234", err, sizeof(err)), 0, "%s", err);
+	sim_policy__knob_value(a, knob_index(a, "slice_ns"), va, sizeof(va));
+	sim_policy__knob_value(b, knob_index(b, "slice_ns"), vb, sizeof(vb));
+	cr_assert_str_eq(va, "1234");
+	cr_assert_str_eq(vb, "20000000");
+	sim_policy__close(a);
+	sim_policy__close(b);
+}
+
+static struct sim *smoke_run(struct sim_policy *pol, uint64_t ns)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	struct builtin_workload wl;
+	char err[512];
+	struct sim *sim;
+
+	cr_assert_eq(sim_topology__parse(&topo, "4cpu", err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	sim = sim__new(&cfg, &topo);
+	sim__set_current(sim);
+	sim_policy__freeze(pol);
+	cr_assert_eq(scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err)), 0,
+		     "%s", err);
+	builtin_workload__defaults(&wl, topo.nr_cpus);
+	cr_assert_eq(builtin_workload__add(sim, &wl), 0);
+	cr_assert_eq(sim__run_until(sim, ns), 0);
+	sim_topology__destroy(&topo);
+	return sim;
+}
+
+Test(policy_loader, policy_counts_into_its_percpu_map)
+{
+	struct sim_policy *pol = open_smoke(4);
+	struct sim *sim = smoke_run(pol, 200000000ULL);
+	struct sim_bpf_map *stats = sim_policy__map_by_name(pol, "stats");
+	uint64_t vals[4], total = 0;
+
+	cr_assert(scx_sched__enabled(sim));
+	/* every counter of the smoke policy, over all CPUs: it scheduled things */
+	for (uint32_t k = 0; k < sim_bpf_map__def(stats)->max_entries; k++) {
+		cr_assert_eq(sim_bpf_map__lookup(stats, &k, vals, sizeof(vals)), 0);
+		for (int c = 0; c < 4; c++)
+			total += vals[c];
+	}
+	cr_assert_gt(total, 1000);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+Test(policy_loader, scx_bpf_exit_from_a_policy_reaches_the_exit_record)
+{
+	struct sim_policy *pol = open_smoke(4);
+	char err[256];
+
+	cr_assert_eq(sim_policy__set_knob(pol, "exit_after_enqueues", "50", err, sizeof(err)), 0, "%s", err);
+	struct sim *sim = smoke_run(pol, 300000000ULL);
+	const struct scx_exit_record *ex = scx_sched__exit_record(sim);
+
+	cr_assert(ex->exited);
+	cr_assert_eq(ex->kind, SCX_EXIT_UNREG_BPF);
+	cr_assert_eq(ex->exit_code & 0xff, 42);
+	cr_assert_not_null(strstr(ex->msg, "smoke: exit after 50 enqueues"), "%s", ex->msg);
+	cr_assert_not(scx_sched__enabled(sim));
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+Test(policy_loader, bad_objects_get_errors_naming_the_file)
+{
+	char err[512];
+
+	cr_assert_null(sim_policy__open("/nonexistent/x.sim.so", 4, err, sizeof(err)));
+	cr_assert_not_null(strstr(err, "/nonexistent/x.sim.so"), "%s", err);
+	/* a shared object without BTF (the simulator library itself) */
+	const char *lib = th_build_path("libscxsim.so");
+	cr_assert_null(sim_policy__open(lib, 4, err, sizeof(err)));
+	cr_assert_not_null(strstr(err, lib), "%s", err);
+}
