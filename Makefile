@@ -82,8 +82,8 @@ $(BENCHBIN): $(BENCH_OBJS) $(LIBSIM)
 	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN/..' $(LIBS)
 
 # Tests find the built policies and the CLI through these variables.
-test: all policies $(TESTBIN)
-	SCXLAB_BUILD=$(abspath $(BUILD)) $(TESTBIN) $(TEST_ARGS)
+test: all policies bpf $(TESTBIN)
+	SCXLAB_BUILD=$(abspath $(BUILD)) SCXLAB_SRC=$(CURDIR) $(TESTBIN) $(TEST_ARGS)
 
 test-asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \

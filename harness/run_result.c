@@ -4,6 +4,7 @@
 #include "harness/run_result.h"
 #include "sim/metrics/json.h"
 #include "sim/policy/policy.h"
+#include "sim/bpf/bpf_runtime.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,41 @@ static void hash_file(const char *path, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* Counter maps as scx user-space tools read them: u64 values, per-CPU ones summed. */
+static int snapshot_maps(struct run_info *info)
+{
+	int n = sim_policy__nr_maps(info->policy);
+
+	info->maps = calloc(n ? n : 1, sizeof(*info->maps));
+	if (!info->maps)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct sim_bpf_map *m = sim_policy__map(info->policy, i);
+		const struct sim_bpf_map_def *d = sim_bpf_map__def(m);
+		bool percpu = d->type == BPF_MAP_TYPE_PERCPU_ARRAY;
+		struct run_map_stat *st = &info->maps[info->nr_maps];
+		size_t ncpu = percpu ? (size_t)info->nr_cpus : 1;
+		uint64_t vals[SIM_MAX_CPUS];
+
+		if ((d->type != BPF_MAP_TYPE_ARRAY && !percpu) || d->value_size != 8 ||
+		    d->max_entries > 4096)
+			continue;
+		snprintf(st->name, sizeof(st->name), "%s", d->name);
+		st->nr = d->max_entries;
+		st->vals = calloc(st->nr, sizeof(*st->vals));
+		if (!st->vals)
+			return -1;
+		info->nr_maps++;
+		for (uint32_t k = 0; k < st->nr; k++) {
+			if (sim_bpf_map__lookup(m, &k, vals, ncpu * sizeof(uint64_t)))
+				continue;
+			for (size_t c = 0; c < ncpu; c++)
+				st->vals[k] += vals[c];
+		}
+	}
+	return 0;
+}
+
 int run_result__snapshot(struct run_info *info, struct sim *sim)
 {
 	info->seed = sim->cfg.seed;
@@ -89,6 +125,8 @@ int run_result__snapshot(struct run_info *info, struct sim *sim)
 		info->counters = *scx_sched__counters(sim);
 		info->events_scx = *scx_sched__events(sim);
 	}
+	if (info->policy && snapshot_maps(info))
+		return -1;
 	if (info->policy) {
 		snprintf(info->policy_name, sizeof(info->policy_name), "%s", sim_policy__name(info->policy));
 		hash_file(info->policy_path, info->policy_hash);
@@ -107,6 +145,11 @@ void run_result__finish(struct run_info *info, struct sim *sim)
 
 void run_result__free(struct run_info *info)
 {
+	for (int i = 0; i < info->nr_maps; i++)
+		free(info->maps[i].vals);
+	free(info->maps);
+	info->maps = NULL;
+	info->nr_maps = 0;
 	free(info->tasks);
 	free(info->cpu_busy);
 	free(info->klog);
@@ -254,6 +297,16 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	EV(SCX_EV_BYPASS_DISPATCH);
 	EV(SCX_EV_BYPASS_ACTIVATE);
 #undef EV
+	json__end_object(w);
+	json__key(w, "policy_maps");
+	json__begin_object(w);
+	for (int i = 0; i < in->nr_maps; i++) {
+		json__key(w, in->maps[i].name);
+		json__begin_array_inline(w);
+		for (uint32_t k = 0; k < in->maps[i].nr; k++)
+			json__u64(w, in->maps[i].vals[k]);
+		json__end_array(w);
+	}
 	json__end_object(w);
 	json__key(w, "exit");
 	json__begin_object(w);

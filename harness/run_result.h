@@ -29,6 +29,13 @@ struct run_task_row {
 	struct sim_task_stats st;
 };
 
+/* A policy's counter map (ARRAY or PERCPU_ARRAY of u64), per-CPU values summed. */
+struct run_map_stat {
+	char name[64];
+	uint32_t nr;
+	uint64_t *vals;
+};
+
 struct run_info {
 	/* inputs (set by the caller) */
 	const char *target;
@@ -59,6 +66,8 @@ struct run_info {
 	struct scx_counters counters;
 	struct scx_event_stats events_scx;
 	bool has_scx;
+	struct run_map_stat *maps;
+	int nr_maps;
 	bool enabled_at_end;
 
 	/* after unload (finish) */
