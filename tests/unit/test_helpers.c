@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,15 +25,27 @@ const char *th_build_path(const char *rel)
 	return out;
 }
 
+static char tmp_dir[256];
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_tmpdir(void)
+{
+	if (tmp_dir[0])
+		nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *th_tmpdir(void)
 {
-	static char dir[256];
-
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/scxlab-test-XXXXXX");
-		cr_assert_not_null(mkdtemp(dir));
+	if (!tmp_dir[0]) {
+		snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/scxlab-test-XXXXXX");
+		cr_assert_not_null(mkdtemp(tmp_dir));
+		atexit(remove_tmpdir); /* each test runs in its own process */
 	}
-	return dir;
+	return tmp_dir;
 }
 
 int th_scxlab(const char *log_path, ...)

@@ -617,3 +617,61 @@ Test(scx_rules, task_lifecycle_callback_order)
 	cr_assert_eq(fx_log[fx_find("exit_task", pid, 0)].arg, 0, "not cancelled: it ran");
 	sim__free(sim);
 }
+
+/* ---- SCX_ENQ_HEAD puts a task at the front of a FIFO DSQ ---- */
+
+static void head_enqueue(struct task_struct *p, u64 f)
+{
+	/* arrival order a, b, c; c asks for the head */
+	scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f | (p->comm[0] == 'c' ? SCX_ENQ_HEAD : 0));
+}
+
+Test(scx_rules, enq_head_inserts_at_the_front_of_a_fifo)
+{
+	static struct sched_ext_ops ops = {
+		.select_cpu = plain_select, .enqueue = head_enqueue, .dispatch = prio_dispatch,
+		.running = prio_running, .init = dfl_init, .name = "head",
+	};
+	struct sim *sim = fx_sim("1", 1);
+	fx_attach(sim, &ops);
+	fx_hog(sim, "a", 1 * MS, 1000);
+	fx_hog(sim, "b", 1 * MS, 2000);
+	fx_hog(sim, "c", 1 * MS, 3000);
+	fx_hog(sim, "d", 1 * MS, 4000);
+	sim__run_until(sim, 100 * MS);
+	cr_assert(fx_all_dead(sim));
+	const char *order[4];
+	int n = 0;
+	for (int i = 0; i < fx_nlog && n < 4; i++)
+		if (!strcmp(fx_log[i].op, "running"))
+			order[n++] = sim->tasks[fx_log[i].pid - 1000]->ts.comm;
+	cr_assert_eq(n, 4);
+	cr_assert_str_eq(order[0], "c");
+	cr_assert_str_eq(order[1], "a");
+	cr_assert_str_eq(order[2], "b");
+	cr_assert_str_eq(order[3], "d");
+	sim__free(sim);
+}
+
+/* ---- SCX_SLICE_INF: the tick never ends the slice ---- */
+
+static void inf_enqueue(struct task_struct *p, u64 f)
+{
+	scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, SCX_SLICE_INF, f);
+}
+
+Test(scx_rules, infinite_slice_is_never_cut_by_the_tick)
+{
+	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = inf_enqueue, .name = "inf" };
+	struct sim *sim = fx_sim("1", 1);
+	fx_attach(sim, &ops);
+	struct sim_task *a = fx_hog(sim, "a", 40 * MS, 0);
+	struct sim_task *b = fx_hog(sim, "b", 40 * MS, 10000);
+	sim__run_until(sim, 200 * MS);
+	cr_assert(fx_all_dead(sim));
+	/* a ran its 40 ms in one go (ten ticks) while b waited */
+	cr_assert_eq(a->stats.nr_invol_switches, 0);
+	cr_assert_eq(a->stats.nr_switches, 1);
+	cr_assert_geq(b->stats.run_delay_ns, 39 * MS);
+	sim__free(sim);
+}
