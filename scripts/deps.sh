@@ -19,18 +19,8 @@ PKGS=(
 )
 BACKPORT_PKGS=(libbpf-dev bpftool)
 
-# The URI of the archive that serves the main bookworm suite, from deb822 or one-line sources.
-debian_archive_uri() {
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk 'BEGIN{RS=""} /Suites:[^\n]*bookworm([ \n]|$)/ && !/security/ {
-           if (match($0, /URIs:[ \t]*[^ \t\n]+/)) { s=substr($0,RSTART,RLENGTH); sub(/URIs:[ \t]*/,"",s); print s; exit } }' "$f"
-  done | head -n1
-  if [ -f /etc/apt/sources.list ]; then
-    awk '$1=="deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list
-  fi
-}
+# shellcheck source=scripts/lib/apt-archive.sh
+. "$(dirname "$0")/lib/apt-archive.sh"
 
 codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
 need_update=1
