@@ -277,6 +277,10 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 		return abort_enable(sch, err, errlen);
 	sch->state = SCX_ST_ENABLED;
 	scx_watchdog_start(sch);
+	/* leaving bypass reschedules every online CPU: idle ones go through ops.dispatch once */
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
+		if (sim->cpus[cpu].online)
+			sim_sched__resched_remote(sim, cpu, sim->current_cpu);
 	sim__klog(sim, "sched_ext: BPF scheduler \"%s\" enabled%s", sch->name,
 		  (sch->flags & SCX_OPS_SWITCH_PARTIAL) ? " (partial)" : "");
 	return 0;

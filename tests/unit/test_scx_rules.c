@@ -451,6 +451,30 @@ static s32 kick_select(struct task_struct *p, s32 prev, u64 wf)
 	return 0; /* everything is enqueued on CPU 0's runqueue */
 }
 
+/* Enabling a policy reschedules every CPU, so an idle one runs ops.dispatch once. */
+static void log_dispatch(s32 cpu, struct task_struct *prev)
+{
+	fx_record("dispatch", NULL, (uint64_t)cpu);
+}
+
+Test(scx_rules, enable_makes_idle_cpus_dispatch_once)
+{
+	static struct sched_ext_ops ops = { .dispatch = log_dispatch, .name = "en" };
+	struct sim *sim = fx_sim("4", 1);
+	fx_attach(sim, &ops);
+	fx_hog(sim, "late", 1 * MS, 2 * MS); /* keeps the run going; starts after the check */
+	sim__run_until(sim, 5 * MS);
+	for (int cpu = 0; cpu < 4; cpu++) {
+		int n = 0;
+		for (int i = 0; i < fx_nlog; i++)
+			if (!strcmp(fx_log[i].op, "dispatch") && fx_log[i].arg == (uint64_t)cpu &&
+			    fx_log[i].at < 1 * MS)
+				n++;
+		cr_assert_eq(n, 1, "cpu %d dispatched %d times", cpu, n);
+	}
+	sim__free(sim);
+}
+
 Test(scx_rules, kick_idle_wakes_an_idle_cpu)
 {
 	static struct sched_ext_ops ops = {
@@ -461,12 +485,13 @@ Test(scx_rules, kick_idle_wakes_an_idle_cpu)
 		fx_nlog = 0;
 		struct sim *sim = fx_sim("2", 1);
 		fx_attach(sim, &ops);
-		fx_hog(sim, "a", 30 * MS, 0);
-		fx_hog(sim, "b", 30 * MS, 0);
+		/* after the enable-time dispatch of every CPU (leaving bypass reschedules all) */
+		fx_hog(sim, "a", 30 * MS, 1 * MS);
+		fx_hog(sim, "b", 30 * MS, 1 * MS);
 		sim__run_until(sim, 10 * MS);
 		int on_cpu1 = 0;
 		for (int i = 0; i < fx_nlog; i++)
-			if (!strcmp(fx_log[i].op, "dispatch") && fx_log[i].arg == 1)
+			if (!strcmp(fx_log[i].op, "dispatch") && fx_log[i].arg == 1 && fx_log[i].at >= 1 * MS)
 				on_cpu1++;
 		if (fault == 9)
 			cr_assert_eq(on_cpu1, 0, "nobody kicked CPU 1, so it never dispatched");
