@@ -130,7 +130,7 @@ static int build_sim_policy(const char *src, char *out, size_t outlen, char *err
 		return -1;
 	}
 	if (pid == 0) {
-		execl(exe, exe, "build", "--sim-only", "--out", out, src, (char *)NULL);
+		execl(exe, exe, "build", "--sim-only", "--quiet", "--out", out, src, (char *)NULL);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {

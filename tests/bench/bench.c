@@ -1,7 +1,8 @@
 /*
  * `make bench`: how fast the simulator runs. Prints simulated events per wall second and
  * simulated seconds per wall second for 8 CPUs and 64 tasks (48 CPU hogs + 8 ping-pong pairs),
- * on the fair model alone and under a global-FIFO sched_ext policy written as a C ops table.
+ * on the fair model alone, under a global-FIFO sched_ext policy written as a C ops table, and
+ * under the project's compiled policies (.sim.so through the loader and the BPF runtime).
  * Figures only: nothing here passes or fails.
  */
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include "sim/core/sim.h"
+#include "sim/policy/policy.h"
 #include "sim/scx/scx.h"
 #include "sim/shim/scxsim/kfuncs.h"
 #include "workloads/builtin.h"
@@ -27,7 +29,8 @@ static double wall(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void bench(const char *label, bool with_policy, uint64_t sim_ns)
+static void bench(const char *label, struct sched_ext_ops *ops, struct sim_policy *pol,
+		  uint64_t sim_ns)
 {
 	struct sim_topology topo;
 	struct sim_config cfg;
@@ -38,10 +41,15 @@ static void bench(const char *label, bool with_policy, uint64_t sim_ns)
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
+	if (pol) {
+		sim_policy__apply_topology(pol, &topo);
+		sim_policy__freeze(pol);
+		ops = sim_policy__ops(pol);
+	}
 	sim_config__defaults(&cfg);
 	struct sim *sim = sim__new(&cfg, &topo);
 	sim__set_current(sim);
-	if (with_policy && scx_sched__attach(sim, &fifo_ops, "bench_fifo", err, sizeof(err))) {
+	if (ops && scx_sched__attach(sim, ops, label, err, sizeof(err))) {
 		fprintf(stderr, "attach: %s\n", err);
 		exit(1);
 	}
@@ -59,9 +67,28 @@ static void bench(const char *label, bool with_policy, uint64_t sim_ns)
 	sim_topology__destroy(&topo);
 }
 
+/* A policy built by `make policies` into $SCXLAB_BUILD/policies/sched/NAME.sim.so. */
+static void bench_policy(const char *name, uint64_t sim_ns)
+{
+	const char *build = getenv("SCXLAB_BUILD");
+	char path[4096], err[512];
+	struct sim_policy *pol;
+
+	snprintf(path, sizeof(path), "%s/policies/sched/%s.sim.so", build ? build : "build", name);
+	pol = sim_policy__open(path, 8, err, sizeof(err));
+	if (!pol) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	bench(name, NULL, pol, sim_ns);
+	sim_policy__close(pol);
+}
+
 int main(void)
 {
-	bench("fair model", false, 20000000000ULL);
-	bench("sched_ext global FIFO", true, 20000000000ULL);
+	bench("fair model", NULL, NULL, 20000000000ULL);
+	bench("C ops global FIFO", &fifo_ops, NULL, 20000000000ULL);
+	bench_policy("scxl_vtime", 20000000000ULL);
+	bench_policy("scxl_llc", 20000000000ULL);
 	return 0;
 }
