@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct task_struct;
+struct sim;
 
 struct sim_bpf_map;
 
@@ -53,6 +54,11 @@ int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_k
 void *sim_bpf__obj_alloc(size_t size);
 void sim_bpf__obj_free(void *obj);
 void sim_bpf__obj_free_all(void);
+
+/* @sim is being freed: its timers can no longer be queued or cancelled. */
+void sim_bpf__sim_freed(struct sim *sim);
+/* Free every BPF timer (a policy is unloaded). */
+void sim_bpf__timers_free(void);
 
 /* A task is gone: drop its task-local storage in every map. */
 void sim_bpf__task_free(struct task_struct *p);

@@ -29,9 +29,39 @@ void *bpf_map_lookup_elem(void *map, const void *key)
 {
 	struct sim_bpf_map *m = map_of(map);
 
+	void *v;
+
 	if (!m || m->def.type == BPF_MAP_TYPE_TASK_STORAGE)
 		return NULL;
-	return map__lookup(m, key, sim_bpf__this_cpu());
+	v = map__lookup(m, key, sim_bpf__this_cpu());
+	if (v && m->of_maps) {
+		/* a map of maps holds inner maps: the lookup gives the inner map itself */
+		void *inner;
+		memcpy(&inner, v, sizeof(inner));
+		return inner;
+	}
+	return v;
+}
+
+long bpf_map_push_elem(void *map, const void *value, u64 flags)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	return m ? map__push(m, value, flags) : -EINVAL;
+}
+
+long bpf_map_pop_elem(void *map, void *value)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	return m ? map__pop(m, value, true) : -EINVAL;
+}
+
+long bpf_map_peek_elem(void *map, void *value)
+{
+	struct sim_bpf_map *m = map_of(map);
+
+	return m ? map__pop(m, value, false) : -EINVAL;
 }
 
 void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu)

@@ -29,6 +29,10 @@ bool sim_bpf_map__type_supported(uint32_t type)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_TASK_STORAGE:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		return true;
 	default:
 		return false;
@@ -50,6 +54,8 @@ const char *sim_bpf_map__type_name(uint32_t type)
 	case BPF_MAP_TYPE_TASK_STORAGE: return "task_storage";
 	case BPF_MAP_TYPE_CGRP_STORAGE: return "cgrp_storage";
 	case BPF_MAP_TYPE_ARENA: return "arena";
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS: return "array_of_maps";
+	case BPF_MAP_TYPE_HASH_OF_MAPS: return "hash_of_maps";
 	default: return "unknown";
 	}
 }
@@ -81,8 +87,16 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "map '%s': max_entries must not be 0", name);
 		return -1;
 	}
-	if ((d->type == BPF_MAP_TYPE_ARRAY || d->type == BPF_MAP_TYPE_PERCPU_ARRAY) &&
-	    d->key_size != 4) {
+	if (d->type == BPF_MAP_TYPE_QUEUE || d->type == BPF_MAP_TYPE_STACK) {
+		if (d->key_size) {
+			snprintf(err, errlen, "map '%s': queue and stack maps have no key (key_size %u)",
+				 name, d->key_size);
+			return -1;
+		}
+		return 0;
+	}
+	if ((d->type == BPF_MAP_TYPE_ARRAY || d->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	     d->type == BPF_MAP_TYPE_ARRAY_OF_MAPS) && d->key_size != 4) {
 		snprintf(err, errlen, "map '%s': array maps need key_size 4, got %u", name, d->key_size);
 		return -1;
 	}
@@ -118,7 +132,15 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 	m->key_off_value = round8(m->ikey);
 	m->percpu = def->type == BPF_MAP_TYPE_PERCPU_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_HASH;
 
-	if (def->type == BPF_MAP_TYPE_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_ARRAY) {
+	m->of_maps = def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def->type == BPF_MAP_TYPE_HASH_OF_MAPS;
+	if (def->type == BPF_MAP_TYPE_QUEUE || def->type == BPF_MAP_TYPE_STACK) {
+		m->ring = calloc(def->max_entries, m->stride);
+		if (!m->ring)
+			goto nomem;
+		return m;
+	}
+	if (def->type == BPF_MAP_TYPE_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	    def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS) {
 		size_t n = (size_t)def->max_entries * (m->percpu ? (size_t)m->nr_cpus : 1);
 		m->array = calloc(n, m->stride);
 		if (!m->array)
@@ -139,6 +161,7 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 nomem:
 	if (m) {
 		free(m->array);
+		free(m->ring);
 		free(m);
 	}
 	snprintf(err, errlen, "map '%s': out of memory", def->name ? def->name : "?");
@@ -163,6 +186,7 @@ void sim_bpf_map__free(struct sim_bpf_map *m)
 	sim_bpf__rcu_quiesce();
 	free(m->buckets);
 	free(m->array);
+	free(m->ring);
 	free(m);
 }
 
@@ -231,6 +255,8 @@ static void unlink_elem(struct sim_bpf_map *m, struct hmap_elem *e)
 	else
 		m->last = e->prev;
 	m->count--;
+	sim_bpf__timers_forget(e->data + m->key_off_value,
+			       (size_t)m->stride * (m->percpu ? (size_t)m->nr_cpus : 1));
 	/* readers may still hold the value: free after the grace period */
 	e->chain = deferred_free;
 	deferred_free = e;
@@ -268,6 +294,8 @@ static bool is_array(const struct sim_bpf_map *m)
 
 void *map__lookup(struct sim_bpf_map *m, const void *key, int cpu)
 {
+	if (m->ring)
+		return NULL; /* queues and stacks have push, pop and peek only */
 	if (cpu < 0 || cpu >= m->nr_cpus)
 		cpu = 0;
 	if (is_array(m)) {
@@ -315,6 +343,8 @@ int map__update(struct sim_bpf_map *m, const void *key, const void *value, uint6
 
 	if (mode == 3 || (flags & ~(uint64_t)(3 | BPF_F_LOCK)))
 		return -EINVAL;
+	if (m->ring)
+		return map__push(m, value, flags);
 	if (is_array(m)) {
 		uint32_t idx;
 		memcpy(&idx, key, sizeof(idx));
@@ -351,7 +381,7 @@ int map__delete(struct sim_bpf_map *m, const void *key)
 {
 	struct hmap_elem *e;
 
-	if (is_array(m))
+	if (is_array(m) || m->ring)
 		return -EINVAL;
 	e = map__find(m, key);
 	if (!e)

@@ -29,6 +29,9 @@ struct sim_bpf_map {
 	uint32_t count;
 	struct hmap_elem *first, *last;
 	struct sim_bpf_map *next_storage; /* live task-storage maps */
+	unsigned char *ring;           /* queue / stack maps: max_entries values */
+	uint32_t ring_head, ring_len;
+	bool of_maps;                  /* ARRAY_OF_MAPS / HASH_OF_MAPS: values are map globals */
 };
 
 /* Value of @key on @cpu, or NULL (missing key / index out of range). */
@@ -44,5 +47,14 @@ void *map__elem_value(struct sim_bpf_map *map, struct hmap_elem *e, int cpu);
 void *sim_bpf__task_storage(struct sim_bpf_map *map, struct task_struct *p, const void *init,
 			    bool create);
 int sim_bpf__task_storage_delete(struct sim_bpf_map *map, struct task_struct *p);
+/* Timers inside [start, start + len) lose their element (timer.c). */
+void sim_bpf__timers_forget(const void *start, size_t len);
+/* Queue and stack maps (map_queue.c). */
+int map__push(struct sim_bpf_map *map, const void *value, uint64_t flags);
+int map__pop(struct sim_bpf_map *map, void *value, bool remove);
+/* The key of the element whose value holds @addr (for timer callbacks), and that value's
+ * start in *@value; NULL if no element holds it. */
+const void *map__key_of_addr(struct sim_bpf_map *map, const void *addr, uint32_t *idx_buf,
+			     void **value);
 
 #endif

@@ -4,6 +4,7 @@
 #include "sim/core/sim.h"
 #include "sim/core/sched_internal.h"
 #include "sim/fair/fair.h"
+#include "sim/bpf/bpf_runtime.h"
 #include "sim/scx/scx.h"
 
 #include <stdarg.h>
@@ -129,6 +130,7 @@ void sim__free(struct sim *sim)
 		return;
 	if (sim->scx)
 		scx_sched__free(sim);
+	sim_bpf__sim_freed(sim); /* BPF timers must not touch the loop any more */
 	sim_loop__destroy(&sim->loop); /* first: queued events live inside tasks and CPUs */
 	for (int i = 0; i < sim->nr_tasks; i++) {
 		struct sim_task *t = sim->tasks[i];

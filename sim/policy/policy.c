@@ -115,6 +115,7 @@ void sim_policy__close(struct sim_policy *pol)
 {
 	if (!pol)
 		return;
+	sim_bpf__timers_free();
 	for (int i = 0; i < pol->nr_maps; i++)
 		sim_bpf_map__free(pol->maps[i]);
 	free(pol->maps);

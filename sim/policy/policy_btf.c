@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,38 @@ static int member_type_size(const struct btf *btf, const struct btf_member *m, _
 	return 0;
 }
 
+/*
+ * A map of maps initialised in the source (`.values = { [0] = &inner, ... }`): the slots follow
+ * the definition's other members in the global; the symbol's size says how many there are.
+ */
+static int fill_inner_maps(struct sim_policy *pol, const char *name, struct sim_bpf_map *map,
+			   void *global, size_t off, char *err, size_t errlen)
+{
+	Dl_info info;
+	ElfW(Sym) *sym = NULL;
+	size_t n;
+
+	if (!dladdr1(global, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym) {
+		snprintf(err, errlen, "%s: map '%s': cannot size its initialiser", pol->path, name);
+		return -1;
+	}
+	n = sym->st_size > off ? (sym->st_size - off) / sizeof(void *) : 0;
+	for (size_t i = 0; i < n; i++) {
+		void *inner;
+		uint32_t key = (uint32_t)i;
+
+		memcpy(&inner, (unsigned char *)global + off + i * sizeof(void *), sizeof(inner));
+		if (!inner)
+			continue;
+		if (sim_bpf_map__update(map, &key, &inner, sizeof(inner), BPF_ANY)) {
+			snprintf(err, errlen, "%s: map '%s': slot %zu does not fit (max_entries %u)",
+				 pol->path, name, i, sim_bpf_map__def(map)->max_entries);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, int nr_cpus,
 		     char *err, size_t errlen)
 {
@@ -68,6 +101,7 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 	const struct btf_member *m;
 	struct sim_bpf_map *map, **maps;
 	void *global;
+	long values_off = -1;
 
 	if (!t || !btf_is_struct(t)) {
 		snprintf(err, errlen, "%s: map '%s' in .maps is not a struct definition", pol->path, name);
@@ -92,6 +126,8 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 			bad = member_type_size(pol->btf, m, &def.key_size);
 		else if (!strcmp(mn, "value"))
 			bad = member_type_size(pol->btf, m, &def.value_size);
+		else if (!strcmp(mn, "values"))
+			values_off = (long)(btf_member_bit_offset(t, i) / 8);
 		else if (!strcmp(mn, "numa_node") || !strcmp(mn, "pinning") ||
 			 !strcmp(mn, "map_extra"))
 			continue;
@@ -115,6 +151,14 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 		snprintf(err, errlen, "%s: map '%s' is too small to bind", pol->path, name);
 		return -1;
 	}
+	if (def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def.type == BPF_MAP_TYPE_HASH_OF_MAPS) {
+		if (values_off < 0) {
+			snprintf(err, errlen, "%s: map '%s': a map of maps needs __array(values, ...)",
+				 pol->path, name);
+			return -1;
+		}
+		def.value_size = sizeof(void *); /* the inner map */
+	}
 	map = sim_bpf_map__new(&def, nr_cpus, err, errlen);
 	if (!map)
 		return -1;
@@ -126,6 +170,8 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 	}
 	pol->maps = maps;
 	pol->maps[pol->nr_maps++] = map;
+	if (values_off >= 0 && fill_inner_maps(pol, name, map, global, (size_t)values_off, err, errlen))
+		return -1;
 	sim_bpf_map__bind(map, global);
 	return 0;
 }

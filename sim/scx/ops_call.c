@@ -75,3 +75,24 @@ struct scx_sched *scx_current(void)
 	struct sim *sim = sim__current();
 	return sim ? sim->scx : NULL;
 }
+
+long scx_sched__run_timer_cb(struct sim *sim, int cpu, long (*cb)(void *, void *, void *),
+			     void *map, void *key, void *value)
+{
+	struct scx_sched *sch = sim->scx;
+	struct scx_op_ctx save;
+	int saved_cpu = sim->current_cpu;
+	long ret;
+
+	sim__set_current(sim);
+	if (!sch) {
+		sim->current_cpu = cpu;
+		ret = cb(map, key, value);
+		sim->current_cpu = saved_cpu;
+		return ret;
+	}
+	scx_op_enter(sch, &save, SCX_OP_TIMER, NULL, cpu);
+	ret = cb(map, key, value);
+	scx_op_leave(sch, &save);
+	return ret;
+}

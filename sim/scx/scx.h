@@ -58,6 +58,13 @@ struct scx_counters {
 };
 const struct scx_counters *scx_sched__counters(const struct sim *sim);
 
+/*
+ * Run a BPF timer callback of the policy on @cpu, in the context the kernel runs it (a
+ * softirq: no runqueue lock, kfuncs that need one refused). Works with no policy attached.
+ */
+long scx_sched__run_timer_cb(struct sim *sim, int cpu, long (*cb)(void *, void *, void *),
+			     void *map, void *key, void *value);
+
 /* Name of the policy callback executing on this thread ("" if none): for crash reports. */
 const char *scx_running_op(void);
 

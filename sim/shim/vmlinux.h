@@ -638,6 +638,11 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_ARENA = 33,
 };
 
+/* The most iterations bpf_loop() and open-coded loops are given (kernel's BPF_MAX_LOOPS). */
+enum {
+	BPF_MAX_LOOPS = 8 * 1024 * 1024,
+};
+
 enum {
 	BPF_ANY = 0,
 	BPF_NOEXIST = 1,

@@ -75,8 +75,10 @@ static inline bool __scx_dsq_move_to_local_2(u64 dsq_id, u64 enq_flags)
 
 /* ---- re-enqueueing ---- */
 
-/* Linux 6.19+: re-enqueue the local DSQ from any callback (no count is returned). */
-#define scx_bpf_reenqueue_local() scx_bpf_reenqueue_local___v2()
+/*
+ * scx_bpf_reenqueue_local() is the kfunc itself: it returns how many tasks it re-enqueued,
+ * which 6.12-era sources use and newer ones (where the wrapper returns void) ignore.
+ */
 
 static inline bool __COMPAT_scx_bpf_reenqueue_local_from_anywhere(void)
 {
@@ -150,6 +152,56 @@ static inline bool scx_bpf_sub_dispatch(u64 cgroup_id)
 	(void)cgroup_id;
 	return false;
 }
+
+/* ---- Linux 6.12 names (renamed scx_bpf_dsq_insert*, _move_to_local and _dsq_move* in 6.13) ---- */
+
+static inline void scx_bpf_dispatch(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags)
+{
+	scx_bpf_dsq_insert___v2(p, dsq_id, slice, enq_flags);
+}
+
+static inline void scx_bpf_dispatch_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
+					  u64 enq_flags)
+{
+	scx_bpf_dsq_insert_vtime(p, dsq_id, slice, vtime, enq_flags);
+}
+
+static inline bool scx_bpf_consume(u64 dsq_id)
+{
+	return scx_bpf_dsq_move_to_local___v2(dsq_id, 0);
+}
+
+static inline void scx_bpf_dispatch_from_dsq_set_slice(struct bpf_iter_scx_dsq *it__iter, u64 slice)
+{
+	scx_bpf_dsq_move_set_slice(it__iter, slice);
+}
+
+static inline void scx_bpf_dispatch_from_dsq_set_vtime(struct bpf_iter_scx_dsq *it__iter, u64 vtime)
+{
+	scx_bpf_dsq_move_set_vtime(it__iter, vtime);
+}
+
+static inline bool scx_bpf_dispatch_from_dsq(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+					     u64 dsq_id, u64 enq_flags)
+{
+	return scx_bpf_dsq_move(it__iter, p, dsq_id, enq_flags);
+}
+
+static inline bool scx_bpf_dispatch_vtime_from_dsq(struct bpf_iter_scx_dsq *it__iter,
+						   struct task_struct *p, u64 dsq_id, u64 enq_flags)
+{
+	return scx_bpf_dsq_move_vtime(it__iter, p, dsq_id, enq_flags);
+}
+
+/* The 6.12 compat header's spellings of the same moves. */
+#define __COMPAT_scx_bpf_dispatch_from_dsq_set_slice(it, slice)			\
+	scx_bpf_dsq_move_set_slice((it), (slice))
+#define __COMPAT_scx_bpf_dispatch_from_dsq_set_vtime(it, vtime)			\
+	scx_bpf_dsq_move_set_vtime((it), (vtime))
+#define __COMPAT_scx_bpf_dispatch_from_dsq(it, p, dsq_id, enq_flags)		\
+	scx_bpf_dsq_move((it), (p), (dsq_id), (enq_flags))
+#define __COMPAT_scx_bpf_dispatch_vtime_from_dsq(it, p, dsq_id, enq_flags)	\
+	scx_bpf_dsq_move_vtime((it), (p), (dsq_id), (enq_flags))
 
 /* ---- the ops table ---- */
 

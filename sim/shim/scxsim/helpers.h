@@ -16,6 +16,9 @@ void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu);
 long bpf_for_each_map_elem(void *map, void *callback_fn, void *ctx, u64 flags);
 void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags);
 long bpf_task_storage_delete(void *map, struct task_struct *task);
+long bpf_map_push_elem(void *map, const void *value, u64 flags);
+long bpf_map_pop_elem(void *map, void *value);
+long bpf_map_peek_elem(void *map, void *value);
 
 /* ---- time, CPU, randomness, current task ---- */
 u64 bpf_ktime_get_ns(void);
@@ -42,6 +45,12 @@ long bpf_trace_printk(const char *fmt, u32 fmt_size, ...) __attribute__((format(
 long bpf_loop(u32 nr_loops, void *callback_fn, void *ctx, u64 flags);
 long bpf_spin_lock(struct bpf_spin_lock *lock);
 long bpf_spin_unlock(struct bpf_spin_lock *lock);
+
+/* ---- timers ---- */
+long bpf_timer_init(struct bpf_timer *timer, void *map, u64 flags);
+long bpf_timer_set_callback(struct bpf_timer *timer, void *callback_fn);
+long bpf_timer_start(struct bpf_timer *timer, u64 nsecs, u64 flags);
+long bpf_timer_cancel(struct bpf_timer *timer);
 
 /* ---- bpf_cpumask kfuncs ---- */
 struct bpf_cpumask *bpf_cpumask_create(void);
