@@ -99,12 +99,14 @@ int run_result__snapshot(struct run_info *info, struct sim *sim)
 	info->nr_wakeups = sim->nr_wakeups;
 	info->nr_cpus = sim->nr_cpus;
 	info->cpu_busy = calloc(sim->nr_cpus, sizeof(*info->cpu_busy));
+	info->cpu_dsp_placed = calloc(sim->nr_cpus, sizeof(*info->cpu_dsp_placed));
 	info->tasks = calloc(sim->nr_tasks ? sim->nr_tasks : 1, sizeof(*info->tasks));
-	if (!info->cpu_busy || !info->tasks)
+	if (!info->cpu_busy || !info->tasks || !info->cpu_dsp_placed)
 		return -1;
 	for (int i = 0; i < sim->nr_cpus; i++) {
 		sim_sched__update_curr(sim, &sim->cpus[i]);
 		info->cpu_busy[i] = sim->cpus[i].busy_ns;
+		info->cpu_dsp_placed[i] = sim->scx ? scx_sched__cpu_dispatch_placed(sim, i) : 0;
 		info->busy_ns += sim->cpus[i].busy_ns;
 	}
 	info->nr_tasks = sim->nr_tasks;
@@ -152,6 +154,8 @@ void run_result__free(struct run_info *info)
 	info->nr_maps = 0;
 	free(info->tasks);
 	free(info->cpu_busy);
+	free(info->cpu_dsp_placed);
+	info->cpu_dsp_placed = NULL;
 	free(info->klog);
 	info->tasks = NULL;
 	info->cpu_busy = NULL;
@@ -350,6 +354,7 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 		json__begin_object(w);
 		json__key(w, "cpu"); json__i64(w, i);
 		json__key(w, "busy_ns"); json__u64(w, in->cpu_busy[i]);
+		json__key(w, "dispatch_placed"); json__u64(w, in->cpu_dsp_placed[i]);
 		json__end_object(w);
 	}
 	json__end_array(w);

@@ -60,6 +60,7 @@ struct run_info {
 	int nr_tasks, nr_exited;
 	struct run_task_row *tasks;
 	uint64_t *cpu_busy;
+	uint64_t *cpu_dsp_placed; /* tasks placed by each CPU's ops.dispatch */
 	int nr_cpus;
 	char policy_name[128];
 	char policy_hash[17];

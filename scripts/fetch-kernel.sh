@@ -14,8 +14,8 @@
 set -euo pipefail
 export LC_ALL=C
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=scripts/lib/apt-archive.sh
-. "$here/lib/apt-archive.sh"
+# shellcheck source=scripts/lib/private-apt.sh
+. "$here/lib/private-apt.sh"
 
 CACHE="${SCXLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/scxlab}"
 KDIR="$CACHE/kernel"
@@ -31,31 +31,11 @@ for tool in apt-get apt-cache dpkg-deb zstd bpftool; do
     echo "fetch-kernel.sh: $tool is missing (run scripts/deps.sh)" >&2; exit 1; }
 done
 
-uri="$(debian_archive_uri)"
-if [ -z "$uri" ]; then
-  echo "fetch-kernel.sh: no Debian archive URI in this machine's apt configuration" >&2
-  exit 1
-fi
-
-# a private apt: its own sources, lists and cache; the system's dpkg status is only read
-APT="$KDIR/apt"
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
-{
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri sid main"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri trixie main"
-} > "$APT/sources.list"
-apt_opts=(
-  -o "Dir::Etc::sourcelist=$APT/sources.list" -o "Dir::Etc::sourceparts=-"
-  -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache"
-  -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root"
-)
-echo "fetch-kernel.sh: reading the package lists of $uri (sid, trixie)" >&2
-apt-get "${apt_opts[@]}" -qq update
+private_apt_init "$KDIR/apt"
 
 pkg="${SCXLAB_KERNEL_PKG:-}"
 if [ -z "$pkg" ]; then
-  pkg="$(apt-cache "${apt_opts[@]}" pkgnames linux-binary-7. 2>/dev/null |
-         grep -E '^linux-binary-7\.[0-9.]+.*-cloud-amd64$' | sort -V | tail -n1 || true)"
+  pkg="$(private_apt_newest '^linux-binary-7\.[0-9.]+.*-cloud-amd64$' || true)"
 fi
 if [ -z "$pkg" ]; then
   echo "fetch-kernel.sh: no linux-binary-7.*-cloud-amd64 package in the archive" >&2
@@ -68,7 +48,7 @@ work="$(mktemp -d "$KDIR/work.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 echo "fetch-kernel.sh: downloading $pkg" >&2
-(cd "$work" && apt-get "${apt_opts[@]}" -qq download "$pkg")
+private_apt_download "$pkg" "$work"
 dpkg-deb -x "$work"/*.deb "$work/root"
 vmlinuz="$(find "$work/root" -name 'vmlinuz*' -type f | head -n1)"
 if [ -z "$vmlinuz" ]; then

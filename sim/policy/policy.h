@@ -47,6 +47,12 @@ int sim_policy__nr_knobs(const struct sim_policy *pol);
 const char *sim_policy__knob_name(const struct sim_policy *pol, int i);
 /* The knob's current value as text (arrays: comma-separated). */
 int sim_policy__knob_value(const struct sim_policy *pol, int i, char *buf, size_t len);
+/*
+ * The address and size of the policy's global variable @name (a loader's skeleton->bss/data
+ * view), static ones included; NULL if there is none. Read it to follow a policy's own
+ * counters while or after it runs.
+ */
+void *sim_policy__global(struct sim_policy *pol, const char *name, size_t *size);
 int sim_policy__nr_maps(const struct sim_policy *pol);
 struct sim_bpf_map *sim_policy__map(const struct sim_policy *pol, int i);
 struct sim_bpf_map *sim_policy__map_by_name(const struct sim_policy *pol, const char *name);

@@ -304,3 +304,10 @@ void scx_sched__free(struct sim *sim)
 	sim->scx = NULL;
 	sim->idle_hook = NULL;
 }
+
+uint64_t scx_sched__cpu_dispatch_placed(const struct sim *sim, int cpu)
+{
+	if (cpu < 0 || cpu >= sim->nr_cpus)
+		return 0;
+	return sim->cpus[cpu].scx.nr_dsp_placed;
+}

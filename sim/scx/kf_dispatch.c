@@ -92,6 +92,7 @@ static bool dsq_insert(struct task_struct *ts, u64 dsq_id, u64 slice, u64 vtime,
 			.vtime_insert = vtime_insert,
 		};
 		rq->scx.dsp_nr_tasks++;
+		rq->scx.nr_dsp_placed++;
 		return true;
 	}
 	context_error(sch, kfunc);
@@ -303,8 +304,10 @@ static bool dsq_move(struct bpf_iter_scx_dsq *it, struct task_struct *ts, u64 ds
 		scx_flush_dispatch_buf(sch, rq);
 	scx_dsq_unlink(p);
 	scx_dispatch_to_local_dsq(sch, rq, dsq_id, p, enq_flags);
-	if (in_dispatch(sch))
+	if (in_dispatch(sch)) {
 		rq->scx.dsp_nr_tasks++;
+		rq->scx.nr_dsp_placed++;
+	}
 	return true;
 }
 

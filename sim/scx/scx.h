@@ -57,6 +57,8 @@ struct scx_counters {
 	uint64_t nr_dsp_loops_exhausted;
 };
 const struct scx_counters *scx_sched__counters(const struct sim *sim);
+/* Tasks placed by @cpu's ops.dispatch (inserted or moved into some DSQ): who decides. */
+uint64_t scx_sched__cpu_dispatch_placed(const struct sim *sim, int cpu);
 
 /*
  * Run a BPF timer callback of the policy on @cpu, in the context the kernel runs it (a

@@ -79,6 +79,7 @@ struct scx_rq {
 	bool idle;               /* built-in idle tracking: CPU idle bit */
 	uint32_t cpuperf;
 	uint64_t kick_wait_seq;  /* bumped on each switch-out, for SCX_KICK_WAIT */
+	uint64_t nr_dsp_placed;  /* tasks this CPU's ops.dispatch placed in a DSQ (any CPU's) */
 };
 
 #endif

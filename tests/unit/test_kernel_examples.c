@@ -1,0 +1,237 @@
+/*
+ * The external suite: the kernel's own sched_ext example schedulers (tools/sched_ext of
+ * Debian's linux-source-6.12 and linux-source-7.x, fetched at test time by
+ * scripts/fetch-sched-ext-examples.sh into $SCXLAB_EXAMPLES), compiled unmodified into the
+ * simulator and run for 10 simulated seconds on 8 CPUs in 2 LLCs, each with a check of what
+ * makes that scheduler what it is.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/sim.h"
+#include "sim/policy/policy.h"
+#include "sim/scx/scx.h"
+#include "test_helpers.h"
+#include "workloads/builtin.h"
+
+#define MS 1000000ULL
+#define RUN_NS (10000 * MS)
+
+/* Build <examples>/<version>/<name>.bpf.c for the simulator and open it. */
+static struct sim_policy *example(const char *version, const char *name)
+{
+	const char *dir = getenv("SCXLAB_EXAMPLES");
+	char src[4096], out[4096], log[4096], err[512];
+	struct sim_policy *pol;
+
+	cr_assert(dir && *dir, "SCXLAB_EXAMPLES is not set: run the tests with `make test` "
+			       "(it runs scripts/fetch-sched-ext-examples.sh)");
+	snprintf(src, sizeof(src), "%s/%s/%s.bpf.c", dir, version, name);
+	snprintf(out, sizeof(out), "%s/%s-%s.sim.so", th_tmpdir(), name, version);
+	snprintf(log, sizeof(log), "%s/%s-%s.log", th_tmpdir(), name, version);
+	int rc = th_scxlab(log, "build", "--sim-only", "--quiet", "--out", out, src, NULL);
+	if (rc) {
+		char *text = th_read_file(log, NULL);
+		cr_assert_fail("building %s failed:\n%s", src, text ? text : "");
+	}
+	pol = sim_policy__open(out, 8, err, sizeof(err));
+	cr_assert_not_null(pol, "%s", err);
+	return pol;
+}
+
+static void set_knob(struct sim_policy *pol, const char *name, const char *value)
+{
+	char err[512];
+
+	cr_assert_eq(sim_policy__set_knob(pol, name, value, err, sizeof(err)), 0, "%s", err);
+}
+
+/* A run on 8 CPUs in 2 LLCs with @pol attached (knobs set before). */
+static struct sim *start(struct sim_policy *pol)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char err[512];
+	struct sim *sim;
+
+	cr_assert_eq(sim_topology__parse(&topo, "8cpu-2llc", err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	sim = sim__new(&cfg, &topo);
+	sim__set_current(sim);
+	sim_policy__apply_topology(pol, &topo);
+	sim_policy__freeze(pol);
+	cr_assert_eq(scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err)), 0,
+		     "%s", err);
+	sim_topology__destroy(&topo);
+	return sim;
+}
+
+static void add_builtin(struct sim *sim)
+{
+	struct builtin_workload wl;
+
+	builtin_workload__defaults(&wl, sim->nr_cpus);
+	cr_assert_eq(builtin_workload__add(sim, &wl), 0);
+}
+
+static void hog_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	act->kind = SIM_ACT_RUN;
+	act->ns = MS;
+}
+
+static const struct sim_behaviour_ops hog_ops = { .name = "hog", .next = hog_next };
+
+static struct sim_task *hog(struct sim *sim, int nice)
+{
+	struct sim_task *t = sim__add_task(sim, "hog", nice, &hog_ops, NULL, 0);
+
+	cr_assert_not_null(t);
+	return t;
+}
+
+static void run_still_loaded(struct sim *sim, uint64_t until)
+{
+	cr_assert_eq(sim__run_until(sim, until), 0, "%s", sim->fatal);
+	cr_assert(scx_sched__enabled(sim), "the scheduler was ejected: %s (%s)",
+		  scx_sched__exit_record(sim)->reason, scx_sched__exit_record(sim)->msg);
+}
+
+static uint64_t u64_global(struct sim_policy *pol, const char *name)
+{
+	size_t size = 0;
+	uint64_t *p = sim_policy__global(pol, name, &size);
+
+	cr_assert_not_null(p, "no global '%s'", name);
+	cr_assert_geq(size, sizeof(uint64_t));
+	return *p;
+}
+
+/* ---- scx_simple: weighted vtime shares the CPUs by nice level; FIFO does not ---- */
+
+static double simple_share(const char *version, bool fifo)
+{
+	struct sim_policy *pol = example(version, "scx_simple");
+	struct sim_task *lo[8], *hi[8];
+	uint64_t a = 0, b = 0;
+
+	if (fifo)
+		set_knob(pol, "fifo_sched", "true");
+	struct sim *sim = start(pol);
+	for (int i = 0; i < 8; i++) {
+		lo[i] = hog(sim, 0);
+		hi[i] = hog(sim, 5);
+	}
+	run_still_loaded(sim, RUN_NS);
+	for (int i = 0; i < 8; i++) {
+		a += lo[i]->stats.cpu_ns;
+		b += hi[i]->stats.cpu_ns;
+	}
+	sim__free(sim);
+	sim_policy__close(pol);
+	return (double)a / (double)b;
+}
+
+Test(kernel_examples, simple_vtime_follows_weights)
+{
+	for (int v = 0; v < 2; v++) {
+		double r = simple_share(v ? "7.2" : "6.12", false);
+		/*
+		 * nice 0 vs nice 5: weights 100 and 32. scx_simple caps a waiting task's credit at
+		 * one slice below the newest vtime, which pulls the split below the weight ratio
+		 * (3.1); it must still be clearly weighted.
+		 */
+		cr_assert(r > 1.8 && r < 3.3, "%s: nice 0 / nice 5 CPU ratio %.2f", v ? "7.2" : "6.12", r);
+	}
+}
+
+Test(kernel_examples, simple_fifo_ignores_weights)
+{
+	for (int v = 0; v < 2; v++) {
+		double r = simple_share(v ? "7.2" : "6.12", true);
+		cr_assert(r > 0.85 && r < 1.15, "%s: nice 0 / nice 5 CPU ratio %.2f", v ? "7.2" : "6.12", r);
+	}
+}
+
+/* ---- scx_central: every dispatch decision is made on the central CPU ---- */
+
+static void check_central(const char *version)
+{
+	struct sim_policy *pol = example(version, "scx_central");
+
+	/* what scx_central's own loader sets */
+	set_knob(pol, "slice_ns", "20000000");
+	set_knob(pol, "central_cpu", "0");
+	struct sim *sim = start(pol);
+	add_builtin(sim);
+	run_still_loaded(sim, RUN_NS);
+	uint64_t central = scx_sched__cpu_dispatch_placed(sim, 0);
+	cr_assert_gt(central, 1000, "%s: the central CPU placed %lu tasks", version, (unsigned long)central);
+	for (int cpu = 1; cpu < sim->nr_cpus; cpu++) {
+		cr_assert_eq(scx_sched__cpu_dispatch_placed(sim, cpu), 0, "%s: CPU %d made dispatch decisions",
+			     version, cpu);
+		cr_assert_gt(sim->cpus[cpu].busy_ns, RUN_NS / 2, "%s: worker CPU %d mostly idle", version, cpu);
+	}
+	cr_assert_gt(u64_global(pol, "nr_timers"), 100, "%s: the central timer did not run", version);
+	cr_assert_gt(u64_global(pol, "nr_dispatches"), 100);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+Test(kernel_examples, central_decides_on_the_central_cpu_612)
+{
+	check_central("6.12");
+}
+
+Test(kernel_examples, central_decides_on_the_central_cpu_72)
+{
+	check_central("7.2");
+}
+
+/* ---- scx_qmap (6.12): five FIFOs by weight, counters that move ---- */
+
+Test(kernel_examples, qmap_612_uses_all_five_fifos)
+{
+	static const int nices[5] = { 10, 5, 0, -5, -10 }; /* weights 10, 32, 100, 305, 932 */
+	struct sim_policy *pol = example("6.12", "scx_qmap");
+	struct sim *sim = start(pol);
+	size_t size = 0;
+
+	for (int q = 0; q < 5; q++)
+		for (int i = 0; i < 3; i++)
+			hog(sim, nices[q]);
+	add_builtin(sim);
+	run_still_loaded(sim, RUN_NS / 2);
+	uint64_t enq = u64_global(pol, "nr_enqueued"), dsp = u64_global(pol, "nr_dispatched");
+	run_still_loaded(sim, RUN_NS);
+	cr_assert_gt(u64_global(pol, "nr_enqueued"), enq, "nr_enqueued stopped");
+	cr_assert_gt(u64_global(pol, "nr_dispatched"), dsp, "nr_dispatched stopped");
+	cr_assert_gt(enq, 100);
+
+	/* the per-FIFO sequence counters (a static array of the scheduler) */
+	uint64_t *tail = sim_policy__global(pol, "core_sched_tail_seqs", &size);
+	cr_assert_not_null(tail);
+	cr_assert_eq(size, 5 * sizeof(uint64_t));
+	for (int q = 0; q < 5; q++)
+		cr_assert_gt(tail[q], 0, "FIFO %d was never used", q);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+/* ---- scx_cpu0 (7.2): everything runs on CPU 0 ---- */
+
+Test(kernel_examples, cpu0_runs_everything_on_cpu0)
+{
+	struct sim_policy *pol = example("7.2", "scx_cpu0");
+	struct sim *sim = start(pol);
+
+	add_builtin(sim);
+	run_still_loaded(sim, RUN_NS);
+	cr_assert_gt(sim->cpus[0].busy_ns, RUN_NS * 99 / 100);
+	for (int cpu = 1; cpu < sim->nr_cpus; cpu++)
+		cr_assert_eq(sim->cpus[cpu].busy_ns, 0, "CPU %d ran something", cpu);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
