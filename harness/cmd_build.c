@@ -5,6 +5,7 @@
 #include "harness/bpf_check.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
+#include "harness/undef_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -181,25 +182,57 @@ static int build_one(const struct build_opts *o, bool bpf, const char *out)
 			argv__add(&comp, o->src);
 			argv__add(&comp, "-o");
 			argv__add(&comp, tmp);
+			rc = proc__run(&comp);
 		} else {
+			/* compile, check every called symbol exists, then link */
+			char objtmp[PATH_MAX + 40];
+			snprintf(objtmp, sizeof(objtmp), "%s.o", tmp);
 			argv__add(&comp, "-g");
 			argv__add(&comp, "-gbtf");
 			argv__add(&comp, "-fPIC");
-			argv__add(&comp, "-shared");
 			argv__add(&comp, "-Wall");
 			argv__add(&comp, "-Wno-unused-function");
+			argv__add(&comp, "-c");
 			argv__add(&comp, o->src);
 			argv__add(&comp, "-o");
-			argv__add(&comp, tmp);
-			argv__addf(&comp, "-L%s", scxlab__exe_dir());
-			argv__add(&comp, "-lscxsim");
-			argv__add(&comp, "-Wl,--no-undefined");
+			argv__add(&comp, objtmp);
+			rc = proc__run(&comp);
+			if (!rc) {
+				int missing = undef_check__object(objtmp, o->src);
+				if (missing) {
+					fprintf(stderr, "scxlab build: %s: %s\n", o->src,
+						missing < 0 ? "cannot read the compiled object"
+							    : "uses what the simulator does not provide");
+					unlink(objtmp);
+					goto out;
+				}
+			}
+			if (!rc) {
+				argv__free(&comp);
+				argv__add(&comp, cc);
+				argv__add(&comp, "-shared");
+				argv__add(&comp, "-g");
+				argv__add(&comp, objtmp);
+				argv__add(&comp, "-o");
+				argv__add(&comp, tmp);
+				argv__addf(&comp, "-L%s", scxlab__exe_dir());
+				argv__add(&comp, "-lscxsim");
+				argv__add(&comp, "-Wl,--no-undefined");
+				rc = proc__run(&comp);
+			}
+			unlink(objtmp);
+			if (rc) {
+				argv__format(&comp, cmd, sizeof(cmd));
+				fprintf(stderr, "scxlab build: %s: the simulator build failed (exit %d):\n  %s\n",
+					o->src, rc, cmd);
+				unlink(tmp);
+				goto out;
+			}
 		}
-		rc = proc__run(&comp);
 		if (rc) {
 			argv__format(&comp, cmd, sizeof(cmd));
-			fprintf(stderr, "scxlab build: %s: the %s build failed (exit %d):\n  %s\n", o->src,
-				bpf ? "kernel" : "simulator", rc, cmd);
+			fprintf(stderr, "scxlab build: %s: the kernel build failed (exit %d):\n  %s\n", o->src,
+				rc, cmd);
 			unlink(tmp);
 			goto out;
 		}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_helpers.h"
 
@@ -74,4 +75,21 @@ Test(cli_run, bad_options_fail_and_keep_the_previous_result)
 	cr_assert_str_eq(before, after);
 	free(before);
 	free(after);
+}
+
+Test(cli_build, unknown_kfunc_is_refused_with_its_name_and_line)
+{
+	char src[4096], out[600], log[600];
+	const char *root = getenv("SCXLAB_SRC");
+
+	cr_assert(root && *root, "SCXLAB_SRC is not set: run the tests with `make test`");
+	snprintf(src, sizeof(src), "%s/tests/fixtures/unknown_kfunc.bpf.c", root);
+	snprintf(out, sizeof(out), "%s/unknown.sim.so", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/build.log", th_tmpdir());
+	cr_assert_neq(th_scxlab(log, "build", "--sim-only", "--out", out, src, NULL), 0);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(msg, "unknown_kfunc.bpf.c:13: error: 'scx_bpf_frobnicate' is not provided by the simulator"),
+			   "%s", msg);
+	free(msg);
+	cr_assert_neq(access(out, F_OK), 0, "no output may be left behind");
 }

@@ -109,7 +109,7 @@ extern const char CONFIG_LOCALVERSION[64] __kconfig __weak;
  * room there is.
  */
 #define RESIZABLE_ARRAY(elfsec, arr)						\
-	arr[SCXSIM_RESIZABLE_ARRAY_LEN] SEC("." #elfsec "." #arr)
+	arr[SCXSIM_RESIZABLE_ARRAY_LEN] SEC(".data." #arr)
 
 /*
  * private(NAME) places a global in section ".data.NAME" (the kernel uses such sections for

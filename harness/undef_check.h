@@ -1,0 +1,13 @@
+/*
+ * Before a policy's simulator build is linked: every function it calls must exist in the
+ * simulator (libscxsim) or libc. A kfunc or helper the simulator does not provide is reported
+ * by name with the source line that uses it, instead of a linker error or a crash at run time.
+ */
+#ifndef HARNESS_UNDEF_CHECK_H
+#define HARNESS_UNDEF_CHECK_H
+
+/* Check object @obj compiled from @src. Returns the number of missing symbols (each reported
+ * on stderr), or -1 if the object cannot be read. */
+int undef_check__object(const char *obj, const char *src);
+
+#endif
