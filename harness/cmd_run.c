@@ -140,6 +140,68 @@ static int build_sim_policy(const char *src, char *out, size_t outlen, char *err
 	return 0;
 }
 
+/* Open @so_path and set its knobs: the topology ones first, then --knob in order. */
+static struct sim_policy *load_policy(const char *so_path, const struct sim_topology *topo,
+				      const struct run_opts *o, int *exit_code)
+{
+	char err[1024];
+	struct sim_policy *pol = sim_policy__open(so_path, topo->nr_cpus, err, sizeof(err));
+
+	*exit_code = 1;
+	if (!pol) {
+		fprintf(stderr, "scxlab run: %s\n", err);
+		return NULL;
+	}
+	sim_policy__apply_topology(pol, topo);
+	for (int i = 0; i < o->nr_knobs; i++) {
+		char kv[4096], *name, *value;
+
+		snprintf(kv, sizeof(kv), "%s", o->knobs[i]);
+		if (opt__split_kv("--knob", kv, &name, &value, err, sizeof(err)) ||
+		    sim_policy__set_knob(pol, name, value, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --knob: %s\n", err);
+			*exit_code = 2;
+			sim_policy__close(pol);
+			return NULL;
+		}
+	}
+	sim_policy__freeze(pol);
+	return pol;
+}
+
+/*
+ * The policy exited asking to be restarted (SCX_ECODE_ACT_RESTART in its exit code) and the
+ * kernel has finished disabling it: load it again, as the kernel tools' loaders do.
+ */
+static bool restart_due(struct sim *sim)
+{
+	const struct scx_exit_record *r = sim->scx ? scx_sched__exit_record(sim) : NULL;
+
+	return r && r->exited && r->disabled_ns && (r->exit_code & SCX_ECODE_ACT_RESTART);
+}
+
+/* What a kernel tools loader prints at exit from the policy's UEI record: EXIT: reason (msg). */
+static void print_uei(struct sim_policy *pol)
+{
+	size_t size = 0;
+	const struct {
+		int kind;
+		int32_t exit_cpu;
+		int64_t exit_code;
+		char reason[128];
+		char msg[1024];
+	} *uei = sim_policy__global(pol, "uei", &size);
+
+	if (!uei || size < sizeof(*uei) || !uei->kind)
+		return;
+	fprintf(stderr, "EXIT: %.128s", uei->reason);
+	if (uei->msg[0])
+		fprintf(stderr, " (%.1024s)", uei->msg);
+	if (uei->exit_code)
+		fprintf(stderr, " exit code %lld", (long long)uei->exit_code);
+	fputc('\n', stderr);
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
 	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET };
@@ -262,7 +324,7 @@ int cmd_run(int argc, char **argv)
 		.target = "sim", .topology = "8cpu-2llc", .out = "results/run",
 		.duration_ns = 10000000000ULL, .seed = 1,
 	};
-	char err[1024], so_path[4096];
+	char err[1024], so_path[4096] = "";
 	struct sim_topology topo;
 	struct sim_config cfg;
 	struct sim_policy *pol = NULL;
@@ -306,23 +368,9 @@ int cmd_run(int argc, char **argv)
 			ret = 2;
 			goto out_topo;
 		}
-		pol = sim_policy__open(so_path, topo.nr_cpus, err, sizeof(err));
-		if (so_path[0] && strcmp(so_path, o.policy))
-			unlink(so_path); /* the private copy; the build cache keeps its own */
-		if (!pol) {
-			fprintf(stderr, "scxlab run: %s\n", err);
+		pol = load_policy(so_path, &topo, &o, &ret);
+		if (!pol)
 			goto out_topo;
-		}
-		sim_policy__apply_topology(pol, &topo);
-		for (int i = 0; i < o.nr_knobs; i++) {
-			char *name, *value;
-			if (opt__split_kv("--knob", o.knobs[i], &name, &value, err, sizeof(err)) ||
-			    sim_policy__set_knob(pol, name, value, err, sizeof(err))) {
-				fprintf(stderr, "scxlab run: --knob: %s\n", err);
-				ret = 2;
-				goto out_pol;
-			}
-		}
 	}
 
 	sim_config__defaults(&cfg);
@@ -336,7 +384,6 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pol) {
 		sim__set_current(sim);
-		sim_policy__freeze(pol);
 		if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
 			fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
 			goto out_sim;
@@ -362,6 +409,22 @@ int cmd_run(int argc, char **argv)
 		}
 		if (!sim->nr_live)
 			break;
+		if (pol && restart_due(sim) && sim__now(sim) < o.duration_ns) {
+			if (!o.quiet)
+				fprintf(stderr, "\nscxlab run: %s exited with restart requested (%s), loading it again\n",
+					sim_policy__name(pol), scx_sched__exit_record(sim)->msg);
+			info.nr_restarts++;
+			scx_sched__free(sim);
+			sim_policy__close(pol);
+			pol = load_policy(so_path, &topo, &o, &ret);
+			if (!pol)
+				goto out_sim;
+			ret = 1;
+			if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
+				fprintf(stderr, "scxlab run: reloading %s failed: %s\n", o.policy, err);
+				goto out_sim;
+			}
+		}
 	}
 	if (tty)
 		show_progress(sim, o.duration_ns, wall_now() - t0, true);
@@ -393,6 +456,8 @@ int cmd_run(int argc, char **argv)
 		run_result__print_summary(&info, stdout);
 	if (!o.quiet)
 		printf("result: %s/result.json\n", o.out);
+	if (pol)
+		print_uei(pol);
 	ret = 0;
 out_res:
 	run_result__free(&info);
@@ -402,6 +467,8 @@ out_pol:
 	if (pol)
 		sim_policy__close(pol);
 out_topo:
+	if (so_path[0] && o.policy && strcmp(so_path, o.policy))
+		unlink(so_path); /* the private build of this run; the build cache keeps its own */
 	sim_topology__destroy(&topo);
 	return ret;
 }

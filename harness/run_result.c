@@ -279,6 +279,7 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	json__begin_object(w);
 	json__key(w, "ops_name"); json__string(w, in->policy_name);
 	json__key(w, "enabled_at_end"); json__bool(w, in->enabled_at_end);
+	json__key(w, "restarts"); json__i64(w, in->nr_restarts);
 	json__key(w, "counters");
 	json__begin_object(w);
 	json__key(w, "select_cpu"); json__u64(w, in->counters.nr_select_cpu);

@@ -67,6 +67,7 @@ struct run_info {
 	struct scx_counters counters;
 	struct scx_event_stats events_scx;
 	bool has_scx;
+	int nr_restarts;        /* reloads after exits asking for a restart */
 	struct run_map_stat *maps;
 	int nr_maps;
 	bool enabled_at_end;

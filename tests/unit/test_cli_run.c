@@ -93,3 +93,23 @@ Test(cli_build, unknown_kfunc_is_refused_with_its_name_and_line)
 	free(msg);
 	cr_assert_neq(access(out, F_OK), 0, "no output may be left behind");
 }
+
+Test(cli_run, restart_requested_by_the_exit_code_reloads_the_policy)
+{
+	char dir[512], path[600], log[600];
+
+	snprintf(dir, sizeof(dir), "%s/restart", th_tmpdir());
+	snprintf(path, sizeof(path), "%s/result.json", dir);
+	snprintf(log, sizeof(log), "%s/restart.log", th_tmpdir());
+	/* shim_smoke exits with SCX_ECODE_ACT_RESTART | 42 after that many enqueues */
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_build_path(SMOKE), "--knob", "exit_after_enqueues=20000",
+			       "--duration", "1s", "--topology", "4cpu", "--out", dir, NULL), 0);
+	char *res = th_read_file(path, NULL), *msg = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(msg, "exited with restart requested"), "%s", msg);
+	/* the loader's report of the last load, in the kernel tools' format */
+	cr_assert_not_null(strstr(msg, "EXIT: unregistered from user space"), "%s", msg);
+	cr_assert_null(strstr(res, "\"restarts\": 0,"), "no restart recorded");
+	cr_assert_not_null(strstr(res, "\"restarts\": "));
+	free(res);
+	free(msg);
+}
