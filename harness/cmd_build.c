@@ -21,10 +21,13 @@
 #include <unistd.h>
 
 #define MAX_INCLUDES 16
+#define MAX_SRCS 16
 
 struct build_opts {
 	bool sim, bpf, quiet;
-	const char *out, *out_dir, *vmlinux, *src;
+	const char *out, *out_dir, *vmlinux;
+	const char *srcs[MAX_SRCS];
+	int nr_srcs;
 	const char *incs[MAX_INCLUDES];
 	int nr_incs;
 	char base[256];
@@ -33,9 +36,11 @@ struct build_opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scxlab build [OPTIONS] POLICY.bpf.c\n\n"
+		"usage: scxlab build [OPTIONS] POLICY.bpf.c [MORE.bpf.c ...]\n\n"
 		"Compile a sched_ext policy for the kernel (POLICY.bpf.o) and for the simulator\n"
-		"(POLICY.sim.so) from the same source. Outputs are cached by content hash.\n\n"
+		"(POLICY.sim.so) from the same source. A policy in several files is linked into one\n"
+		"object of each kind (bpftool gen object / one shared object), named after the first.\n"
+		"Outputs are cached by content hash.\n\n"
 		"  --sim-only         only the simulator build\n"
 		"  --bpf-only         only the kernel build\n"
 		"  -o, --out PATH     output file (with --sim-only or --bpf-only)\n"
@@ -134,13 +139,112 @@ static int add_flags(struct argv_buf *a, const struct build_opts *o, bool bpf, c
 	return 0;
 }
 
+/* Compile source @i of @o into object @obj (cc -c for the simulator, clang for the kernel). */
+static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int i, const char *obj)
+{
+	struct argv_buf a = { 0 };
+	char err[1024], cmd[8192];
+	int rc;
+
+	argv__add(&a, cc);
+	add_flags(&a, o, bpf, err, sizeof(err));
+	if (bpf) {
+		argv__add(&a, "-Wno-missing-declarations"); /* vmlinux.h's anonymous enums */
+	} else {
+		argv__add(&a, "-g");
+		argv__add(&a, "-gbtf");
+		argv__add(&a, "-fPIC");
+		argv__add(&a, "-Wall");
+		argv__add(&a, "-Wno-unused-function");
+	}
+	argv__add(&a, "-c");
+	argv__add(&a, o->srcs[i]);
+	argv__add(&a, "-o");
+	argv__add(&a, obj);
+	rc = proc__run(&a);
+	if (rc) {
+		argv__format(&a, cmd, sizeof(cmd));
+		fprintf(stderr, "scxlab build: %s: the %s build failed (exit %d):\n  %s\n", o->srcs[i],
+			bpf ? "kernel" : "simulator", rc, cmd);
+	}
+	argv__free(&a);
+	return rc ? -1 : 0;
+}
+
+/* Link the objects into @tmp: bpftool gen object for the kernel, a shared object for the sim. */
+static int link_objects(const struct build_opts *o, bool bpf, const char *cc, char objs[][PATH_MAX + 48],
+			const char *tmp)
+{
+	struct argv_buf a = { 0 };
+	char cmd[8192];
+	int rc;
+
+	if (bpf && o->nr_srcs == 1)
+		return rename(objs[0], tmp) ? -1 : 0;
+	if (bpf) {
+		argv__add(&a, "bpftool");
+		argv__add(&a, "gen");
+		argv__add(&a, "object");
+		argv__add(&a, tmp);
+	} else {
+		argv__add(&a, cc);
+		argv__add(&a, "-shared");
+		argv__add(&a, "-g");
+		argv__add(&a, "-o");
+		argv__add(&a, tmp);
+	}
+	for (int i = 0; i < o->nr_srcs; i++)
+		argv__add(&a, objs[i]);
+	if (!bpf) {
+		argv__addf(&a, "-L%s", scxlab__exe_dir());
+		argv__add(&a, "-lscxsim");
+		argv__add(&a, "-Wl,--no-undefined");
+	}
+	rc = proc__run(&a);
+	if (rc) {
+		argv__format(&a, cmd, sizeof(cmd));
+		fprintf(stderr, "scxlab build: %s: linking the %s build failed (exit %d):\n  %s\n", o->srcs[0],
+			bpf ? "kernel" : "simulator", rc, cmd);
+	}
+	argv__free(&a);
+	return rc ? -1 : 0;
+}
+
+/* Compile every source, check (simulator) that all it calls exists, link into @tmp. */
+static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, const char *tmp)
+{
+	char objs[MAX_SRCS][PATH_MAX + 48];
+	int ret = -1, done = 0;
+
+	for (; done < o->nr_srcs; done++) {
+		snprintf(objs[done], sizeof(objs[done]), "%s.%d.o", tmp, done);
+		if (compile_one(o, bpf, cc, done, objs[done]))
+			goto out;
+	}
+	if (!bpf) {
+		const char *obj_list[MAX_SRCS];
+		for (int i = 0; i < o->nr_srcs; i++)
+			obj_list[i] = objs[i];
+		int missing = undef_check__objects(obj_list, o->srcs, o->nr_srcs);
+		if (missing) {
+			fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0],
+				missing < 0 ? "cannot read the compiled object"
+					    : "uses what the simulator does not provide");
+			goto out;
+		}
+	}
+	ret = link_objects(o, bpf, cc, objs, tmp);
+out:
+	for (int i = 0; i < done + (done < o->nr_srcs ? 1 : 0) && i < o->nr_srcs; i++)
+		unlink(objs[i]);
+	return ret;
+}
+
 static int build_one(const struct build_opts *o, bool bpf, const char *out)
 {
-	char clang_buf[PATH_MAX], cached[PATH_MAX], tmp[PATH_MAX + 32], err[1024], cmd[8192];
+	char clang_buf[PATH_MAX], cached[PATH_MAX], tmp[PATH_MAX + 32], err[1024];
 	const char *cc = bpf ? find_clang(clang_buf, sizeof(clang_buf)) : getenv("SCXLAB_CC");
-	struct argv_buf pre = { 0 }, comp = { 0 };
 	uint64_t h = HASH_INIT;
-	int ret = -1, rc;
 
 	if (!bpf && (!cc || !*cc))
 		cc = "cc";
@@ -148,119 +252,64 @@ static int build_one(const struct build_opts *o, bool bpf, const char *out)
 		fprintf(stderr, "scxlab build: no clang found for the kernel build (install clang, or set SCXLAB_CLANG)\n");
 		return -1;
 	}
-	/* the cache key: compiler, flags and the preprocessed source */
-	argv__add(&pre, cc);
-	if (add_flags(&pre, o, bpf, err, sizeof(err))) {
-		fprintf(stderr, "scxlab build: %s\n", err);
-		goto out;
-	}
-	argv__add(&pre, "-E");
-	argv__add(&pre, o->src);
-	for (int i = 0; i < pre.argc; i++)
-		h = hash__bytes(h, pre.argv[i], strlen(pre.argv[i]) + 1);
-	rc = proc__run_hash_stdout(&pre, &h);
-	if (rc) {
-		fprintf(stderr, "scxlab build: %s: preprocessing for the %s build failed\n", o->src,
-			bpf ? "kernel" : "simulator");
-		goto out;
+	/* the cache key: compiler, flags and every preprocessed source */
+	for (int i = 0; i < o->nr_srcs; i++) {
+		struct argv_buf pre = { 0 };
+		int rc;
+
+		argv__add(&pre, cc);
+		if (add_flags(&pre, o, bpf, err, sizeof(err))) {
+			fprintf(stderr, "scxlab build: %s\n", err);
+			argv__free(&pre);
+			return -1;
+		}
+		argv__add(&pre, "-E");
+		argv__add(&pre, o->srcs[i]);
+		for (int k = 0; k < pre.argc; k++)
+			h = hash__bytes(h, pre.argv[k], strlen(pre.argv[k]) + 1);
+		rc = proc__run_hash_stdout(&pre, &h);
+		argv__free(&pre);
+		if (rc) {
+			fprintf(stderr, "scxlab build: %s: preprocessing for the %s build failed\n", o->srcs[i],
+				bpf ? "kernel" : "simulator");
+			return -1;
+		}
 	}
 	snprintf(cached, sizeof(cached), "%s/build", scxlab__cache_dir());
 	if (scxlab__mkdirs(cached)) {
 		fprintf(stderr, "scxlab build: cannot create %s: %s\n", cached, strerror(errno));
-		goto out;
+		return -1;
 	}
 	snprintf(cached, sizeof(cached), "%s/build/%s-%016" PRIx64 "%s", scxlab__cache_dir(), o->base,
 		 h, bpf ? ".bpf.o" : ".sim.so");
 
 	if (access(cached, R_OK)) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", cached, (int)getpid());
-		argv__add(&comp, cc);
-		add_flags(&comp, o, bpf, err, sizeof(err));
-		if (bpf) {
-			argv__add(&comp, "-Wno-missing-declarations"); /* vmlinux.h's anonymous enums */
-			argv__add(&comp, "-c");
-			argv__add(&comp, o->src);
-			argv__add(&comp, "-o");
-			argv__add(&comp, tmp);
-			rc = proc__run(&comp);
-		} else {
-			/* compile, check every called symbol exists, then link */
-			char objtmp[PATH_MAX + 40];
-			snprintf(objtmp, sizeof(objtmp), "%s.o", tmp);
-			argv__add(&comp, "-g");
-			argv__add(&comp, "-gbtf");
-			argv__add(&comp, "-fPIC");
-			argv__add(&comp, "-Wall");
-			argv__add(&comp, "-Wno-unused-function");
-			argv__add(&comp, "-c");
-			argv__add(&comp, o->src);
-			argv__add(&comp, "-o");
-			argv__add(&comp, objtmp);
-			rc = proc__run(&comp);
-			if (!rc) {
-				int missing = undef_check__object(objtmp, o->src);
-				if (missing) {
-					fprintf(stderr, "scxlab build: %s: %s\n", o->src,
-						missing < 0 ? "cannot read the compiled object"
-							    : "uses what the simulator does not provide");
-					unlink(objtmp);
-					goto out;
-				}
-			}
-			if (!rc) {
-				argv__free(&comp);
-				argv__add(&comp, cc);
-				argv__add(&comp, "-shared");
-				argv__add(&comp, "-g");
-				argv__add(&comp, objtmp);
-				argv__add(&comp, "-o");
-				argv__add(&comp, tmp);
-				argv__addf(&comp, "-L%s", scxlab__exe_dir());
-				argv__add(&comp, "-lscxsim");
-				argv__add(&comp, "-Wl,--no-undefined");
-				rc = proc__run(&comp);
-			}
-			unlink(objtmp);
-			if (rc) {
-				argv__format(&comp, cmd, sizeof(cmd));
-				fprintf(stderr, "scxlab build: %s: the simulator build failed (exit %d):\n  %s\n",
-					o->src, rc, cmd);
-				unlink(tmp);
-				goto out;
-			}
-		}
-		if (rc) {
-			argv__format(&comp, cmd, sizeof(cmd));
-			fprintf(stderr, "scxlab build: %s: the kernel build failed (exit %d):\n  %s\n", o->src,
-				rc, cmd);
+		if (build_uncached(o, bpf, cc, tmp)) {
 			unlink(tmp);
-			goto out;
+			return -1;
 		}
 		if (bpf) {
 			char ops[128];
 			if (bpf_check__object(tmp, ops, sizeof(ops), err, sizeof(err))) {
-				fprintf(stderr, "scxlab build: %s: %s\n", o->src, err);
+				fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0], err);
 				unlink(tmp);
-				goto out;
+				return -1;
 			}
 		}
 		if (rename(tmp, cached)) {
 			fprintf(stderr, "scxlab build: cannot store %s: %s\n", cached, strerror(errno));
 			unlink(tmp);
-			goto out;
+			return -1;
 		}
 	}
 	if (copy_file(cached, out)) {
 		fprintf(stderr, "scxlab build: cannot write %s: %s\n", out, strerror(errno));
-		goto out;
+		return -1;
 	}
 	if (!o->quiet)
 		printf("%s\n", out);
-	ret = 0;
-out:
-	argv__free(&pre);
-	argv__free(&comp);
-	return ret;
+	return 0;
 }
 
 int cmd_build(int argc, char **argv)
@@ -302,11 +351,23 @@ int cmd_build(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "scxlab build: expected one POLICY.bpf.c (see `scxlab build --help`)\n");
+	if (optind >= argc || argc - optind > MAX_SRCS) {
+		fprintf(stderr, "scxlab build: expected one to %d POLICY .bpf.c files (see `scxlab build --help`)\n",
+			MAX_SRCS);
 		return 2;
 	}
-	o.src = argv[optind];
+	for (int i = optind; i < argc; i++) {
+		const char *src = argv[i];
+		if (!ends_with(src, ".bpf.c")) {
+			fprintf(stderr, "scxlab build: %s: a policy source is named NAME.bpf.c\n", src);
+			return 2;
+		}
+		if (access(src, R_OK)) {
+			fprintf(stderr, "scxlab build: %s: %s\n", src, strerror(errno));
+			return 1;
+		}
+		o.srcs[o.nr_srcs++] = src;
+	}
 	if (sim_only && bpf_only) {
 		fprintf(stderr, "scxlab build: --sim-only and --bpf-only exclude each other\n");
 		return 2;
@@ -315,19 +376,12 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "scxlab build: --out names one file: use it with --sim-only or --bpf-only (or use --out-dir)\n");
 		return 2;
 	}
-	if (!ends_with(o.src, ".bpf.c")) {
-		fprintf(stderr, "scxlab build: %s: a policy source is named NAME.bpf.c\n", o.src);
-		return 2;
-	}
-	if (access(o.src, R_OK)) {
-		fprintf(stderr, "scxlab build: %s: %s\n", o.src, strerror(errno));
-		return 1;
-	}
 	o.sim = !bpf_only;
 	o.bpf = !sim_only;
-	slash = strrchr(o.src, '/');
-	snprintf(o.base, sizeof(o.base), "%.*s", (int)(strlen(slash ? slash + 1 : o.src) - 6),
-		 slash ? slash + 1 : o.src);
+	/* outputs are named after the first source */
+	slash = strrchr(o.srcs[0], '/');
+	snprintf(o.base, sizeof(o.base), "%.*s", (int)(strlen(slash ? slash + 1 : o.srcs[0]) - 6),
+		 slash ? slash + 1 : o.srcs[0]);
 
 	if (o.sim) {
 		if (o.out)

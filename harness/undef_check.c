@@ -10,6 +10,7 @@
 #include <libelf.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,7 +48,39 @@ static bool linker_defined(const char *name)
 	       !strcmp(name, "__dso_handle");
 }
 
-int undef_check__object(const char *obj, const char *src)
+struct name_set {
+	char **names;
+	size_t n, cap;
+};
+
+static bool set_has(const struct name_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->names[i], name))
+			return true;
+	return false;
+}
+
+static void set_add(struct name_set *set, const char *name)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		char **n = realloc(set->names, cap * sizeof(*n));
+		if (!n)
+			return;
+		set->names = n;
+		set->cap = cap;
+	}
+	set->names[set->n] = strdup(name);
+	if (set->names[set->n])
+		set->n++;
+}
+
+/*
+ * Walk the global symbols of @obj: without @report, add every defined one to @set; with it,
+ * report every undefined one that nothing provides. Returns the missing count or -1.
+ */
+static int scan(const char *obj, const char *src, struct name_set *set, bool report)
 {
 	int fd = open(obj, O_RDONLY | O_CLOEXEC), missing = 0;
 	Elf_Scn *scn = NULL;
@@ -73,13 +106,20 @@ int undef_check__object(const char *obj, const char *src)
 			const char *name;
 			int line;
 
-			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx != SHN_UNDEF ||
-			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+			if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_BIND(sym.st_info) == STB_LOCAL)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name || !*name || GELF_ST_BIND(sym.st_info) == STB_WEAK || linker_defined(name) ||
-			    dlsym(RTLD_DEFAULT, name))
+			if (!name || !*name)
 				continue;
+			if (!report) {
+				if (sym.st_shndx != SHN_UNDEF)
+					set_add(set, name);
+				continue;
+			}
+			if (sym.st_shndx != SHN_UNDEF || GELF_ST_BIND(sym.st_info) == STB_WEAK ||
+			    linker_defined(name) || set_has(set, name) || dlsym(RTLD_DEFAULT, name))
+				continue;
+			set_add(set, name); /* report each name once */
 			line = find_use(src, name);
 			if (line)
 				fprintf(stderr, "%s:%d: error: '%s' is not provided by the simulator "
@@ -93,5 +133,23 @@ int undef_check__object(const char *obj, const char *src)
 	}
 	elf_end(elf);
 	close(fd);
+	return missing;
+}
+
+int undef_check__objects(const char *const *objs, const char *const *srcs, int n)
+{
+	struct name_set set = { 0 };
+	int missing = 0;
+
+	for (int i = 0; i < n && missing >= 0; i++)
+		if (scan(objs[i], srcs[i], &set, false) < 0)
+			missing = -1;
+	for (int i = 0; i < n && missing >= 0; i++) {
+		int m = scan(objs[i], srcs[i], &set, true);
+		missing = m < 0 ? -1 : missing + m;
+	}
+	for (size_t i = 0; i < set.n; i++)
+		free(set.names[i]);
+	free(set.names);
 	return missing;
 }

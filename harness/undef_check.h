@@ -6,8 +6,9 @@
 #ifndef HARNESS_UNDEF_CHECK_H
 #define HARNESS_UNDEF_CHECK_H
 
-/* Check object @obj compiled from @src. Returns the number of missing symbols (each reported
- * on stderr), or -1 if the object cannot be read. */
-int undef_check__object(const char *obj, const char *src);
+/* Check the @n objects @objs compiled from @srcs (one policy; symbols one defines satisfy the
+ * others). Returns the number of missing symbols (each reported on stderr), or -1 if an object
+ * cannot be read. */
+int undef_check__objects(const char *const *objs, const char *const *srcs, int n);
 
 #endif

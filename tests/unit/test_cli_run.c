@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/policy/policy.h"
 #include "test_helpers.h"
 
 #define SMOKE "policies/tests/policies/shim_smoke.sim.so"
@@ -112,4 +113,27 @@ Test(cli_run, restart_requested_by_the_exit_code_reloads_the_policy)
 	cr_assert_not_null(strstr(res, "\"restarts\": "));
 	free(res);
 	free(msg);
+}
+
+Test(cli_build, a_policy_in_two_files_links_into_one_object_each)
+{
+	char a[4096], b[4096], log[600], so[700], obj[700], err[512];
+	const char *root = getenv("SCXLAB_SRC");
+
+	cr_assert(root && *root, "SCXLAB_SRC is not set: run the tests with `make test`");
+	snprintf(a, sizeof(a), "%s/tests/fixtures/multi/multi_main.bpf.c", root);
+	snprintf(b, sizeof(b), "%s/tests/fixtures/multi/multi_slice.bpf.c", root);
+	snprintf(log, sizeof(log), "%s/multi.log", th_tmpdir());
+	int rc = th_scxlab(log, "build", "--quiet", "--out-dir", th_tmpdir(), a, b, NULL);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", msg);
+	free(msg);
+	/* the kernel object passed the libbpf check (one struct_ops map) during the build */
+	snprintf(obj, sizeof(obj), "%s/multi_main.bpf.o", th_tmpdir());
+	cr_assert_eq(access(obj, R_OK), 0);
+	snprintf(so, sizeof(so), "%s/multi_main.sim.so", th_tmpdir());
+	struct sim_policy *pol = sim_policy__open(so, 4, err, sizeof(err));
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_str_eq(sim_policy__name(pol), "multi");
+	sim_policy__close(pol);
 }
