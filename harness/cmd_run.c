@@ -39,6 +39,8 @@ struct run_opts {
 	uint64_t seed;
 	char *knobs[MAX_KNOBS];
 	int nr_knobs;
+	char *map_sizes[MAX_KNOBS];
+	int nr_map_sizes;
 	struct builtin_workload wl;
 	bool wl_hogs_set, wl_pairs_set;
 	bool quiet;
@@ -59,6 +61,8 @@ static void run_usage(FILE *f)
 		"  --duration TIME   simulated time, e.g. 10s, 500ms (default 10s)\n"
 		"  --seed N          random seed (default 1): same inputs and seed, same result\n"
 		"  --knob NAME=VAL   set the policy's global NAME before load (repeatable)\n"
+		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
+		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
 		"  --hogs N          CPU hogs (default: one per CPU)\n"
 		"  --pairs M         ping-pong pairs (default: one per two CPUs)\n"
@@ -165,7 +169,26 @@ static struct sim_policy *load_policy(const char *so_path, const struct sim_topo
 			return NULL;
 		}
 	}
-	sim_policy__freeze(pol);
+	for (int i = 0; i < o->nr_map_sizes; i++) {
+		char kv[4096], *name, *value;
+		uint64_t n;
+
+		snprintf(kv, sizeof(kv), "%s", o->map_sizes[i]);
+		if (opt__split_kv("--map-entries", kv, &name, &value, err, sizeof(err)) ||
+		    opt__parse_u64("--map-entries", value, &n, err, sizeof(err)) ||
+		    sim_policy__set_map_entries(pol, name, (uint32_t)n, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --map-entries: %s\n", err);
+			*exit_code = 2;
+			sim_policy__close(pol);
+			return NULL;
+		}
+	}
+	if (sim_policy__freeze(pol, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: %s\n", err);
+		*exit_code = 2;
+		sim_policy__close(pol);
+		return NULL;
+	}
 	return pol;
 }
 
@@ -204,7 +227,7 @@ static void print_uei(struct sim_policy *pol)
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -212,6 +235,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "duration", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "knob", required_argument, NULL, 'k' },
+		{ "map-entries", required_argument, NULL, O_MAPSIZE },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -248,6 +272,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			}
 			o->knobs[o->nr_knobs++] = optarg;
+			break;
+		case O_MAPSIZE:
+			if (o->nr_map_sizes == MAX_KNOBS) {
+				snprintf(err, errlen, "--map-entries: at most %d", MAX_KNOBS);
+				return -1;
+			}
+			o->map_sizes[o->nr_map_sizes++] = optarg;
 			break;
 		case O_HOGS:
 			if (opt__parse_u64("--hogs", optarg, &v, err, errlen))

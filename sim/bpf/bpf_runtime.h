@@ -54,6 +54,9 @@ int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_k
 void *sim_bpf__obj_alloc(size_t size);
 void sim_bpf__obj_free(void *obj);
 void sim_bpf__obj_free_all(void);
+/* Reference counting of such objects (bpf_refcount_acquire / bpf_obj_drop). */
+void *sim_bpf__obj_get(void *obj);
+void sim_bpf__obj_put(void *obj);
 
 /* @sim is being freed: its timers can no longer be queued or cancelled. */
 void sim_bpf__sim_freed(struct sim *sim);

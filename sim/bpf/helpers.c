@@ -132,7 +132,7 @@ long bpf_task_storage_delete(void *map, struct task_struct *task)
 
 	if (!m || !task || m->def.type != BPF_MAP_TYPE_TASK_STORAGE)
 		return -EINVAL;
-	return sim_bpf__task_storage_delete(m, task);
+	return map__local_storage_delete(m, task);
 }
 
 u64 bpf_ktime_get_ns(void)

@@ -29,6 +29,7 @@ bool sim_bpf_map__type_supported(uint32_t type)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_TASK_STORAGE:
+	case BPF_MAP_TYPE_CGRP_STORAGE:
 	case BPF_MAP_TYPE_QUEUE:
 	case BPF_MAP_TYPE_STACK:
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
@@ -73,10 +74,10 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "map '%s': invalid value_size %u", name, d->value_size);
 		return -1;
 	}
-	if (d->type == BPF_MAP_TYPE_TASK_STORAGE) {
+	if (d->type == BPF_MAP_TYPE_TASK_STORAGE || d->type == BPF_MAP_TYPE_CGRP_STORAGE) {
 		if (d->key_size != 4 || d->max_entries != 0 || !(d->map_flags & BPF_F_NO_PREALLOC)) {
 			snprintf(err, errlen,
-				 "map '%s': task storage needs key_size 4 (int), max_entries 0 and "
+				 "map '%s': task and cgroup storage need key_size 4 (int), max_entries 0 and "
 				 "map_flags BPF_F_NO_PREALLOC (got %u, %u, 0x%x)",
 				 name, d->key_size, d->max_entries, d->map_flags);
 			return -1;
@@ -128,7 +129,8 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 	m->def.name = m->name;
 	m->nr_cpus = nr_cpus > 0 ? nr_cpus : 1;
 	m->stride = round8(def->value_size);
-	m->ikey = def->type == BPF_MAP_TYPE_TASK_STORAGE ? sizeof(void *) : def->key_size;
+	m->ikey = (def->type == BPF_MAP_TYPE_TASK_STORAGE || def->type == BPF_MAP_TYPE_CGRP_STORAGE)
+			  ? sizeof(void *) : def->key_size;
 	m->key_off_value = round8(m->ikey);
 	m->percpu = def->type == BPF_MAP_TYPE_PERCPU_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_HASH;
 
@@ -392,17 +394,16 @@ int map__delete(struct sim_bpf_map *m, const void *key)
 
 /* ---- task storage ---- */
 
-void *sim_bpf__task_storage(struct sim_bpf_map *m, struct task_struct *p, const void *init,
-			    bool create)
+void *map__local_storage(struct sim_bpf_map *m, const void *owner, const void *init, bool create)
 {
-	struct hmap_elem *e = map__find(m, &p);
+	struct hmap_elem *e = map__find(m, &owner);
 	void *v;
 
 	if (e)
 		return map__elem_value(m, e, 0);
-	if (!create || (p->flags & PF_EXITING))
+	if (!create)
 		return NULL;
-	e = insert_elem(m, &p);
+	e = insert_elem(m, &owner);
 	if (!e)
 		return NULL;
 	v = map__elem_value(m, e, 0);
@@ -411,9 +412,15 @@ void *sim_bpf__task_storage(struct sim_bpf_map *m, struct task_struct *p, const 
 	return v;
 }
 
-int sim_bpf__task_storage_delete(struct sim_bpf_map *m, struct task_struct *p)
+void *sim_bpf__task_storage(struct sim_bpf_map *m, struct task_struct *p, const void *init,
+			    bool create)
 {
-	struct hmap_elem *e = map__find(m, &p);
+	return map__local_storage(m, p, init, create && !(p->flags & PF_EXITING));
+}
+
+int map__local_storage_delete(struct sim_bpf_map *m, const void *owner)
+{
+	struct hmap_elem *e = map__find(m, &owner);
 
 	if (!e)
 		return -ENOENT;
@@ -424,7 +431,7 @@ int sim_bpf__task_storage_delete(struct sim_bpf_map *m, struct task_struct *p)
 void sim_bpf__task_free(struct task_struct *p)
 {
 	for (struct sim_bpf_map *m = task_storage_maps; m; m = m->next_storage)
-		sim_bpf__task_storage_delete(m, p);
+		map__local_storage_delete(m, p);
 }
 
 void sim_bpf__rcu_quiesce(void)

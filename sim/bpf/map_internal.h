@@ -46,7 +46,9 @@ void *map__elem_value(struct sim_bpf_map *map, struct hmap_elem *e, int cpu);
 /* Task-local storage of @p (create: a zeroed or @init-copied value when missing). */
 void *sim_bpf__task_storage(struct sim_bpf_map *map, struct task_struct *p, const void *init,
 			    bool create);
-int sim_bpf__task_storage_delete(struct sim_bpf_map *map, struct task_struct *p);
+/* Local storage keyed by its owner (a task or a cgroup). */
+void *map__local_storage(struct sim_bpf_map *map, const void *owner, const void *init, bool create);
+int map__local_storage_delete(struct sim_bpf_map *map, const void *owner);
 /* Timers inside [start, start + len) lose their element (timer.c). */
 void sim_bpf__timers_forget(const void *start, size_t len);
 /* Queue and stack maps (map_queue.c). */

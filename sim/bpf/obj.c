@@ -11,6 +11,7 @@
 
 struct obj_hdr {
 	struct obj_hdr *prev, *next;
+	long refs;
 	_Alignas(16) unsigned char data[];
 };
 
@@ -22,6 +23,7 @@ void *sim_bpf__obj_alloc(size_t size)
 
 	if (!h)
 		return NULL;
+	h->refs = 1;
 	h->next = live_objs;
 	if (live_objs)
 		live_objs->prev = h;
@@ -43,6 +45,24 @@ void sim_bpf__obj_free(void *obj)
 	if (h->next)
 		h->next->prev = h->prev;
 	free(h);
+}
+
+static struct obj_hdr *hdr_of(void *obj)
+{
+	return (struct obj_hdr *)((unsigned char *)obj - offsetof(struct obj_hdr, data));
+}
+
+void *sim_bpf__obj_get(void *obj)
+{
+	if (obj)
+		hdr_of(obj)->refs++;
+	return obj;
+}
+
+void sim_bpf__obj_put(void *obj)
+{
+	if (obj && --hdr_of(obj)->refs <= 0)
+		sim_bpf__obj_free(obj);
 }
 
 void sim_bpf__obj_free_all(void)

@@ -118,6 +118,8 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
 	hist__init(&sim->run_delay);
+	if (!sim_cgroup__create(sim, NULL, "/", SIM_CGROUP_WEIGHT_DFL))
+		goto fail;
 	return sim;
 fail:
 	sim__free(sim);
@@ -139,6 +141,7 @@ void sim__free(struct sim *sim)
 		free(t);
 	}
 	free(sim->tasks);
+	sim_cgroup__free_all(sim);
 	free(sim->cpus);
 	free(sim->klog);
 	sim_topology__destroy(&sim->topo);
@@ -186,6 +189,7 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 	t->ts.scx.selected_cpu = -1;
 	t->ts.scx.tid = (u64)t->ts.pid;
 	t->ts.numa_preferred_nid = -1;
+	t->ts.cgroups = &sim_cgroup__root(sim)->cset;
 	snprintf(t->ts.comm, sizeof(t->ts.comm), "%s", comm ? comm : "task");
 	sim_task__set_nice(sim, t, nice);
 	sim_event__init(&t->timer, sim_exec__timer_fn, t);

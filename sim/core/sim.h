@@ -20,6 +20,7 @@
 #include "sim/topo/topology.h"
 #include "sim/core/behaviour.h"
 #include "sim/core/chan.h"
+#include "sim/core/cgroup.h"
 #include "sim/core/class.h"
 #include "sim/fair/fair_types.h"
 #include "sim/scx/scx_types.h"
@@ -147,6 +148,8 @@ struct sim {
 
 	struct sim_task **tasks;
 	int nr_tasks, cap_tasks;
+	struct sim_cgroup **cgroups;  /* creation order: a parent before its children */
+	int nr_cgroups;
 	int nr_live;                  /* tasks not dead */
 	pid_t next_pid;
 

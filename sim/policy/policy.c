@@ -63,6 +63,7 @@ struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, si
 		return NULL;
 	}
 	snprintf(pol->path, sizeof(pol->path), "%s", path);
+	pol->nr_cpus = nr_cpus;
 	if (access(path, R_OK)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
@@ -120,6 +121,7 @@ void sim_policy__close(struct sim_policy *pol)
 		sim_bpf_map__free(pol->maps[i]);
 	free(pol->maps);
 	free(pol->knobs);
+	free(pol->pending);
 	sim_bpf__obj_free_all();
 	if (pol->dl)
 		dlclose(pol->dl);
@@ -151,9 +153,35 @@ int sim_policy__apply_topology(struct sim_policy *pol, const struct sim_topology
 	return n;
 }
 
-void sim_policy__freeze(struct sim_policy *pol)
+int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32_t entries,
+				char *err, size_t errlen)
 {
+	if (pol->frozen) {
+		snprintf(err, errlen, "map '%s': sizes are fixed once the policy is loaded", name);
+		return -1;
+	}
+	for (int i = 0; i < pol->nr_pending; i++) {
+		if (!strcmp(pol->pending[i].name, name)) {
+			pol->pending[i].max_entries = entries;
+			return 0;
+		}
+	}
+	if (sim_policy__map_by_name(pol, name))
+		snprintf(err, errlen, "map '%s' has a size in its definition; only maps declared with "
+			 "max_entries 0 are sized by the loader here", name);
+	else
+		snprintf(err, errlen, "the policy has no map '%s'", name);
+	return -1;
+}
+
+int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen)
+{
+	if (pol->frozen)
+		return 0;
+	if (policy__create_pending(pol, err, errlen))
+		return -1;
 	pol->frozen = true;
+	return 0;
 }
 
 struct sched_ext_ops *sim_policy__ops(struct sim_policy *pol)

@@ -36,7 +36,12 @@ int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *v
 /* Fill the topology knobs a policy declares, as a policy's own loader would from the host:
  * nr_cpu_ids, nr_llcs, nr_nodes, cpu_llc[], cpu_node[], cpu_core[]. Returns how many were set. */
 int sim_policy__apply_topology(struct sim_policy *pol, const struct sim_topology *topo);
-void sim_policy__freeze(struct sim_policy *pol);
+/* Size a map declared with max_entries 0 (as a loader's bpf_map__set_max_entries()); before
+ * freeze. Also resizes an ordinary map that has not been used yet. */
+int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32_t entries,
+				char *err, size_t errlen);
+/* Load: knobs become read-only and loader-sized maps are created. 0, or -1 with a message. */
+int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen);
 
 struct sched_ext_ops *sim_policy__ops(struct sim_policy *pol);
 const char *sim_policy__name(const struct sim_policy *pol);

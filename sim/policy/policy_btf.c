@@ -159,6 +159,25 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 		}
 		def.value_size = sizeof(void *); /* the inner map */
 	}
+	if (!def.max_entries && def.type != BPF_MAP_TYPE_TASK_STORAGE &&
+	    def.type != BPF_MAP_TYPE_CGRP_STORAGE && values_off < 0) {
+		/* sized by the loader (bpf_map__set_max_entries) before load: created at freeze */
+		struct pending_map *pm = realloc(pol->pending, (pol->nr_pending + 1) * sizeof(*pm));
+		if (!pm) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		pol->pending = pm;
+		pm = &pol->pending[pol->nr_pending++];
+		snprintf(pm->name, sizeof(pm->name), "%s", name);
+		pm->type = def.type;
+		pm->key_size = def.key_size;
+		pm->value_size = def.value_size;
+		pm->max_entries = 0;
+		pm->map_flags = def.map_flags;
+		pm->global = global;
+		return 0;
+	}
 	map = sim_bpf_map__new(&def, nr_cpus, err, errlen);
 	if (!map)
 		return -1;
@@ -289,4 +308,39 @@ struct btf *policy__btf_open(const char *path, char *err, size_t errlen)
 void policy__btf_free(struct btf *btf)
 {
 	btf__free(btf);
+}
+
+int policy__create_pending(struct sim_policy *pol, char *err, size_t errlen)
+{
+	for (int i = 0; i < pol->nr_pending; i++) {
+		struct pending_map *pm = &pol->pending[i];
+		struct sim_bpf_map_def def = {
+			.name = pm->name, .type = pm->type, .key_size = pm->key_size,
+			.value_size = pm->value_size, .max_entries = pm->max_entries,
+			.map_flags = pm->map_flags,
+		};
+		struct sim_bpf_map *map, **maps;
+
+		if (!pm->max_entries) {
+			snprintf(err, errlen, "%s: map '%s' has max_entries 0: its loader sizes it before "
+				 "load (set it with --map-entries %s=N)", pol->path, pm->name, pm->name);
+			return -1;
+		}
+		map = sim_bpf_map__new(&def, pol->nr_cpus, err, errlen);
+		if (!map)
+			return -1;
+		maps = realloc(pol->maps, (pol->nr_maps + 1) * sizeof(*maps));
+		if (!maps) {
+			sim_bpf_map__free(map);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		pol->maps = maps;
+		pol->maps[pol->nr_maps++] = map;
+		sim_bpf_map__bind(map, pm->global);
+	}
+	free(pol->pending);
+	pol->pending = NULL;
+	pol->nr_pending = 0;
+	return 0;
 }

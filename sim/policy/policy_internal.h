@@ -19,6 +19,13 @@ struct policy_knob {
 	bool is_bool;
 };
 
+/* A map the loader must size before load (max_entries 0 in the source). */
+struct pending_map {
+	char name[64];
+	uint32_t type, key_size, value_size, max_entries, map_flags;
+	void *global;
+};
+
 struct sim_policy {
 	char path[4096];
 	void *dl;
@@ -30,6 +37,9 @@ struct sim_policy {
 	struct sim_bpf_map **maps;
 	int nr_maps;
 	bool frozen;
+	struct pending_map *pending;
+	int nr_pending;
+	int nr_cpus;
 };
 
 /* policy_btf.c: the object's BTF (NULL and a message when it has none). */
@@ -38,6 +48,9 @@ void policy__btf_free(struct btf *btf);
 /* policy_btf.c: read the object's BTF into knobs, maps and the ops symbol name. */
 int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
 		     char *err, size_t errlen);
+
+/* Create the maps the loader had to size (at freeze). */
+int policy__create_pending(struct sim_policy *pol, char *err, size_t errlen);
 
 /* policy_knob.c */
 struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name);

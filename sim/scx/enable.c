@@ -68,7 +68,8 @@ const struct scx_counters *scx_sched__counters(const struct sim *sim)
 
 static int init_task(struct scx_sched *sch, struct sim_task *p, bool fork)
 {
-	struct scx_init_task_args args = { .fork = fork, .cgroup = NULL };
+	struct sim_cgroup *cg = sim_cgroup__of_task(p);
+	struct scx_init_task_args args = { .fork = fork, .cgroup = cg ? &cg->cg : NULL };
 	struct scx_op_ctx save;
 	s32 ret = 0;
 
@@ -261,6 +262,8 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 	sch->init_done = true;
 	validate_ops(sch);
 	if (sch->exit_claimed)
+		return abort_enable(sch, err, errlen);
+	if (scx_cgroups_init(sch) || sch->exit_claimed)
 		return abort_enable(sch, err, errlen);
 
 	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {

@@ -261,6 +261,7 @@ void scx_disable_workfn(struct sim_loop *loop, struct sim_event *ev)
 		if (p->state != SIM_TASK_DEAD && scx_is_ext(sim, p))
 			sim_sched__switch_class(sim, p, sim->fair_class);
 	}
+	scx_cgroups_exit(sch);
 	call_ops_exit(sch);
 	sch->state = SCX_ST_DISABLED;
 	sch->bypassing = false;

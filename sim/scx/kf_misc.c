@@ -17,6 +17,9 @@ static bool unlocked_context(const struct scx_sched *sch)
 	case SCX_OP_CPU_ONLINE:
 	case SCX_OP_CPU_OFFLINE:
 	case SCX_OP_SYSCALL:
+	case SCX_OP_CGROUP_INIT:
+	case SCX_OP_CGROUP_EXIT:
+	case SCX_OP_CGROUP_PREP_MOVE:
 		return true;
 	default:
 		return sch->op_depth == 0;

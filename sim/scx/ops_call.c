@@ -30,6 +30,12 @@ const char *const scx_op_names[SCX_NR_OPS] = {
 	[SCX_OP_CPU_OFFLINE] = "cpu_offline",
 	[SCX_OP_INIT] = "init",
 	[SCX_OP_EXIT] = "exit",
+	[SCX_OP_CGROUP_INIT] = "cgroup_init",
+	[SCX_OP_CGROUP_EXIT] = "cgroup_exit",
+	[SCX_OP_CGROUP_PREP_MOVE] = "cgroup_prep_move",
+	[SCX_OP_CGROUP_MOVE] = "cgroup_move",
+	[SCX_OP_CGROUP_CANCEL_MOVE] = "cgroup_cancel_move",
+	[SCX_OP_CGROUP_SET_WEIGHT] = "cgroup_set_weight",
 	[SCX_OP_TIMER] = "timer",
 	[SCX_OP_SYSCALL] = "syscall",
 };

@@ -67,6 +67,14 @@ uint64_t scx_sched__cpu_dispatch_placed(const struct sim *sim, int cpu);
 long scx_sched__run_timer_cb(struct sim *sim, int cpu, long (*cb)(void *, void *, void *),
 			     void *map, void *key, void *value);
 
+/* Cgroup events from sim/core/cgroup.c: the sched_ext cgroup callbacks of a loaded policy. */
+void scx_sched__cgroup_created(struct sim *sim, struct sim_cgroup *cg);
+void scx_sched__cgroup_weight_changed(struct sim *sim, struct sim_cgroup *cg);
+int scx_sched__cgroup_prep_move(struct sim *sim, struct sim_task *p, struct sim_cgroup *from,
+				struct sim_cgroup *to);
+void scx_sched__cgroup_moved(struct sim *sim, struct sim_task *p, struct sim_cgroup *from,
+			     struct sim_cgroup *to);
+
 /* Name of the policy callback executing on this thread ("" if none): for crash reports. */
 const char *scx_running_op(void);
 

@@ -44,6 +44,12 @@ enum scx_op {
 	SCX_OP_CPU_OFFLINE,
 	SCX_OP_INIT,
 	SCX_OP_EXIT,
+	SCX_OP_CGROUP_INIT,
+	SCX_OP_CGROUP_EXIT,
+	SCX_OP_CGROUP_PREP_MOVE,
+	SCX_OP_CGROUP_MOVE,
+	SCX_OP_CGROUP_CANCEL_MOVE,
+	SCX_OP_CGROUP_SET_WEIGHT,
 	SCX_OP_TIMER,
 	SCX_OP_SYSCALL,
 	SCX_NR_OPS,
@@ -117,6 +123,10 @@ void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op
 		  struct sim_task *task, int cpu);
 void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save);
 #define SCX_HAS_OP(sch, name) ((sch)->ops->name != NULL)
+
+/* ---- cgroups (cgroup.c) ---- */
+int scx_cgroups_init(struct scx_sched *sch);
+void scx_cgroups_exit(struct scx_sched *sch);
 
 /* ---- exits (exit.c) ---- */
 void scx_exit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, ...)

@@ -43,7 +43,10 @@ static void bench(const char *label, struct sched_ext_ops *ops, struct sim_polic
 	}
 	if (pol) {
 		sim_policy__apply_topology(pol, &topo);
-		sim_policy__freeze(pol);
+		if (sim_policy__freeze(pol, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			exit(1);
+		}
 		ops = sim_policy__ops(pol);
 	}
 	sim_config__defaults(&cfg);

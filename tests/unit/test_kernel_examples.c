@@ -61,7 +61,7 @@ static struct sim *start(struct sim_policy *pol)
 	sim = sim__new(&cfg, &topo);
 	sim__set_current(sim);
 	sim_policy__apply_topology(pol, &topo);
-	sim_policy__freeze(pol);
+	cr_assert_eq(sim_policy__freeze(pol, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err)), 0,
 		     "%s", err);
 	sim_topology__destroy(&topo);

@@ -77,7 +77,7 @@ Test(policy_loader, knobs_are_checked_by_type_and_name)
 	cr_assert_neq(sim_policy__set_knob(pol, "no_such_knob", "1", err, sizeof(err)), 0);
 	cr_assert_not_null(strstr(err, "no_such_knob"), "%s", err);
 
-	sim_policy__freeze(pol);
+	cr_assert_eq(sim_policy__freeze(pol, err, sizeof(err)), 0, "%s", err);
 	cr_assert_neq(sim_policy__set_knob(pol, "slice_ns", "1", err, sizeof(err)), 0);
 	sim_policy__close(pol);
 }
@@ -108,7 +108,7 @@ static struct sim *smoke_run(struct sim_policy *pol, uint64_t ns)
 	sim_config__defaults(&cfg);
 	sim = sim__new(&cfg, &topo);
 	sim__set_current(sim);
-	sim_policy__freeze(pol);
+	cr_assert_eq(sim_policy__freeze(pol, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err)), 0,
 		     "%s", err);
 	builtin_workload__defaults(&wl, topo.nr_cpus);

@@ -10,7 +10,7 @@
 #ifndef __SCX_BPF_KFUNCS_BPF_H
 #define __SCX_BPF_KFUNCS_BPF_H
 
-#include "vmlinux.h"
+#include "../vmlinux.h"
 
 /* ---- allocated objects ---- */
 void *bpf_obj_new_impl(__u64 local_type_id, void *meta);

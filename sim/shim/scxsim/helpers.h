@@ -16,6 +16,8 @@ void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu);
 long bpf_for_each_map_elem(void *map, void *callback_fn, void *ctx, u64 flags);
 void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags);
 long bpf_task_storage_delete(void *map, struct task_struct *task);
+void *bpf_cgrp_storage_get(void *map, struct cgroup *cgrp, void *value, u64 flags);
+long bpf_cgrp_storage_delete(void *map, struct cgroup *cgrp);
 long bpf_map_push_elem(void *map, const void *value, u64 flags);
 long bpf_map_pop_elem(void *map, void *value);
 long bpf_map_peek_elem(void *map, void *value);
