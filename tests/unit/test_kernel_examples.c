@@ -235,3 +235,47 @@ Test(kernel_examples, cpu0_runs_everything_on_cpu0)
 	sim__free(sim);
 	sim_policy__close(pol);
 }
+
+/* ---- scx_flatcg: CPU time follows cgroup weights ---- */
+
+static void check_flatcg(const char *version)
+{
+	struct sim_policy *pol = example(version, "scx_flatcg");
+
+	/* what scx_flatcg's own loader sets */
+	set_knob(pol, "nr_cpus", "8");
+	set_knob(pol, "cgrp_slice_ns", "20000000");
+	struct sim *sim = start(pol);
+	struct sim_cgroup *light = sim_cgroup__create(sim, NULL, "light", 100);
+	struct sim_cgroup *heavy = sim_cgroup__create(sim, NULL, "heavy", 300);
+	struct sim_task *a[8], *b[8];
+	uint64_t ta = 0, tb = 0;
+
+	cr_assert(light && heavy);
+	for (int i = 0; i < 8; i++) {
+		a[i] = hog(sim, 0);
+		b[i] = hog(sim, 0);
+		cr_assert_eq(sim_task__set_cgroup(sim, a[i], light), 0);
+		cr_assert_eq(sim_task__set_cgroup(sim, b[i], heavy), 0);
+	}
+	run_still_loaded(sim, RUN_NS);
+	for (int i = 0; i < 8; i++) {
+		ta += a[i]->stats.cpu_ns;
+		tb += b[i]->stats.cpu_ns;
+	}
+	double r = (double)tb / (double)ta;
+	/* cpu.weight 300 vs 100, both cgroups always busy */
+	cr_assert(r > 2.5 && r < 3.5, "%s: heavy / light CPU ratio %.2f", version, r);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+Test(kernel_examples, flatcg_612_cpu_time_follows_cgroup_weights)
+{
+	check_flatcg("6.12");
+}
+
+Test(kernel_examples, flatcg_72_cpu_time_follows_cgroup_weights)
+{
+	check_flatcg("7.2");
+}
