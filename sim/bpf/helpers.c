@@ -139,7 +139,7 @@ u64 bpf_ktime_get_ns(void)
 {
 	struct sim *sim = sim__current();
 
-	return sim ? sim__now(sim) : 0;
+	return sim ? sim__ktime(sim) : 0;
 }
 
 u64 bpf_ktime_get_boot_ns(void)

@@ -100,8 +100,12 @@ long bpf_timer_start(struct bpf_timer *timer, u64 nsecs, u64 flags)
 
 	if (!rt || !rt->cb || !rt->sim || (flags & ~(u64)(BPF_F_TIMER_ABS | BPF_F_TIMER_CPU_PIN)))
 		return -EINVAL;
+	/* absolute expiry is on the kernel clock (time since boot) */
 	now = sim__now(rt->sim);
-	when = (flags & BPF_F_TIMER_ABS) ? nsecs : now + nsecs;
+	if (flags & BPF_F_TIMER_ABS)
+		when = nsecs > rt->sim->cfg.uptime_ns ? nsecs - rt->sim->cfg.uptime_ns : 0;
+	else
+		when = now + nsecs;
 	if (when < now)
 		when = now;
 	rt->cpu = sim_bpf__this_cpu();

@@ -40,6 +40,7 @@ void sim_config__defaults(struct sim_config *cfg)
 		.timer_slack_ns = 50000,
 		.scx_disable_ns = 100000,
 	};
+	cfg->uptime_ns = 60ULL * 1000000000ULL; /* a machine booted a minute ago */
 }
 
 void sim__fatal(struct sim *sim, const char *fmt, ...)

@@ -135,6 +135,9 @@ struct sim_config {
 	uint64_t duration_ns;
 	struct sim_costs costs;
 	bool quiet;
+	/* How long the machine has been up when the run starts: the kernel clocks BPF code reads
+	 * (bpf_ktime_get_ns, scx_bpf_now) count from boot, never from the start of the run. */
+	uint64_t uptime_ns;
 };
 
 struct scx_sched; /* the loaded policy state, sim/scx */
@@ -193,6 +196,8 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 /* Run until @until (absolute ns) or until every task has exited. Returns 0 or -1 (sim->fatal). */
 int sim__run_until(struct sim *sim, uint64_t until);
 static inline uint64_t sim__now(const struct sim *sim) { return sim->loop.now; }
+/* The kernel's monotonic clock as BPF code sees it: time since boot. */
+static inline uint64_t sim__ktime(const struct sim *sim) { return sim->cfg.uptime_ns + sim->loop.now; }
 
 /* The simulation whose code is executing on this thread (policies call kfuncs through it). */
 struct sim *sim__current(void);

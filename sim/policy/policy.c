@@ -122,6 +122,7 @@ void sim_policy__close(struct sim_policy *pol)
 	free(pol->maps);
 	free(pol->knobs);
 	free(pol->pending);
+	free(pol->inner);
 	sim_bpf__obj_free_all();
 	if (pol->dl)
 		dlclose(pol->dl);
@@ -180,6 +181,20 @@ int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen)
 		return 0;
 	if (policy__create_pending(pol, err, errlen))
 		return -1;
+	/* a map of maps left empty by the source is filled by its loader: do it here */
+	for (int i = 0; i < pol->nr_inner; i++) {
+		struct sim_bpf_map *om = sim_policy__map_by_name(pol, pol->inner[i].outer);
+		uint32_t key;
+		if (om && sim_bpf_map__next_key(om, NULL, &key) == 0) {
+			void *slot = NULL;
+			bool empty = true;
+			for (uint32_t k = 0; k < sim_bpf_map__def(om)->max_entries && empty; k++)
+				if (!sim_bpf_map__lookup(om, &k, &slot, sizeof(slot)) && slot)
+					empty = false;
+			if (empty && sim_policy__populate_inner_maps(pol, pol->inner[i].outer, err, errlen))
+				return -1;
+		}
+	}
 	pol->frozen = true;
 	return 0;
 }

@@ -40,6 +40,10 @@ int sim_policy__apply_topology(struct sim_policy *pol, const struct sim_topology
  * freeze. Also resizes an ordinary map that has not been used yet. */
 int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32_t entries,
 				char *err, size_t errlen);
+/* Fill every empty slot of the map of maps @outer with a new map of its inner definition,
+ * as loaders do for maps of maps they populate from user space. */
+int sim_policy__populate_inner_maps(struct sim_policy *pol, const char *outer, char *err,
+				    size_t errlen);
 /* Load: knobs become read-only and loader-sized maps are created. 0, or -1 with a message. */
 int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen);
 

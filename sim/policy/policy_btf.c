@@ -93,16 +93,19 @@ static int fill_inner_maps(struct sim_policy *pol, const char *name, struct sim_
 	return 0;
 }
 
-static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, int nr_cpus,
+/*
+ * Read a map definition struct (type id @type_id) into @def. For a map of maps, *@values_off
+ * is where the inner-map slots start and *@inner_id the inner definition's type id.
+ */
+static int parse_def(struct sim_policy *pol, const char *name, __u32 type_id,
+		     struct sim_bpf_map_def *def, long *values_off, __u32 *inner_id,
 		     char *err, size_t errlen)
 {
 	const struct btf_type *t = skip_mods(pol->btf, type_id, NULL, NULL);
-	struct sim_bpf_map_def def = { .name = name };
 	const struct btf_member *m;
-	struct sim_bpf_map *map, **maps;
-	void *global;
-	long values_off = -1;
 
+	*values_off = -1;
+	*inner_id = 0;
 	if (!t || !btf_is_struct(t)) {
 		snprintf(err, errlen, "%s: map '%s' in .maps is not a struct definition", pol->path, name);
 		return -1;
@@ -113,21 +116,29 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 		int bad = 0;
 
 		if (!strcmp(mn, "type"))
-			bad = member_uint(pol->btf, m, &def.type);
+			bad = member_uint(pol->btf, m, &def->type);
 		else if (!strcmp(mn, "max_entries"))
-			bad = member_uint(pol->btf, m, &def.max_entries);
+			bad = member_uint(pol->btf, m, &def->max_entries);
 		else if (!strcmp(mn, "map_flags"))
-			bad = member_uint(pol->btf, m, &def.map_flags);
+			bad = member_uint(pol->btf, m, &def->map_flags);
 		else if (!strcmp(mn, "key_size"))
-			bad = member_uint(pol->btf, m, &def.key_size);
+			bad = member_uint(pol->btf, m, &def->key_size);
 		else if (!strcmp(mn, "value_size"))
-			bad = member_uint(pol->btf, m, &def.value_size);
+			bad = member_uint(pol->btf, m, &def->value_size);
 		else if (!strcmp(mn, "key"))
-			bad = member_type_size(pol->btf, m, &def.key_size);
+			bad = member_type_size(pol->btf, m, &def->key_size);
 		else if (!strcmp(mn, "value"))
-			bad = member_type_size(pol->btf, m, &def.value_size);
-		else if (!strcmp(mn, "values"))
-			values_off = (long)(btf_member_bit_offset(t, i) / 8);
+			bad = member_type_size(pol->btf, m, &def->value_size);
+		else if (!strcmp(mn, "values")) {
+			/* __array(values, struct inner): an array of pointers to the inner definition */
+			const struct btf_type *a = skip_mods(pol->btf, m->type, NULL, NULL), *ptr;
+			*values_off = (long)(btf_member_bit_offset(t, i) / 8);
+			if (a && btf_is_array(a)) {
+				ptr = skip_mods(pol->btf, btf_array(a)->type, NULL, NULL);
+				if (ptr && btf_is_ptr(ptr))
+					skip_mods(pol->btf, ptr->type, inner_id, NULL);
+			}
+		}
 		else if (!strcmp(mn, "numa_node") || !strcmp(mn, "pinning") ||
 			 !strcmp(mn, "map_extra"))
 			continue;
@@ -142,6 +153,47 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Remember the inner-map definition of a map of maps, for populate_inner_maps(). */
+static int add_inner_template(struct sim_policy *pol, const char *outer, __u32 inner_id,
+			      char *err, size_t errlen)
+{
+	struct inner_template *it;
+	struct sim_bpf_map_def def = { .name = outer };
+	long off;
+	__u32 nested;
+
+	if (!inner_id)
+		return 0;
+	if (parse_def(pol, outer, inner_id, &def, &off, &nested, err, errlen))
+		return -1;
+	it = realloc(pol->inner, (pol->nr_inner + 1) * sizeof(*it));
+	if (!it) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pol->inner = it;
+	it = &pol->inner[pol->nr_inner++];
+	snprintf(it->outer, sizeof(it->outer), "%s", outer);
+	it->def = def;
+	it->def.name = NULL;
+	return 0;
+}
+
+static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, int nr_cpus,
+		     char *err, size_t errlen)
+{
+	struct sim_bpf_map_def def = { .name = name };
+	struct sim_bpf_map *map, **maps;
+	void *global;
+	long values_off;
+	__u32 inner_id;
+
+	if (parse_def(pol, name, type_id, &def, &values_off, &inner_id, err, errlen) ||
+	    add_inner_template(pol, name, inner_id, err, errlen))
+		return -1;
 	global = dlsym(pol->dl, name);
 	if (!global) {
 		snprintf(err, errlen, "%s: map '%s' has no global symbol (is it static?)", pol->path, name);
@@ -342,5 +394,50 @@ int policy__create_pending(struct sim_policy *pol, char *err, size_t errlen)
 	free(pol->pending);
 	pol->pending = NULL;
 	pol->nr_pending = 0;
+	return 0;
+}
+
+int sim_policy__populate_inner_maps(struct sim_policy *pol, const char *outer, char *err,
+				    size_t errlen)
+{
+	struct sim_bpf_map *om = sim_policy__map_by_name(pol, outer);
+	const struct inner_template *it = NULL;
+
+	err[0] = 0;
+	for (int i = 0; i < pol->nr_inner; i++)
+		if (!strcmp(pol->inner[i].outer, outer))
+			it = &pol->inner[i];
+	if (!om || !it) {
+		snprintf(err, errlen, "%s: no map of maps '%s' with an inner definition", pol->path, outer);
+		return -1;
+	}
+	for (uint32_t k = 0; k < sim_bpf_map__def(om)->max_entries; k++) {
+		struct sim_bpf_map_def def = it->def;
+		char name[96];
+		void *slot, *handle;
+		struct sim_bpf_map *inner, **maps;
+
+		if (!sim_bpf_map__lookup(om, &k, &slot, sizeof(slot)) && slot)
+			continue; /* filled statically */
+		snprintf(name, sizeof(name), "%s[%u]", outer, k);
+		def.name = name;
+		inner = sim_bpf_map__new(&def, pol->nr_cpus, err, errlen);
+		/* the inner map is reached through a one-word handle, like a map global */
+		handle = inner ? sim_bpf__obj_alloc(sizeof(void *)) : NULL;
+		maps = handle ? realloc(pol->maps, (pol->nr_maps + 1) * sizeof(*maps)) : NULL;
+		if (!maps) {
+			sim_bpf_map__free(inner);
+			if (!err[0])
+				snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		pol->maps = maps;
+		pol->maps[pol->nr_maps++] = inner;
+		sim_bpf_map__bind(inner, handle);
+		if (sim_bpf_map__update(om, &k, &handle, sizeof(handle), BPF_ANY)) {
+			snprintf(err, errlen, "%s: cannot store inner map %u", outer, k);
+			return -1;
+		}
+	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 #define SIM_POLICY_POLICY_INTERNAL_H
 
 #include "sim/policy/policy.h"
+#include "sim/bpf/bpf_runtime.h"
 
 struct btf;
 
@@ -26,6 +27,12 @@ struct pending_map {
 	void *global;
 };
 
+/* The inner-map definition of a map of maps (`__array(values, struct inner)`). */
+struct inner_template {
+	char outer[64];
+	struct sim_bpf_map_def def;
+};
+
 struct sim_policy {
 	char path[4096];
 	void *dl;
@@ -40,6 +47,8 @@ struct sim_policy {
 	struct pending_map *pending;
 	int nr_pending;
 	int nr_cpus;
+	struct inner_template *inner;
+	int nr_inner;
 };
 
 /* policy_btf.c: the object's BTF (NULL and a message when it has none). */

@@ -174,9 +174,9 @@ struct rq *scx_bpf_cpu_rq(s32 cpu)
 		.cpu = cpu,
 		.curr = c->curr ? &c->curr->ts : NULL,
 		.nr_running = c->scx.nr_running + c->fair.nr_running,
-		.clock = sim__now(sch->sim),
-		.clock_task = sim__now(sch->sim),
-		.clock_pelt = sim__now(sch->sim),
+		.clock = sim__ktime(sch->sim),
+		.clock_task = sim__ktime(sch->sim),
+		.clock_pelt = sim__ktime(sch->sim),
 	};
 	return &rq_views[cpu];
 }
@@ -207,7 +207,7 @@ struct cgroup *scx_bpf_task_cgroup(struct task_struct *p)
 u64 scx_bpf_now(void)
 {
 	struct sim *sim = sim__current();
-	return sim ? sim__now(sim) : 0;
+	return sim ? sim__ktime(sim) : 0;
 }
 
 void scx_bpf_events(struct scx_event_stats *events, size_t events__sz)

@@ -15,14 +15,15 @@
 
 static char *run_result(const char *policy, const char *seed, const char *tag)
 {
-	char dir[512], path[600];
+	char dir[512], path[600], log[600];
 
 	snprintf(dir, sizeof(dir), "%s/%s", th_tmpdir(), tag);
+	snprintf(log, sizeof(log), "%s/%s.log", th_tmpdir(), tag);
 	if (policy)
-		cr_assert_eq(th_scxlab(NULL, "run", "--policy", policy, "--duration", "300ms", "--seed", seed,
+		cr_assert_eq(th_scxlab(log, "run", "--policy", policy, "--duration", "300ms", "--seed", seed,
 				       "--topology", "4cpu", "--out", dir, "--quiet", NULL), 0);
 	else
-		cr_assert_eq(th_scxlab(NULL, "run", "--duration", "300ms", "--seed", seed, "--topology",
+		cr_assert_eq(th_scxlab(log, "run", "--duration", "300ms", "--seed", seed, "--topology",
 				       "4cpu", "--out", dir, "--quiet", NULL), 0);
 	snprintf(path, sizeof(path), "%s/result.json", dir);
 	char *text = th_read_file(path, NULL);

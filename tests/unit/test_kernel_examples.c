@@ -279,3 +279,53 @@ Test(kernel_examples, flatcg_72_cpu_time_follows_cgroup_weights)
 {
 	check_flatcg("7.2");
 }
+
+/* ---- scx_pair (7.2): the two CPUs of a pair run tasks of the same cgroup ---- */
+
+Test(kernel_examples, pair_co_schedules_one_cgroup_per_cpu_pair)
+{
+	struct sim_policy *pol = example("7.2", "scx_pair");
+	char err[512], idx[16], val[16];
+	int n = 8, stride = n / 2, same = 0, both_busy = 0;
+
+	/* what scx_pair's own loader sets up: CPU i pairs with i + nr_cpus / 2 */
+	set_knob(pol, "pair_batch_dur_ns", "20000000");
+	cr_assert_eq(sim_policy__set_map_entries(pol, "pair_ctx", (uint32_t)(n / 2), err, sizeof(err)), 0,
+		     "%s", err);
+	for (int i = 0; i < n; i++) {
+		char name[32];
+		int j = (i + stride) % n;
+
+		snprintf(idx, sizeof(idx), "[%d]", i);
+		snprintf(name, sizeof(name), "pair_cpu%s", idx);
+		snprintf(val, sizeof(val), "%d", j);
+		set_knob(pol, name, val);
+		snprintf(name, sizeof(name), "pair_id%s", idx);
+		snprintf(val, sizeof(val), "%d", i < stride ? i : j);
+		set_knob(pol, name, val);
+		snprintf(name, sizeof(name), "in_pair_idx%s", idx);
+		set_knob(pol, name, i < stride ? "0" : "1");
+	}
+	struct sim *sim = start(pol);
+	struct sim_cgroup *cg[2] = {
+		sim_cgroup__create(sim, NULL, "red", 100), sim_cgroup__create(sim, NULL, "blue", 100),
+	};
+	for (int i = 0; i < 16; i++)
+		cr_assert_eq(sim_task__set_cgroup(sim, hog(sim, 0), cg[i % 2]), 0);
+
+	/* sample every millisecond: when both CPUs of a pair are busy, same cgroup? */
+	for (uint64_t t = MS; t <= RUN_NS; t += MS) {
+		run_still_loaded(sim, t);
+		for (int i = 0; i < stride; i++) {
+			struct sim_task *a = sim->cpus[i].curr, *b = sim->cpus[i + stride].curr;
+			if (!a || !b)
+				continue;
+			both_busy++;
+			same += sim_cgroup__of_task(a) == sim_cgroup__of_task(b);
+		}
+	}
+	cr_assert_gt(both_busy, 10000);
+	cr_assert_gt(same, both_busy * 95 / 100, "pairs ran one cgroup in %d of %d samples", same, both_busy);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
