@@ -166,3 +166,17 @@ Test(policy_loader, bad_objects_get_errors_naming_the_file)
 	cr_assert_null(sim_policy__open(lib, 4, err, sizeof(err)));
 	cr_assert_not_null(strstr(err, lib), "%s", err);
 }
+
+Test(policy_loader, kconfig_values_are_the_emulated_kernels)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/kconfig_reader.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_hz", NULL), 250);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_version", NULL), (7u << 16) | (2u << 8) | 13u);
+	sim__free(sim);
+	sim_policy__close(pol);
+}

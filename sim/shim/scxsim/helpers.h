@@ -8,6 +8,17 @@
 
 #include "../vmlinux.h"
 
+/* ---- kernel configuration (`extern ... __kconfig`), exported by libscxsim ---- */
+extern int LINUX_KERNEL_VERSION;
+extern const char CONFIG_CC_VERSION_TEXT[64];
+extern const char CONFIG_LOCALVERSION[64];
+extern unsigned long CONFIG_HZ;
+extern int CONFIG_NR_CPUS;
+extern _Bool CONFIG_SCHED_CLASS_EXT;
+extern _Bool CONFIG_EXT_GROUP_SCHED;
+extern _Bool CONFIG_SCHED_SMT;
+extern _Bool CONFIG_NUMA;
+
 /* ---- maps ---- */
 void *bpf_map_lookup_elem(void *map, const void *key);
 long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags);
