@@ -74,3 +74,17 @@ int sim_bpf_map__next_key(struct sim_bpf_map *m, const void *key, void *next_key
 	memcpy(next_key, e->data, m->def.key_size);
 	return 0;
 }
+
+int sim_bpf_map__pop(struct sim_bpf_map *m, void *value, size_t value_sz)
+{
+	if (!m->ring || value_sz != m->def.value_size)
+		return -EINVAL;
+	return map__pop(m, value, true);
+}
+
+int sim_bpf_map__push(struct sim_bpf_map *m, const void *value, size_t value_sz, uint64_t flags)
+{
+	if (!m->ring || value_sz != m->def.value_size)
+		return -EINVAL;
+	return map__push(m, value, flags);
+}

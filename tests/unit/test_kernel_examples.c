@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/bpf/bpf_runtime.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"
@@ -328,4 +329,110 @@ Test(kernel_examples, pair_co_schedules_one_cgroup_per_cpu_pair)
 	cr_assert_gt(same, both_busy * 95 / 100, "pairs ran one cgroup in %d of %d samples", same, both_busy);
 	sim__free(sim);
 	sim_policy__close(pol);
+}
+
+/* ---- scx_userland (7.2): the BPF side with a stand-in for its user-space scheduler ---- */
+
+/* What scx_userland.bpf.c pushes to its `enqueued` queue (scx_userland.h). */
+struct userland_task {
+	int32_t pid;
+	uint64_t sum_exec_runtime;
+	uint64_t weight;
+};
+
+static struct sim_policy *userland_pol;
+static uint64_t usersched_batches;
+
+static int by_vruntime(const void *a, const void *b)
+{
+	const struct userland_task *x = a, *y = b;
+	uint64_t vx = x->sum_exec_runtime * 100 / (x->weight ? x->weight : 100);
+	uint64_t vy = y->sum_exec_runtime * 100 / (y->weight ? y->weight : 100);
+
+	return vx < vy ? -1 : vx > vy ? 1 : x->pid - y->pid;
+}
+
+/*
+ * The user-space half, as scx_userland.c does it: drain `enqueued` into a list ordered by
+ * weighted runtime, dispatch a batch of 8 to `dispatched`, publish how many are still held in
+ * the `nr_scheduled` global (which makes idle CPUs kick it), yield. 1 us of work per task.
+ */
+#define USERSCHED_BATCH 8
+
+static struct userland_task held[8192];
+static int nr_held;
+
+static void usersched_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct sim_bpf_map *enq = sim_policy__map_by_name(userland_pol, "enqueued");
+	struct sim_bpf_map *dsp = sim_policy__map_by_name(userland_pol, "dispatched");
+	uint64_t *nr_scheduled = sim_policy__global(userland_pol, "nr_scheduled", NULL);
+	uint64_t *nr_queued = sim_policy__global(userland_pol, "nr_queued", NULL);
+	int *step = t->beh_state, n = 0, sent = 0;
+
+	if ((*step)++ % 2) {
+		act->kind = SIM_ACT_YIELD;
+		return;
+	}
+	while (nr_held < 8192 && !sim_bpf_map__pop(enq, &held[nr_held], sizeof(held[0]))) {
+		nr_held++;
+		n++;
+	}
+	qsort(held, (size_t)nr_held, sizeof(held[0]), by_vruntime);
+	while (sent < USERSCHED_BATCH && sent < nr_held &&
+	       !sim_bpf_map__push(dsp, &held[sent].pid, sizeof(held[sent].pid), 0))
+		sent++;
+	memmove(held, held + sent, (size_t)(nr_held - sent) * sizeof(held[0]));
+	nr_held -= sent;
+	*nr_queued = 0;
+	*nr_scheduled = (uint64_t)nr_held;
+	usersched_batches += sent > 0;
+	act->kind = SIM_ACT_RUN;
+	act->ns = 1000 + 1000 * (uint64_t)(n + sent);
+}
+
+static const struct sim_behaviour_ops usersched_ops = { .name = "usersched", .next = usersched_next,
+							.free = free };
+
+Test(kernel_examples, userland_schedules_through_its_user_space_half)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char err[512], pid[16];
+
+	userland_pol = example("7.2", "scx_userland");
+	cr_assert_eq(sim_topology__parse(&topo, "8cpu-2llc", err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim__set_current(sim);
+	/* the daemon exists first: its pid is a knob, as scx_userland.c sets getpid() */
+	struct sim_task *daemon = sim__add_task(sim, "usersched", 0, &usersched_ops, calloc(1, sizeof(int)), 0);
+	snprintf(pid, sizeof(pid), "%d", daemon->ts.pid);
+	set_knob(userland_pol, "usersched_pid", pid);
+	set_knob(userland_pol, "num_possible_cpus", "8");
+	sim_policy__apply_topology(userland_pol, &topo);
+	cr_assert_eq(sim_policy__freeze(userland_pol, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(scx_sched__attach(sim, sim_policy__ops(userland_pol), "userland", err, sizeof(err)), 0,
+		     "%s", err);
+	sim_topology__destroy(&topo);
+	add_builtin(sim);
+	run_still_loaded(sim, RUN_NS);
+
+	uint64_t user = u64_global(userland_pol, "nr_user_enqueues");
+	uint64_t kern = u64_global(userland_pol, "nr_kernel_enqueues");
+	/* no task is pinned, so every enqueue goes through the user-space half */
+	cr_assert_gt(user, 300, "tasks did not go through user space");
+	cr_assert_eq(kern, 0, "kernel-side enqueues: %lu", (unsigned long)kern);
+	cr_assert_eq(u64_global(userland_pol, "nr_failed_enqueues"), 0);
+	cr_assert_gt(usersched_batches, 50);
+	cr_assert_gt(daemon->stats.cpu_ns, 0);
+	/*
+	 * Every task ran. (Not every CPU stays busy: scx_userland puts dispatched tasks on the
+	 * global DSQ and wakes an idle CPU only from update_idle while the daemon still holds
+	 * tasks, so CPUs that went idle with nothing held stay idle until a wakeup lands there.)
+	 */
+	for (int i = 0; i < sim->nr_tasks; i++)
+		cr_assert_gt(sim->tasks[i]->stats.cpu_ns, 0, "%s never ran", sim->tasks[i]->ts.comm);
+	sim__free(sim);
+	sim_policy__close(userland_pol);
 }
