@@ -7,6 +7,7 @@
 #include "sim/bpf/map_internal.h"
 #include "sim/core/sim.h"
 #include "sim/shim/scxsim/helpers.h"
+#include "sim/scx/scx.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -247,6 +248,24 @@ long bpf_trace_printk(const char *fmt, u32 fmt_size, ...)
 	va_end(ap);
 	if (n > 0 && line[n < (int)sizeof(line) ? n - 1 : (int)sizeof(line) - 2] == '\n')
 		line[n < (int)sizeof(line) ? n - 1 : (int)sizeof(line) - 2] = 0;
+	if (sim)
+		sim__klog(sim, "bpf_trace_printk: %s", line);
+	return n;
+}
+
+long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data_len)
+{
+	struct sim *sim = sim__current();
+	char line[512], err[128];
+	int n;
+
+	if (data_len % 8 || !fmt_size)
+		return -EINVAL;
+	n = scx_bstr_format(line, sizeof(line), fmt, data, data_len, err, sizeof(err));
+	if (n < 0)
+		return -EINVAL;
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = 0;
 	if (sim)
 		sim__klog(sim, "bpf_trace_printk: %s", line);
 	return n;

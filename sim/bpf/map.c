@@ -34,6 +34,7 @@ bool sim_bpf_map__type_supported(uint32_t type)
 	case BPF_MAP_TYPE_STACK:
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_ARENA:
 		return true;
 	default:
 		return false;
@@ -69,6 +70,13 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "map '%s': map type %u (%s) is not supported by the simulator",
 			 name, d->type, sim_bpf_map__type_name(d->type));
 		return -1;
+	}
+	if (d->type == BPF_MAP_TYPE_ARENA) {
+		if (!d->max_entries) {
+			snprintf(err, errlen, "map '%s': an arena needs max_entries (its size in pages)", name);
+			return -1;
+		}
+		return 0;
 	}
 	if (!d->value_size || d->value_size > (1u << 20)) {
 		snprintf(err, errlen, "map '%s': invalid value_size %u", name, d->value_size);
@@ -135,6 +143,8 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 	m->percpu = def->type == BPF_MAP_TYPE_PERCPU_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_HASH;
 
 	m->of_maps = def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def->type == BPF_MAP_TYPE_HASH_OF_MAPS;
+	if (def->type == BPF_MAP_TYPE_ARENA)
+		return m; /* pages come from bpf_arena_alloc_pages() */
 	if (def->type == BPF_MAP_TYPE_QUEUE || def->type == BPF_MAP_TYPE_STACK) {
 		m->ring = calloc(def->max_entries, m->stride);
 		if (!m->ring)

@@ -436,3 +436,40 @@ Test(kernel_examples, userland_schedules_through_its_user_space_half)
 	sim__free(sim);
 	sim_policy__close(userland_pol);
 }
+
+/* ---- scx_sdt (7.2): per-task data in a BPF arena, allocated at init and freed at exit ---- */
+
+static void short_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	int *step = t->beh_state;
+
+	act->kind = (*step)++ ? SIM_ACT_EXIT : SIM_ACT_RUN;
+	act->ns = 5 * MS;
+}
+
+static const struct sim_behaviour_ops short_ops = { .name = "short", .next = short_next, .free = free };
+
+Test(kernel_examples, sdt_keeps_task_data_in_its_arena)
+{
+	struct sim_policy *pol = example("7.2", "scx_sdt");
+	struct sim *sim = start(pol);
+	const int nr_short = 6;
+	size_t size = 0;
+
+	add_builtin(sim);
+	for (int i = 0; i < nr_short; i++)
+		cr_assert_not_null(sim__add_task(sim, "short", 0, &short_ops, calloc(1, sizeof(int)), 100 * MS));
+	run_still_loaded(sim, RUN_NS);
+
+	/* struct scx_alloc_stats: chunk_allocs, data_allocs, alloc_ops, free_ops, active_allocs, ... */
+	const uint64_t *as = sim_policy__global(pol, "alloc_stats", &size);
+	cr_assert_not_null(as);
+	cr_assert_geq(size, 6 * sizeof(uint64_t));
+	int nr_tasks = sim->nr_tasks, live = sim->nr_live;
+	cr_assert_eq(as[1], (uint64_t)nr_tasks, "data_allocs %lu for %d tasks", (unsigned long)as[1], nr_tasks);
+	cr_assert_eq(as[3], (uint64_t)nr_short, "free_ops %lu", (unsigned long)as[3]);
+	cr_assert_eq(as[4], (uint64_t)live, "active_allocs %lu for %d live tasks", (unsigned long)as[4], live);
+	cr_assert_gt(scx_sched__counters(sim)->nr_enqueue, 100);
+	sim__free(sim);
+	sim_policy__close(pol);
+}

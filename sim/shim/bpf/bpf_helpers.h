@@ -13,6 +13,7 @@
 
 #include "../vmlinux.h"
 #include "../scxsim/helpers.h"
+#include "../scxsim/varargs.h"
 
 #define __uint(name, val) int (*name)[val]
 #define __type(name, val) __typeof__(val) *name
@@ -66,10 +67,15 @@
 /* Every helper and kfunc the simulator knows exists. */
 #define bpf_ksym_exists(sym) (1)
 
+/* Every argument becomes one u64, as in BPF, and the kernel's bstr rules format them. */
 #define bpf_printk(fmt, ...)							\
 	({									\
-		static const char ___fmt[] = fmt;				\
-		bpf_trace_printk(___fmt, sizeof(___fmt), ##__VA_ARGS__);	\
+		static const char ___pfmt[] = fmt;				\
+		unsigned long long ___pparam[__scx_narg(__VA_ARGS__) ?: 1] = {	\
+			__scx_bstr_list(__VA_ARGS__)				\
+		};								\
+		bpf_trace_vprintk(___pfmt, sizeof(___pfmt), ___pparam,		\
+				  __scx_narg(__VA_ARGS__) * 8);			\
 	})
 
 /*

@@ -55,6 +55,7 @@ void *bpf_this_cpu_ptr(const void *ptr);
 
 /* ---- control ---- */
 long bpf_trace_printk(const char *fmt, u32 fmt_size, ...) __attribute__((format(printf, 1, 3)));
+long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data_len);
 long bpf_loop(u32 nr_loops, void *callback_fn, void *ctx, u64 flags);
 long bpf_spin_lock(struct bpf_spin_lock *lock);
 long bpf_spin_unlock(struct bpf_spin_lock *lock);
