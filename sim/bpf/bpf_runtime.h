@@ -51,6 +51,11 @@ int sim_bpf_map__update(struct sim_bpf_map *map, const void *key, const void *va
  * bpf_map_update_elem): pop the next value / push one. 0 or a negative errno. */
 int sim_bpf_map__pop(struct sim_bpf_map *map, void *value, size_t value_sz);
 int sim_bpf_map__push(struct sim_bpf_map *map, const void *value, size_t value_sz, uint64_t flags);
+/* Ring buffers from user space: consume committed records of a RINGBUF in order (@cb returns
+ * non-zero to stop; returns the number consumed), or produce one into a USER_RINGBUF. */
+int sim_bpf_map__ringbuf_consume(struct sim_bpf_map *map,
+				 int (*cb)(void *ctx, void *data, size_t size), void *ctx);
+int sim_bpf_map__user_ringbuf_produce(struct sim_bpf_map *map, const void *data, size_t size);
 /* Next key after @key (NULL: the first), in a deterministic order. 0, or -ENOENT at the end. */
 int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_key);
 

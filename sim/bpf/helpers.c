@@ -7,6 +7,7 @@
 #include "sim/bpf/map_internal.h"
 #include "sim/core/sim.h"
 #include "sim/shim/scxsim/helpers.h"
+#include "sim/shim/scx/bpf_kfuncs.bpf.h"
 #include "sim/scx/scx.h"
 
 #include <errno.h>
@@ -317,4 +318,16 @@ void *bpf_per_cpu_ptr(const void *ptr, u32 cpu)
 void *bpf_this_cpu_ptr(const void *ptr)
 {
 	return NULL;
+}
+
+/* Resilient spin locks (7.x): never contended or deadlocked with one thread. */
+int bpf_res_spin_lock(struct bpf_res_spin_lock *lock)
+{
+	lock->val = 1;
+	return 0;
+}
+
+void bpf_res_spin_unlock(struct bpf_res_spin_lock *lock)
+{
+	lock->val = 0;
 }

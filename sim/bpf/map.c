@@ -35,6 +35,8 @@ bool sim_bpf_map__type_supported(uint32_t type)
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 	case BPF_MAP_TYPE_HASH_OF_MAPS:
 	case BPF_MAP_TYPE_ARENA:
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
 		return true;
 	default:
 		return false;
@@ -70,6 +72,16 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "map '%s': map type %u (%s) is not supported by the simulator",
 			 name, d->type, sim_bpf_map__type_name(d->type));
 		return -1;
+	}
+	if (d->type == BPF_MAP_TYPE_RINGBUF || d->type == BPF_MAP_TYPE_USER_RINGBUF) {
+		if (d->key_size || d->value_size || d->max_entries < 4096 ||
+		    (d->max_entries & (d->max_entries - 1)) || d->max_entries % 4096) {
+			snprintf(err, errlen, "map '%s': a ring buffer has no key or value and a size "
+				 "(max_entries) that is a power of two and a multiple of 4096, got %u",
+				 name, d->max_entries);
+			return -1;
+		}
+		return 0;
 	}
 	if (d->type == BPF_MAP_TYPE_ARENA) {
 		if (!d->max_entries) {
@@ -145,6 +157,8 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 	m->of_maps = def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def->type == BPF_MAP_TYPE_HASH_OF_MAPS;
 	if (def->type == BPF_MAP_TYPE_ARENA)
 		return m; /* pages come from bpf_arena_alloc_pages() */
+	if (def->type == BPF_MAP_TYPE_RINGBUF || def->type == BPF_MAP_TYPE_USER_RINGBUF)
+		return m; /* records are allocated as they are produced */
 	if (def->type == BPF_MAP_TYPE_QUEUE || def->type == BPF_MAP_TYPE_STACK) {
 		m->ring = calloc(def->max_entries, m->stride);
 		if (!m->ring)
@@ -195,6 +209,7 @@ void sim_bpf_map__free(struct sim_bpf_map *m)
 		n = e->next;
 		free(e);
 	}
+	map__ringbuf_free(m);
 	sim_bpf__rcu_quiesce();
 	free(m->buckets);
 	free(m->array);

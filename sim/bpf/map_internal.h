@@ -32,6 +32,9 @@ struct sim_bpf_map {
 	unsigned char *ring;           /* queue / stack maps: max_entries values */
 	uint32_t ring_head, ring_len;
 	bool of_maps;                  /* ARRAY_OF_MAPS / HASH_OF_MAPS: values are map globals */
+	struct rb_rec *rb_first, *rb_last; /* RINGBUF / USER_RINGBUF records, oldest first */
+	uint64_t rb_used;              /* bytes the records take, headers included */
+	uint64_t rb_prod, rb_cons;     /* producer / consumer positions (bytes) */
 };
 
 /* Value of @key on @cpu, or NULL (missing key / index out of range). */
@@ -49,6 +52,9 @@ void *sim_bpf__task_storage(struct sim_bpf_map *map, struct task_struct *p, cons
 /* Local storage keyed by its owner (a task or a cgroup). */
 void *map__local_storage(struct sim_bpf_map *map, const void *owner, const void *init, bool create);
 int map__local_storage_delete(struct sim_bpf_map *map, const void *owner);
+/* Ring buffers (ringbuf.c). */
+void map__ringbuf_free(struct sim_bpf_map *map);
+
 /* Timers inside [start, start + len) lose their element (timer.c). */
 void sim_bpf__timers_forget(const void *start, size_t len);
 /* Queue and stack maps (map_queue.c). */

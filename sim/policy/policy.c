@@ -7,6 +7,7 @@
 #include "sim/bpf/bpf_runtime.h"
 #include "sim/topo/topology.h"
 #include "sim/shim/vmlinux.h"
+#include "sim/scx/scx.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -152,6 +153,20 @@ int sim_policy__apply_topology(struct sim_policy *pol, const struct sim_topology
 		set_if_present(pol, "cpu_core", (uint32_t)cpu, topo->cpu[cpu].core, &n);
 	}
 	return n;
+}
+
+int sim_policy__run_syscall(struct sim_policy *pol, struct sim *sim, const char *prog, void *ctx,
+			    int *retval, char *err, size_t errlen)
+{
+	int (*fn)(void *);
+
+	*(void **)&fn = dlsym(pol->dl, prog);
+	if (!fn) {
+		snprintf(err, errlen, "%s: no program '%s'", pol->path, prog);
+		return -1;
+	}
+	*retval = scx_sched__run_syscall(sim, fn, ctx);
+	return 0;
 }
 
 int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32_t entries,

@@ -51,6 +51,14 @@ struct sched_ext_ops *sim_policy__ops(struct sim_policy *pol);
 const char *sim_policy__name(const struct sim_policy *pol);
 const char *sim_policy__path(const struct sim_policy *pol);
 
+struct sim;
+/*
+ * Run the policy's SEC("syscall") program @prog with @ctx (as bpf_prog_test_run does for a
+ * loader), on @sim. 0 with the program's return value in *@retval, or -1 with a message.
+ */
+int sim_policy__run_syscall(struct sim_policy *pol, struct sim *sim, const char *prog, void *ctx,
+			    int *retval, char *err, size_t errlen);
+
 /* Knobs and maps, for listing and for reading a policy's statistics. */
 int sim_policy__nr_knobs(const struct sim_policy *pol);
 const char *sim_policy__knob_name(const struct sim_policy *pol, int i);

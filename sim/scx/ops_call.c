@@ -102,3 +102,18 @@ long scx_sched__run_timer_cb(struct sim *sim, int cpu, long (*cb)(void *, void *
 	scx_op_leave(sch, &save);
 	return ret;
 }
+
+int scx_sched__run_syscall(struct sim *sim, int (*prog)(void *ctx), void *ctx)
+{
+	struct scx_sched *sch = sim->scx;
+	struct scx_op_ctx save;
+	int ret;
+
+	sim__set_current(sim);
+	if (!sch)
+		return prog(ctx);
+	scx_op_enter(sch, &save, SCX_OP_SYSCALL, NULL, -1);
+	ret = prog(ctx);
+	scx_op_leave(sch, &save);
+	return ret;
+}

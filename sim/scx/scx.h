@@ -67,6 +67,10 @@ uint64_t scx_sched__cpu_dispatch_placed(const struct sim *sim, int cpu);
 long scx_sched__run_timer_cb(struct sim *sim, int cpu, long (*cb)(void *, void *, void *),
 			     void *map, void *key, void *value);
 
+/* Run a policy's SEC("syscall") program (what a loader does with bpf_prog_test_run), in the
+ * context the kernel gives it: unlocked kfuncs such as scx_bpf_create_dsq are allowed. */
+int scx_sched__run_syscall(struct sim *sim, int (*prog)(void *ctx), void *ctx);
+
 /* Cgroup events from sim/core/cgroup.c: the sched_ext cgroup callbacks of a loaded policy. */
 void scx_sched__cgroup_created(struct sim *sim, struct sim_cgroup *cg);
 void scx_sched__cgroup_weight_changed(struct sim *sim, struct sim_cgroup *cg);

@@ -180,3 +180,68 @@ Test(policy_loader, kconfig_values_are_the_emulated_kernels)
 	sim__free(sim);
 	sim_policy__close(pol);
 }
+
+struct consume_ctx {
+	uint64_t n, last_seq;
+	bool in_order;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct consume_ctx *c = ctx;
+	struct { int32_t pid; uint64_t seq; } e;
+
+	cr_assert_eq(size, sizeof(e));
+	memcpy(&e, data, sizeof(e));
+	c->in_order &= e.seq == c->last_seq + 1;
+	c->last_seq = e.seq;
+	c->n++;
+	return 0;
+}
+
+Test(policy_loader, ring_buffers_carry_records_both_ways_in_order)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/ringbuf_syscall.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim_bpf_map *cmds = sim_policy__map_by_name(pol, "commands");
+	for (uint64_t v = 1; v <= 5; v++)
+		cr_assert_eq(sim_bpf_map__user_ringbuf_produce(cmds, &v, sizeof(v)), 0);
+	struct sim *sim = smoke_run(pol, 1000000000ULL);
+	struct consume_ctx c = { .in_order = true };
+	int n = sim_bpf_map__ringbuf_consume(sim_policy__map_by_name(pol, "events"), on_event, &c);
+	uint64_t enq = *(uint64_t *)sim_policy__global(pol, "nr_enqueued", NULL);
+	uint64_t dropped = *(uint64_t *)sim_policy__global(pol, "nr_events_dropped", NULL);
+
+	cr_assert_gt(enq, 200, "%lu enqueues", (unsigned long)enq);
+	cr_assert_gt(dropped, 0, "a 4 KiB buffer nobody drains must fill up (170 records)");
+	cr_assert_eq((uint64_t)n, enq - dropped);
+	cr_assert(c.in_order, "records out of order");
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "command_sum", NULL), 15);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+Test(policy_loader, syscall_programs_run_with_unlocked_kfuncs)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/ringbuf_syscall.sim.so"), 4,
+						  err, sizeof(err));
+	struct { uint64_t add, dsq_id; } args = { 40, 99 };
+	int ret = 0;
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 1000000ULL);
+	cr_assert_eq(sim_policy__run_syscall(pol, sim, "add_and_create", &args, &ret, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ret, 7);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "syscall_sum", NULL), 40);
+	/* the DSQ exists now: creating it again fails */
+	cr_assert_eq(sim_policy__run_syscall(pol, sim, "add_and_create", &args, &ret, err, sizeof(err)), 0);
+	cr_assert_eq(ret, -1);
+	cr_assert_neq(sim_policy__run_syscall(pol, sim, "no_such_prog", &args, &ret, err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "no_such_prog"));
+	sim__free(sim);
+	sim_policy__close(pol);
+}

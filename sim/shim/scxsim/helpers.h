@@ -60,6 +60,17 @@ long bpf_loop(u32 nr_loops, void *callback_fn, void *ctx, u64 flags);
 long bpf_spin_lock(struct bpf_spin_lock *lock);
 long bpf_spin_unlock(struct bpf_spin_lock *lock);
 
+/* ---- ring buffers and dynptrs ---- */
+long bpf_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags);
+void *bpf_ringbuf_reserve(void *ringbuf, u64 size, u64 flags);
+void bpf_ringbuf_submit(void *data, u64 flags);
+void bpf_ringbuf_discard(void *data, u64 flags);
+u64 bpf_ringbuf_query(void *ringbuf, u64 flags);
+long bpf_user_ringbuf_drain(void *map, void *callback_fn, void *ctx, u64 flags);
+long bpf_dynptr_read(void *dst, u32 len, const struct bpf_dynptr *src, u32 offset, u64 flags);
+void *bpf_dynptr_data(const struct bpf_dynptr *ptr, u32 offset, u32 len);
+u32 bpf_dynptr_size(const struct bpf_dynptr *ptr);
+
 /* ---- timers ---- */
 long bpf_timer_init(struct bpf_timer *timer, void *map, u64 flags);
 long bpf_timer_set_callback(struct bpf_timer *timer, void *callback_fn);
