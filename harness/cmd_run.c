@@ -43,6 +43,7 @@ struct run_opts {
 	int nr_map_sizes;
 	struct builtin_workload wl;
 	bool wl_hogs_set, wl_pairs_set;
+	uint32_t kernel_version;
 	bool quiet;
 };
 
@@ -61,6 +62,8 @@ static void run_usage(FILE *f)
 		"  --duration TIME   simulated time, e.g. 10s, 500ms (default 10s)\n"
 		"  --seed N          random seed (default 1): same inputs and seed, same result\n"
 		"  --knob NAME=VAL   set the policy's global NAME before load (repeatable)\n"
+		"  --kernel V        the kernel API the policy sees: 7.2 (default) or 6.12\n"
+		"                    (bpf_ksym_exists, CO-RE enum checks, LINUX_KERNEL_VERSION)\n"
 		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
@@ -227,7 +230,7 @@ static void print_uei(struct sim_policy *pol)
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -236,6 +239,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "seed", required_argument, NULL, 's' },
 		{ "knob", required_argument, NULL, 'k' },
 		{ "map-entries", required_argument, NULL, O_MAPSIZE },
+		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -272,6 +276,16 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			}
 			o->knobs[o->nr_knobs++] = optarg;
+			break;
+		case O_KERNEL:
+			if (!strcmp(optarg, "7.2"))
+				o->kernel_version = (7 << 16) | (2 << 8) | 13;
+			else if (!strcmp(optarg, "6.12"))
+				o->kernel_version = (6 << 16) | (12 << 8) | 117;
+			else {
+				snprintf(err, errlen, "--kernel: '%s' is not modelled (7.2 or 6.12)", optarg);
+				return -1;
+			}
 			break;
 		case O_MAPSIZE:
 			if (o->nr_map_sizes == MAX_KNOBS) {
@@ -408,6 +422,8 @@ int cmd_run(int argc, char **argv)
 	cfg.seed = o.seed;
 	cfg.duration_ns = o.duration_ns;
 	cfg.quiet = o.quiet;
+	if (o.kernel_version)
+		cfg.kernel_version = o.kernel_version;
 	sim = sim__new(&cfg, &topo);
 	if (!sim) {
 		fprintf(stderr, "scxlab run: out of memory\n");

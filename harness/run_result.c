@@ -91,6 +91,7 @@ int run_result__snapshot(struct run_info *info, struct sim *sim)
 	info->sim_time_ns = sim__now(sim);
 	info->events = sim->loop.nr_fired;
 	info->costs = sim->cfg.costs;
+	info->kernel_api = sim->cfg.kernel_version;
 	info->wakeup = sim->wakeup_lat;
 	info->preempt = sim->preempt_lat;
 	info->run_delay = sim->run_delay;
@@ -224,6 +225,13 @@ static void write_inputs(struct json_writer *w, const struct run_info *in)
 	json__begin_object(w);
 	json__key(w, "scxlab"); json__string(w, in->version);
 	json__key(w, "kernel_semantics"); json__string(w, "7.2");
+	json__key(w, "kernel_api");
+	{
+		char v[32];
+		snprintf(v, sizeof(v), "%u.%u.%u", in->kernel_api >> 16, (in->kernel_api >> 8) & 0xff,
+			 in->kernel_api & 0xff);
+		json__string(w, v);
+	}
 	json__end_object(w);
 	json__end_object(w);
 }

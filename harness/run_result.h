@@ -54,6 +54,7 @@ struct run_info {
 	uint64_t sim_time_ns;
 	uint64_t events;
 	struct sim_costs costs;
+	uint32_t kernel_api; /* the emulated kernel API version (KERNEL_VERSION code) */
 	struct hist wakeup, preempt, run_delay;
 	uint64_t nr_switches, nr_migrations, nr_wakeups;
 	uint64_t busy_ns;

@@ -72,6 +72,9 @@ void sim_bpf__sim_freed(struct sim *sim);
 /* Free every BPF timer (a policy is unloaded). */
 void sim_bpf__timers_free(void);
 
+/* The emulated kernel's version (KERNEL_VERSION code) for the current simulation. */
+uint32_t sim_bpf__kernel_version(void);
+
 /* A task is gone: drop its task-local storage in every map. */
 void sim_bpf__task_free(struct task_struct *p);
 /* A grace period ended (no policy code on the stack): free what RCU readers could still see. */

@@ -5,6 +5,7 @@
 #include "sim/core/sched_internal.h"
 #include "sim/fair/fair.h"
 #include "sim/bpf/bpf_runtime.h"
+#include "sim/shim/scxsim/helpers.h"
 #include "sim/scx/scx.h"
 
 #include <stdarg.h>
@@ -41,6 +42,7 @@ void sim_config__defaults(struct sim_config *cfg)
 		.scx_disable_ns = 100000,
 	};
 	cfg->uptime_ns = 60ULL * 1000000000ULL; /* a machine booted a minute ago */
+	cfg->kernel_version = (7 << 16) | (2 << 8) | 13;
 }
 
 void sim__fatal(struct sim *sim, const char *fmt, ...)
@@ -119,6 +121,8 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
 	hist__init(&sim->run_delay);
+	/* what `extern int LINUX_KERNEL_VERSION __kconfig` reads in policies */
+	LINUX_KERNEL_VERSION = (int)cfg->kernel_version;
 	if (!sim_cgroup__create(sim, NULL, "/", SIM_CGROUP_WEIGHT_DFL))
 		goto fail;
 	return sim;

@@ -138,6 +138,9 @@ struct sim_config {
 	/* How long the machine has been up when the run starts: the kernel clocks BPF code reads
 	 * (bpf_ktime_get_ns, scx_bpf_now) count from boot, never from the start of the run. */
 	uint64_t uptime_ns;
+	/* The kernel whose API BPF code sees (KERNEL_VERSION code): 7.2.13 by default, or 6.12.117
+	 * (bpf_ksym_exists, CO-RE enum checks, LINUX_KERNEL_VERSION). */
+	uint32_t kernel_version;
 };
 
 struct scx_sched; /* the loaded policy state, sim/scx */

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/core/sim.h"
 #include "sim/policy/policy.h"
+#include "sim/scx/scx.h"
 #include "test_helpers.h"
 
 #define SMOKE "policies/tests/policies/shim_smoke.sim.so"
@@ -137,4 +139,64 @@ Test(cli_build, a_policy_in_two_files_links_into_one_object_each)
 	cr_assert_not_null(pol, "%s", err);
 	cr_assert_str_eq(sim_policy__name(pol), "multi");
 	sim_policy__close(pol);
+}
+
+/* The probe policy's view of the kernel under --kernel @version (result.json's policy_maps has
+ * nothing here, so the globals are read through the loader). */
+static void probe_kernel(uint32_t kv, uint64_t out[6])
+{
+	static const char *const names[6] = { "has_insert_v2", "has_dispatch", "has_now",
+					      "has_enq_immed", "version", "immed_or_zero" };
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/kernel_probe.sim.so"), 2,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_eq(sim_topology__parse(&topo, "2cpu", err, sizeof(err)), 0);
+	sim_config__defaults(&cfg);
+	cfg.kernel_version = kv;
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim__set_current(sim);
+	cr_assert_eq(sim_policy__freeze(pol, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(scx_sched__attach(sim, sim_policy__ops(pol), "probe", err, sizeof(err)), 0, "%s", err);
+	for (int i = 0; i < 6; i++)
+		out[i] = *(uint64_t *)sim_policy__global(pol, names[i], NULL);
+	sim__free(sim);
+	sim_policy__close(pol);
+	sim_topology__destroy(&topo);
+}
+
+Test(cli_run, kernel_api_follows_the_emulated_kernel)
+{
+	uint64_t v72[6], v612[6];
+
+	probe_kernel((7 << 16) | (2 << 8) | 13, v72);
+	probe_kernel((6 << 16) | (12 << 8) | 117, v612);
+	/* 7.2: new names only, the 6.13 renames done, SCX_ENQ_IMMED there */
+	cr_assert_eq(v72[0], 1);
+	cr_assert_eq(v72[1], 0);
+	cr_assert_eq(v72[2], 1);
+	cr_assert_eq(v72[3], 1);
+	cr_assert_eq(v72[4], (7u << 16) | (2u << 8) | 13u);
+	cr_assert_eq(v72[5], 1ULL << 33);
+	/* 6.12: the first mainline names */
+	cr_assert_eq(v612[0], 0);
+	cr_assert_eq(v612[1], 1);
+	cr_assert_eq(v612[2], 0);
+	cr_assert_eq(v612[3], 0);
+	cr_assert_eq(v612[4], (6u << 16) | (12u << 8) | 117u);
+	cr_assert_eq(v612[5], 0);
+}
+
+Test(cli_run, unknown_kernel_version_is_refused)
+{
+	char log[600];
+
+	snprintf(log, sizeof(log), "%s/k.log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "run", "--kernel", "5.10", "--duration", "10ms", NULL), 2);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(msg, "--kernel: '5.10' is not modelled"), "%s", msg);
+	free(msg);
 }

@@ -20,6 +20,9 @@
 #define MS 1000000ULL
 #define RUN_NS (10000 * MS)
 
+/* The kernel the last example() came from: its run emulates that kernel's API. */
+static uint32_t example_kernel;
+
 /* Build <examples>/<version>/<name>.bpf.c for the simulator and open it. */
 static struct sim_policy *example(const char *version, const char *name)
 {
@@ -39,6 +42,7 @@ static struct sim_policy *example(const char *version, const char *name)
 	}
 	pol = sim_policy__open(out, 8, err, sizeof(err));
 	cr_assert_not_null(pol, "%s", err);
+	example_kernel = !strcmp(version, "6.12") ? (6u << 16) | (12u << 8) | 117u : (7u << 16) | (2u << 8) | 13u;
 	return pol;
 }
 
@@ -59,6 +63,7 @@ static struct sim *start(struct sim_policy *pol)
 
 	cr_assert_eq(sim_topology__parse(&topo, "8cpu-2llc", err, sizeof(err)), 0, "%s", err);
 	sim_config__defaults(&cfg);
+	cfg.kernel_version = example_kernel;
 	sim = sim__new(&cfg, &topo);
 	sim__set_current(sim);
 	sim_policy__apply_topology(pol, &topo);

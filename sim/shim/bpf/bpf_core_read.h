@@ -14,7 +14,8 @@
 #define bpf_core_type_exists(type) (1)
 #define bpf_core_type_matches(type) (1)
 #define bpf_core_type_size(type) sizeof(type)
-#define bpf_core_enum_value_exists(enum_type, enum_value) (1)
+/* sched_ext enumerators follow the emulated kernel; others exist as the shim declares them. */
+#define bpf_core_enum_value_exists(enum_type, enum_value) scxsim_enum_exists(#enum_value)
 #define bpf_core_enum_value(enum_type, enum_value) ((long long)(enum_value))
 #define bpf_core_cast(ptr, type) ((type *)(ptr))
 

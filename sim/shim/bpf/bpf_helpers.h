@@ -64,8 +64,9 @@
 #define barrier_var(var) __asm__ __volatile__("" : "+r"(var))
 #define __bpf_unreachable() __builtin_unreachable()
 
-/* Every helper and kfunc the simulator knows exists. */
-#define bpf_ksym_exists(sym) (1)
+/* Whether the emulated kernel (7.2 by default, or 6.12) has the kfunc, as libbpf would resolve
+ * it (a ___flavour suffix is ignored). Generic BPF kfuncs always exist. */
+#define bpf_ksym_exists(sym) scxsim_ksym_exists(#sym)
 
 /* Every argument becomes one u64, as in BPF, and the kernel's bstr rules format them. */
 #define bpf_printk(fmt, ...)							\

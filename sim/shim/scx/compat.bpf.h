@@ -18,8 +18,8 @@
 #include "scxsim/kfuncs.h"
 #include "scx/kfuncs_extra.bpf.h"
 
-/* The enumerator's value; every enumerator the shim knows exists in the emulated kernel. */
-#define __COMPAT_ENUM_OR_ZERO(__type, __ent) ((__type)(__ent))
+/* The enumerator's value if the emulated kernel has it, 0 otherwise. */
+#define __COMPAT_ENUM_OR_ZERO(__type, __ent) (scxsim_enum_exists(#__ent) ? (__type)(__ent) : (__type)0)
 
 /* ---- inserting tasks into DSQs ---- */
 

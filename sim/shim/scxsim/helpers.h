@@ -19,6 +19,10 @@ extern _Bool CONFIG_EXT_GROUP_SCHED;
 extern _Bool CONFIG_SCHED_SMT;
 extern _Bool CONFIG_NUMA;
 
+/* ---- the emulated kernel: kfunc and enumerator existence (sim/bpf/kernel_api.c) ---- */
+bool scxsim_ksym_exists(const char *name);
+bool scxsim_enum_exists(const char *name);
+
 /* ---- maps ---- */
 void *bpf_map_lookup_elem(void *map, const void *key);
 long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags);
