@@ -20,7 +20,8 @@ HARNESS_CFLAGS := -DSCXLAB_SRC_ROOT='"$(CURDIR)"'
 LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
 LIBS    := -lbpf -lelf -lz -ldl -lm
 
-SIM_DIRS := sim/engine sim/topo sim/core sim/scx sim/fair sim/bpf sim/policy sim/metrics workloads
+SIM_DIRS := sim/engine sim/topo sim/core sim/scx sim/fair sim/bpf sim/policy sim/metrics workloads \
+            workloads/stressng workloads/stressors
 SIM_SRCS := $(foreach d,$(SIM_DIRS),$(wildcard $(d)/*.c))
 CLI_SRCS := $(wildcard harness/*.c)
 TEST_SRCS := $(wildcard tests/unit/*.c)
