@@ -17,6 +17,9 @@
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"
 #include "workloads/builtin.h"
+#include "workloads/job.h"
+#include "workloads/job_workload.h"
+#include "workloads/stressors/costs.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -43,6 +46,9 @@ struct run_opts {
 	int nr_map_sizes;
 	struct builtin_workload wl;
 	bool wl_hogs_set, wl_pairs_set;
+	const char *job;
+	const char *calibration;
+	bool duration_set;
 	uint32_t kernel_version;
 	bool quiet;
 };
@@ -67,6 +73,10 @@ static void run_usage(FILE *f)
 		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
+		"  --job FILE        a stress-ng job file as the workload (instead of the built-in one);\n"
+		"                    the run lasts the job's timeout (per entry when sequential), capped\n"
+		"                    by --duration; entries without a timeout get --duration\n"
+		"  --calibration F   stressor and machine costs of the target (workloads/calibration/)\n"
 		"  --hogs N          CPU hogs (default: one per CPU)\n"
 		"  --pairs M         ping-pong pairs (default: one per two CPUs)\n"
 		"  --pp-work TIME    work per ping-pong turn (default 20us)\n"
@@ -230,7 +240,7 @@ static void print_uei(struct sim_policy *pol)
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -240,6 +250,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "knob", required_argument, NULL, 'k' },
 		{ "map-entries", required_argument, NULL, O_MAPSIZE },
 		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "job", required_argument, NULL, O_JOB },
+		{ "calibration", required_argument, NULL, O_CAL },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -265,6 +277,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				snprintf(err, errlen, "--duration: must be more than zero");
 				return -1;
 			}
+			o->duration_set = true;
 			break;
 		case 's':
 			if (opt__parse_u64("--seed", optarg, &o->seed, err, errlen))
@@ -277,6 +290,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 			}
 			o->knobs[o->nr_knobs++] = optarg;
 			break;
+		case O_JOB: o->job = optarg; break;
+		case O_CAL: o->calibration = optarg; break;
 		case O_KERNEL:
 			if (!strcmp(optarg, "7.2"))
 				o->kernel_version = (7 << 16) | (2 << 8) | 13;
@@ -375,6 +390,9 @@ int cmd_run(int argc, char **argv)
 	struct sim_policy *pol = NULL;
 	struct sim *sim = NULL;
 	struct run_info info = { 0 };
+	static struct job job;
+	struct job_window windows[JOB_MAX_ENTRIES];
+	struct stressor_costs costs;
 	int ret = 1;
 
 	o.wl.pp_work_ns = 0;
@@ -394,7 +412,7 @@ int cmd_run(int argc, char **argv)
 		wl.pairs = o.wl.pairs;
 	if (o.wl.pp_work_ns)
 		wl.pp_work_ns = o.wl.pp_work_ns;
-	if (!wl.hogs && !wl.pairs) {
+	if (!o.job && !wl.hogs && !wl.pairs) {
 		fprintf(stderr, "scxlab run: the workload is empty (--hogs 0 --pairs 0)\n");
 		goto out_topo;
 	}
@@ -419,6 +437,12 @@ int cmd_run(int argc, char **argv)
 	}
 
 	sim_config__defaults(&cfg);
+	stressor_costs__defaults(&costs);
+	if (o.calibration && stressor_costs__load(&costs, &cfg.costs, o.calibration, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --calibration: %s\n", err);
+		ret = 2;
+		goto out_pol;
+	}
 	cfg.seed = o.seed;
 	cfg.duration_ns = o.duration_ns;
 	cfg.quiet = o.quiet;
@@ -436,7 +460,24 @@ int cmd_run(int argc, char **argv)
 			goto out_sim;
 		}
 	}
-	if (builtin_workload__add(sim, &wl)) {
+	if (o.job) {
+		uint64_t total = 0;
+
+		if (job__parse_file(&job, o.job, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --job: %s\n", err);
+			ret = 2;
+			goto out_sim;
+		}
+		if (job_workload__add(sim, &job, &costs, o.duration_ns, windows, &total, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --job: %s\n", err);
+			ret = 2;
+			goto out_sim;
+		}
+		if (!o.duration_set || total < o.duration_ns)
+			o.duration_ns = total;
+		info.job = &job;
+		info.job_windows = windows;
+	} else if (builtin_workload__add(sim, &wl)) {
 		fprintf(stderr, "scxlab run: cannot create the workload\n");
 		goto out_sim;
 	}

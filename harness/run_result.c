@@ -213,10 +213,26 @@ static void write_inputs(struct json_writer *w, const struct run_info *in)
 	json__end_object(w);
 	json__key(w, "workload");
 	json__begin_object(w);
-	json__key(w, "kind"); json__string(w, "builtin");
-	json__key(w, "hogs"); json__i64(w, in->workload->hogs);
-	json__key(w, "pairs"); json__i64(w, in->workload->pairs);
-	json__key(w, "pp_work_ns"); json__u64(w, in->workload->pp_work_ns);
+	if (in->job) {
+		json__key(w, "kind"); json__string(w, "job");
+		json__key(w, "file"); json__string(w, in->job->path);
+		json__key(w, "run"); json__string(w, in->job->sequential ? "sequential" : "parallel");
+		json__key(w, "entries");
+		json__begin_array(w);
+		for (int i = 0; i < in->job->nr_entries; i++) {
+			json__begin_object(w);
+			json__key(w, "stressor"); json__string(w, in->job->entries[i].stressor);
+			json__key(w, "instances"); json__i64(w, in->job_windows[i].instances);
+			json__key(w, "line"); json__i64(w, in->job->entries[i].line);
+			json__end_object(w);
+		}
+		json__end_array(w);
+	} else {
+		json__key(w, "kind"); json__string(w, "builtin");
+		json__key(w, "hogs"); json__i64(w, in->workload->hogs);
+		json__key(w, "pairs"); json__i64(w, in->workload->pairs);
+		json__key(w, "pp_work_ns"); json__u64(w, in->workload->pp_work_ns);
+	}
 	json__end_object(w);
 	json__key(w, "seed"); json__u64(w, in->seed);
 	json__key(w, "duration_ns"); json__u64(w, in->duration_ns);
@@ -336,6 +352,41 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	json__end_object(w);
 }
 
+/*
+ * Per job entry, what stress-ng's YAML reports: bogo-ops, the entry's wall time (mean per
+ * instance: its window, cut at the end of the run), usr+sys time (CPU time of its tasks), and
+ * the two rates.
+ */
+static void write_stressors(struct json_writer *w, const struct run_info *in)
+{
+	json__key(w, "stressors");
+	json__begin_array(w);
+	for (int e = 0; e < in->job->nr_entries; e++) {
+		const struct job_window *win = &in->job_windows[e];
+		uint64_t ops = 0, cpu = 0;
+		uint64_t stop = win->stop_ns < in->sim_time_ns ? win->stop_ns : in->sim_time_ns;
+		double wall = stop > win->start_ns ? (double)(stop - win->start_ns) / 1e9 : 0;
+
+		for (int i = 0; i < in->nr_tasks; i++) {
+			if (in->tasks[i].group != e)
+				continue;
+			ops += in->tasks[i].st.ops;
+			cpu += in->tasks[i].st.cpu_ns;
+		}
+		json__begin_object(w);
+		json__key(w, "stressor"); json__string(w, in->job->entries[e].stressor);
+		json__key(w, "instances"); json__i64(w, win->instances);
+		json__key(w, "bogo_ops"); json__u64(w, ops);
+		json__key(w, "wall_clock_time_s"); json__double(w, wall);
+		json__key(w, "usr_sys_time_s"); json__double(w, (double)cpu / 1e9);
+		json__key(w, "bogo_ops_per_second_real_time"); json__double(w, wall > 0 ? (double)ops / wall : 0);
+		json__key(w, "bogo_ops_per_second_usr_sys_time");
+		json__double(w, cpu ? (double)ops / ((double)cpu / 1e9) : 0);
+		json__end_object(w);
+	}
+	json__end_array(w);
+}
+
 static void write_doc(struct json_writer *w, const struct run_info *in)
 {
 	json__begin_object(w);
@@ -354,6 +405,8 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 	json__key(w, "utilization");
 	json__double(w, in->sim_time_ns ? (double)in->busy_ns / ((double)in->sim_time_ns * in->nr_cpus) : 0.0);
 	json__end_object(w);
+	if (in->job)
+		write_stressors(w, in);
 	write_latency(w, in);
 	write_scx(w, in);
 	write_tasks(w, in);

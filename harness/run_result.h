@@ -16,6 +16,8 @@
 #include "sim/core/sim.h"
 #include "sim/scx/scx.h"
 #include "workloads/builtin.h"
+#include "workloads/job.h"
+#include "workloads/job_workload.h"
 
 #define RESULT_SCHEMA "scxlab.result/1"
 
@@ -44,6 +46,8 @@ struct run_info {
 	const char *topology_spec;
 	const struct sim_topology *topo;
 	const struct builtin_workload *workload;
+	const struct job *job;             /* a stress-ng job instead of the built-in workload */
+	const struct job_window *job_windows;
 	const char *const *knobs;
 	int nr_knobs;
 	const char *version;

@@ -50,7 +50,8 @@ void sim_chan__post(struct sim *sim, struct sim_chan *c, uint32_t n, struct sim_
 		n--;
 		sim_sched__wake(sim, t, wf, waker_cpu);
 	}
-	c->tokens += n;
+	if (!c->lose_unwaited)
+		c->tokens += n;
 }
 
 void sim_chan__forget(struct sim_chan *c, struct sim_task *t)

@@ -20,6 +20,7 @@ struct sim_chan {
 	struct sim_task *wait_head, *wait_tail;
 	uint32_t nr_waiters;
 	bool sync_wake; /* wakers usually block right after posting (WF_SYNC hint) */
+	bool lose_unwaited; /* a post nobody waits for is lost (futex wake), not kept as a token */
 	char name[32];
 };
 

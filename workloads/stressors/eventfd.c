@@ -1,0 +1,96 @@
+/*
+ * eventfd: a true ping-pong. The parent writes the child's eventfd and reads its own; the
+ * child reads, then writes back. One bogo-op per round trip (counted by the parent). The model
+ * of an RPC: every step is a wakeup of the other side.
+ */
+#include "workloads/stressors/stressor.h"
+
+#include <stdlib.h>
+
+struct pingpong {
+	struct stressor_shared sh;
+	struct sim_chan to_child, to_parent;
+};
+
+struct side {
+	struct stressor_task st;
+	struct pingpong *pp;
+	bool parent;
+	int step;
+	uint64_t cost;
+};
+
+static void side_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct side *s = t->beh_state;
+	struct sim_chan *mine = s->parent ? &s->pp->to_parent : &s->pp->to_child;
+	struct sim_chan *theirs = s->parent ? &s->pp->to_child : &s->pp->to_parent;
+
+	if (stressor__done(sim, &s->st)) {
+		if (s->step >= 0) {
+			s->step = -1;
+			act->kind = SIM_ACT_POST; /* release the other side */
+			act->chan = theirs;
+			act->count = 1 << 20;
+			return;
+		}
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	/* parent: write, post, wait; child: wait, read, post */
+	int phase = s->step++ % 3;
+	if (!s->parent)
+		phase = (phase + 2) % 3;
+	switch (phase) {
+	case 0:
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->cost;
+		break;
+	case 1:
+		act->kind = SIM_ACT_POST;
+		act->chan = theirs;
+		act->count = 1;
+		break;
+	default:
+		act->kind = SIM_ACT_WAIT;
+		act->chan = mine;
+		if (s->parent && s->step > 3)
+			stressor__op(t, &s->st);
+		break;
+	}
+}
+
+static void side_free(void *state)
+{
+	struct side *s = state;
+
+	stressor__shared_put(s->pp);
+	free(s);
+}
+
+static const struct sim_behaviour_ops side_ops = { .name = "eventfd", .next = side_next, .free = side_free };
+
+static int eventfd_add(const struct stressor_ctx *ctx, int i)
+{
+	struct pingpong *pp = calloc(1, sizeof(*pp));
+
+	if (!pp)
+		return -1;
+	sim_chan__init(&pp->to_child, "efd-child", 0);
+	sim_chan__init(&pp->to_parent, "efd-parent", 0);
+	for (int parent = 1; parent >= 0; parent--) {
+		struct side *s = calloc(1, sizeof(*s));
+		if (!s)
+			return -1;
+		stressor__init_task(ctx, &s->st, parent);
+		s->pp = pp;
+		s->parent = parent;
+		s->cost = 2 * ctx->costs->eventfd_ns; /* one write, one read per step */
+		pp->sh.refs++;
+		if (!stressor__spawn(ctx, &side_ops, &s->st))
+			return -1;
+	}
+	return 0;
+}
+
+const struct stressor_model stressor_eventfd = { .name = "eventfd", .add = eventfd_add };

@@ -1,0 +1,136 @@
+/*
+ * fork and clone: the parent creates a short-lived child, which does its bit of work and exits;
+ * the parent waits for it (waitpid) and counts one bogo-op per child. Every op is a new-task
+ * wakeup, an exit and a parent wakeup.
+ */
+#include "workloads/stressors/stressor.h"
+
+#include <stdlib.h>
+
+struct family {
+	struct stressor_shared sh;
+	struct sim_chan child_exited;
+};
+
+struct parent_state {
+	struct stressor_task st;
+	struct family *fam;
+	int step;
+	uint64_t parent_ns, child_ns;
+	const char *name;
+};
+
+struct child_state {
+	struct family *fam;
+	int step;
+	uint64_t work_ns;
+};
+
+static void child_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct child_state *c = t->beh_state;
+
+	switch (c->step++) {
+	case 0:
+		act->kind = SIM_ACT_RUN;
+		act->ns = c->work_ns;
+		break;
+	case 1:
+		act->kind = SIM_ACT_POST; /* SIGCHLD / exit notification */
+		act->chan = &c->fam->child_exited;
+		act->count = 1;
+		break;
+	default:
+		act->kind = SIM_ACT_EXIT;
+		break;
+	}
+}
+
+static void child_free(void *state)
+{
+	struct child_state *c = state;
+
+	stressor__shared_put(c->fam);
+	free(c);
+}
+
+static const struct sim_behaviour_ops child_ops = { .name = "child", .next = child_next, .free = child_free };
+
+static void parent_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct parent_state *p = t->beh_state;
+
+	if (p->step % 3 == 0 && stressor__done(sim, &p->st)) {
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	switch (p->step++ % 3) {
+	case 0:
+		act->kind = SIM_ACT_RUN; /* fork() itself */
+		act->ns = p->parent_ns;
+		break;
+	case 1: {
+		struct child_state *c = calloc(1, sizeof(*c));
+		if (!c) {
+			act->kind = SIM_ACT_EXIT;
+			return;
+		}
+		c->fam = p->fam;
+		c->work_ns = p->child_ns;
+		p->fam->sh.refs++;
+		act->kind = SIM_ACT_SPAWN;
+		act->spawn = (struct sim_spawn_req){ .ops = &child_ops, .state = c, .comm = p->name };
+		break;
+	}
+	default:
+		act->kind = SIM_ACT_WAIT; /* waitpid() */
+		act->chan = &p->fam->child_exited;
+		stressor__op(t, &p->st);
+		break;
+	}
+}
+
+static void parent_free(void *state)
+{
+	struct parent_state *p = state;
+
+	stressor__shared_put(p->fam);
+	free(p);
+}
+
+static const struct sim_behaviour_ops parent_ops = { .name = "parent", .next = parent_next, .free = parent_free };
+
+static int add_family(const struct stressor_ctx *ctx, uint64_t parent_ns, uint64_t child_ns,
+		      const char *name)
+{
+	struct family *f = calloc(1, sizeof(*f));
+	struct parent_state *p = calloc(1, sizeof(*p));
+
+	if (!f || !p) {
+		free(f);
+		free(p);
+		return -1;
+	}
+	sim_chan__init(&f->child_exited, "sigchld", 0);
+	f->child_exited.sync_wake = false;
+	stressor__init_task(ctx, &p->st, true);
+	p->fam = f;
+	p->parent_ns = parent_ns;
+	p->child_ns = child_ns;
+	p->name = name;
+	f->sh.refs = 1;
+	return stressor__spawn(ctx, &parent_ops, &p->st) ? 0 : -1;
+}
+
+static int fork_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_family(ctx, ctx->costs->fork_parent_ns, ctx->costs->fork_child_ns, "stress-ng-fork");
+}
+
+static int clone_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_family(ctx, ctx->costs->clone_parent_ns, ctx->costs->clone_child_ns, "stress-ng-clone");
+}
+
+const struct stressor_model stressor_fork = { .name = "fork", .add = fork_add };
+const struct stressor_model stressor_clone = { .name = "clone", .add = clone_add };

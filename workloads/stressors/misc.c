@@ -1,0 +1,163 @@
+/*
+ * Stressors that need no partner:
+ *   yield     2 x CPUs yielder tasks split across the instances, each looping on sched_yield()
+ *             (one bogo-op per yield); never blocks;
+ *   affinity  each op moves the task to the next CPU with sched_setaffinity(): one forced
+ *             migration per op, CPU-bound otherwise;
+ *   nanosleep 8 threads per instance; one op is 19 sleeps of a random 1..1000 ns (the timer
+ *             slack, not the request, decides how long they take);
+ *   sleep     256 threads per instance; one op is a pass of sleeps from 1 us to 10 ms in
+ *             decades (~11 ms of sleeping plus slack): timer-dominated.
+ */
+#include "workloads/stressors/stressor.h"
+
+#include <stdlib.h>
+
+struct solo {
+	struct stressor_task st;
+	int step;
+	uint64_t cost;
+	struct cpumask mask;
+	int cpu;
+};
+
+static void yield_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct solo *s = t->beh_state;
+
+	if (stressor__done(sim, &s->st)) {
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	if (s->step++ % 2 == 0) {
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->cost;
+	} else {
+		act->kind = SIM_ACT_YIELD;
+		stressor__op(t, &s->st);
+	}
+}
+
+static void affinity_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct solo *s = t->beh_state;
+
+	if (stressor__done(sim, &s->st)) {
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	if (s->step++ % 2 == 0) {
+		/* to the next CPU: the task has to migrate */
+		s->cpu = (t->cpu + 1) % sim->nr_cpus;
+		cpumask__clear_all(&s->mask);
+		cpumask__set(&s->mask, s->cpu);
+		act->kind = SIM_ACT_AFFINITY;
+		act->mask = &s->mask;
+	} else {
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->cost;
+		stressor__op(t, &s->st);
+	}
+}
+
+/* nanosleep: 19 short sleeps per op */
+static void nanosleep_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct solo *s = t->beh_state;
+
+	if (stressor__done(sim, &s->st)) {
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	if (s->step % 2 == 0) {
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->cost;
+	} else {
+		act->kind = SIM_ACT_SLEEP;
+		act->ns = 1 + sim_rng__below(&sim->rng_workload, 1000);
+		if ((s->step / 2) % 19 == 18)
+			stressor__op(t, &s->st);
+	}
+	s->step++;
+}
+
+/* sleep: a pass over 1 us .. 10 ms in decades per op */
+static void sleep_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct solo *s = t->beh_state;
+	static const uint64_t decades[5] = { 1000, 10000, 100000, 1000000, 10000000 };
+
+	if (stressor__done(sim, &s->st)) {
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	if (s->step % 2 == 0) {
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->cost;
+	} else {
+		act->kind = SIM_ACT_SLEEP;
+		act->ns = decades[(s->step / 2) % 5];
+		if ((s->step / 2) % 5 == 4)
+			stressor__op(t, &s->st);
+	}
+	s->step++;
+}
+
+static const struct sim_behaviour_ops yield_ops = { .name = "yield", .next = yield_next, .free = free };
+static const struct sim_behaviour_ops affinity_ops = { .name = "affinity", .next = affinity_next, .free = free };
+static const struct sim_behaviour_ops nanosleep_ops = { .name = "nanosleep", .next = nanosleep_next, .free = free };
+static const struct sim_behaviour_ops sleep_ops = { .name = "sleep", .next = sleep_next, .free = free };
+
+/* One task of an instance made of @share tasks: each gets its part of the op budget. */
+static int add_solo(const struct stressor_ctx *ctx, const struct sim_behaviour_ops *ops, uint64_t cost,
+		    int share)
+{
+	struct solo *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -1;
+	stressor__init_task(ctx, &s->st, true);
+	if (s->st.ops_limit && share > 1)
+		s->st.ops_limit = (s->st.ops_limit + (uint64_t)share - 1) / (uint64_t)share;
+	s->cost = cost;
+	return stressor__spawn(ctx, ops, &s->st) ? 0 : -1;
+}
+
+static int yield_add(const struct stressor_ctx *ctx, int i)
+{
+	/* 2 x CPUs yielders in all, spread over the instances */
+	int total = 2 * ctx->sim->nr_cpus, mine = total / ctx->instances + (i < total % ctx->instances);
+
+	if (!mine)
+		mine = 1;
+	for (int k = 0; k < mine; k++)
+		if (add_solo(ctx, &yield_ops, ctx->costs->yield_ns, mine))
+			return -1;
+	return 0;
+}
+
+static int affinity_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_solo(ctx, &affinity_ops, ctx->costs->affinity_ns, 1);
+}
+
+static int nanosleep_add(const struct stressor_ctx *ctx, int i)
+{
+	for (int k = 0; k < 8; k++)
+		if (add_solo(ctx, &nanosleep_ops, ctx->costs->sleep_call_ns, 8))
+			return -1;
+	return 0;
+}
+
+static int sleep_add(const struct stressor_ctx *ctx, int i)
+{
+	for (int k = 0; k < 256; k++)
+		if (add_solo(ctx, &sleep_ops, ctx->costs->sleep_call_ns, 256))
+			return -1;
+	return 0;
+}
+
+const struct stressor_model stressor_yield = { .name = "yield", .add = yield_add };
+const struct stressor_model stressor_affinity = { .name = "affinity", .add = affinity_add };
+const struct stressor_model stressor_nanosleep = { .name = "nanosleep", .add = nanosleep_add };
+const struct stressor_model stressor_sleep = { .name = "sleep", .add = sleep_add };

@@ -1,0 +1,125 @@
+/*
+ * Producer/consumer pairs over a bounded buffer, one bogo-op per packet written:
+ *   switch  stress-ng's default pipe method: a one-slot pipe, so the pair strictly alternates
+ *           (the writer blocks until the reader has taken the packet);
+ *   pipe    512-byte packets in a 64 KiB pipe: ~16 packets in flight, batched wakeups;
+ *   mq      a POSIX message queue of depth 10.
+ * The buffer is two channels: free slots and filled slots.
+ */
+#include "workloads/stressors/stressor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct buffer {
+	struct stressor_shared sh;
+	struct sim_chan free_slots, filled;
+};
+
+struct end_state {
+	struct stressor_task st;
+	struct buffer *buf;
+	bool writer;
+	int step;
+	uint64_t cost;
+};
+
+static void end_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct end_state *s = t->beh_state;
+
+	if (stressor__done(sim, &s->st)) {
+		/* let the other end out: it may be blocked on us */
+		if (s->step >= 0) {
+			s->step = -1;
+			act->kind = SIM_ACT_POST;
+			act->chan = s->writer ? &s->buf->filled : &s->buf->free_slots;
+			act->count = 1 << 20;
+			return;
+		}
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	switch (s->step++ % 3) {
+	case 0: /* wait for room (writer) or for a packet (reader) */
+		act->kind = SIM_ACT_WAIT;
+		act->chan = s->writer ? &s->buf->free_slots : &s->buf->filled;
+		break;
+	case 1: /* the system call itself */
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->cost;
+		break;
+	default: /* hand the slot over */
+		act->kind = SIM_ACT_POST;
+		act->chan = s->writer ? &s->buf->filled : &s->buf->free_slots;
+		act->count = 1;
+		if (s->writer)
+			stressor__op(t, &s->st);
+		break;
+	}
+}
+
+static void end_free(void *state)
+{
+	struct end_state *s = state;
+
+	stressor__shared_put(s->buf);
+	free(s);
+}
+
+static const struct sim_behaviour_ops end_ops = { .name = "pipe-end", .next = end_next, .free = end_free };
+
+static int add_pair(const struct stressor_ctx *ctx, uint64_t slots, uint64_t wcost, uint64_t rcost)
+{
+	struct buffer *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return -1;
+	sim_chan__init(&b->free_slots, "slots", slots);
+	sim_chan__init(&b->filled, "packets", 0);
+	for (int w = 1; w >= 0; w--) {
+		struct end_state *s = calloc(1, sizeof(*s));
+		if (!s)
+			return -1;
+		stressor__init_task(ctx, &s->st, w);
+		s->buf = b;
+		s->writer = w;
+		s->cost = w ? wcost : rcost;
+		b->sh.refs++;
+		if (!stressor__spawn(ctx, &end_ops, &s->st))
+			return -1;
+	}
+	return 0;
+}
+
+static int switch_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_pair(ctx, 1, ctx->costs->pipe_write_ns, ctx->costs->pipe_read_ns);
+}
+
+static int pipe_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_pair(ctx, 16, ctx->costs->pipe_write_ns, ctx->costs->pipe_read_ns);
+}
+
+static int mq_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_pair(ctx, 10, ctx->costs->mq_ns, ctx->costs->mq_ns);
+}
+
+static int switch_check(const struct stressor_ctx *ctx, char *err, size_t errlen)
+{
+	const char *m = job__option(ctx->job, ctx->entry, "switch-method");
+
+	if (m && *m && strcmp(m, "pipe") && strcmp(m, "mq")) {
+		snprintf(err, errlen, "%s:%d: '%s': only switch-method pipe and mq are modelled", ctx->job->path,
+			 stressor__opt_line(ctx, "switch-method"), m);
+		return -1;
+	}
+	return 0;
+}
+
+const struct stressor_model stressor_switch = { .name = "switch", .check = switch_check, .add = switch_add };
+const struct stressor_model stressor_pipe = { .name = "pipe", .add = pipe_add };
+const struct stressor_model stressor_mq = { .name = "mq", .add = mq_add };
