@@ -50,27 +50,36 @@ static int option_owner(const char *name)
 	return best;
 }
 
+/*
+ * stress-ng reads a time as an integer and takes the unit from the last character (s, m, h,
+ * d or y; none means seconds), so "100ms" is 100 seconds to it, and so it is here.
+ */
 int job__parse_time(const char *text, uint64_t *ns)
 {
-	char *end;
-	double v;
+	size_t len = strlen(text);
 	uint64_t mult = 1;
+	unsigned long long v;
+	char *end;
 
+	if (!len || !isdigit((unsigned char)text[0]))
+		return -1;
 	errno = 0;
-	v = strtod(text, &end);
-	if (end == text || errno || v < 0)
+	v = strtoull(text, &end, 10);
+	if (errno)
 		return -1;
-	switch (*end) {
-	case 0: case 's': mult = 1; break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	case 'y': mult = 31556952; break;
-	default: return -1;
+	if (!isdigit((unsigned char)text[len - 1])) {
+		switch (tolower((unsigned char)text[len - 1])) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		case 'y': mult = 31556952; break;
+		default: return -1;
+		}
+	} else if (*end) {
+		return -1;
 	}
-	if (*end && end[1])
-		return -1;
-	*ns = (uint64_t)(v * (double)mult * 1e9);
+	*ns = (uint64_t)v * mult * 1000000000ULL;
 	return 0;
 }
 

@@ -80,7 +80,11 @@ Test(job_parse, times)
 	cr_assert_eq(ns, 120000000000ULL);
 	cr_assert_eq(job__parse_time("1h", &ns), 0);
 	cr_assert_eq(ns, 3600000000000ULL);
+	/* stress-ng takes the unit from the last character */
+	cr_assert_eq(job__parse_time("100ms", &ns), 0);
+	cr_assert_eq(ns, 100000000000ULL);
 	cr_assert_neq(job__parse_time("10x", &ns), 0);
+	cr_assert_neq(job__parse_time("s", &ns), 0);
 	cr_assert_neq(job__parse_time("-1", &ns), 0);
 }
 

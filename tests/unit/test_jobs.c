@@ -1,0 +1,56 @@
+/*
+ * The example jobs in workloads/jobs/: each is accepted by stress-ng itself
+ * (`stress-ng --job FILE --dry-run`) and by scxlab, and runs in the simulator.
+ */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "sim/core/sim.h"
+#include "workloads/job.h"
+#include "workloads/job_workload.h"
+
+Test(jobs, every_example_job_runs_under_stress_ng_and_scxlab)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pattern[4096];
+	glob_t g;
+
+	cr_assert(src && *src, "SCXLAB_SRC is not set: run the tests with `make test`");
+	snprintf(pattern, sizeof(pattern), "%s/workloads/jobs/*.job", src);
+	cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+	cr_assert_geq(g.gl_pathc, 6);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		static struct job job;
+		struct job_window windows[JOB_MAX_ENTRIES];
+		struct sim_topology topo;
+		struct sim_config cfg;
+		struct stressor_costs costs;
+		char cmd[8192], err[512];
+		uint64_t total;
+
+		snprintf(cmd, sizeof(cmd), "stress-ng --job '%s' --dry-run >/dev/null 2>&1", g.gl_pathv[i]);
+		int rc = system(cmd);
+		cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "stress-ng refuses %s", g.gl_pathv[i]);
+
+		cr_assert_eq(job__parse_file(&job, g.gl_pathv[i], err, sizeof(err)), 0, "%s", err);
+		cr_assert_eq(sim_topology__parse(&topo, "4cpu", err, sizeof(err)), 0);
+		sim_config__defaults(&cfg);
+		stressor_costs__defaults(&costs);
+		struct sim *sim = sim__new(&cfg, &topo);
+		sim_topology__destroy(&topo);
+		sim__set_current(sim);
+		cr_assert_eq(job_workload__add(sim, &job, &costs, 0, windows, &total, err, sizeof(err)), 0, "%s", err);
+		cr_assert_eq(total, 10000000000ULL, "%s: 10 s timeout", g.gl_pathv[i]);
+		cr_assert_eq(sim__run_until(sim, 200000000ULL), 0);
+		uint64_t ops = 0;
+		for (int t = 0; t < sim->nr_tasks; t++)
+			ops += sim->tasks[t]->stats.ops;
+		cr_assert_gt(ops, 0, "%s did nothing", g.gl_pathv[i]);
+		sim__free(sim);
+	}
+	globfree(&g);
+}

@@ -1,0 +1,213 @@
+/*
+ * Stressor models: the scheduling behaviour each one promises (strict alternation of switch,
+ * 16 packets in flight for pipe, one migration per affinity op, ...), op counting, linear
+ * scaling of cpu, refusals, and sequential windows.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/core/sim.h"
+#include "workloads/job.h"
+#include "workloads/job_workload.h"
+
+#define MS 1000000ULL
+
+static struct job job;
+static struct job_window windows[JOB_MAX_ENTRIES];
+
+/* A fair-class run of @text on @topology for @ns. */
+static struct sim *run_job(const char *topology, const char *text, uint64_t ns)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	struct stressor_costs costs;
+	char err[512];
+	uint64_t total;
+
+	cr_assert_eq(job__parse_text(&job, "t.job", text, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sim_topology__parse(&topo, topology, err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	stressor_costs__defaults(&costs);
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim_topology__destroy(&topo);
+	sim__set_current(sim);
+	cr_assert_eq(job_workload__add(sim, &job, &costs, ns, windows, &total, err, sizeof(err)), 0, "%s", err);
+	if (ns)
+		cr_assert_eq(sim__run_until(sim, ns < total ? ns : total), 0);
+	return sim;
+}
+
+static uint64_t group_ops(struct sim *sim, int group)
+{
+	uint64_t ops = 0;
+
+	for (int i = 0; i < sim->nr_tasks; i++)
+		if (sim->tasks[i]->group == group)
+			ops += sim->tasks[i]->stats.ops;
+	return ops;
+}
+
+/* ---- bounded buffers: the writer's first block comes after exactly `capacity` packets ---- */
+
+static struct sim_task *first_writer;
+static int64_t ops_at_first_block = -1;
+
+static void watch_first_block(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next)
+{
+	if (prev == first_writer && prev->state == SIM_TASK_BLOCKED && ops_at_first_block < 0)
+		ops_at_first_block = (int64_t)prev->stats.ops;
+}
+
+static void check_capacity(const char *text, int64_t capacity)
+{
+	ops_at_first_block = -1;
+	struct sim *sim = run_job("1", text, 0);
+	first_writer = sim->tasks[0]; /* the writer is added first */
+	sim->on_switch = watch_first_block;
+	cr_assert_eq(sim__run_until(sim, 50 * MS), 0);
+	cr_assert_eq(ops_at_first_block, capacity, "%s: the writer first blocked after %ld packets", text,
+		     (long)ops_at_first_block);
+	cr_assert_gt(group_ops(sim, 0), 1000);
+	sim__free(sim);
+}
+
+Test(stressors, switch_pipe_mq_buffer_capacities)
+{
+	check_capacity("switch 1\n", 1);
+	check_capacity("pipe 1\n", 16);
+	check_capacity("mq 1\n", 10);
+}
+
+/* ---- switch: the pair strictly alternates on a CPU ---- */
+
+static int last_in = -1, repeats;
+
+static void watch_alternation(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next)
+{
+	if (!next)
+		return;
+	if (next->id == last_in)
+		repeats++;
+	last_in = next->id;
+}
+
+Test(stressors, switch_pair_strictly_alternates)
+{
+	struct sim *sim = run_job("1", "switch 1\n", 0);
+
+	sim->on_switch = watch_alternation;
+	cr_assert_eq(sim__run_until(sim, 100 * MS), 0);
+	cr_assert_eq(repeats, 0, "a side ran twice in a row %d times", repeats);
+	cr_assert_gt(sim->tasks[0]->stats.nr_switches, 1000);
+	sim__free(sim);
+}
+
+Test(stressors, eventfd_one_op_per_round_trip)
+{
+	struct sim *sim = run_job("2", "eventfd 1\n", 100 * MS);
+	struct sim_task *parent = sim->tasks[0], *child = sim->tasks[1];
+
+	cr_assert_gt(parent->stats.ops, 1000);
+	/* every round trip wakes each side once */
+	cr_assert_leq(parent->stats.ops, child->stats.nr_wakeups);
+	cr_assert_leq(child->stats.nr_wakeups - parent->stats.ops, 2);
+	cr_assert_eq(child->stats.ops, 0);
+	sim__free(sim);
+}
+
+Test(stressors, affinity_migrates_once_per_op)
+{
+	struct sim *sim = run_job("4", "affinity 1\n", 100 * MS);
+	struct sim_task *t = sim->tasks[0];
+
+	cr_assert_gt(t->stats.ops, 100);
+	cr_assert(t->stats.nr_migrations >= t->stats.ops && t->stats.nr_migrations <= t->stats.ops + 1,
+		  "%lu migrations for %lu ops", (unsigned long)t->stats.nr_migrations, (unsigned long)t->stats.ops);
+	sim__free(sim);
+}
+
+Test(stressors, fork_makes_one_child_per_op)
+{
+	struct sim *sim = run_job("2", "fork 1\n", 100 * MS);
+	uint64_t ops = group_ops(sim, 0);
+
+	cr_assert_gt(ops, 50);
+	/* the parent plus one child per op (the last child may still be alive) */
+	cr_assert(sim->nr_tasks == (int)ops + 1 || sim->nr_tasks == (int)ops + 2, "%d tasks for %lu ops",
+		  sim->nr_tasks, (unsigned long)ops);
+	sim__free(sim);
+}
+
+Test(stressors, cpu_scales_linearly_with_instances_on_cpus)
+{
+	struct sim *one = run_job("1", "cpu 1\n", 1000 * MS);
+	uint64_t ops1 = group_ops(one, 0);
+	sim__free(one);
+	struct sim *four = run_job("4", "cpu 4\n", 1000 * MS);
+	uint64_t ops4 = group_ops(four, 0);
+	sim__free(four);
+
+	cr_assert_gt(ops1, 1000);
+	cr_assert(ops4 >= 4 * ops1 * 98 / 100 && ops4 <= 4 * ops1 * 102 / 100, "1 instance %lu ops, 4 instances %lu",
+		  (unsigned long)ops1, (unsigned long)ops4);
+}
+
+Test(stressors, cpu_load_sets_the_busy_fraction)
+{
+	struct sim *sim = run_job("1", "cpu 1\ncpu-load 25\ncpu-load-slice 10\n", 2000 * MS);
+	double busy = (double)sim->cpus[0].busy_ns / (2000.0 * MS);
+
+	cr_assert(busy > 0.23 && busy < 0.28, "busy %.3f", busy);
+	sim__free(sim);
+}
+
+Test(stressors, ops_budget_is_split_across_instances)
+{
+	struct sim *sim = run_job("2", "cpu 3\ncpu-ops 10\n", 5000 * MS);
+
+	/* ceil(10 / 3) = 4 each */
+	cr_assert_eq(group_ops(sim, 0), 12);
+	cr_assert_eq(sim->nr_live, 0, "every instance stops at its budget");
+	sim__free(sim);
+}
+
+Test(stressors, sequential_entries_run_in_turn)
+{
+	struct sim *sim = run_job("2", "run sequential\ntimeout 1s\ncpu 2\nyield 1\n", 2000 * MS);
+
+	cr_assert_eq(windows[0].start_ns, 0);
+	cr_assert_eq(windows[1].start_ns, 1000 * MS);
+	/* the cpu instances stopped at the end of their turn; the yielders ran after */
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *t = sim->tasks[i];
+		if (t->group == 0)
+			cr_assert_leq(t->stats.cpu_ns, 1001 * MS);
+	}
+	cr_assert_gt(group_ops(sim, 1), 1000);
+	sim__free(sim);
+}
+
+Test(stressors, unmodelable_stressors_are_refused_with_the_reason)
+{
+	char err[512];
+	struct sim_topology topo;
+	struct sim_config cfg;
+	struct stressor_costs costs;
+	uint64_t total;
+
+	cr_assert_eq(job__parse_text(&job, "t.job", "cpu 1\ncyclic 1\n", err, sizeof(err)), 0, "%s", err);
+	sim_topology__parse(&topo, "2", err, sizeof(err));
+	sim_config__defaults(&cfg);
+	stressor_costs__defaults(&costs);
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim_topology__destroy(&topo);
+	cr_assert_neq(job_workload__add(sim, &job, &costs, MS, windows, &total, err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "t.job:2: 'cyclic': refused"), "%s", err);
+	cr_assert_not_null(strstr(err, "SCHED_DEADLINE"), "%s", err);
+	cr_assert_eq(sim->nr_tasks, 0, "nothing is added when a stressor is refused");
+	cr_assert_eq(job__parse_text(&job, "t.job", "cpu 1\ncpu-load 150\n", err, sizeof(err)), 0);
+	cr_assert_neq(job_workload__add(sim, &job, &costs, MS, windows, &total, err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "t.job:2: '150': cpu-load must be within 0 .. 100"), "%s", err);
+	sim__free(sim);
+}
