@@ -4,10 +4,10 @@
  *             (one bogo-op per yield); never blocks;
  *   affinity  each op moves the task to the next CPU with sched_setaffinity(): one forced
  *             migration per op, CPU-bound otherwise;
- *   nanosleep 8 threads per instance; one op is 19 sleeps of a random 1..1000 ns (the timer
- *             slack, not the request, decides how long they take);
- *   sleep     256 threads per instance; one op is a pass of sleeps from 1 us to 10 ms in
- *             decades (~11 ms of sleeping plus slack): timer-dominated.
+ *   nanosleep nanosleep-threads (8) threads per instance; one op is 19 sleeps of a random
+ *             1..1000 ns (the timer slack, not the request, decides how long they take);
+ *   sleep     sleep-max (256) threads per instance; one op is a pass of sleeps from 1 us to
+ *             10 ms in decades (~11 ms of sleeping plus slack): timer-dominated.
  */
 #include "workloads/stressors/stressor.h"
 
@@ -141,23 +141,45 @@ static int affinity_add(const struct stressor_ctx *ctx, int i)
 	return add_solo(ctx, &affinity_ops, ctx->costs->affinity_ns, 1);
 }
 
-static int nanosleep_add(const struct stressor_ctx *ctx, int i)
+static int nanosleep_check(const struct stressor_ctx *ctx, char *err, size_t errlen)
 {
-	for (int k = 0; k < 8; k++)
-		if (add_solo(ctx, &nanosleep_ops, ctx->costs->sleep_call_ns, 8))
+	int64_t n;
+
+	return stressor__int_opt(ctx, "nanosleep-threads", 8, 1, 1024, &n, err, errlen);
+}
+
+static int sleep_check(const struct stressor_ctx *ctx, char *err, size_t errlen)
+{
+	int64_t n;
+
+	return stressor__int_opt(ctx, "sleep-max", 256, 1, 30000, &n, err, errlen);
+}
+
+static int add_threads(const struct stressor_ctx *ctx, const struct sim_behaviour_ops *ops,
+		       const char *opt, int64_t dflt, int64_t max)
+{
+	char err[8];
+	int64_t n;
+
+	stressor__int_opt(ctx, opt, dflt, 1, max, &n, err, sizeof(err));
+	for (int64_t k = 0; k < n; k++)
+		if (add_solo(ctx, ops, ctx->costs->sleep_call_ns, (int)n))
 			return -1;
 	return 0;
+}
+
+static int nanosleep_add(const struct stressor_ctx *ctx, int i)
+{
+	return add_threads(ctx, &nanosleep_ops, "nanosleep-threads", 8, 1024);
 }
 
 static int sleep_add(const struct stressor_ctx *ctx, int i)
 {
-	for (int k = 0; k < 256; k++)
-		if (add_solo(ctx, &sleep_ops, ctx->costs->sleep_call_ns, 256))
-			return -1;
-	return 0;
+	return add_threads(ctx, &sleep_ops, "sleep-max", 256, 30000);
 }
 
 const struct stressor_model stressor_yield = { .name = "yield", .add = yield_add };
 const struct stressor_model stressor_affinity = { .name = "affinity", .add = affinity_add };
-const struct stressor_model stressor_nanosleep = { .name = "nanosleep", .add = nanosleep_add };
-const struct stressor_model stressor_sleep = { .name = "sleep", .add = sleep_add };
+const struct stressor_model stressor_nanosleep = { .name = "nanosleep", .check = nanosleep_check,
+						   .add = nanosleep_add };
+const struct stressor_model stressor_sleep = { .name = "sleep", .check = sleep_check, .add = sleep_add };
