@@ -131,13 +131,15 @@ int sim_topology__parse(struct sim_topology *t, const char *spec, char *err, siz
 			return ret;
 		}
 	}
+	if (strchr(spec, '/') || strstr(spec, ".topo"))
+		return sim_topology__load(t, spec, err, errlen);
 	if (sscanf(spec, "%dx%dx%dx%d%c", &n, &l, &c, &th, &tail) == 4)
 		return sim_topology__init_uniform(t, n, l, c, th, err, errlen);
 	if (sscanf(spec, "%d%c", &n, &tail) == 1)
 		return sim_topology__init_uniform(t, 1, 1, n, 1, err, errlen);
 
 	size_t off = (size_t)snprintf(err, errlen,
-		"topology '%s': expected NODESxLLCSxCORESxTHREADS (e.g. 1x2x4x1), a CPU count, or one of:", spec);
+		"topology '%s': expected NODESxLLCSxCORESxTHREADS (e.g. 1x2x4x1), a CPU count, a .topo file, or one of:", spec);
 	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]) && off < errlen; i++)
 		off += (size_t)snprintf(err + off, errlen - off, " %s", presets[i].name);
 	return -1;

@@ -49,6 +49,11 @@ int sim_topology__init_uniform(struct sim_topology *t, int nodes, int llcs_per_n
 /* Parse "NxLxCxT" (e.g. "1x2x4x1" = 8 CPUs in two LLCs) or a preset name. */
 int sim_topology__parse(struct sim_topology *t, const char *spec, char *err, size_t errlen);
 void sim_topology__destroy(struct sim_topology *t);
+/* Load a topology file (see topology_file.c for the format). 0, or -1 with "FILE:LINE: ..." */
+int sim_topology__load(struct sim_topology *t, const char *path, char *err, size_t errlen);
+/* QEMU options for the same machine (-smp with sockets/dies/cores/threads; -numa nodes and
+ * distances when there are several nodes, memory split evenly). 0, or -1 if @len is short. */
+int sim_topology__qemu_args(const struct sim_topology *t, uint64_t mem_mb, char *buf, size_t len);
 
 static inline bool sim_topology__same_llc(const struct sim_topology *t, int a, int b)
 {
