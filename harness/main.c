@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness/cmd_build.h"
+#include "harness/cmd_calibrate.h"
 #include "harness/cmd_run.h"
 #include "harness/version.h"
 
@@ -17,6 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{ "build", cmd_build, "compile a policy for the kernel (.bpf.o) and the simulator (.sim.so)" },
 	{ "run", cmd_run, "run a policy with a workload on a target and write result.json" },
+	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 };
 
 static void usage(FILE *f)

@@ -4,6 +4,7 @@
 #include "harness/proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +84,28 @@ int proc__run(const struct argv_buf *a)
 	if (pid == 0) {
 		execvp(a->argv[0], a->argv);
 		fprintf(stderr, "scxlab: cannot run %s: %s\n", a->argv[0], strerror(errno));
+		_exit(127);
+	}
+	return wait_for(pid);
+}
+
+int proc__run_silent(const struct argv_buf *a)
+{
+	pid_t pid;
+
+	if (a->overflow || !a->argc)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(a->argv[0], a->argv);
 		_exit(127);
 	}
 	return wait_for(pid);

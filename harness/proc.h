@@ -24,6 +24,8 @@ void argv__format(const struct argv_buf *a, char *buf, size_t len);
 
 /* Run and wait. Returns the exit status (0..255), or -1 if it could not run or was killed. */
 int proc__run(const struct argv_buf *a);
+/* Run with stdout and stderr sent to /dev/null. Same return as proc__run. */
+int proc__run_silent(const struct argv_buf *a);
 /* Run with stdout hashed (FNV-1a 64, folded into *hash). Same return as proc__run. */
 int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash);
 /* Search PATH for @name; writes the full path. 0 if found. */

@@ -211,3 +211,99 @@ Test(stressors, unmodelable_stressors_are_refused_with_the_reason)
 	cr_assert_not_null(strstr(err, "t.job:2: '150': cpu-load must be within 0 .. 100"), "%s", err);
 	sim__free(sim);
 }
+
+/* ---- the remaining models, one scheduling property each ---- */
+
+Test(stressors, yielders_take_turns_on_a_cpu)
+{
+	/* 1 CPU: 2 x 1 yielders; each yield hands the CPU to the other */
+	struct sim *sim = run_job("1", "yield 1\n", 50 * MS);
+	struct sim_task *a = sim->tasks[0], *b = sim->tasks[1];
+
+	cr_assert_eq(sim->nr_tasks, 2);
+	cr_assert_gt(a->stats.ops, 1000);
+	cr_assert_eq(a->stats.nr_vol_switches, 0, "yielders never block");
+	/* every yield with the other runnable switches: ops and switches move together */
+	cr_assert_leq(a->stats.nr_switches, a->stats.ops + 1);
+	cr_assert_geq(a->stats.nr_switches + 1, a->stats.ops * 9 / 10);
+	cr_assert_leq(a->stats.ops > b->stats.ops ? a->stats.ops - b->stats.ops : b->stats.ops - a->stats.ops, 1);
+	sim__free(sim);
+}
+
+Test(stressors, futex_waker_never_blocks_and_the_waiter_always_does)
+{
+	struct sim *sim = run_job("2", "futex 1\n", 50 * MS);
+	struct sim_task *waker = sim->tasks[0], *waiter = sim->tasks[1];
+
+	cr_assert_gt(waker->stats.ops, 1000);
+	cr_assert_eq(waker->stats.nr_vol_switches, 0);
+	cr_assert_gt(waiter->stats.nr_vol_switches, 100);
+	cr_assert_eq(waiter->stats.ops, 0, "only wakes count");
+	/* lost wakes: the waiter woke at most once per wake call */
+	cr_assert_leq(waiter->stats.nr_wakeups, waker->stats.ops + 1);
+	sim__free(sim);
+}
+
+Test(stressors, sem_pair_shares_one_semaphore)
+{
+	struct sim *sim = run_job("1", "sem 1\nsem-ops 1000\n", 1000 * MS);
+
+	/* the 1000-op budget is split over the two threads */
+	cr_assert_eq(group_ops(sim, 0), 1000);
+	cr_assert_eq(sim->tasks[0]->stats.ops, 500);
+	cr_assert_eq(sim->nr_live, 0);
+	sim__free(sim);
+}
+
+Test(stressors, nanosleep_op_is_nineteen_slack_bound_sleeps)
+{
+	struct sim *sim = run_job("8", "nanosleep 1\n", 100 * MS);
+	struct sim_task *t = sim->tasks[0];
+
+	cr_assert_eq(sim->nr_tasks, 8, "8 threads per instance");
+	cr_assert_gt(t->stats.ops, 10);
+	cr_assert(t->stats.nr_wakeups >= 19 * t->stats.ops && t->stats.nr_wakeups <= 19 * (t->stats.ops + 1),
+		  "%lu wakeups for %lu ops", (unsigned long)t->stats.nr_wakeups, (unsigned long)t->stats.ops);
+	/* each sleep lasts at least the 50 us timer slack */
+	cr_assert_leq(t->stats.nr_wakeups * 50000ULL, 100 * MS);
+	sim__free(sim);
+}
+
+Test(stressors, sleep_op_is_a_pass_of_five_decades)
+{
+	struct sim *sim = run_job("4", "sleep 1\nsleep-max 16\n", 200 * MS);
+	struct sim_task *t = sim->tasks[0];
+
+	cr_assert_eq(sim->nr_tasks, 16);
+	cr_assert_gt(t->stats.ops, 5);
+	cr_assert(t->stats.nr_wakeups >= 5 * t->stats.ops && t->stats.nr_wakeups <= 5 * (t->stats.ops + 1));
+	sim__free(sim);
+}
+
+Test(stressors, clone_makes_one_child_per_op)
+{
+	struct sim *sim = run_job("2", "clone 1\n", 200 * MS);
+	uint64_t ops = group_ops(sim, 0);
+
+	cr_assert_gt(ops, 5);
+	cr_assert(sim->nr_tasks == (int)ops + 1 || sim->nr_tasks == (int)ops + 2);
+	sim__free(sim);
+}
+
+Test(stressors, pipeherd_passes_one_token_around)
+{
+	struct sim *sim = run_job("4", "pipeherd 1\n", 50 * MS);
+	uint64_t ops = group_ops(sim, 0), wakeups = 0;
+	int runnable_max = 0;
+
+	cr_assert_eq(sim->nr_tasks, 100);
+	for (int i = 0; i < sim->nr_tasks; i++)
+		wakeups += sim->tasks[i]->stats.nr_wakeups;
+	cr_assert_gt(ops, 1000);
+	/* one token: each hop wakes at most one task */
+	cr_assert_leq(wakeups, ops + 100);
+	for (int i = 0; i < sim->nr_tasks; i++)
+		runnable_max += sim->tasks[i]->state == SIM_TASK_RUNNABLE || sim->tasks[i]->state == SIM_TASK_RUNNING;
+	cr_assert_leq(runnable_max, 2, "%d of the herd runnable at once", runnable_max);
+	sim__free(sim);
+}

@@ -84,6 +84,8 @@ int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, co
 			snprintf(err, errlen, "%s:%d: '%s': expected `key value`", path, lineno, key);
 			goto fail;
 		}
+		if (!strcmp(key, "target"))
+			continue; /* informational: where it was measured */
 		errno = 0;
 		v = strtoull(value, &end, 10);
 		if (*end || errno || value[0] == '-') {
@@ -112,8 +114,6 @@ int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, co
 				machine->smt_speed_pct = (uint32_t)v;
 			found = true;
 		}
-		if (!found && !strcmp(key, "target"))
-			found = true; /* informational */
 		if (!found) {
 			snprintf(err, errlen, "%s:%d: '%s': unknown key", path, lineno, key);
 			goto fail;

@@ -1,0 +1,243 @@
+/*
+ * `scxlab calibrate --target host|sim` (see cmd_calibrate.h and docs/calibration.md).
+ *
+ * host: each modelled stressor runs alone under the real stress-ng, one instance pinned to
+ *       one CPU, with --metrics --yaml; the CPU time per bogo-op (usr+sys / ops) is turned into
+ *       the model's per-call costs by taking out the context switches the model adds itself.
+ * sim:  the same measurement on the simulator with the costs it is given (the default ones, or
+ *       --calibration FILE): what the models produce, to compare with a host file.
+ * vm:   needs the VM runner (a later part of scxlab); refused with that reason.
+ */
+#include "harness/cmd_calibrate.h"
+#include "harness/proc.h"
+#include "sim/core/sim.h"
+#include "workloads/job.h"
+#include "workloads/job_workload.h"
+#include "workloads/stressors/costs.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* How a stressor's measured CPU per op becomes a model cost. */
+struct rule {
+	const char *stressor;
+	const char *field;       /* key in the calibration file */
+	double share;            /* part of the op's CPU that is this call */
+	double switches;         /* context switches per op the simulator adds itself */
+};
+
+static const struct rule rules[] = {
+	{ "cpu", "cpu_op_ns", 1.0, 0 },
+	{ "yield", "yield_ns", 1.0, 1 },
+	{ "switch", "pipe_write_ns", 0.52, 2 },
+	{ "switch", "pipe_read_ns", 0.48, 2 },
+	{ "eventfd", "eventfd_ns", 0.25, 2 },
+	{ "mq", "mq_ns", 0.5, 0.2 },
+	{ "futex", "futex_ns", 0.5, 0 },
+	{ "sem", "sem_ns", 0.4, 0 },
+	{ "nanosleep", "sleep_call_ns", 1.0 / 19, 0 },
+	{ "affinity", "affinity_ns", 1.0, 0 },
+	{ "fork", "fork_parent_ns", 0.47, 0 },
+	{ "fork", "fork_child_ns", 0.53, 0 },
+	{ "clone", "clone_parent_ns", 0.45, 0 },
+	{ "clone", "clone_child_ns", 0.55, 0 },
+	{ "pipeherd", "pipeherd_ns", 1.0, 1 },
+};
+
+static const char *const stressors[] = { "cpu", "yield", "switch", "eventfd", "mq", "futex", "sem",
+					 "nanosleep", "affinity", "fork", "clone", "pipeherd" };
+
+#define NR_STRESSORS (sizeof(stressors) / sizeof(stressors[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: scxlab calibrate --target host|sim [--seconds N] [--out FILE] [--calibration FILE]\n\n"
+		"Measure the CPU cost of each modelled stressor's operations on a target and write a\n"
+		"calibration file for `scxlab run --calibration FILE` (format: docs/calibration.md).\n\n"
+		"  --target host   run the real stress-ng here (one instance pinned to CPU 0 each)\n"
+		"  --target sim    measure the simulator's models with the given costs\n"
+		"  --seconds N     per stressor (default 3)\n"
+		"  --out FILE      where to write (default: print to stdout)\n"
+		"  --calibration F costs the simulator uses (--target sim)\n");
+}
+
+/* From stress-ng's YAML: the first values of bogo-ops, user-time and system-time. */
+static int read_yaml(const char *path, double *ops, double *cpu_s)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	double usr = -1, sys = -1;
+
+	*ops = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		double v;
+		if (*ops < 0 && sscanf(line, " bogo-ops: %lf", &v) == 1)
+			*ops = v;
+		else if (usr < 0 && sscanf(line, " user-time: %lf", &v) == 1)
+			usr = v;
+		else if (sys < 0 && sscanf(line, " system-time: %lf", &v) == 1)
+			sys = v;
+	}
+	fclose(f);
+	if (*ops <= 0 || usr < 0 || sys < 0)
+		return -1;
+	*cpu_s = usr + sys;
+	return 0;
+}
+
+static int measure_host(const char *stressor, int seconds, double *ns_per_op)
+{
+	char yaml[] = "/tmp/scxlab-cal-XXXXXX.yaml";
+	struct argv_buf a = { 0 };
+	double ops, cpu;
+	int fd = mkstemps(yaml, 5), rc;
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	argv__add(&a, "stress-ng");
+	argv__addf(&a, "--%s", stressor);
+	argv__add(&a, "1");
+	argv__add(&a, "--taskset");
+	argv__add(&a, "0");
+	argv__add(&a, "--timeout");
+	argv__addf(&a, "%ds", seconds);
+	argv__add(&a, "--metrics");
+	argv__add(&a, "--yaml");
+	argv__add(&a, yaml);
+	rc = proc__run_silent(&a);
+	argv__free(&a);
+	if (rc || read_yaml(yaml, &ops, &cpu)) {
+		unlink(yaml);
+		return -1;
+	}
+	unlink(yaml);
+	*ns_per_op = cpu * 1e9 / ops;
+	return 0;
+}
+
+static int measure_sim(const char *stressor, int seconds, const struct stressor_costs *costs,
+		       const struct sim_costs *machine, double *ns_per_op)
+{
+	static struct job job;
+	struct job_window win[JOB_MAX_ENTRIES];
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char text[64], err[256];
+	uint64_t total, ops = 0, cpu = 0;
+
+	snprintf(text, sizeof(text), "%s 1\n", stressor);
+	if (job__parse_text(&job, "calibrate", text, err, sizeof(err)) ||
+	    sim_topology__parse(&topo, "1", err, sizeof(err)))
+		return -1;
+	sim_config__defaults(&cfg);
+	cfg.costs = *machine;
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim_topology__destroy(&topo);
+	if (!sim)
+		return -1;
+	sim__set_current(sim);
+	if (job_workload__add(sim, &job, costs, (uint64_t)seconds * 1000000000ULL, win, &total, err,
+			      sizeof(err)) ||
+	    sim__run_until(sim, (uint64_t)seconds * 1000000000ULL)) {
+		sim__free(sim);
+		return -1;
+	}
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		ops += sim->tasks[i]->stats.ops;
+		cpu += sim->tasks[i]->stats.cpu_ns;
+	}
+	sim__free(sim);
+	if (!ops)
+		return -1;
+	*ns_per_op = (double)cpu / (double)ops;
+	return 0;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "calibration", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *target = NULL, *out = NULL, *cal = NULL;
+	struct stressor_costs costs;
+	struct sim_config cfg;
+	double per_op[NR_STRESSORS];
+	int seconds = 3, c;
+	char err[512];
+	FILE *f = stdout;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:s:o:c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': target = optarg; break;
+		case 's': seconds = atoi(optarg); break;
+		case 'o': out = optarg; break;
+		case 'c': cal = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!target || optind != argc || seconds < 1 || seconds > 600) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(target, "vm")) {
+		fprintf(stderr, "scxlab calibrate: --target vm needs the VM runner, which this build does not "
+			"have yet; calibrate on a host with stress-ng, or use the shipped file\n");
+		return 2;
+	}
+	if (strcmp(target, "host") && strcmp(target, "sim")) {
+		fprintf(stderr, "scxlab calibrate: --target: '%s' is not host, sim or vm\n", target);
+		return 2;
+	}
+	sim_config__defaults(&cfg);
+	stressor_costs__defaults(&costs);
+	if (cal && stressor_costs__load(&costs, &cfg.costs, cal, err, sizeof(err))) {
+		fprintf(stderr, "scxlab calibrate: --calibration: %s\n", err);
+		return 2;
+	}
+	for (size_t i = 0; i < NR_STRESSORS; i++) {
+		int rc = !strcmp(target, "host") ? measure_host(stressors[i], seconds, &per_op[i])
+						 : measure_sim(stressors[i], seconds, &costs, &cfg.costs, &per_op[i]);
+		if (rc) {
+			fprintf(stderr, "scxlab calibrate: measuring %s on the %s failed%s\n", stressors[i], target,
+				!strcmp(target, "host") ? " (is stress-ng installed?)" : "");
+			return 1;
+		}
+		if (isatty(2))
+			fprintf(stderr, "  %-10s %12.1f ns CPU per bogo-op\n", stressors[i], per_op[i]);
+	}
+	if (out && !(f = fopen(out, "w"))) {
+		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
+		return 1;
+	}
+	fprintf(f, "# scxlab calibration (docs/calibration.md), measured with `scxlab calibrate --target %s "
+		"--seconds %d`\ntarget %s\n", target, seconds, target);
+	fprintf(f, "# CPU per bogo-op as measured, for reference:\n");
+	for (size_t i = 0; i < NR_STRESSORS; i++)
+		fprintf(f, "#   %-10s %.1f\n", stressors[i], per_op[i]);
+	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+		double op = 0;
+		for (size_t i = 0; i < NR_STRESSORS; i++)
+			if (!strcmp(stressors[i], rules[r].stressor))
+				op = per_op[i];
+		double v = (op - rules[r].switches * (double)cfg.costs.ctx_switch_ns) * rules[r].share;
+		fprintf(f, "%s %.0f\n", rules[r].field, v < 50 ? 50 : v);
+	}
+	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
+	if (out)
+		fclose(f);
+	return 0;
+}

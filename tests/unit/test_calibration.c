@@ -1,0 +1,124 @@
+/*
+ * Calibration files and `scxlab calibrate`: the reader takes every key and refuses bad lines
+ * by number; the sim target reproduces the costs it is given; the host target measures the
+ * real stress-ng into a file the reader accepts; the VM target says why it is not available.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/core/sim.h"
+#include "test_helpers.h"
+#include "workloads/stressors/costs.h"
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	static char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+Test(calibration, reader_sets_stressor_and_machine_costs)
+{
+	struct stressor_costs c;
+	struct sim_config cfg;
+	char err[256];
+
+	stressor_costs__defaults(&c);
+	sim_config__defaults(&cfg);
+	const char *p = write_tmp("a.cal", "# test\ntarget host\ncpu_op_ns 1000\n\npipe_read_ns 7 # inline\n"
+					   "machine.ctx_switch_ns 900\nmachine.smt_speed_pct 70\n");
+	cr_assert_eq(stressor_costs__load(&c, &cfg.costs, p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.cpu_op_ns, 1000);
+	cr_assert_eq(c.pipe_read_ns, 7);
+	cr_assert_eq(cfg.costs.ctx_switch_ns, 900);
+	cr_assert_eq(cfg.costs.smt_speed_pct, 70);
+}
+
+Test(calibration, reader_errors_name_the_line)
+{
+	struct stressor_costs c;
+	char err[256];
+	struct { const char *text, *want; } cases[] = {
+		{ "cpu_op_ns 1\nbogus_ns 5\n", ":2: 'bogus_ns': unknown key" },
+		{ "cpu_op_ns -5\n", ":1: '-5': not a non-negative integer" },
+		{ "cpu_op_ns\n", ":1: 'cpu_op_ns': expected `key value`" },
+		{ "machine.smt_speed_pct 0\n", ":1: '0': smt_speed_pct is 1..100" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *p = write_tmp("bad.cal", cases[i].text);
+		cr_assert_neq(stressor_costs__load(&c, NULL, p, err, sizeof(err)), 0);
+		cr_assert_not_null(strstr(err, cases[i].want), "'%s' lacks '%s'", err, cases[i].want);
+	}
+}
+
+static void check_file(const char *path)
+{
+	struct stressor_costs c;
+	char err[256];
+
+	memset(&c, 0, sizeof(c));
+	cr_assert_eq(stressor_costs__load(&c, NULL, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_gt(c.cpu_op_ns, 1000);
+	cr_assert_gt(c.fork_parent_ns, 1000);
+}
+
+Test(calibration, sim_target_reproduces_its_input_costs)
+{
+	char out[600], log[600];
+	struct stressor_costs c, dflt;
+	char err[256];
+
+	snprintf(out, sizeof(out), "%s/sim.cal", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/sim.log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "calibrate", "--target", "sim", "--seconds", "1", "--out", out, NULL), 0);
+	check_file(out);
+	stressor_costs__defaults(&dflt);
+	cr_assert_eq(stressor_costs__load(&c, NULL, out, err, sizeof(err)), 0, "%s", err);
+	/* the pure-call models give back what they were given, within 2% */
+	uint64_t pairs[][2] = { { c.cpu_op_ns, dflt.cpu_op_ns }, { c.pipe_write_ns, dflt.pipe_write_ns },
+				{ c.eventfd_ns, dflt.eventfd_ns }, { c.affinity_ns, dflt.affinity_ns } };
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		cr_assert(pairs[i][0] * 100 >= pairs[i][1] * 98 && pairs[i][0] * 100 <= pairs[i][1] * 102,
+			  "cost %zu: %lu measured for %lu given", i, (unsigned long)pairs[i][0], (unsigned long)pairs[i][1]);
+}
+
+Test(calibration, host_target_measures_the_real_stress_ng, .timeout = 300)
+{
+	char out[600], log[600];
+
+	snprintf(out, sizeof(out), "%s/host.cal", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/host.log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "calibrate", "--target", "host", "--seconds", "1", "--out", out, NULL), 0);
+	check_file(out);
+}
+
+Test(calibration, vm_target_is_refused_with_the_reason)
+{
+	char log[600];
+
+	snprintf(log, sizeof(log), "%s/vm.log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "calibrate", "--target", "vm", NULL), 2);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(msg, "needs the VM runner"), "%s", msg);
+	free(msg);
+}
+
+Test(calibration, shipped_reference_file_loads)
+{
+	char path[4096];
+	const char *src = getenv("SCXLAB_SRC");
+
+	cr_assert(src && *src);
+	snprintf(path, sizeof(path), "%s/workloads/calibration/reference-host.cal", src);
+	check_file(path);
+}
