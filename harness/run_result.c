@@ -509,9 +509,24 @@ void run_result__print_summary(const struct run_info *in, FILE *f)
 	fprintf(f, "preempt wait p50 %7.1f us  p99 %8.1f us  max %8.1f us  (n=%llu)\n",
 		hist__percentile(&in->preempt, 50) / 1e3, hist__percentile(&in->preempt, 99) / 1e3,
 		hist__max(&in->preempt) / 1e3, (unsigned long long)hist__count(&in->preempt));
-	fprintf(f, "throughput  hogs %.1f ops/s   ping-pong %.1f round trips/s\n",
-		in->sim_time_ns ? ops[0] / (in->sim_time_ns / 1e9) : 0.0,
-		in->sim_time_ns ? ops[1] / (in->sim_time_ns / 1e9) : 0.0);
+	if (in->job) {
+		for (int e = 0; e < in->job->nr_entries; e++) {
+			const struct job_window *win = &in->job_windows[e];
+			uint64_t stop = win->stop_ns < in->sim_time_ns ? win->stop_ns : in->sim_time_ns;
+			double wall = stop > win->start_ns ? (double)(stop - win->start_ns) / 1e9 : 0;
+			uint64_t n = 0;
+			for (int i = 0; i < in->nr_tasks; i++)
+				if (in->tasks[i].group == e)
+					n += in->tasks[i].st.ops;
+			fprintf(f, "stressor    %-10s x%-3d %12llu bogo-ops  %12.1f ops/s\n",
+				in->job->entries[e].stressor, win->instances, (unsigned long long)n,
+				wall > 0 ? (double)n / wall : 0.0);
+		}
+	} else {
+		fprintf(f, "throughput  hogs %.1f ops/s   ping-pong %.1f round trips/s\n",
+			in->sim_time_ns ? ops[0] / (in->sim_time_ns / 1e9) : 0.0,
+			in->sim_time_ns ? ops[1] / (in->sim_time_ns / 1e9) : 0.0);
+	}
 	if (in->has_scx && in->exit.exited)
 		fprintf(f, "exit        %s (%s)%s%s\n", kind_name(in->exit.kind), in->exit.reason,
 			in->exit.msg[0] ? ": " : "", in->exit.msg);
