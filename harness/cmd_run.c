@@ -10,6 +10,7 @@
  */
 #include "harness/cmd_run.h"
 #include "harness/options.h"
+#include "harness/preflight.h"
 #include "harness/paths.h"
 #include "harness/run_result.h"
 #include "harness/version.h"
@@ -345,10 +346,18 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		snprintf(err, errlen, "unexpected argument '%s' (see `scxlab run --help`)", argv[optind]);
 		return -1;
 	}
+	if (!strcmp(o->target, "host")) {
+		char why[768];
+		if (preflight__host("", why, sizeof(why))) {
+			snprintf(err, errlen, "--target host: this machine cannot run policies on its kernel:\n%s", why);
+			return -1;
+		}
+		snprintf(err, errlen, "--target host: the host runner is not part of this build yet; use --target sim");
+		return -1;
+	}
 	if (strcmp(o->target, "sim")) {
-		if (!strcmp(o->target, "host") || !strcmp(o->target, "vm"))
-			snprintf(err, errlen, "--target %s: the real-kernel runner is not part of this build yet; use --target sim",
-				 o->target);
+		if (!strcmp(o->target, "vm"))
+			snprintf(err, errlen, "--target vm: the VM runner is not part of this build yet; use --target sim");
 		else
 			snprintf(err, errlen, "--target: unknown target '%s' (sim, host or vm)", o->target);
 		return -1;

@@ -1,0 +1,15 @@
+/*
+ * What a real-kernel run needs from the machine it runs on, checked before anything starts:
+ * a kernel with sched_ext, BTF, root, no other sched_ext scheduler loaded, stress-ng. Every
+ * missing piece is named, with what to do instead.
+ */
+#ifndef HARNESS_PREFLIGHT_H
+#define HARNESS_PREFLIGHT_H
+
+#include <stddef.h>
+
+/* 0 if this machine can run policies on its own kernel; else -1 with every problem in @err
+ * (one per line). @sysfs is the root to look under ("" for the real one; tests pass a fake). */
+int preflight__host(const char *sysfs, char *err, size_t errlen);
+
+#endif
