@@ -33,6 +33,9 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
 
+KLOAD_SRCS := $(wildcard harness/kload/*.c)
+KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
+KLOAD   := $(BUILD)/scxlab-kload
 LIBSIM  := $(BUILD)/libscxsim.so
 SCXLAB  := $(BUILD)/scxlab
 TESTBIN := $(BUILD)/tests/unit-tests
@@ -46,7 +49,7 @@ FIXTURE_SIMS := $(FIXTURE_SRCS:%.bpf.c=$(BUILD)/policies/%.sim.so)
 POLICY_BPFS := $(POLICY_SRCS:%.bpf.c=$(BUILD)/policies/%.bpf.o)
 
 .PHONY: all test test-asan bpf bench clean policies check-bpf
-all: $(LIBSIM) $(SCXLAB)
+all: $(LIBSIM) $(SCXLAB) $(KLOAD)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,6 +65,10 @@ $(LIBSIM): $(SIM_OBJS)
 
 $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS)
+
+# The kernel-side loader: libbpf only (libscxsim's helper names would interpose libbpf's API).
+$(KLOAD): $(KLOAD_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
 # Every policy goes through the CLI's own build step, so tests exercise it too.
 $(BUILD)/policies/%.sim.so: %.bpf.c $(SCXLAB) $(wildcard sim/shim/*.h sim/shim/*/*.h)

@@ -3,11 +3,30 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/cmd_build.h"
 #include "harness/cmd_calibrate.h"
 #include "harness/cmd_run.h"
 #include "harness/version.h"
+
+/* `scxlab load ...` runs the separate loader program next to this one (see harness/kload/main.c). */
+static int cmd_load(int argc, char **argv)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return 1;
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	snprintf(slash ? slash + 1 : exe, sizeof(exe) - (size_t)(slash ? slash + 1 - exe : 0), "scxlab-kload");
+	argv[0] = exe;
+	execv(exe, argv);
+	fprintf(stderr, "scxlab load: cannot run %s\n", exe);
+	return 1;
+}
 
 struct command {
 	const char *name;
@@ -18,6 +37,7 @@ struct command {
 static const struct command commands[] = {
 	{ "build", cmd_build, "compile a policy for the kernel (.bpf.o) and the simulator (.sim.so)" },
 	{ "run", cmd_run, "run a policy with a workload on a target and write result.json" },
+	{ "load", cmd_load, "load a policy's .bpf.o into this machine's sched_ext kernel (generic loader)" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 };
 

@@ -64,12 +64,17 @@ static void stat_inc(u32 idx)
 
 static u32 llc_of(s32 cpu)
 {
-	u32 llc;
+	/* an unsigned, masked index: the verifier must see the bound on the register it uses */
+	u32 idx = (u32)cpu, llc;
 
-	if (cpu < 0 || cpu >= MAX_CPUS)
+	if (idx >= MAX_CPUS)
 		return 0;
-	llc = cpu_llc[cpu];
-	return llc < MAX_LLCS ? llc : 0;
+	barrier_var(idx); /* keep the mask: the compiler would drop it after the check */
+	llc = cpu_llc[idx & (MAX_CPUS - 1)];
+	if (llc >= MAX_LLCS)
+		return 0;
+	barrier_var(llc);
+	return llc & (MAX_LLCS - 1);
 }
 
 /* An idle CPU of @llc allowed for @p, taking it (its idle bit is cleared); -1 if none. */
@@ -78,9 +83,12 @@ static s32 pick_idle_in_llc(struct task_struct *p, u32 llc, const struct cpumask
 	s32 cpu;
 
 	bpf_for(cpu, 0, nr_cpu_ids) {
-		if (cpu >= MAX_CPUS)
+		u32 idx = (u32)cpu;
+
+		if (idx >= MAX_CPUS)
 			break;
-		if (cpu_llc[cpu] != llc || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
+		barrier_var(idx);
+		if (cpu_llc[idx & (MAX_CPUS - 1)] != llc || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
 		    !bpf_cpumask_test_cpu(cpu, idle))
 			continue;
 		if (scx_bpf_test_and_clear_cpu_idle(cpu))
@@ -122,7 +130,7 @@ direct:
 void BPF_STRUCT_OPS(llc_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	u32 llc = llc_of(scx_bpf_task_cpu(p));
-	u64 vtime = p->scx.dsq_vtime, now = llc_vtime_now[llc];
+	u64 vtime = p->scx.dsq_vtime, now = llc_vtime_now[llc & (MAX_LLCS - 1)];
 
 	stat_inc(STAT_QUEUED);
 	if (time_before(vtime, now - slice_ns))
@@ -152,8 +160,8 @@ void BPF_STRUCT_OPS(llc_running, struct task_struct *p)
 {
 	u32 llc = llc_of(scx_bpf_task_cpu(p));
 
-	if (time_before(llc_vtime_now[llc], p->scx.dsq_vtime))
-		llc_vtime_now[llc] = p->scx.dsq_vtime;
+	if (time_before(llc_vtime_now[llc & (MAX_LLCS - 1)], p->scx.dsq_vtime))
+		llc_vtime_now[llc & (MAX_LLCS - 1)] = p->scx.dsq_vtime;
 }
 
 void BPF_STRUCT_OPS(llc_stopping, struct task_struct *p, bool runnable)
@@ -165,7 +173,7 @@ void BPF_STRUCT_OPS(llc_stopping, struct task_struct *p, bool runnable)
 
 void BPF_STRUCT_OPS(llc_enable, struct task_struct *p)
 {
-	p->scx.dsq_vtime = llc_vtime_now[llc_of(scx_bpf_task_cpu(p))];
+	p->scx.dsq_vtime = llc_vtime_now[llc_of(scx_bpf_task_cpu(p)) & (MAX_LLCS - 1)];
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(llc_init)
