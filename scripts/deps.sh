@@ -15,7 +15,7 @@ PKGS=(
   clang llvm libcriterion-dev
   libelf-dev zlib1g-dev libzstd-dev zstd xz-utils
   stress-ng gnuplot-nox jq
-  qemu-system-x86 busybox-static cpio
+  qemu-system-x86 busybox-static cpio file
 )
 BACKPORT_PKGS=(libbpf-dev bpftool)
 
