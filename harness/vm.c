@@ -170,7 +170,7 @@ static int boot(const struct vm_run *r, const char *accel, char *err, size_t err
 const char *vm__accel(void)
 {
 	static char accel[8];
-	char path[4096], boot_id[64] = "", cached[128] = "";
+	char path[4096], boot_id[64] = "", cached[8] = "";
 	FILE *f;
 
 	if (accel[0])
