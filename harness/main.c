@@ -8,6 +8,7 @@
 #include "harness/cmd_build.h"
 #include "harness/cmd_calibrate.h"
 #include "harness/cmd_verify.h"
+#include "harness/cmd_vm.h"
 #include "harness/cmd_run.h"
 #include "harness/version.h"
 
@@ -40,6 +41,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run a policy with a workload on a target and write result.json" },
 	{ "load", cmd_load, "load a policy's .bpf.o into this machine's sched_ext kernel (generic loader)" },
 	{ "verify", cmd_verify, "check a policy with the real kernel's verifier (this host or a VM)" },
+	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 };
 
