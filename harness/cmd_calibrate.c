@@ -16,6 +16,7 @@
 #include "workloads/stressors/costs.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,8 @@ static void usage(FILE *f)
 		"usage: scxlab calibrate --target host|sim [--seconds N] [--out FILE] [--calibration FILE]\n\n"
 		"Measure the CPU cost of each modelled stressor's operations on a target and write a\n"
 		"calibration file for `scxlab run --calibration FILE` (format: docs/calibration.md).\n\n"
-		"  --target host   run the real stress-ng here (one instance pinned to CPU 0 each)\n"
+		"  --target host   run the real stress-ng here (one instance pinned to CPU 0 each;\n"
+		"                  pipeherd unpinned)\n"
 		"  --target sim    measure the simulator's models with the given costs\n"
 		"  --seconds N     per stressor (default 3)\n"
 		"  --out FILE      where to write (default: print to stdout)\n"
@@ -91,6 +93,15 @@ static int read_yaml(const char *path, double *ops, double *cpu_s)
 	return 0;
 }
 
+/*
+ * pipeherd is measured unpinned: its hundred processes pinned to one CPU make stress-ng's
+ * teardown take minutes on some kernels (seen: 55 to 530 s after a 1 s run on a 6.18 guest).
+ */
+static bool pin_to_cpu0(const char *stressor)
+{
+	return strcmp(stressor, "pipeherd") != 0;
+}
+
 static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 {
 	char yaml[] = "/tmp/scxlab-cal-XXXXXX.yaml";
@@ -104,15 +115,21 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 	argv__add(&a, "stress-ng");
 	argv__addf(&a, "--%s", stressor);
 	argv__add(&a, "1");
-	argv__add(&a, "--taskset");
-	argv__add(&a, "0");
+	if (pin_to_cpu0(stressor)) {
+		argv__add(&a, "--taskset");
+		argv__add(&a, "0");
+	}
 	argv__add(&a, "--timeout");
 	argv__addf(&a, "%ds", seconds);
 	argv__add(&a, "--metrics");
 	argv__add(&a, "--yaml");
 	argv__add(&a, yaml);
-	rc = proc__run_silent(&a);
+	unsigned int deadline = (unsigned int)(3 * seconds + 30);
+	rc = proc__run_silent_deadline(&a, deadline);
 	argv__free(&a);
+	if (rc == PROC_TIMED_OUT)
+		fprintf(stderr, "scxlab calibrate: stress-ng --%s did not end within %u s (a %d s run); killed\n",
+			stressor, deadline, seconds);
 	if (rc || read_yaml(yaml, &ops, &cpu)) {
 		unlink(yaml);
 		return -1;
@@ -175,7 +192,7 @@ int cmd_calibrate(int argc, char **argv)
 	struct sim_config cfg;
 	double per_op[NR_STRESSORS];
 	int seconds = 3, c;
-	char err[512];
+	char err[512], tmp[4096];
 	FILE *f = stdout;
 
 	optind = 1;
@@ -219,9 +236,13 @@ int cmd_calibrate(int argc, char **argv)
 		if (isatty(2))
 			fprintf(stderr, "  %-10s %12.1f ns CPU per bogo-op\n", stressors[i], per_op[i]);
 	}
-	if (out && !(f = fopen(out, "w"))) {
-		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
-		return 1;
+	/* Written beside the destination and renamed: an old calibration file is never half-replaced. */
+	if (out) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+		if (!(f = fopen(tmp, "w"))) {
+			fprintf(stderr, "scxlab calibrate: %s: cannot write\n", tmp);
+			return 1;
+		}
 	}
 	fprintf(f, "# scxlab calibration (docs/calibration.md), measured with `scxlab calibrate --target %s "
 		"--seconds %d`\ntarget %s\n", target, seconds, target);
@@ -237,7 +258,10 @@ int cmd_calibrate(int argc, char **argv)
 		fprintf(f, "%s %.0f\n", rules[r].field, v < 50 ? 50 : v);
 	}
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
-	if (out)
-		fclose(f);
+	if (out && (fclose(f) || rename(tmp, out))) {
+		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
+		unlink(tmp);
+		return 1;
+	}
 	return 0;
 }

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 void argv__add(struct argv_buf *a, const char *arg)
@@ -109,6 +111,47 @@ int proc__run_silent(const struct argv_buf *a)
 		_exit(127);
 	}
 	return wait_for(pid);
+}
+
+int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s)
+{
+	struct timespec start, now, nap = { 0, 20 * 1000 * 1000 };
+	pid_t pid;
+	int status;
+
+	if (a->overflow || !a->argc)
+		return -1;
+	fflush(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		setpgid(0, 0);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(a->argv[0], a->argv);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= (time_t)deadline_s) {
+			kill(-pid, SIGKILL);
+			wait_for(pid);
+			return PROC_TIMED_OUT;
+		}
+		nanosleep(&nap, NULL);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 uint64_t hash__bytes(uint64_t h, const void *data, size_t len)

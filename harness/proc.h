@@ -26,6 +26,12 @@ void argv__format(const struct argv_buf *a, char *buf, size_t len);
 int proc__run(const struct argv_buf *a);
 /* Run with stdout and stderr sent to /dev/null. Same return as proc__run. */
 int proc__run_silent(const struct argv_buf *a);
+/*
+ * Like proc__run_silent, but in a process group of its own that is killed (SIGKILL) when it has
+ * not ended after @deadline_s seconds. Returns PROC_TIMED_OUT then.
+ */
+#define PROC_TIMED_OUT (-2)
+int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s);
 /* Run with stdout hashed (FNV-1a 64, folded into *hash). Same return as proc__run. */
 int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash);
 /* Search PATH for @name; writes the full path. 0 if found. */
