@@ -48,6 +48,14 @@ POLICY_SIMS := $(POLICY_SRCS:%.bpf.c=$(BUILD)/policies/%.sim.so)
 FIXTURE_SIMS := $(FIXTURE_SRCS:%.bpf.c=$(BUILD)/policies/%.sim.so)
 POLICY_BPFS := $(POLICY_SRCS:%.bpf.c=$(BUILD)/policies/%.bpf.o)
 
+# The harness's own BPF programs (latency probes for real-kernel runs), built against the
+# vmlinux.h scripts/fetch-kernel.sh leaves in the cache (the same one `scxlab build` uses).
+CACHE_DIR   := $(or $(SCXLAB_CACHE),$(if $(XDG_CACHE_HOME),$(XDG_CACHE_HOME)/scxlab,$(HOME)/.cache/scxlab))
+VMLINUX_DIR ?= $(or $(SCXLAB_VMLINUX_DIR),$(CACHE_DIR)/kernel)
+CLANG       ?= $(or $(SCXLAB_CLANG),$(shell for c in clang-22 clang-21 clang-20 clang-19 clang; do \
+                 command -v $$c && break; done))
+PROBES      := $(BUILD)/probes/latency.bpf.o
+
 .PHONY: all test test-asan bpf bench clean policies check-bpf
 all: $(LIBSIM) $(SCXLAB) $(KLOAD)
 
@@ -80,7 +88,12 @@ $(BUILD)/policies/%.bpf.o: %.bpf.c $(SCXLAB) $(wildcard sched/include/*/*.h)
 	$(SCXLAB) build --bpf-only --out $@ $<
 
 policies: $(POLICY_SIMS) $(FIXTURE_SIMS)
-bpf: $(POLICY_BPFS)
+bpf: $(POLICY_BPFS) $(PROBES)
+
+$(BUILD)/probes/%.bpf.o: harness/probes/%.bpf.c $(VMLINUX_DIR)/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -target bpf -mcpu=v3 -g -O2 -Wall -Wno-missing-declarations -D__TARGET_ARCH_x86 -I$(VMLINUX_DIR) \
+	  -idirafter /usr/include/$(shell uname -m)-linux-gnu -c $< -o $@
 
 $(TESTBIN): $(TEST_OBJS) $(LIBSIM)
 	@mkdir -p $(dir $@)

@@ -1,10 +1,8 @@
 /*
- * The generic kernel-side loader: any policy .bpf.o, no per-policy skeleton. libbpf opens it,
- * knobs are written into its rodata by variable name, loader-sized maps get their size, the
- * struct_ops map is loaded (the verifier runs here) and attached; then the loader watches
- * /sys/kernel/sched_ext/state and the policy's exit record, prints the exit the way the kernel's
- * tools do, and detaches. Every fd is close-on-exec, so a killed loader (even SIGKILL) leaves
- * no link open and the kernel falls back to its default scheduler.
+ * `scxlab load` mode of the kernel-side loader: load any policy .bpf.o (kpolicy.h), attach it,
+ * watch /sys/kernel/sched_ext/state and the policy's exit record for a while, print the exit
+ * the way the kernel's tools do, and detach. A killed loader (even SIGKILL) leaves no link open,
+ * so the kernel falls back to its default scheduler.
  */
 #ifndef HARNESS_KLOADER_H
 #define HARNESS_KLOADER_H
@@ -20,7 +18,6 @@ struct kloader_opts {
 	int nr_map_sizes;
 	double seconds;            /* how long to stay attached (0: until the policy exits or a signal) */
 	bool verify_only;          /* load (verifier) and stop */
-	const char *sysfs;         /* "" normally */
 };
 
 /* Returns 0 on success; 1 if the load (verifier) or attach failed, with the verifier's log

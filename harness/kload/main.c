@@ -1,14 +1,18 @@
 /*
- * scxlab-kload: the generic kernel-side loader as its own small program (kloader.h). It is a
- * separate executable because libscxsim exports the BPF helper names policies call
- * (bpf_map_update_elem, ...), which are also libbpf's own API names: in one process the
- * simulator's would interpose libbpf's. `scxlab load` runs this program.
+ * scxlab-kload: the kernel-side loader as its own small program. It is a separate executable
+ * because libscxsim exports the BPF helper names policies call (bpf_map_update_elem, ...), which
+ * are also libbpf's own API names: in one process the simulator's would interpose libbpf's.
+ *
+ *   scxlab-kload [load options] POLICY.bpf.o             `scxlab load` (kloader.h)
+ *   scxlab-kload run [--policy P] ... -- COMMAND...       one measured run (krun.h)
  */
 #include "harness/kload/kloader.h"
+#include "harness/kload/krun.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_KNOBS 64
 
@@ -16,10 +20,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scxlab load [--knob NAME=VALUE]... [--map-entries MAP=N]... [--seconds S]\n"
-		"                   [--verify] POLICY.bpf.o\n\n"
+		"                   [--verify] POLICY.bpf.o\n"
+		"       scxlab-kload run --probes PROBES.bpf.o --report FILE [--policy POLICY.bpf.o]\n"
+		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
+		"                   [--comm PREFIX] -- COMMAND [ARG]...\n\n"
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
-		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n");
+		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n"
+		"`run` measures COMMAND (stress-ng) with the latency probes, under the policy or, without\n"
+		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n");
 }
 
 int main(int argc, char **argv)
@@ -29,15 +38,26 @@ int main(int argc, char **argv)
 		{ "map-entries", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "verify", no_argument, NULL, 'v' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "probes", required_argument, NULL, 'P' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "comm", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *knobs[MAX_KNOBS], *sizes[MAX_KNOBS];
-	struct kloader_opts o = { .knobs = knobs, .map_sizes = sizes, .sysfs = "" };
+	struct kloader_opts o = { .knobs = knobs, .map_sizes = sizes };
+	struct krun_opts r = { .knobs = knobs, .map_sizes = sizes };
+	int run = argc > 1 && !strcmp(argv[1], "run");
 	int c;
 
+	if (run) {
+		argv++;
+		argc--;
+	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:m:s:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -49,9 +69,20 @@ int main(int argc, char **argv)
 			break;
 		case 's': o.seconds = atof(optarg); break;
 		case 'v': o.verify_only = true; break;
+		case 'p': r.policy = optarg; break;
+		case 'P': r.probes = optarg; break;
+		case 'r': r.report = optarg; break;
+		case 't': r.timeout_s = atof(optarg); break;
+		case 'c': r.comm_prefix = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (run) {
+		r.nr_knobs = o.nr_knobs;
+		r.nr_map_sizes = o.nr_map_sizes;
+		r.argv = optind < argc ? argv + optind : NULL;
+		return krun__run(&r);
 	}
 	if (optind != argc - 1) {
 		usage(stderr);

@@ -1,0 +1,283 @@
+/*
+ * A sched_ext policy in the real kernel through libbpf (see kpolicy.h).
+ */
+#include "harness/kload/kpolicy.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static char *log_buf;
+static size_t log_len, log_cap;
+
+static int collect(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[4096];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+
+	if (level == LIBBPF_DEBUG || n <= 0)
+		return 0;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (log_len + (size_t)n + 1 > log_cap) {
+		size_t cap = (log_cap ? log_cap * 2 : 65536) + (size_t)n;
+		char *b = realloc(log_buf, cap);
+		if (!b)
+			return 0;
+		log_buf = b;
+		log_cap = cap;
+	}
+	memcpy(log_buf + log_len, line, (size_t)n);
+	log_len += (size_t)n;
+	log_buf[log_len] = 0;
+	return 0;
+}
+
+void kpolicy__quiet_libbpf(void)
+{
+	if (!getenv("SCXLAB_LIBBPF_STDERR"))
+		libbpf_set_print(collect);
+}
+
+const char *kpolicy__libbpf_log(void)
+{
+	return log_buf ? log_buf : "";
+}
+
+void *kobj__find_var(struct bpf_object *obj, const char *name, size_t *size, size_t *elem)
+{
+	return kobj__find_var_in(obj, name, size, elem, NULL, NULL);
+}
+
+void *kobj__find_var_in(struct bpf_object *obj, const char *name, size_t *size, size_t *elem,
+			struct bpf_map **in, size_t *offset)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map;
+
+	if (!btf)
+		return NULL;
+	bpf_object__for_each_map(map, obj) {
+		const char *sec = strchr(bpf_map__name(map), '.');
+		const struct btf_var_secinfo *vs;
+		const struct btf_type *t;
+		size_t msz;
+		int id;
+
+		if (!sec)
+			continue;
+		id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+		if (id < 0)
+			continue;
+		t = btf__type_by_id(btf, (__u32)id);
+		vs = btf_var_secinfos(t);
+		for (int i = 0; i < btf_vlen(t); i++, vs++) {
+			const struct btf_type *v = btf__type_by_id(btf, vs->type);
+			void *data;
+
+			if (strcmp(btf__name_by_offset(btf, v->name_off), name))
+				continue;
+			data = bpf_map__initial_value(map, &msz);
+			if (!data || vs->offset + vs->size > msz)
+				return NULL;
+			*size = vs->size;
+			if (in)
+				*in = map;
+			if (offset)
+				*offset = vs->offset;
+			if (elem) {
+				const struct btf_type *vt = btf__type_by_id(btf, btf__resolve_type(btf, v->type));
+				*elem = vs->size;
+				if (vt && btf_is_array(vt))
+					*elem = (size_t)btf__resolve_size(btf, btf_array(vt)->type);
+			}
+			return (char *)data + vs->offset;
+		}
+	}
+	return NULL;
+}
+
+static int set_int(void *at, size_t size, long long v)
+{
+	switch (size) {
+	case 1: *(int8_t *)at = (int8_t)v; return 0;
+	case 2: *(int16_t *)at = (int16_t)v; return 0;
+	case 4: *(int32_t *)at = (int32_t)v; return 0;
+	case 8: *(int64_t *)at = (int64_t)v; return 0;
+	default: return -1;
+	}
+}
+
+/* NAME=v, NAME=a,b,c (array from 0) or NAME[i]=v. */
+static int set_knob(struct bpf_object *obj, const char *kv)
+{
+	char name[128], *eq, *br;
+	size_t size = 0, elem;
+	void *at;
+
+	snprintf(name, sizeof(name), "%s", kv);
+	eq = strchr(name, '=');
+	if (!eq)
+		return -1;
+	*eq = 0;
+	br = strchr(name, '[');
+	if (br)
+		*br = 0;
+	at = kobj__find_var(obj, name, &size, &elem);
+	if (!at) {
+		fprintf(stderr, "scxlab load: --knob %s: the policy has no global of that name\n", name);
+		return -1;
+	}
+	if (!strcmp(eq + 1, "true") || !strcmp(eq + 1, "false"))
+		return set_int(at, size, eq[1] == 't');
+	if (br) {
+		long idx = strtol(br + 1, NULL, 10);
+		if (idx < 0 || (size_t)(idx + 1) * elem > size)
+			return -1;
+		return set_int((char *)at + (size_t)idx * elem, elem, strtoll(eq + 1, NULL, 0));
+	}
+	if (strchr(eq + 1, ',')) {
+		size_t n = 0;
+		for (char *save = NULL, *tok = strtok_r(eq + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
+			if ((n + 1) * elem > size || set_int((char *)at + n * elem, elem, strtoll(tok, NULL, 0)))
+				return -1;
+		return 0;
+	}
+	return set_int(at, size, strtoll(eq + 1, NULL, 0));
+}
+
+int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+		  const char *const *map_sizes, int nr_map_sizes)
+{
+	struct bpf_map *map;
+	size_t sz;
+	void *nr;
+
+	memset(kp, 0, sizeof(*kp));
+	kp->path = path;
+	kp->obj = bpf_object__open_file(path, NULL);
+	if (libbpf_get_error(kp->obj)) {
+		kp->obj = NULL;
+		fprintf(stderr, "scxlab load: %s: cannot open: %s\n%s", path, strerror(errno), kpolicy__libbpf_log());
+		return 1;
+	}
+	bpf_object__for_each_map(map, kp->obj)
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+			kp->ops = map;
+	if (!kp->ops) {
+		fprintf(stderr, "scxlab load: %s: no struct_ops map\n", path);
+		return 1;
+	}
+	/* what every scx loader sets: the CPU count */
+	nr = kobj__find_var(kp->obj, "nr_cpu_ids", &sz, NULL);
+	if (nr)
+		set_int(nr, sz, libbpf_num_possible_cpus());
+	for (int i = 0; i < nr_knobs; i++) {
+		if (set_knob(kp->obj, knobs[i])) {
+			fprintf(stderr, "scxlab load: --knob %s: cannot set it\n", knobs[i]);
+			return 2;
+		}
+	}
+	for (int i = 0; i < nr_map_sizes; i++) {
+		char name[128], *eq;
+		snprintf(name, sizeof(name), "%s", map_sizes[i]);
+		eq = strchr(name, '=');
+		if (!eq || (*eq = 0, !(map = bpf_object__find_map_by_name(kp->obj, name))) ||
+		    bpf_map__set_max_entries(map, (__u32)strtoul(eq + 1, NULL, 10))) {
+			fprintf(stderr, "scxlab load: --map-entries %s: no such map\n", map_sizes[i]);
+			return 2;
+		}
+	}
+	if (bpf_object__load(kp->obj)) {
+		fprintf(stderr, "scxlab load: %s: the kernel refused it (verifier log below)\n%s", path,
+			kpolicy__libbpf_log());
+		return 1;
+	}
+	/*
+	 * The record lives in the kernel's copy of the policy's .data: map it (read-only). libbpf
+	 * before 1.5 maps global data into the kernel's maps only for skeletons.
+	 */
+	struct bpf_map *in;
+	size_t off;
+	if (kobj__find_var_in(kp->obj, "uei", &sz, NULL, &in, &off) && sz >= sizeof(*kp->uei)) {
+		long page = sysconf(_SC_PAGESIZE);
+		kp->uei_map_len = ((size_t)bpf_map__value_size(in) + (size_t)page - 1) & ~((size_t)page - 1);
+		kp->uei_map = mmap(NULL, kp->uei_map_len, PROT_READ, MAP_SHARED, bpf_map__fd(in), 0);
+		if (kp->uei_map == MAP_FAILED)
+			kp->uei_map = NULL;
+		else
+			kp->uei = (struct kpolicy_exit *)((char *)kp->uei_map + off);
+	}
+	return 0;
+}
+
+int kpolicy__attach(struct kpolicy *kp)
+{
+	kp->link = bpf_map__attach_struct_ops(kp->ops);
+	if (libbpf_get_error(kp->link)) {
+		kp->link = NULL;
+		fprintf(stderr, "scxlab load: %s: attach failed: %s\n%s", kp->path, strerror(errno),
+			kpolicy__libbpf_log());
+		return 1;
+	}
+	return 0;
+}
+
+bool kpolicy__exited(const struct kpolicy *kp)
+{
+	return kp->uei && __atomic_load_n(&kp->uei->kind, __ATOMIC_SEQ_CST);
+}
+
+void kpolicy__detach(struct kpolicy *kp)
+{
+	if (kp->link)
+		bpf_link__destroy(kp->link);
+	kp->link = NULL;
+}
+
+void kpolicy__print_exit(const struct kpolicy *kp, FILE *f)
+{
+	if (!kpolicy__exited(kp))
+		return;
+	fprintf(f, "EXIT: %.128s", kp->uei->reason);
+	if (kp->uei->msg[0])
+		fprintf(f, " (%.1024s)", kp->uei->msg);
+	if (kp->uei->exit_code)
+		fprintf(f, " exit code %lld", (long long)kp->uei->exit_code);
+	fputc('\n', f);
+}
+
+void kpolicy__close(struct kpolicy *kp)
+{
+	kpolicy__detach(kp);
+	if (kp->uei_map)
+		munmap(kp->uei_map, kp->uei_map_len);
+	if (kp->obj)
+		bpf_object__close(kp->obj);
+	kp->obj = NULL;
+	kp->uei = NULL;
+	kp->uei_map = NULL;
+}
+
+const char *kpolicy__ops_name(const struct kpolicy *kp)
+{
+	return kp->ops ? bpf_map__name(kp->ops) : "";
+}
+
+void ksys__state(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/sched_ext/state", "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, (int)len, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * One sched_ext policy object in the real kernel, through libbpf: open any .bpf.o (no skeleton),
+ * write knobs into its rodata by variable name, size loader-sized maps, load (the verifier runs
+ * here), attach its struct_ops map, watch it, detach, and read its UEI exit record.
+ *
+ * Every fd libbpf opens is close-on-exec, and nothing is pinned: when this process dies, even
+ * by SIGKILL, the link fd closes and the kernel unregisters the policy.
+ */
+#ifndef HARNESS_KLOAD_KPOLICY_H
+#define HARNESS_KLOAD_KPOLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct bpf_object;
+struct bpf_map;
+struct bpf_link;
+
+/* The policy's UEI record (struct user_exit_info: kind, exit_cpu, exit_code, reason, msg). */
+struct kpolicy_exit {
+	int kind;
+	int32_t exit_cpu;
+	int64_t exit_code;
+	char reason[128];
+	char msg[1024];
+};
+
+struct kpolicy {
+	const char *path;
+	struct bpf_object *obj;
+	struct bpf_map *ops;
+	struct bpf_link *link;
+	struct kpolicy_exit *uei; /* in the kernel's .data map (mmap'ed), NULL if it has none */
+	void *uei_map;
+	size_t uei_map_len;
+};
+
+/* libbpf's messages are kept and printed only when something fails. */
+void kpolicy__quiet_libbpf(void);
+const char *kpolicy__libbpf_log(void);
+
+/* Open, set knobs ("NAME=V", "NAME=a,b", "NAME[i]=V") and map sizes ("MAP=N"), load.
+ * 0; 1 if the kernel refused it (log on stderr); 2 for a bad knob or map size. */
+int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+		  const char *const *map_sizes, int nr_map_sizes);
+int kpolicy__attach(struct kpolicy *kp);
+/* The policy has exited (its UEI record is filled). */
+bool kpolicy__exited(const struct kpolicy *kp);
+void kpolicy__detach(struct kpolicy *kp);
+/* "EXIT: reason (msg) exit code N", as the kernel's tools print it; nothing if it did not exit. */
+void kpolicy__print_exit(const struct kpolicy *kp, FILE *f);
+void kpolicy__close(struct kpolicy *kp);
+const char *kpolicy__ops_name(const struct kpolicy *kp);
+
+/*
+ * The global @name of a BPF object: where its value is (the initial value before load, the
+ * mmap'ed map after), its size, and for arrays the element size. NULL if there is none.
+ */
+void *kobj__find_var(struct bpf_object *obj, const char *name, size_t *size, size_t *elem);
+/* The same, also giving the map that holds it and the offset there. */
+void *kobj__find_var_in(struct bpf_object *obj, const char *name, size_t *size, size_t *elem,
+			struct bpf_map **in, size_t *offset);
+
+/* /sys/kernel/sched_ext/state ("enabled", "disabled", ...; "" if sched_ext is absent). */
+void ksys__state(char *buf, size_t len);
+
+#endif

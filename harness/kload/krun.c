@@ -1,0 +1,300 @@
+/*
+ * One measured real-kernel run (see krun.h).
+ */
+#include "harness/kload/krun.h"
+#include "harness/kload/kpolicy.h"
+#include "harness/kload/kprobes.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CPUS 1024
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	stop_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Without CAP_SYS_NICE no task of the workload can move itself to an RT class, out of sched_ext. */
+static void drop_sys_nice(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	prctl(PR_CAPBSET_DROP, CAP_SYS_NICE, 0, 0, 0);
+	if (syscall(SYS_capget, &hdr, data))
+		return;
+	data[0].effective &= ~(1u << CAP_SYS_NICE);
+	data[0].permitted &= ~(1u << CAP_SYS_NICE);
+	data[0].inheritable &= ~(1u << CAP_SYS_NICE);
+	syscall(SYS_capset, &hdr, data);
+}
+
+/* Busy time per CPU so far, from /proc/stat (user nice system idle iowait irq softirq steal). */
+static int cpu_busy(uint64_t *busy, int max)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	long tick = sysconf(_SC_CLK_TCK);
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v[8] = { 0 };
+		int cpu;
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+			continue;
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7]) < 5 || cpu < 0 || cpu >= max)
+			continue;
+		busy[cpu] = (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * (1000000000ULL / (uint64_t)tick);
+		if (cpu + 1 > n)
+			n = cpu + 1;
+	}
+	fclose(f);
+	return n;
+}
+
+static void report_events(FILE *out)
+{
+	static const char *const paths[] = { "/sys/kernel/sched_ext/root/events",
+					     "/sys/kernel/sched_ext/events" };
+	char line[256];
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		FILE *f = fopen(paths[i], "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char name[128];
+			long long v;
+			if (sscanf(line, "%127s %lld", name, &v) == 2)
+				fprintf(out, "event %s %lld\n", name, v);
+		}
+		fclose(f);
+		return;
+	}
+}
+
+/* Kernel messages about sched_ext written since @fd was opened (and seeked to the end). */
+static void report_klog(int fd, FILE *out)
+{
+	char rec[8192];
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		unsigned long long ts = 0;
+		char *text;
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		text = strchr(rec, ';');
+		if (!text || !strstr(text, "sched_ext"))
+			continue;
+		sscanf(rec, "%*[^,],%*[^,],%llu", &ts);
+		text++;
+		text[strcspn(text, "\n")] = 0;
+		fprintf(out, "klog [%llu.%06llu] %s\n", ts / 1000000, ts % 1000000, text);
+	}
+}
+
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+}
+
+struct run_state {
+	uint64_t t0, elapsed, exit_seen;
+	int status;
+	int timed_out;
+	char state_at_end[64];
+};
+
+/* Start the workload and wait for it, watching the policy; kill it at the deadline. */
+static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct run_state *rs)
+{
+	uint64_t deadline = o->timeout_s > 0 ? (uint64_t)(o->timeout_s * 1e9) : 0, term_at = 0;
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	rs->t0 = now_ns();
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setpgid(0, 0);
+		drop_sys_nice();
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(o->argv[0], o->argv);
+		fprintf(stderr, "scxlab-kload: cannot run %s: %s\n", o->argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		uint64_t t = now_ns() - rs->t0;
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (kp && !rs->exit_seen) {
+			char st[64];
+			ksys__state(st, sizeof(st));
+			if (kpolicy__exited(kp) || (strcmp(st, "enabled") && strcmp(st, "enabling")))
+				rs->exit_seen = t ? t : 1;
+		}
+		if (deadline && t >= deadline && !rs->timed_out) {
+			rs->timed_out = 1;
+			kill(-pid, SIGKILL);
+		}
+		if (stop_requested && !term_at) {
+			term_at = t;
+			kill(-pid, SIGTERM);
+		}
+		if (term_at && t > term_at + 3000000000ULL)
+			kill(-pid, SIGKILL);
+		usleep(5000);
+	}
+	rs->elapsed = now_ns() - rs->t0;
+	kill(-pid, SIGKILL); /* anything the workload left behind */
+	rs->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return 0;
+}
+
+static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kprobes *pr,
+			const struct run_state *rs, const uint64_t *busy0, const uint64_t *busy1, int ncpu,
+			const char *events, int kmsg)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->report);
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "scxlab-kload: %s: %s\n", tmp, strerror(errno));
+		return 1;
+	}
+	fprintf(f, "scxlab-kreport 1\npolicy %s\n", kp ? kpolicy__ops_name(kp) : "-");
+	fprintf(f, "elapsed_ns %llu\nworkload_status %d\nworkload_timed_out %d\ninterrupted %d\n",
+		(unsigned long long)rs->elapsed, rs->status, rs->timed_out, (int)stop_requested);
+	fprintf(f, "state_at_end %s\nexit_seen_ns %llu\n", rs->state_at_end[0] ? rs->state_at_end : "-",
+		(unsigned long long)rs->exit_seen);
+	if (kprobes__report(pr, f))
+		fprintf(stderr, "scxlab-kload: reading the probes' maps failed\n");
+	for (int c = 0; c < ncpu; c++)
+		fprintf(f, "cpu %d %llu\n", c, (unsigned long long)(busy1[c] > busy0[c] ? busy1[c] - busy0[c] : 0));
+	if (kp && kp->uei) {
+		struct kpolicy_exit e = *kp->uei;
+		e.reason[sizeof(e.reason) - 1] = 0;
+		e.msg[sizeof(e.msg) - 1] = 0;
+		one_line(e.reason);
+		one_line(e.msg);
+		fprintf(f, "exit_kind %d\nexit_code %lld\nexit_cpu %d\nexit_reason %s\nexit_msg %s\n", e.kind,
+			(long long)e.exit_code, e.exit_cpu, e.reason, e.msg);
+	}
+	fputs(events ? events : "", f);
+	report_klog(kmsg, f);
+	fprintf(f, "end\n");
+	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, o->report)) {
+		fprintf(stderr, "scxlab-kload: %s: cannot write the report\n", o->report);
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
+
+int krun__run(const struct krun_opts *o)
+{
+	static uint64_t busy0[MAX_CPUS], busy1[MAX_CPUS];
+	struct kpolicy kp_store, *kp = NULL;
+	struct kprobes pr = { 0 };
+	struct run_state rs = { 0 };
+	int ret = 1, ncpu, kmsg;
+
+	if (!o->argv || !o->argv[0] || !o->report || !o->probes) {
+		fprintf(stderr, "scxlab-kload run: needs --probes, --report and a command after --\n");
+		return 2;
+	}
+	kpolicy__quiet_libbpf();
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (kprobes__start(&pr, o->probes, o->comm_prefix ? o->comm_prefix : "stress-ng"))
+		goto out;
+	if (o->policy) {
+		ret = kpolicy__load(&kp_store, o->policy, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
+		kp = &kp_store;
+		if (ret || (ret = kpolicy__attach(kp)))
+			goto out;
+		ret = 1;
+		char st[64];
+		ksys__state(st, sizeof(st));
+		printf("ATTACHED %s state=%s\n", kpolicy__ops_name(kp), st);
+		fflush(stdout);
+	}
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
+	ncpu = cpu_busy(busy0, MAX_CPUS);
+	if (run_workload(o, kp, &rs)) {
+		fprintf(stderr, "scxlab-kload: cannot run the workload %s\n", o->argv[0]);
+		goto out_kmsg;
+	}
+	cpu_busy(busy1, MAX_CPUS);
+	ksys__state(rs.state_at_end, sizeof(rs.state_at_end));
+	FILE *events = NULL;
+	char *ev_buf = NULL;
+	size_t ev_len = 0;
+	if (kp) {
+		/* the scheduler's event counters go with it: read them while it is attached */
+		events = open_memstream(&ev_buf, &ev_len);
+		if (events) {
+			report_events(events);
+			fclose(events);
+		}
+		kpolicy__detach(kp);
+	}
+	kprobes__stop(&pr);
+	ret = write_report(o, kp, &pr, &rs, busy0, busy1, ncpu, ev_buf, kmsg);
+	free(ev_buf);
+	if (kp)
+		kpolicy__print_exit(kp, stdout);
+	printf("WORKLOAD status=%d elapsed=%.3fs%s\n", rs.status, rs.elapsed / 1e9,
+	       rs.timed_out ? " (killed at the timeout)" : "");
+out_kmsg:
+	if (kmsg >= 0)
+		close(kmsg);
+out:
+	if (kp)
+		kpolicy__close(kp);
+	kprobes__close(&pr);
+	return ret;
+}

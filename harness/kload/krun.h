@@ -1,0 +1,48 @@
+/*
+ * `scxlab-kload run`: one measured run on this machine's kernel. The latency probes are
+ * attached, then the policy (none: the default scheduler, the baseline); the workload command
+ * (stress-ng) runs in a process group of its own without CAP_SYS_NICE, so none of its tasks can
+ * leave sched_ext for an RT class; then everything is detached and a report is written.
+ *
+ * Report (text, one record per line, written atomically; `scxlab run --target host|vm` turns it
+ * into result.json):
+ *
+ *   scxlab-kreport 1
+ *   policy NAME|-              ops name of the policy, - for the baseline
+ *   elapsed_ns N               workload start to its end
+ *   workload_status N          exit status of the command (-1: killed by a signal)
+ *   workload_timed_out 0|1     killed at the --timeout deadline
+ *   interrupted 0|1            SIGINT/SIGTERM ended the run early
+ *   state_at_end TEXT          /sys/kernel/sched_ext/state when the workload ended
+ *   exit_seen_ns N             when the policy was seen leaving (0: it did not)
+ *   hist NAME COUNT SUM MIN MAX         (wakeup, preempt, run_delay)
+ *   bucket NAME INDEX COUNT             non-empty buckets (sim/metrics/hist.h geometry)
+ *   counter NAME N                      switch_in_ext, switch_in_other, rows_dropped
+ *   task PID ON_EXT CPU EXT OTHER RUN_DELAY NVCSW NIVCSW MIGRATIONS WAKEUPS WAKEUP_MAX COMM
+ *   cpu INDEX BUSY_NS                   from /proc/stat over the run
+ *   event NAME VALUE                    the scheduler's SCX_EV_* counters (sysfs)
+ *   exit_kind N / exit_code N / exit_cpu N / exit_reason TEXT / exit_msg TEXT
+ *   klog TEXT                           kernel messages about sched_ext during the run
+ *   end
+ */
+#ifndef HARNESS_KLOAD_KRUN_H
+#define HARNESS_KLOAD_KRUN_H
+
+struct krun_opts {
+	const char *policy;        /* .bpf.o, NULL: the default scheduler */
+	const char *const *knobs;
+	int nr_knobs;
+	const char *const *map_sizes;
+	int nr_map_sizes;
+	const char *probes;        /* the probes' .bpf.o */
+	const char *comm_prefix;   /* the workload's tasks (default "stress-ng") */
+	const char *report;        /* where the report goes */
+	double timeout_s;          /* kill the workload after this (0: no limit) */
+	char *const *argv;         /* the workload command */
+};
+
+/* 0 when the run happened (the workload's own status is in the report); 1 if the probes or
+ * the policy could not be loaded or the report not written; 2 for bad options. */
+int krun__run(const struct krun_opts *o);
+
+#endif
