@@ -11,6 +11,7 @@
 #include "harness/cmd_run.h"
 #include "harness/options.h"
 #include "harness/preflight.h"
+#include "harness/real_run.h"
 #include "harness/paths.h"
 #include "harness/run_result.h"
 #include "harness/version.h"
@@ -51,6 +52,7 @@ struct run_opts {
 	const char *calibration;
 	bool duration_set;
 	uint32_t kernel_version;
+	const char *kernel_image;
 	bool quiet;
 };
 
@@ -63,13 +65,16 @@ static void run_usage(FILE *f)
 		"Runs the policy (without --policy: the fair-class model alone) on the built-in workload\n"
 		"of N CPU hogs and M ping-pong pairs, prints a summary and writes DIR/result.json.\n\n"
 		"  --policy FILE     policy source (built for the simulator on the fly) or a .sim.so\n"
-		"  --target T        sim (default); host and vm are not available yet\n"
+		"  --target T        sim (default), host (this machine's sched_ext kernel) or vm (a QEMU\n"
+		"                    guest booting Debian's sched_ext kernel); host and vm run --job\n"
+		"                    with the real stress-ng and the harness's latency probes\n"
 		"  --topology SPEC   NODESxLLCSxCORESxTHREADS (e.g. 1x2x4x1), a CPU count, or a preset\n"
 		"                    such as 8cpu-2llc, 8cpu-smt, 32cpu-2node (default 8cpu-2llc)\n"
 		"  --duration TIME   simulated time, e.g. 10s, 500ms (default 10s)\n"
 		"  --seed N          random seed (default 1): same inputs and seed, same result\n"
 		"  --knob NAME=VAL   set the policy's global NAME before load (repeatable)\n"
-		"  --kernel V        the kernel API the policy sees: 7.2 (default) or 6.12\n"
+		"  --kernel V        the kernel API the policy sees: 7.2 (default) or 6.12; with\n"
+		"                    --target vm, a kernel image (bzImage) to boot instead of Debian's\n"
 		"                    (bpf_ksym_exists, CO-RE enum checks, LINUX_KERNEL_VERSION)\n"
 		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
@@ -294,7 +299,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		case O_JOB: o->job = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
 		case O_KERNEL:
-			if (!strcmp(optarg, "7.2"))
+			if (strchr(optarg, '/') || !access(optarg, R_OK))
+				o->kernel_image = optarg; /* a bzImage for the VM target */
+			else if (!strcmp(optarg, "7.2"))
 				o->kernel_version = (7 << 16) | (2 << 8) | 13;
 			else if (!strcmp(optarg, "6.12"))
 				o->kernel_version = (6 << 16) | (12 << 8) | 117;
@@ -346,20 +353,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		snprintf(err, errlen, "unexpected argument '%s' (see `scxlab run --help`)", argv[optind]);
 		return -1;
 	}
-	if (!strcmp(o->target, "host")) {
-		char why[768];
-		if (preflight__host("", why, sizeof(why))) {
-			snprintf(err, errlen, "--target host: this machine cannot run policies on its kernel:\n%s", why);
-			return -1;
-		}
-		snprintf(err, errlen, "--target host: the host runner is not part of this build yet; use --target sim");
+	if (strcmp(o->target, "sim") && strcmp(o->target, "host") && strcmp(o->target, "vm")) {
+		snprintf(err, errlen, "--target: unknown target '%s' (sim, host or vm)", o->target);
 		return -1;
 	}
-	if (strcmp(o->target, "sim")) {
-		if (!strcmp(o->target, "vm"))
-			snprintf(err, errlen, "--target vm: the VM runner is not part of this build yet; use --target sim");
-		else
-			snprintf(err, errlen, "--target: unknown target '%s' (sim, host or vm)", o->target);
+	if (o->kernel_image && strcmp(o->target, "vm")) {
+		snprintf(err, errlen, "--kernel %s: a kernel image is for --target vm (the simulator takes 7.2 or 6.12)",
+			 o->kernel_image);
 		return -1;
 	}
 	if (o->nr_knobs && !o->policy) {
@@ -408,6 +408,15 @@ int cmd_run(int argc, char **argv)
 	if (parse_args(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: %s\n", err);
 		return 2;
+	}
+	if (strcmp(o.target, "sim")) {
+		struct real_run_opts r = {
+			.target = o.target, .policy = o.policy, .knobs = o.knobs, .nr_knobs = o.nr_knobs,
+			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .job = o.job,
+			.topology = o.topology, .kernel_image = o.kernel_image,
+			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
+		};
+		return real_run__main(&r);
 	}
 	if (sim_topology__parse(&topo, o.topology, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: --topology: %s\n", err);

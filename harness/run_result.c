@@ -31,7 +31,7 @@ static const char *kind_name(int kind)
 }
 
 /* FNV-1a over the policy source, so a result names the exact source it came from. */
-static void hash_file(const char *path, char out[17])
+void run_result__hash_file(const char *path, char out[17])
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	unsigned char buf[8192];
@@ -132,7 +132,7 @@ int run_result__snapshot(struct run_info *info, struct sim *sim)
 		return -1;
 	if (info->policy) {
 		snprintf(info->policy_name, sizeof(info->policy_name), "%s", sim_policy__name(info->policy));
-		hash_file(info->policy_path, info->policy_hash);
+		run_result__hash_file(info->policy_path, info->policy_hash);
 	}
 	return 0;
 }
@@ -163,9 +163,13 @@ void run_result__free(struct run_info *info)
 	info->klog = NULL;
 }
 
-static void write_costs(struct json_writer *w, const struct sim_costs *c)
+static void write_costs(struct json_writer *w, const struct sim_costs *c, bool real)
 {
 	json__key(w, "costs");
+	if (real) {
+		json__null(w); /* the simulator's cost model; a real machine has its own */
+		return;
+	}
 	json__begin_object(w);
 	json__key(w, "ctx_switch_ns"); json__u64(w, c->ctx_switch_ns);
 	json__key(w, "wakeup_ipi_ns"); json__u64(w, c->wakeup_ipi_ns);
@@ -236,11 +240,11 @@ static void write_inputs(struct json_writer *w, const struct run_info *in)
 	json__end_object(w);
 	json__key(w, "seed"); json__u64(w, in->seed);
 	json__key(w, "duration_ns"); json__u64(w, in->duration_ns);
-	write_costs(w, &in->costs);
+	write_costs(w, &in->costs, in->real != NULL);
 	json__key(w, "tool");
 	json__begin_object(w);
 	json__key(w, "scxlab"); json__string(w, in->version);
-	json__key(w, "kernel_semantics"); json__string(w, "7.2");
+	json__key(w, "kernel_semantics"); json__string(w, in->real ? in->real->kernel_release : "7.2");
 	json__key(w, "kernel_api");
 	{
 		char v[32];
@@ -305,6 +309,10 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	json__key(w, "enabled_at_end"); json__bool(w, in->enabled_at_end);
 	json__key(w, "restarts"); json__i64(w, in->nr_restarts);
 	json__key(w, "counters");
+	if (in->real) {
+		json__null(w); /* not observable on a real kernel without instrumenting the policy */
+		goto events;
+	}
 	json__begin_object(w);
 	json__key(w, "select_cpu"); json__u64(w, in->counters.nr_select_cpu);
 	json__key(w, "enqueue"); json__u64(w, in->counters.nr_enqueue);
@@ -313,6 +321,7 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	json__key(w, "kicks"); json__u64(w, in->counters.nr_kicks);
 	json__key(w, "dispatch_loops_exhausted"); json__u64(w, in->counters.nr_dsp_loops_exhausted);
 	json__end_object(w);
+events:
 	json__key(w, "events");
 	json__begin_object(w);
 #define EV(name) json__key(w, #name); json__i64(w, ev->name)
@@ -357,8 +366,31 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
  * instance: its window, cut at the end of the run), usr+sys time (CPU time of its tasks), and
  * the two rates.
  */
+static void write_stressor_rows(struct json_writer *w, const struct run_info *in)
+{
+	json__key(w, "stressors");
+	json__begin_array(w);
+	for (int e = 0; e < in->nr_stressor_rows; e++) {
+		const struct run_stressor_row *r = &in->stressor_rows[e];
+		json__begin_object(w);
+		json__key(w, "stressor"); json__string(w, r->stressor);
+		json__key(w, "instances"); json__i64(w, r->instances);
+		json__key(w, "bogo_ops"); json__u64(w, r->bogo_ops);
+		json__key(w, "wall_clock_time_s"); json__double(w, r->wall_s);
+		json__key(w, "usr_sys_time_s"); json__double(w, r->usr_sys_s);
+		json__key(w, "bogo_ops_per_second_real_time"); json__double(w, r->rate_real);
+		json__key(w, "bogo_ops_per_second_usr_sys_time"); json__double(w, r->rate_usr_sys);
+		json__end_object(w);
+	}
+	json__end_array(w);
+}
+
 static void write_stressors(struct json_writer *w, const struct run_info *in)
 {
+	if (in->stressor_rows) {
+		write_stressor_rows(w, in);
+		return;
+	}
 	json__key(w, "stressors");
 	json__begin_array(w);
 	for (int e = 0; e < in->job->nr_entries; e++) {
@@ -420,6 +452,23 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 		json__end_object(w);
 	}
 	json__end_array(w);
+	json__key(w, "real");
+	if (in->real) {
+		const struct run_real *r = in->real;
+		json__begin_object(w);
+		json__key(w, "kernel_release"); json__string(w, r->kernel_release);
+		json__key(w, "accel"); json__string(w, r->accel);
+		json__key(w, "elapsed_ns"); json__u64(w, r->elapsed_ns);
+		json__key(w, "workload_status"); json__i64(w, r->workload_status);
+		json__key(w, "workload_timed_out"); json__bool(w, r->workload_timed_out);
+		json__key(w, "switch_in_ext"); json__u64(w, r->switch_in_ext);
+		json__key(w, "switch_in_other"); json__u64(w, r->switch_in_other);
+		json__key(w, "task_rows_dropped"); json__u64(w, r->rows_dropped);
+		json__key(w, "exit_seen_ns"); json__u64(w, r->exit_seen_ns);
+		json__end_object(w);
+	} else {
+		json__null(w);
+	}
 	json__key(w, "kernel_log");
 	json__begin_array(w);
 	for (const char *l = in->klog ? in->klog : ""; *l;) {
@@ -497,9 +546,14 @@ void run_result__print_summary(const struct run_info *in, FILE *f)
 		if (in->tasks[i].group >= 0 && in->tasks[i].group < 2)
 			ops[in->tasks[i].group] += in->tasks[i].st.ops;
 	fprintf(f, "policy      %s\n", in->policy_path ? in->policy_name : "(none: fair class)");
-	fprintf(f, "topology    %s (%d CPUs)   seed %llu   simulated %.3f s   events %llu\n",
-		in->topology_spec, in->nr_cpus, (unsigned long long)in->seed, in->sim_time_ns / 1e9,
-		(unsigned long long)in->events);
+	if (in->real)
+		fprintf(f, "target      %s%s%s (%d CPUs)   kernel %s   elapsed %.3f s\n", in->target,
+			in->real->accel[0] ? ", " : "", in->real->accel, in->nr_cpus, in->real->kernel_release,
+			in->sim_time_ns / 1e9);
+	else
+		fprintf(f, "topology    %s (%d CPUs)   seed %llu   simulated %.3f s   events %llu\n",
+			in->topology_spec, in->nr_cpus, (unsigned long long)in->seed, in->sim_time_ns / 1e9,
+			(unsigned long long)in->events);
 	fprintf(f, "cpu busy    %.1f%%   switches %llu   migrations %llu   wakeups %llu\n",
 		pct(in->busy_ns, in->sim_time_ns * (uint64_t)in->nr_cpus), (unsigned long long)in->nr_switches,
 		(unsigned long long)in->nr_migrations, (unsigned long long)in->nr_wakeups);
@@ -509,7 +563,12 @@ void run_result__print_summary(const struct run_info *in, FILE *f)
 	fprintf(f, "preempt wait p50 %7.1f us  p99 %8.1f us  max %8.1f us  (n=%llu)\n",
 		hist__percentile(&in->preempt, 50) / 1e3, hist__percentile(&in->preempt, 99) / 1e3,
 		hist__max(&in->preempt) / 1e3, (unsigned long long)hist__count(&in->preempt));
-	if (in->job) {
+	if (in->stressor_rows) {
+		for (int e = 0; e < in->nr_stressor_rows; e++)
+			fprintf(f, "stressor    %-10s x%-3d %12llu bogo-ops  %12.1f ops/s\n",
+				in->stressor_rows[e].stressor, in->stressor_rows[e].instances,
+				(unsigned long long)in->stressor_rows[e].bogo_ops, in->stressor_rows[e].rate_real);
+	} else if (in->job) {
 		for (int e = 0; e < in->job->nr_entries; e++) {
 			const struct job_window *win = &in->job_windows[e];
 			uint64_t stop = win->stop_ns < in->sim_time_ns ? win->stop_ns : in->sim_time_ns;

@@ -38,6 +38,27 @@ struct run_map_stat {
 	uint64_t *vals;
 };
 
+/* A stress-ng stressor's line of its YAML metrics (real-kernel runs). */
+struct run_stressor_row {
+	char stressor[32];
+	int instances;
+	uint64_t bogo_ops;
+	double wall_s, usr_sys_s, rate_real, rate_usr_sys;
+};
+
+/* What only a real-kernel run has (target host or vm). */
+struct run_real {
+	uint64_t elapsed_ns;       /* stress-ng's start to its end */
+	int workload_status;       /* stress-ng's exit status, -1 if killed */
+	bool workload_timed_out;
+	uint64_t switch_in_ext;    /* workload tasks switched in by the ext class */
+	uint64_t switch_in_other;  /* ... by any other class */
+	uint64_t rows_dropped;     /* exited tasks the probes had no room for */
+	uint64_t exit_seen_ns;     /* when the policy was seen leaving, 0 if it stayed */
+	char kernel_release[128];
+	char accel[8];             /* vm: kvm or tcg */
+};
+
 struct run_info {
 	/* inputs (set by the caller) */
 	const char *target;
@@ -77,6 +98,11 @@ struct run_info {
 	int nr_maps;
 	bool enabled_at_end;
 
+	/* real-kernel runs: stress-ng's own figures and the run's facts (NULL on the simulator) */
+	const struct run_stressor_row *stressor_rows;
+	int nr_stressor_rows;
+	const struct run_real *real;
+
 	/* after unload (finish) */
 	struct scx_exit_record exit;
 	char *klog;
@@ -88,5 +114,7 @@ void run_result__finish(struct run_info *info, struct sim *sim);
 int run_result__write(const struct run_info *info, const char *dir, char *err, size_t errlen);
 void run_result__print_summary(const struct run_info *info, FILE *f);
 void run_result__free(struct run_info *info);
+/* FNV-1a 64 of a file as 16 hex digits ("" if unreadable): which exact source a result came from. */
+void run_result__hash_file(const char *path, char out[17]);
 
 #endif

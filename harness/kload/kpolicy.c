@@ -264,9 +264,28 @@ void kpolicy__close(struct kpolicy *kp)
 	kp->uei_map = NULL;
 }
 
+/* sched_ext_ops.name as the policy sets it (the kernel's messages use it), else the map's name. */
 const char *kpolicy__ops_name(const struct kpolicy *kp)
 {
-	return kp->ops ? bpf_map__name(kp->ops) : "";
+	const struct btf *btf = kp->obj ? bpf_object__btf(kp->obj) : NULL;
+	const struct btf_type *t;
+	const struct btf_member *m;
+	const char *data;
+	size_t size;
+
+	if (!kp->ops)
+		return "";
+	t = btf ? btf__type_by_id(btf, bpf_map__btf_value_type_id(kp->ops)) : NULL;
+	data = bpf_map__initial_value(kp->ops, &size);
+	if (!t || !data || !btf_is_struct(t))
+		return bpf_map__name(kp->ops);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		size_t off = btf_member_bit_offset(t, (__u32)i) / 8;
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "name") && off < size && data[off])
+			return data + off;
+	}
+	return bpf_map__name(kp->ops);
 }
 
 void ksys__state(char *buf, size_t len)
