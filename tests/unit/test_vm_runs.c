@@ -1,0 +1,87 @@
+/*
+ * Real-kernel runs in the guest (`scxlab run --target vm`): every policy in sched/ and the
+ * default scheduler (the baseline) run the 3-second smoke job under the real stress-ng on the
+ * sched_ext kernel, and each result has a non-empty wakeup-latency histogram, bogo-ops for
+ * every stressor, and the right class for the workload's tasks.
+ */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
+
+/* The integer after "@key": at or after @from in @json; -1 if absent. */
+static long long number_after(const char *json, const char *from_key, const char *key)
+{
+	const char *at = from_key ? strstr(json, from_key) : json;
+	char pat[128];
+
+	if (!at)
+		return -1;
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	at = strstr(at, pat);
+	return at ? strtoll(at + strlen(pat), NULL, 10) : -1;
+}
+
+static void check_run(const char *policy)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char job[4200], out[700], log[800], result[800];
+	int rc;
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(out, sizeof(out), "%s/%s", th_tmpdir(), policy ? strrchr(policy, '/') + 1 : "baseline");
+	snprintf(log, sizeof(log), "%s.log", out);
+	if (policy)
+		rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
+			       "--out", out, NULL);
+	else
+		rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--out", out, NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s: %s", policy ? policy : "baseline", text);
+	free(text);
+
+	snprintf(result, sizeof(result), "%s/result.json", out);
+	char *json = th_read_file(result, NULL);
+	cr_assert_not_null(json);
+	cr_assert_not_null(strstr(json, "\"target\": \"vm\""));
+	cr_assert_gt(number_after(json, "\"wakeup\": {", "count"), 0, "%s: empty wakeup histogram", policy);
+	cr_assert_gt(number_after(json, "\"wakeup\": {", "p99"), 0, "%s", policy);
+	int nr_stressors = 0;
+	for (const char *p = strstr(json, "\"bogo_ops\": "); p; p = strstr(p + 1, "\"bogo_ops\": ")) {
+		cr_assert_gt(strtoll(p + 12, NULL, 10), 0, "%s: a stressor without bogo-ops", policy);
+		nr_stressors++;
+	}
+	cr_assert_eq(nr_stressors, 3, "%s: %d stressors reported", policy, nr_stressors);
+	cr_assert_eq(number_after(json, "\"real\": {", "workload_status"), 0);
+	if (policy) {
+		/* every switch-in of the workload was by the ext class; the policy stayed until unloaded */
+		cr_assert_gt(number_after(json, "\"real\": {", "switch_in_ext"), 0, "%s", policy);
+		cr_assert_eq(number_after(json, "\"real\": {", "switch_in_other"), 0, "%s", policy);
+		cr_assert_not_null(strstr(json, "\"enabled_at_end\": true"), "%s", policy);
+		cr_assert_not_null(strstr(json, "\"kind_name\": \"SCX_EXIT_UNREG\""), "%s", policy);
+	} else {
+		cr_assert_not_null(strstr(json, "\"sched_ext\": null"));
+		cr_assert_eq(number_after(json, "\"real\": {", "switch_in_ext"), 0);
+		cr_assert_gt(number_after(json, "\"real\": {", "switch_in_other"), 0);
+	}
+	free(json);
+}
+
+Test(vm_runs, every_policy_and_the_baseline_run_stress_ng_in_the_guest, .timeout = 1200)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pattern[4200];
+	glob_t g;
+
+	cr_assert(src && *src, "SCXLAB_SRC is not set: run the tests with `make test`");
+	snprintf(pattern, sizeof(pattern), "%s/sched/*.bpf.c", src);
+	cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+	cr_assert_geq(g.gl_pathc, 4);
+	check_run(NULL);
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		check_run(g.gl_pathv[i]);
+	globfree(&g);
+}
