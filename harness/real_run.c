@@ -394,6 +394,15 @@ int real_run__main(const struct real_run_opts *o)
 		rc = 1;
 		goto out_info;
 	}
+	/* under a policy that stayed loaded, every task of the workload should run in the ext class */
+	if (o->policy && info.enabled_at_end && kr.real.switch_in_other)
+		fprintf(stderr, "scxlab run: warning: %llu of the workload's %llu switch-ins were by another "
+			"class than sched_ext (a task left SCHED_EXT, or the policy switches partially)\n",
+			(unsigned long long)kr.real.switch_in_other,
+			(unsigned long long)(kr.real.switch_in_other + kr.real.switch_in_ext));
+	if (kr.real.workload_status)
+		fprintf(stderr, "scxlab run: warning: stress-ng exited with status %d%s\n", kr.real.workload_status,
+			kr.real.workload_timed_out ? " (killed at the deadline)" : "");
 	if (!o->quiet) {
 		run_result__print_summary(&info, stdout);
 		printf("result: %s/result.json\n", o->out);

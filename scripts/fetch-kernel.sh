@@ -4,7 +4,8 @@
 #
 # The kernel comes from Debian's archive (the URI this machine's apt already uses) through a
 # private apt configuration under the cache, so the system's apt state is not touched and no
-# root is needed. The BTF is taken from the image itself: the bzImage holds the compressed
+# root is needed. apt checks the download against the SHA256 in the archive's signed index
+# (debian-archive-keyring), so a corrupted or tampered package is refused. The BTF is taken from the image itself: the bzImage holds the compressed
 # vmlinux as a zstd frame; decompressed, `bpftool btf dump` turns its BTF into C.
 #
 # Output (printed as the last line): $CACHE/kernel/vmlinux.h, a link into
