@@ -6,10 +6,13 @@
  *       the model's per-call costs by taking out the context switches the model adds itself.
  * sim:  the same measurement on the simulator with the costs it is given (the default ones, or
  *       --calibration FILE): what the models produce, to compare with a host file.
- * vm:   needs the VM runner (a later part of scxlab); refused with that reason.
+ * vm:   the host method inside the sched_ext guest (one boot for every stressor): what the
+ *       operations cost on the kernel policies really run on, under QEMU.
  */
 #include "harness/cmd_calibrate.h"
+#include "harness/paths.h"
 #include "harness/proc.h"
+#include "harness/vm.h"
 #include "sim/core/sim.h"
 #include "workloads/job.h"
 #include "workloads/job_workload.h"
@@ -56,11 +59,12 @@ static const char *const stressors[] = { "cpu", "yield", "switch", "eventfd", "m
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scxlab calibrate --target host|sim [--seconds N] [--out FILE] [--calibration FILE]\n\n"
+		"usage: scxlab calibrate --target host|vm|sim [--seconds N] [--out FILE] [--calibration FILE]\n\n"
 		"Measure the CPU cost of each modelled stressor's operations on a target and write a\n"
 		"calibration file for `scxlab run --calibration FILE` (format: docs/calibration.md).\n\n"
 		"  --target host   run the real stress-ng here (one instance pinned to CPU 0 each;\n"
 		"                  pipeherd unpinned)\n"
+		"  --target vm     the host method inside the sched_ext guest (QEMU, 2 vCPUs)\n"
 		"  --target sim    measure the simulator's models with the given costs\n"
 		"  --seconds N     per stressor (default 3)\n"
 		"  --out FILE      where to write (default: print to stdout)\n"
@@ -139,6 +143,69 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 	return 0;
 }
 
+/*
+ * Every stressor in one guest boot: the same stress-ng command lines as on the host, each YAML
+ * printed between markers on the console and read back into @dir/STRESSOR.yaml.
+ */
+static int vm_run_all(int seconds, const char *dir, char *err, size_t errlen)
+{
+	char init[8192], log[4200], stress_ng[4096], file[4200];
+	struct vm_run r = { .cpus = 2, .mem_mb = 1024, .log = log };
+	size_t off;
+
+	if (proc__which("stress-ng", stress_ng, sizeof(stress_ng))) {
+		snprintf(err, errlen, "stress-ng is not installed here (the guest runs this host's copy)");
+		return -1;
+	}
+	snprintf(file, sizeof(file), "/usr/bin/stress-ng=%s", stress_ng);
+	r.files[r.nr_files++] = file;
+	snprintf(log, sizeof(log), "%s/console.log", dir);
+	off = (size_t)snprintf(init, sizeof(init), "#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\n"
+			       "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n");
+	for (size_t i = 0; i < NR_STRESSORS && off < sizeof(init); i++)
+		off += (size_t)snprintf(init + off, sizeof(init) - off,
+			"stress-ng --%s 1 %s --timeout %ds --metrics --yaml /tmp/%s.yaml >/dev/null 2>&1\n"
+			"echo SCXLAB-YAML-BEGIN %s; cat /tmp/%s.yaml; echo SCXLAB-YAML-END\n",
+			stressors[i], pin_to_cpu0(stressors[i]) ? "--taskset 0" : "", seconds, stressors[i],
+			stressors[i], stressors[i]);
+	snprintf(init + off, sizeof(init) - off, "poweroff -f\n");
+	r.init = init;
+	r.timeout_s = (int)NR_STRESSORS * (3 * seconds + 30) + 120;
+	if (vm__run(&r, err, errlen))
+		return -1;
+	FILE *in = fopen(log, "r"), *out = NULL;
+	char line[4096], name[64], path[4300];
+	while (in && fgets(line, sizeof(line), in)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (sscanf(line, "SCXLAB-YAML-BEGIN %63s", name) == 1) {
+			snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
+			out = fopen(path, "w");
+		} else if (!strcmp(line, "SCXLAB-YAML-END")) {
+			if (out)
+				fclose(out);
+			out = NULL;
+		} else if (out) {
+			fprintf(out, "%s\n", line);
+		}
+	}
+	if (out)
+		fclose(out);
+	if (in)
+		fclose(in);
+	unlink(log);
+	return 0;
+}
+
+static int measure_yaml(const char *path, double *ns_per_op)
+{
+	double ops, cpu;
+
+	if (read_yaml(path, &ops, &cpu))
+		return -1;
+	*ns_per_op = cpu * 1e9 / ops;
+	return 0;
+}
+
 static int measure_sim(const char *stressor, int seconds, const struct stressor_costs *costs,
 		       const struct sim_costs *machine, double *ns_per_op)
 {
@@ -210,12 +277,7 @@ int cmd_calibrate(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(target, "vm")) {
-		fprintf(stderr, "scxlab calibrate: --target vm needs the VM runner, which this build does not "
-			"have yet; calibrate on a host with stress-ng, or use the shipped file\n");
-		return 2;
-	}
-	if (strcmp(target, "host") && strcmp(target, "sim")) {
+	if (strcmp(target, "host") && strcmp(target, "sim") && strcmp(target, "vm")) {
 		fprintf(stderr, "scxlab calibrate: --target: '%s' is not host, sim or vm\n", target);
 		return 2;
 	}
@@ -225,9 +287,29 @@ int cmd_calibrate(int argc, char **argv)
 		fprintf(stderr, "scxlab calibrate: --calibration: %s\n", err);
 		return 2;
 	}
+	char vm_dir[4096] = "";
+	if (!strcmp(target, "vm")) {
+		snprintf(vm_dir, sizeof(vm_dir), "%s/vm/calibrate.%d", scxlab__cache_dir(), (int)getpid());
+		scxlab__mkdirs(vm_dir);
+		if (isatty(2))
+			fprintf(stderr, "scxlab calibrate: %zu stressors x %d s in the sched_ext guest (%s) ...\n",
+				NR_STRESSORS, seconds, vm__accel());
+		if (vm_run_all(seconds, vm_dir, err, sizeof(err))) {
+			fprintf(stderr, "scxlab calibrate: %s\n", err);
+			return 1;
+		}
+	}
 	for (size_t i = 0; i < NR_STRESSORS; i++) {
-		int rc = !strcmp(target, "host") ? measure_host(stressors[i], seconds, &per_op[i])
-						 : measure_sim(stressors[i], seconds, &costs, &cfg.costs, &per_op[i]);
+		char yaml[4200];
+		int rc;
+		if (vm_dir[0]) {
+			snprintf(yaml, sizeof(yaml), "%s/%s.yaml", vm_dir, stressors[i]);
+			rc = measure_yaml(yaml, &per_op[i]);
+			unlink(yaml);
+		} else {
+			rc = !strcmp(target, "host") ? measure_host(stressors[i], seconds, &per_op[i])
+						     : measure_sim(stressors[i], seconds, &costs, &cfg.costs, &per_op[i]);
+		}
 		if (rc) {
 			fprintf(stderr, "scxlab calibrate: measuring %s on the %s failed%s\n", stressors[i], target,
 				!strcmp(target, "host") ? " (is stress-ng installed?)" : "");
@@ -236,6 +318,8 @@ int cmd_calibrate(int argc, char **argv)
 		if (isatty(2))
 			fprintf(stderr, "  %-10s %12.1f ns CPU per bogo-op\n", stressors[i], per_op[i]);
 	}
+	if (vm_dir[0])
+		rmdir(vm_dir);
 	/* Written beside the destination and renamed: an old calibration file is never half-replaced. */
 	if (out) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp", out);
