@@ -34,6 +34,17 @@
 #include <unistd.h>
 
 #define MAX_KNOBS 64
+#define MAX_INJECT 8
+
+/* --inject KIND@TIME: a fault from outside the policy at a simulated time. */
+struct injection {
+	struct sim_event ev;
+	struct sim *sim;
+	enum scx_inject_kind kind;
+	int cpu;
+	uint64_t at_ns;
+	char name[32];
+};
 
 struct run_opts {
 	const char *policy;
@@ -54,6 +65,9 @@ struct run_opts {
 	uint32_t kernel_version;
 	const char *kernel_image;
 	bool quiet;
+	struct injection inject[MAX_INJECT];
+	int nr_inject;
+	uint64_t first_injected_ktime; /* the first load's fault_injected_at, kept across restarts */
 };
 
 static void run_usage(FILE *f)
@@ -86,6 +100,9 @@ static void run_usage(FILE *f)
 		"  --hogs N          CPU hogs (default: one per CPU)\n"
 		"  --pairs M         ping-pong pairs (default: one per two CPUs)\n"
 		"  --pp-work TIME    work per ping-pong turn (default 20us)\n"
+		"  --inject K@TIME   a fault from outside the policy at a simulated time: unreg (the\n"
+		"                    loader goes away), sysrq (SysRq-S), offline:CPU (hotplug), error\n"
+		"                    (a kernel-side runtime error); see docs/faults.md\n"
 		"  --quiet           no progress or summary on stderr/stdout\n");
 }
 
@@ -244,9 +261,60 @@ static void print_uei(struct sim_policy *pol)
 	fputc('\n', stderr);
 }
 
+static void inject_fn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct injection *inj = (struct injection *)ev;
+
+	scx_sched__inject(inj->sim, inj->kind, inj->cpu);
+}
+
+/*
+ * The fault part of the result: the first exit (before any restart), when the fault was
+ * injected (--inject, or the policy's own `fault_injected_at` global), and what became of the
+ * workload's tasks that were in sched_ext at the ejection.
+ */
+static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy *pol,
+		      const struct run_opts *o, const struct scx_exit_record *first)
+{
+	struct run_fault *f = &info->fault;
+	size_t size = 0;
+	const uint64_t *at = pol ? sim_policy__global(pol, "fault_injected_at", &size) : NULL;
+	uint64_t first_at = o->first_injected_ktime ? o->first_injected_ktime : (at && size == sizeof(*at) ? *at : 0);
+
+	f->known = true;
+	if (o->nr_inject) {
+		snprintf(f->injected_by, sizeof(f->injected_by), "inject:%s", o->inject[0].name);
+		f->injected_at_ns = o->inject[0].at_ns;
+	} else if (first_at) {
+		snprintf(f->injected_by, sizeof(f->injected_by), "policy");
+		f->injected_at_ns = first_at - sim->cfg.uptime_ns;
+	}
+	if (!first || !first->exited)
+		return;
+	f->ejected = true;
+	f->exit = *first;
+	f->ejected_at_ns = first->at_ns;
+	if (f->injected_at_ns && first->at_ns >= f->injected_at_ns)
+		f->time_to_ejection_ns = first->at_ns - f->injected_at_ns;
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		const struct sim_task *t = sim->tasks[i];
+		if (!t->was_ext || (t->stats.exit_ns && t->stats.exit_ns <= first->at_ns))
+			continue;
+		f->tasks_at_ejection++;
+		if (!t->stats.resumed_ns) {
+			if (!f->tasks_lost)
+				snprintf(f->lost_reason, sizeof(f->lost_reason), "%s[%d] never ran again after the ejection",
+					 t->ts.comm, t->ts.pid);
+			f->tasks_lost++;
+		} else if (t->stats.resumed_ns - first->at_ns > f->recovery_ns) {
+			f->recovery_ns = t->stats.resumed_ns - first->at_ns;
+		}
+	}
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -258,6 +326,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "job", required_argument, NULL, O_JOB },
 		{ "calibration", required_argument, NULL, O_CAL },
+		{ "inject", required_argument, NULL, O_INJECT },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -298,6 +367,30 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 			break;
 		case O_JOB: o->job = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
+		case O_INJECT: {
+			struct injection *inj = &o->inject[o->nr_inject];
+			char kind[64], *at;
+			if (o->nr_inject == MAX_INJECT) {
+				snprintf(err, errlen, "--inject: at most %d", MAX_INJECT);
+				return -1;
+			}
+			snprintf(kind, sizeof(kind), "%s", optarg);
+			at = strchr(kind, '@');
+			if (!at) {
+				snprintf(err, errlen, "--inject %s: expected KIND@TIME (e.g. sysrq@1s, offline:1@500ms)", optarg);
+				return -1;
+			}
+			*at++ = 0;
+			if (scx_inject__parse_kind(kind, &inj->kind, &inj->cpu)) {
+				snprintf(err, errlen, "--inject: unknown fault '%s' (unreg, sysrq, error, offline:CPU)", kind);
+				return -1;
+			}
+			if (opt__parse_duration("--inject", at, &inj->at_ns, err, errlen))
+				return -1;
+			snprintf(inj->name, sizeof(inj->name), "%.31s", kind);
+			o->nr_inject++;
+			break;
+		}
 		case O_KERNEL:
 			if (strchr(optarg, '/') || !access(optarg, R_OK))
 				o->kernel_image = optarg; /* a bzImage for the VM target */
@@ -500,6 +593,12 @@ int cmd_run(int argc, char **argv)
 		goto out_sim;
 	}
 
+	for (int i = 0; i < o.nr_inject; i++) {
+		o.inject[i].sim = sim;
+		sim_event__init(&o.inject[i].ev, inject_fn, &o.inject[i]);
+		sim_loop__schedule(&sim->loop, &o.inject[i].ev, o.inject[i].at_ns);
+	}
+	struct scx_exit_record first_exit = { 0 };
 	bool tty = !o.quiet && isatty(2);
 	double t0 = wall_now(), last = t0;
 	uint64_t step = o.duration_ns / 100 ? o.duration_ns / 100 : 1;
@@ -520,6 +619,13 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "\nscxlab run: %s exited with restart requested (%s), loading it again\n",
 					sim_policy__name(pol), scx_sched__exit_record(sim)->msg);
 			info.nr_restarts++;
+			if (!first_exit.exited) {
+				size_t sz = 0;
+				const uint64_t *at = sim_policy__global(pol, "fault_injected_at", &sz);
+				first_exit = *scx_sched__exit_record(sim);
+				if (at && sz == sizeof(*at))
+					o.first_injected_ktime = *at;
+			}
 			scx_sched__free(sim);
 			sim_policy__close(pol);
 			pol = load_policy(so_path, &topo, &o, &ret);
@@ -547,6 +653,10 @@ int cmd_run(int argc, char **argv)
 	if (run_result__snapshot(&info, sim)) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;
+	}
+	if (pol) {
+		const struct scx_exit_record *now_rec = scx_sched__exit_record(sim);
+		sim_fault(&info, sim, pol, &o, first_exit.exited ? &first_exit : now_rec);
 	}
 	/* unload the policy as its loader would on exit */
 	if (pol && scx_sched__enabled(sim)) {

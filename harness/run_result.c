@@ -419,6 +419,33 @@ static void write_stressors(struct json_writer *w, const struct run_info *in)
 	json__end_array(w);
 }
 
+static void write_fault(struct json_writer *w, const struct run_info *in)
+{
+	const struct run_fault *f = &in->fault;
+
+	json__key(w, "fault");
+	if (!f->known) {
+		json__null(w);
+		return;
+	}
+	json__begin_object(w);
+	json__key(w, "injected_by"); json__string(w, f->injected_by);
+	json__key(w, "injected_at_ns"); json__u64(w, f->injected_at_ns);
+	json__key(w, "ejected"); json__bool(w, f->ejected);
+	json__key(w, "kind"); json__i64(w, f->ejected ? f->exit.kind : 0);
+	json__key(w, "kind_name"); json__string(w, kind_name(f->ejected ? f->exit.kind : 0));
+	json__key(w, "reason"); json__string(w, f->ejected ? f->exit.reason : "");
+	json__key(w, "msg"); json__string(w, f->ejected ? f->exit.msg : "");
+	json__key(w, "exit_code"); json__i64(w, f->ejected ? f->exit.exit_code : 0);
+	json__key(w, "ejected_at_ns"); json__u64(w, f->ejected_at_ns);
+	json__key(w, "time_to_ejection_ns"); json__u64(w, f->time_to_ejection_ns);
+	json__key(w, "recovery_ns"); json__u64(w, f->recovery_ns);
+	json__key(w, "tasks_at_ejection"); json__i64(w, f->tasks_at_ejection);
+	json__key(w, "tasks_lost"); json__i64(w, f->tasks_lost);
+	json__key(w, "lost_reason"); json__string(w, f->lost_reason);
+	json__end_object(w);
+}
+
 static void write_doc(struct json_writer *w, const struct run_info *in)
 {
 	json__begin_object(w);
@@ -441,6 +468,7 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 		write_stressors(w, in);
 	write_latency(w, in);
 	write_scx(w, in);
+	write_fault(w, in);
 	write_tasks(w, in);
 	json__key(w, "cpus");
 	json__begin_array(w);
@@ -586,6 +614,12 @@ void run_result__print_summary(const struct run_info *in, FILE *f)
 			in->sim_time_ns ? ops[0] / (in->sim_time_ns / 1e9) : 0.0,
 			in->sim_time_ns ? ops[1] / (in->sim_time_ns / 1e9) : 0.0);
 	}
+	if (in->fault.ejected)
+		fprintf(f, "ejected     %s (%s)%s%s at %.3f s%s; recovery %.1f ms; tasks lost %d of %d\n",
+			kind_name(in->fault.exit.kind), in->fault.exit.reason, in->fault.exit.msg[0] ? ": " : "",
+			in->fault.exit.msg, in->fault.ejected_at_ns / 1e9,
+			in->fault.injected_at_ns ? "" : " (injection time unknown)", in->fault.recovery_ns / 1e6,
+			in->fault.tasks_lost, in->fault.tasks_at_ejection);
 	if (in->has_scx && in->exit.exited)
 		fprintf(f, "exit        %s (%s)%s%s\n", kind_name(in->exit.kind), in->exit.reason,
 			in->exit.msg[0] ? ": " : "", in->exit.msg);

@@ -59,6 +59,26 @@ struct run_real {
 	char accel[8];             /* vm: kvm or tcg */
 };
 
+/*
+ * How a policy's run ended, for fault checks (docs/faults.md): whether it was ejected during
+ * the measured run, when and why (the first exit, before any restart), how long from the
+ * injected fault to the ejection, how long until every workload task alive then had run on the
+ * fair class again, and how many never did (lost).
+ */
+struct run_fault {
+	bool known;                 /* a policy ran: the object is written */
+	char injected_by[48];       /* "policy" (its fault knobs), "inject:KIND" or "" */
+	uint64_t injected_at_ns;    /* run-relative, 0 if unknown */
+	bool ejected;
+	struct scx_exit_record exit; /* the first exit */
+	uint64_t ejected_at_ns;     /* run-relative time of the exit request (or when it was seen) */
+	uint64_t time_to_ejection_ns;
+	uint64_t recovery_ns;       /* ejection -> the last such task's first run on fair */
+	int tasks_at_ejection;
+	int tasks_lost;
+	char lost_reason[160];      /* "" when none was lost */
+};
+
 struct run_info {
 	/* inputs (set by the caller) */
 	const char *target;
@@ -102,6 +122,8 @@ struct run_info {
 	const struct run_stressor_row *stressor_rows;
 	int nr_stressor_rows;
 	const struct run_real *real;
+
+	struct run_fault fault;
 
 	/* after unload (finish) */
 	struct scx_exit_record exit;

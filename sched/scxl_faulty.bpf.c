@@ -19,7 +19,8 @@
  *
  * Knobs: fault, fault_after_ns, fault_after_count, exit_code (42), slice_ns.
  * The watchdog timeout is 2 s, so a stall shows within a short run.
- * Stats (per-CPU array `stats`): 0 enqueues, 1 faults injected.
+ * Stats (per-CPU array `stats`): 0 enqueues, 1 faults injected. `fault_injected_at` holds the
+ * bpf_ktime_get_ns() of the first injection, so a harness can time the ejection from it.
  */
 #include <scx/common.bpf.h>
 
@@ -53,6 +54,7 @@ const volatile u64 slice_ns = SCX_SLICE_DFL;
 
 static u64 started_at;
 static u64 nr_enqueued;
+u64 fault_injected_at;
 
 UEI_DEFINE(uei);
 
@@ -102,6 +104,8 @@ void BPF_STRUCT_OPS(faulty_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	stat_inc(STAT_FAULTS);
+	if (!fault_injected_at)
+		fault_injected_at = bpf_ktime_get_ns();
 	switch (fault) {
 	case FAULT_STALL:
 		scx_bpf_dsq_insert(p, STALL_DSQ, slice_ns, enq_flags);

@@ -31,6 +31,7 @@ static void exit_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	sim_sched__update_curr(sim, rq);
 	p->ts.flags |= PF_EXITING;
 	p->state = SIM_TASK_DEAD;
+	p->stats.exit_ns = sim__now(sim);
 	p->ts.exit_state = 16; /* EXIT_DEAD */
 	p->cls->dequeue(sim, rq, p, SIM_DEQ_SLEEP);
 	sim_sched__schedule(sim, rq);

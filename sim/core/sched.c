@@ -221,6 +221,10 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 		p->in_wait = false;
 	}
 	p->stats.nr_switches++;
+	if (p->cls == sim->ext_class)
+		p->was_ext = true;
+	if (sim->first_exit_ns && !p->stats.resumed_ns)
+		p->stats.resumed_ns = now;
 	p->ts.sched_info.pcount++;
 	p->ts.sched_info.last_arrival = now;
 	rq->nr_switches++;
@@ -442,6 +446,8 @@ void sim_sched__change_task(struct sim *sim, struct sim_task *p, const struct si
 		if (old->task_detach)
 			old->task_detach(sim, p);
 		p->cls = new_cls;
+		if (new_cls == sim->ext_class)
+			p->was_ext = true;
 		if (new_cls->task_attach)
 			new_cls->task_attach(sim, p, false);
 	}

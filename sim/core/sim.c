@@ -203,8 +203,10 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 
 	/* A task forked while a policy is loaded joins sched_ext, as in the kernel. */
 	t->cls = sim->fair_class;
-	if (sim->scx && scx_sched__accepts_new_tasks(sim))
+	if (sim->scx && scx_sched__accepts_new_tasks(sim)) {
 		t->cls = sim->ext_class;
+		t->was_ext = true;
+	}
 	if (t->cls->task_attach)
 		t->cls->task_attach(sim, t, true);
 	sim_loop__schedule(&sim->loop, &t->timer, start_at);

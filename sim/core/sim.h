@@ -65,6 +65,8 @@ struct sim_task_stats {
 	uint64_t ops;               /* bogo-ops counted by the behaviour */
 	uint64_t fair_ns;           /* time on CPU while in the fair class */
 	uint64_t ext_ns;            /* time on CPU while in the ext class */
+	uint64_t resumed_ns;        /* first switch-in after the first policy exit (0: none) */
+	uint64_t exit_ns;           /* when it exited (0: alive) */
 };
 
 struct sim_task {
@@ -95,6 +97,7 @@ struct sim_task {
 	uint64_t runnable_since;
 	bool runnable_is_wakeup;
 	bool in_wait;                /* runnable_since is valid */
+	bool was_ext;                /* has been in the ext class */
 
 	struct fair_entity fair;
 	struct scx_task scx;
@@ -173,6 +176,7 @@ struct sim {
 	uint64_t nr_migrations;
 	uint64_t nr_switches;
 	uint64_t nr_wakeups;
+	uint64_t first_exit_ns;   /* when a policy first asked to exit or was ejected (0: never) */
 
 	/* the CPU whose code is executing (a policy callback, a kfunc), -1 outside */
 	int current_cpu;

@@ -46,6 +46,8 @@ static void vexit(struct scx_sched *sch, int kind, int64_t code, const char *fmt
 	r->exit_code = code;
 	r->exit_cpu = sch->sim->current_cpu;
 	r->at_ns = sim__now(sch->sim);
+	if (!sch->sim->first_exit_ns)
+		sch->sim->first_exit_ns = r->at_ns ? r->at_ns : 1;
 	snprintf(r->reason, sizeof(r->reason), "%s", exit_reason(kind));
 	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
 	snprintf(r->op, sizeof(r->op), "%s", sch->op_depth ? scx_op_names[sch->op] : "");

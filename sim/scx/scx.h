@@ -42,6 +42,13 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 void scx_sched__request_exit(struct sim *sim, int kind, int64_t code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void scx_sched__free(struct sim *sim);
+
+/* Faults from outside the policy (sim/scx/inject.c). */
+enum scx_inject_kind { SCX_INJECT_UNREG, SCX_INJECT_SYSRQ, SCX_INJECT_OFFLINE, SCX_INJECT_ERROR };
+/* "unreg", "sysrq", "error" or "offline:CPU". 0, or -1 if unknown. */
+int scx_inject__parse_kind(const char *name, enum scx_inject_kind *kind, int *cpu);
+/* Apply it now to the loaded policy (nothing if none is enabled). */
+void scx_sched__inject(struct sim *sim, enum scx_inject_kind kind, int cpu);
 bool scx_sched__accepts_new_tasks(const struct sim *sim);
 bool scx_sched__enabled(const struct sim *sim);
 const struct scx_exit_record *scx_sched__exit_record(const struct sim *sim);
