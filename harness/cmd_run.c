@@ -508,7 +508,13 @@ int cmd_run(int argc, char **argv)
 			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .job = o.job,
 			.topology = o.topology, .kernel_image = o.kernel_image,
 			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
+			.inject = o.nr_inject ? o.inject[0].name : NULL,
+			.inject_at_ns = o.nr_inject ? o.inject[0].at_ns : 0,
 		};
+		if (o.nr_inject > 1) {
+			fprintf(stderr, "scxlab run: --inject: one fault per real-kernel run\n");
+			return 2;
+		}
 		return real_run__main(&r);
 	}
 	if (sim_topology__parse(&topo, o.topology, err, sizeof(err))) {

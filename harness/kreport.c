@@ -76,7 +76,7 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 	hist__init(&info->run_delay);
 	while (fgets(line, sizeof(line), f)) {
 		char name[128], text[4096];
-		unsigned long long a, b, c, d, v[11];
+		unsigned long long a, b, c, d, v[13];
 		unsigned int pid, on_ext, idx;
 		long long ll;
 		int i;
@@ -88,7 +88,7 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			fclose(f);
 			return -1;
 		}
-		if (sscanf(line, "policy %127s", kr->policy) == 1)
+		if (!strncmp(line, "policy ", 7) && sscanf(line + 7, "%127s", kr->policy) == 1)
 			continue;
 		if (sscanf(line, "elapsed_ns %llu", &a) == 1)
 			kr->real.elapsed_ns = a;
@@ -100,6 +100,14 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			continue;
 		else if (sscanf(line, "exit_seen_ns %llu", &a) == 1)
 			kr->real.exit_seen_ns = a;
+		else if (sscanf(line, "t0_ktime %llu", &a) == 1)
+			kr->t0_ktime = a;
+		else if (sscanf(line, "inject %31s %llu", kr->inject_kind, &a) == 2)
+			kr->injected_ns = a;
+		else if (sscanf(line, "restarts %d", &i) == 1)
+			kr->restarts = i;
+		else if (sscanf(line, "policy_fault_injected_at %llu", &a) == 1)
+			kr->policy_fault_at = a;
 		else if (sscanf(line, "hist %127s %llu %llu %llu %llu", name, &a, &b, &c, &d) == 5 &&
 			 hist_index(name) >= 0) {
 			struct hist *h = hist_of(info, hist_index(name));
@@ -117,8 +125,9 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 				kr->real.switch_in_other = a;
 			else if (!strcmp(name, "rows_dropped"))
 				kr->real.rows_dropped = a;
-		} else if (sscanf(line, "task %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %15s", &pid, &on_ext,
-				  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], name) == 12) {
+		} else if (sscanf(line, "task %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %15s", &pid,
+				  &on_ext, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+				  name) == 14) {
 			if (info->nr_tasks == tasks_cap) {
 				tasks_cap = tasks_cap ? tasks_cap * 2 : 256;
 				struct run_task_row *t = realloc(info->tasks, (size_t)tasks_cap * sizeof(*t));
@@ -143,6 +152,8 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			r->st.nr_migrations = v[6];
 			r->st.nr_wakeups = v[7];
 			r->st.wakeup_wait_max = v[8];
+			r->st.resumed_ns = v[9];   /* ktime here; made run-relative by the fault analysis */
+			r->st.exit_ns = v[10];
 			info->nr_exited++;
 			info->nr_switches += v[4] + v[5];
 			info->nr_migrations += v[6];
@@ -251,6 +262,58 @@ static int load_yaml(struct kreport *kr, const char *path, char *err, size_t err
 	return 0;
 }
 
+/*
+ * The fault part of a real run. Ejection is when the loader saw the policy leave (it polls
+ * every 5 ms); a task alive then recovered when it was first switched in by another class
+ * than ext; stress-ng must finish with every stressor's metrics, or tasks were lost.
+ */
+static void real_fault(struct kreport *kr, struct run_info *info)
+{
+	struct run_fault *f = &info->fault;
+	uint64_t ejected_k;
+
+	f->known = true;
+	if (strcmp(kr->inject_kind, "-") && kr->inject_kind[0] && kr->injected_ns) {
+		snprintf(f->injected_by, sizeof(f->injected_by), "inject:%.24s", kr->inject_kind);
+		f->injected_at_ns = kr->injected_ns;
+	} else if (kr->policy_fault_at && kr->policy_fault_at > kr->t0_ktime) {
+		snprintf(f->injected_by, sizeof(f->injected_by), "policy");
+		f->injected_at_ns = kr->policy_fault_at - kr->t0_ktime;
+	}
+	for (int e = 0; e < info->job->nr_entries; e++) {
+		bool found = false;
+		for (int i = 0; i < kr->nr_rows; i++)
+			if (!strcmp(kr->rows[i].stressor, info->job->entries[e].stressor) && kr->rows[i].bogo_ops)
+				found = true;
+		if (!found) {
+			f->tasks_lost += job__instances(info->job, e, info->nr_cpus > 0 ? info->nr_cpus : 1);
+			snprintf(f->lost_reason, sizeof(f->lost_reason), "stress-ng reported no bogo-ops for %s",
+				 info->job->entries[e].stressor);
+		}
+	}
+	if (kr->real.workload_status && !f->tasks_lost) {
+		f->tasks_lost = 1;
+		snprintf(f->lost_reason, sizeof(f->lost_reason), "stress-ng exited with status %d%s",
+			 kr->real.workload_status, kr->real.workload_timed_out ? " (killed at the deadline)" : "");
+	}
+	if (!kr->real.exit_seen_ns || !info->exit.kind)
+		return;
+	f->ejected = true;
+	f->exit = info->exit;
+	f->ejected_at_ns = kr->real.exit_seen_ns;
+	if (f->injected_at_ns && f->ejected_at_ns >= f->injected_at_ns)
+		f->time_to_ejection_ns = f->ejected_at_ns - f->injected_at_ns;
+	ejected_k = kr->t0_ktime + kr->real.exit_seen_ns;
+	for (int i = 0; i < info->nr_tasks; i++) {
+		const struct sim_task_stats *st = &info->tasks[i].st;
+		if (!st->ext_ns || st->exit_ns <= ejected_k)
+			continue;
+		f->tasks_at_ejection++;
+		if (st->resumed_ns > ejected_k && st->resumed_ns - ejected_k > f->recovery_ns)
+			f->recovery_ns = st->resumed_ns - ejected_k;
+	}
+}
+
 int kreport__load(struct kreport *kr, struct run_info *info, const char *report_path,
 		  const char *yaml_path, int online_cpus, char *err, size_t errlen)
 {
@@ -269,6 +332,14 @@ int kreport__load(struct kreport *kr, struct run_info *info, const char *report_
 	if (strcmp(kr->policy, "-")) {
 		info->has_scx = true;
 		info->enabled_at_end = !strcmp(kr->state_at_end, "enabled");
+		info->nr_restarts = kr->restarts;
+		real_fault(kr, info);
+	}
+	/* per-task times back to run-relative (0 stays "never") */
+	for (int i = 0; i < info->nr_tasks; i++) {
+		struct sim_task_stats *st = &info->tasks[i].st;
+		st->resumed_ns = st->resumed_ns > kr->t0_ktime ? st->resumed_ns - kr->t0_ktime : 0;
+		st->exit_ns = st->exit_ns > kr->t0_ktime ? st->exit_ns - kr->t0_ktime : 0;
 	}
 	return 0;
 }

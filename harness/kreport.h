@@ -16,6 +16,11 @@ struct kreport {
 	int nr_rows;
 	char policy[128];
 	char state_at_end[64];
+	uint64_t t0_ktime;
+	char inject_kind[32];
+	uint64_t injected_ns;
+	uint64_t policy_fault_at; /* ktime */
+	int restarts;
 };
 
 /*

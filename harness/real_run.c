@@ -87,6 +87,11 @@ static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const 
 	argv__add(a, report);
 	argv__add(a, "--timeout");
 	argv__addf(a, "%.0f", job_seconds(job, o->duration_ns) + 60);
+	if (o->inject) {
+		/* the loader does it from outside: unreg = it lets go of the link */
+		argv__add(a, "--inject");
+		argv__addf(a, "%s@%.3f", !strcmp(o->inject, "unreg") ? "detach" : o->inject, o->inject_at_ns / 1e9);
+	}
 	if (policy) {
 		argv__add(a, "--policy");
 		argv__add(a, policy);
@@ -304,6 +309,13 @@ int real_run__main(const struct real_run_opts *o)
 			"workload exists only in the simulator)\n", o->target);
 		return 2;
 	}
+	if (o->inject && (!strcmp(o->inject, "error") || !o->policy)) {
+		fprintf(stderr, "scxlab run: --inject %s: %s\n", o->inject,
+			o->policy ? "a kernel-side error cannot be caused from outside a real kernel (use "
+				    "scxl_faulty's fault knobs); unreg, sysrq and offline:CPU can"
+				  : "needs --policy");
+		return 2;
+	}
 	if (job__parse_file(&job, o->job, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: --job: %s\n", err);
 		return 2;
@@ -395,7 +407,7 @@ int real_run__main(const struct real_run_opts *o)
 		goto out_info;
 	}
 	/* under a policy that stayed loaded, every task of the workload should run in the ext class */
-	if (o->policy && info.enabled_at_end && kr.real.switch_in_other)
+	if (o->policy && !kr.real.exit_seen_ns && kr.real.switch_in_other)
 		fprintf(stderr, "scxlab run: warning: %llu of the workload's %llu switch-ins were by another "
 			"class than sched_ext (a task left SCHED_EXT, or the policy switches partially)\n",
 			(unsigned long long)kr.real.switch_in_other,

@@ -7,8 +7,12 @@
  *
  * Faults (knob `fault`), injected from ops.enqueue once the trigger is met:
  *   0 none
- *   1 stall:        queue tasks where no CPU ever looks; the watchdog ejects the policy
- *                   after timeout_ms with "runnable task stall"
+ *   1 stall:        queue user tasks where no CPU ever looks; the watchdog ejects the policy
+ *                   after timeout_ms with "runnable task stall". Kernel threads keep being
+ *                   scheduled: the watchdog itself runs in a kworker, and starving it would
+ *                   turn the stall into "watchdog failed to check in", raised from the tick
+ *                   up to timeout_ms after the watchdog's last pass (possibly sooner than
+ *                   timeout_ms after the stall began)
  *   2 error:        scx_bpf_error()                                  -> SCX_EXIT_ERROR_BPF
  *   3 bogus DSQ:    insert into DSQ 0x1234, never created            -> SCX_EXIT_ERROR
  *   4 double:       direct-dispatch the same task twice              -> SCX_EXIT_ERROR
@@ -73,9 +77,11 @@ static void stat_inc(u32 idx)
 		(*cnt)++;
 }
 
-static bool fault_due(void)
+static bool fault_due(const struct task_struct *p)
 {
 	if (fault == FAULT_NONE)
+		return false;
+	if (fault == FAULT_STALL && (p->flags & PF_KTHREAD))
 		return false;
 	if (fault_after_count && nr_enqueued < fault_after_count)
 		return false;
@@ -90,7 +96,7 @@ s32 BPF_STRUCT_OPS(faulty_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 	s32 cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 
 	/* once a stall is due, nothing may slip past the stalled queue */
-	if (is_idle && !(fault == FAULT_STALL && fault_due()))
+	if (is_idle && !(fault == FAULT_STALL && fault_due(p)))
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 	return cpu;
 }
@@ -99,7 +105,7 @@ void BPF_STRUCT_OPS(faulty_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	nr_enqueued++;
 	stat_inc(STAT_ENQUEUED);
-	if (!fault_due()) {
+	if (!fault_due(p)) {
 		scx_bpf_dsq_insert(p, SHARED_DSQ, slice_ns, enq_flags);
 		return;
 	}

@@ -3,6 +3,7 @@
  */
 #include "harness/kload/kpolicy.h"
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -214,6 +215,24 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 			kp->uei = (struct kpolicy_exit *)((char *)kp->uei_map + off);
 	}
 	return 0;
+}
+
+int kpolicy__read_u64(const struct kpolicy *kp, const char *name, uint64_t *v)
+{
+	struct bpf_map *in;
+	size_t size, off;
+	char *buf;
+	int zero = 0, ret = -1;
+
+	if (!kp->obj || !kobj__find_var_in(kp->obj, name, &size, NULL, &in, &off) || size != sizeof(*v))
+		return -1;
+	buf = calloc(1, bpf_map__value_size(in));
+	if (buf && !bpf_map_lookup_elem(bpf_map__fd(in), &zero, buf)) {
+		memcpy(v, buf + off, sizeof(*v));
+		ret = 0;
+	}
+	free(buf);
+	return ret;
 }
 
 int kpolicy__attach(struct kpolicy *kp)

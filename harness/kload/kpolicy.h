@@ -46,6 +46,8 @@ const char *kpolicy__libbpf_log(void);
 int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
 		  const char *const *map_sizes, int nr_map_sizes);
 int kpolicy__attach(struct kpolicy *kp);
+/* A u64 global of the loaded policy, read from the kernel's map. 0, or -1 if it has none. */
+int kpolicy__read_u64(const struct kpolicy *kp, const char *name, uint64_t *v);
 /* The policy has exited (its UEI record is filled). */
 bool kpolicy__exited(const struct kpolicy *kp);
 void kpolicy__detach(struct kpolicy *kp);

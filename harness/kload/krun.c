@@ -134,7 +134,81 @@ struct run_state {
 	int status;
 	int timed_out;
 	char state_at_end[64];
+	/* --inject */
+	char inject_kind[32];
+	int inject_cpu;
+	uint64_t inject_at, injected_ns;
+	/* restarts: the first exit and the first load's fault time are kept */
+	int restarts;
+	bool have_first_exit;
+	struct kpolicy_exit first_exit;
+	uint64_t fault_injected_at;
 };
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(text, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/* The --inject fault, done from outside the policy as a user or the kernel would. */
+static void do_inject(struct kpolicy *kp, struct run_state *rs)
+{
+	char path[128];
+
+	if (!strcmp(rs->inject_kind, "detach")) {
+		kpolicy__detach(kp); /* the loader letting go: the kernel unregisters the policy */
+	} else if (!strcmp(rs->inject_kind, "sysrq")) {
+		if (write_file("/proc/sysrq-trigger", "S"))
+			fprintf(stderr, "scxlab-kload: --inject sysrq: cannot write /proc/sysrq-trigger: %s\n", strerror(errno));
+	} else if (!strcmp(rs->inject_kind, "offline")) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", rs->inject_cpu);
+		if (write_file(path, "0"))
+			fprintf(stderr, "scxlab-kload: --inject offline: cannot write %s: %s\n", path, strerror(errno));
+	}
+}
+
+/*
+ * The policy exited asking for a restart (SCX_ECODE_ACT_RESTART): once the kernel has disabled
+ * it, load and attach it again, as the kernel tools' loaders do. The first exit is kept.
+ */
+#define ECODE_ACT_RESTART (1ULL << 48)
+#define MAX_RESTARTS 32
+
+static void maybe_restart(const struct krun_opts *o, struct kpolicy *kp, struct run_state *rs)
+{
+	char st[64];
+
+	if (!kpolicy__exited(kp) || !(kp->uei->exit_code & (int64_t)ECODE_ACT_RESTART) ||
+	    rs->restarts >= MAX_RESTARTS || !strcmp(rs->inject_kind, "detach"))
+		return;
+	for (int i = 0; i < 200; i++) {
+		ksys__state(st, sizeof(st));
+		if (!strcmp(st, "disabled"))
+			break;
+		usleep(5000);
+	}
+	if (!rs->have_first_exit) {
+		rs->first_exit = *kp->uei;
+		rs->have_first_exit = true;
+	}
+	if (!rs->fault_injected_at)
+		kpolicy__read_u64(kp, "fault_injected_at", &rs->fault_injected_at);
+	kpolicy__close(kp);
+	if (kpolicy__load(kp, o->policy, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes) ||
+	    kpolicy__attach(kp)) {
+		fprintf(stderr, "scxlab-kload: reloading %s after its restart request failed\n", o->policy);
+		return;
+	}
+	rs->restarts++;
+	printf("RESTARTED %s (%d)\n", kpolicy__ops_name(kp), rs->restarts);
+	fflush(stdout);
+}
 
 /* Start the workload and wait for it, watching the policy; kill it at the deadline. */
 static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct run_state *rs)
@@ -166,12 +240,18 @@ static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct ru
 			break;
 		if (w < 0 && errno != EINTR)
 			return -1;
+		if (rs->inject_at && !rs->injected_ns && t >= rs->inject_at && kp) {
+			do_inject(kp, rs);
+			rs->injected_ns = t;
+		}
 		if (kp && !rs->exit_seen) {
 			char st[64];
 			ksys__state(st, sizeof(st));
 			if (kpolicy__exited(kp) || (strcmp(st, "enabled") && strcmp(st, "enabling")))
 				rs->exit_seen = t ? t : 1;
 		}
+		if (kp)
+			maybe_restart(o, kp, rs);
 		if (deadline && t >= deadline && !rs->timed_out) {
 			rs->timed_out = 1;
 			kill(-pid, SIGKILL);
@@ -208,12 +288,15 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 		(unsigned long long)rs->elapsed, rs->status, rs->timed_out, (int)stop_requested);
 	fprintf(f, "state_at_end %s\nexit_seen_ns %llu\n", rs->state_at_end[0] ? rs->state_at_end : "-",
 		(unsigned long long)rs->exit_seen);
+	fprintf(f, "t0_ktime %llu\ninject %s %llu\nrestarts %d\npolicy_fault_injected_at %llu\n",
+		(unsigned long long)rs->t0, rs->inject_kind[0] ? rs->inject_kind : "-",
+		(unsigned long long)rs->injected_ns, rs->restarts, (unsigned long long)rs->fault_injected_at);
 	if (kprobes__report(pr, f))
 		fprintf(stderr, "scxlab-kload: reading the probes' maps failed\n");
 	for (int c = 0; c < ncpu; c++)
 		fprintf(f, "cpu %d %llu\n", c, (unsigned long long)(busy1[c] > busy0[c] ? busy1[c] - busy0[c] : 0));
-	if (kp && kp->uei) {
-		struct kpolicy_exit e = *kp->uei;
+	if (kp && (kp->uei || rs->have_first_exit)) {
+		struct kpolicy_exit e = rs->have_first_exit ? rs->first_exit : *kp->uei;
 		e.reason[sizeof(e.reason) - 1] = 0;
 		e.msg[sizeof(e.msg) - 1] = 0;
 		one_line(e.reason);
@@ -244,6 +327,23 @@ int krun__run(const struct krun_opts *o)
 		fprintf(stderr, "scxlab-kload run: needs --probes, --report and a command after --\n");
 		return 2;
 	}
+	if (o->inject) {
+		char spec[64], *at;
+		snprintf(spec, sizeof(spec), "%s", o->inject);
+		at = strchr(spec, '@');
+		if (at)
+			*at++ = 0;
+		if (!strncmp(spec, "offline:", 8)) {
+			rs.inject_cpu = atoi(spec + 8);
+			spec[7] = 0;
+		}
+		if (!at || atof(at) <= 0 || (strcmp(spec, "detach") && strcmp(spec, "sysrq") && strcmp(spec, "offline"))) {
+			fprintf(stderr, "scxlab-kload run: --inject %s: expected detach@S, sysrq@S or offline:CPU@S\n", o->inject);
+			return 2;
+		}
+		snprintf(rs.inject_kind, sizeof(rs.inject_kind), "%.31s", spec);
+		rs.inject_at = (uint64_t)(atof(at) * 1e9);
+	}
 	kpolicy__quiet_libbpf();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -273,6 +373,8 @@ int krun__run(const struct krun_opts *o)
 	FILE *events = NULL;
 	char *ev_buf = NULL;
 	size_t ev_len = 0;
+	if (kp && !rs.fault_injected_at)
+		kpolicy__read_u64(kp, "fault_injected_at", &rs.fault_injected_at);
 	if (kp) {
 		/* the scheduler's event counters go with it: read them while it is attached */
 		events = open_memstream(&ev_buf, &ev_len);

@@ -14,14 +14,20 @@
  *   workload_timed_out 0|1     killed at the --timeout deadline
  *   interrupted 0|1            SIGINT/SIGTERM ended the run early
  *   state_at_end TEXT          /sys/kernel/sched_ext/state when the workload ended
- *   exit_seen_ns N             when the policy was seen leaving (0: it did not)
+ *   exit_seen_ns N             when the policy was first seen leaving (0: it did not)
+ *   t0_ktime N                 CLOCK_MONOTONIC (= bpf_ktime_get_ns) at the workload's start
+ *   inject KIND N              the --inject fault and when it was done (ns after the start)
+ *   restarts N                 reloads after exits asking for a restart (SCX_ECODE_ACT_RESTART)
+ *   policy_fault_injected_at N the policy's `fault_injected_at` global (ktime), if it has one
  *   hist NAME COUNT SUM MIN MAX         (wakeup, preempt, run_delay)
  *   bucket NAME INDEX COUNT             non-empty buckets (sim/metrics/hist.h geometry)
  *   counter NAME N                      switch_in_ext, switch_in_other, rows_dropped
- *   task PID ON_EXT CPU EXT OTHER RUN_DELAY NVCSW NIVCSW MIGRATIONS WAKEUPS WAKEUP_MAX COMM
+ *   task PID ON_EXT CPU EXT OTHER RUN_DELAY NVCSW NIVCSW MIGRATIONS WAKEUPS WAKEUP_MAX
+ *        BACK_ON_OTHER_KTIME EXIT_KTIME COMM
  *   cpu INDEX BUSY_NS                   from /proc/stat over the run
  *   event NAME VALUE                    the scheduler's SCX_EV_* counters (sysfs)
  *   exit_kind N / exit_code N / exit_cpu N / exit_reason TEXT / exit_msg TEXT
+ *                                       the first exit (before any restart)
  *   klog TEXT                           kernel messages about sched_ext during the run
  *   end
  */
@@ -38,6 +44,7 @@ struct krun_opts {
 	const char *comm_prefix;   /* the workload's tasks (default "stress-ng") */
 	const char *report;        /* where the report goes */
 	double timeout_s;          /* kill the workload after this (0: no limit) */
+	const char *inject;        /* "detach@S", "sysrq@S" or "offline:CPU@S" (NULL: none) */
 	char *const *argv;         /* the workload command */
 };
 

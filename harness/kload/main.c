@@ -23,7 +23,8 @@ static void usage(FILE *f)
 		"                   [--verify] POLICY.bpf.o\n"
 		"       scxlab-kload run --probes PROBES.bpf.o --report FILE [--policy POLICY.bpf.o]\n"
 		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
-		"                   [--comm PREFIX] -- COMMAND [ARG]...\n\n"
+		"                   [--comm PREFIX] [--inject detach|sysrq|offline:CPU@S]\n"
+		"                   -- COMMAND [ARG]...\n\n"
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
 		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n"
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "comm", required_argument, NULL, 'c' },
+		{ "inject", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -57,7 +59,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -74,6 +76,7 @@ int main(int argc, char **argv)
 		case 'r': r.report = optarg; break;
 		case 't': r.timeout_s = atof(optarg); break;
 		case 'c': r.comm_prefix = optarg; break;
+		case 'i': r.inject = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -12,7 +12,9 @@
  * Per task, what the simulator's tasks[] rows hold is captured when the task exits
  * (sched_process_exit), before its task_struct goes: CPU time, the kernel's run_delay,
  * voluntary and involuntary switches, migrations, and the CPU time it got from the ext class
- * and from the others (charged at every switch-out by the class it ran in).
+ * and from the others (charged at every switch-out by the class it ran in), when it was first
+ * switched in by another class after having been in ext (the policy was ejected: it is back on
+ * the fair class), and when it exited.
  *
  * Only the workload's tasks count: those whose comm starts with `comm_prefix` ("stress-ng").
  */
@@ -54,6 +56,8 @@ struct task_row {
 	u64 migrations;
 	u64 wakeups;
 	u64 wakeup_wait_max_ns;
+	u64 back_on_other_ns;  /* ktime of the first non-ext switch-in after an ext one, 0: none */
+	u64 exit_ns;           /* ktime of the exit */
 	u32 on_ext_at_exit;
 	u32 pad;
 };
@@ -94,7 +98,9 @@ struct task_state {
 	u64 other_ns;
 	u64 wakeups;
 	u64 wakeup_wait_max_ns;
+	u64 back_on_other_ns;
 	u32 wakeup;       /* the current wait began with a wakeup */
+	u32 was_ext;
 };
 
 struct {
@@ -231,11 +237,16 @@ int BPF_PROG(lat_switch, bool preempt, struct task_struct *prev, struct task_str
 	}
 	if (!of_workload(next))
 		return 0;
-	count(on_ext(next) ? C_SWITCH_IN_EXT : C_SWITCH_IN_OTHER);
+	bool ext = on_ext(next);
+	count(ext ? C_SWITCH_IN_EXT : C_SWITCH_IN_OTHER);
 	s = state_of(next);
 	if (!s)
 		return 0;
 	s->on_cpu_at = now;
+	if (ext)
+		s->was_ext = 1;
+	else if (s->was_ext && !s->back_on_other_ns)
+		s->back_on_other_ns = now;
 	if (!s->runnable_at)
 		return 0;
 	u64 wait = now - s->runnable_at;
@@ -269,7 +280,9 @@ int BPF_PROG(lat_exit, struct task_struct *p)
 		row.other_ns = s->other_ns;
 		row.wakeups = s->wakeups;
 		row.wakeup_wait_max_ns = s->wakeup_wait_max_ns;
+		row.back_on_other_ns = s->back_on_other_ns;
 	}
+	row.exit_ns = bpf_ktime_get_ns();
 	bpf_probe_read_kernel_str(row.comm, sizeof(row.comm), p->comm);
 	row.cpu_ns = p->se.sum_exec_runtime;
 	row.run_delay_ns = p->sched_info.run_delay;
