@@ -306,8 +306,13 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 				snprintf(f->lost_reason, sizeof(f->lost_reason), "%s[%d] never ran again after the ejection",
 					 t->ts.comm, t->ts.pid);
 			f->tasks_lost++;
-		} else if (t->stats.resumed_ns - first->at_ns > f->recovery_ns) {
-			f->recovery_ns = t->stats.resumed_ns - first->at_ns;
+			continue;
+		}
+		/* recovery: how long the tasks that were waiting to run at the ejection still waited */
+		if (t->stats.resumed_wait_ns && t->stats.resumed_wait_ns <= first->at_ns) {
+			f->tasks_waiting_at_ejection++;
+			if (t->stats.resumed_ns - first->at_ns > f->recovery_ns)
+				f->recovery_ns = t->stats.resumed_ns - first->at_ns;
 		}
 	}
 }

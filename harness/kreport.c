@@ -76,7 +76,7 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 	hist__init(&info->run_delay);
 	while (fgets(line, sizeof(line), f)) {
 		char name[128], text[4096];
-		unsigned long long a, b, c, d, v[13];
+		unsigned long long a, b, c, d, v[14];
 		unsigned int pid, on_ext, idx;
 		long long ll;
 		int i;
@@ -125,9 +125,9 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 				kr->real.switch_in_other = a;
 			else if (!strcmp(name, "rows_dropped"))
 				kr->real.rows_dropped = a;
-		} else if (sscanf(line, "task %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %15s", &pid,
-				  &on_ext, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
-				  name) == 14) {
+		} else if (sscanf(line, "task %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %15s",
+				  &pid, &on_ext, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
+				  &v[10], &v[11], name) == 15) {
 			if (info->nr_tasks == tasks_cap) {
 				tasks_cap = tasks_cap ? tasks_cap * 2 : 256;
 				struct run_task_row *t = realloc(info->tasks, (size_t)tasks_cap * sizeof(*t));
@@ -152,8 +152,9 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			r->st.nr_migrations = v[6];
 			r->st.nr_wakeups = v[7];
 			r->st.wakeup_wait_max = v[8];
-			r->st.resumed_ns = v[9];   /* ktime here; made run-relative by the fault analysis */
-			r->st.exit_ns = v[10];
+			r->st.resumed_ns = v[9];   /* ktimes here; made run-relative after the fault analysis */
+			r->st.resumed_wait_ns = v[10];
+			r->st.exit_ns = v[11];
 			info->nr_exited++;
 			info->nr_switches += v[4] + v[5];
 			info->nr_migrations += v[6];
@@ -309,8 +310,12 @@ static void real_fault(struct kreport *kr, struct run_info *info)
 		if (!st->ext_ns || st->exit_ns <= ejected_k)
 			continue;
 		f->tasks_at_ejection++;
-		if (st->resumed_ns > ejected_k && st->resumed_ns - ejected_k > f->recovery_ns)
-			f->recovery_ns = st->resumed_ns - ejected_k;
+		/* waiting at the ejection: how long until it ran (seen 5 ms late at most: clamp at 0) */
+		if (st->resumed_wait_ns && st->resumed_wait_ns <= ejected_k) {
+			f->tasks_waiting_at_ejection++;
+			if (st->resumed_ns > ejected_k && st->resumed_ns - ejected_k > f->recovery_ns)
+				f->recovery_ns = st->resumed_ns - ejected_k;
+		}
 	}
 }
 
@@ -339,6 +344,7 @@ int kreport__load(struct kreport *kr, struct run_info *info, const char *report_
 	for (int i = 0; i < info->nr_tasks; i++) {
 		struct sim_task_stats *st = &info->tasks[i].st;
 		st->resumed_ns = st->resumed_ns > kr->t0_ktime ? st->resumed_ns - kr->t0_ktime : 0;
+		st->resumed_wait_ns = st->resumed_wait_ns > kr->t0_ktime ? st->resumed_wait_ns - kr->t0_ktime : 0;
 		st->exit_ns = st->exit_ns > kr->t0_ktime ? st->exit_ns - kr->t0_ktime : 0;
 	}
 	return 0;

@@ -7,6 +7,7 @@
 
 #include "harness/cmd_build.h"
 #include "harness/cmd_calibrate.h"
+#include "harness/cmd_fault.h"
 #include "harness/cmd_verify.h"
 #include "harness/cmd_vm.h"
 #include "harness/cmd_run.h"
@@ -42,6 +43,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load, "load a policy's .bpf.o into this machine's sched_ext kernel (generic loader)" },
 	{ "verify", cmd_verify, "check a policy with the real kernel's verifier (this host or a VM)" },
 	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
+	{ "fault", cmd_fault, "inject a fault, check the ejection and the fallback (one class, or --matrix)" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 };
 

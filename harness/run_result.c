@@ -441,6 +441,7 @@ static void write_fault(struct json_writer *w, const struct run_info *in)
 	json__key(w, "time_to_ejection_ns"); json__u64(w, f->time_to_ejection_ns);
 	json__key(w, "recovery_ns"); json__u64(w, f->recovery_ns);
 	json__key(w, "tasks_at_ejection"); json__i64(w, f->tasks_at_ejection);
+	json__key(w, "tasks_waiting_at_ejection"); json__i64(w, f->tasks_waiting_at_ejection);
 	json__key(w, "tasks_lost"); json__i64(w, f->tasks_lost);
 	json__key(w, "lost_reason"); json__string(w, f->lost_reason);
 	json__end_object(w);

@@ -62,8 +62,9 @@ struct run_real {
 /*
  * How a policy's run ended, for fault checks (docs/faults.md): whether it was ejected during
  * the measured run, when and why (the first exit, before any restart), how long from the
- * injected fault to the ejection, how long until every workload task alive then had run on the
- * fair class again, and how many never did (lost).
+ * injected fault to the ejection, how long the tasks that were waiting to run at the ejection
+ * still waited (recovery: until the last of them ran, on the fair class or under a restarted
+ * policy), and how many tasks never ran again (lost).
  */
 struct run_fault {
 	bool known;                 /* a policy ran: the object is written */
@@ -73,8 +74,9 @@ struct run_fault {
 	struct scx_exit_record exit; /* the first exit */
 	uint64_t ejected_at_ns;     /* run-relative time of the exit request (or when it was seen) */
 	uint64_t time_to_ejection_ns;
-	uint64_t recovery_ns;       /* ejection -> the last such task's first run on fair */
-	int tasks_at_ejection;
+	uint64_t recovery_ns;       /* ejection -> the first run of the last task that was waiting then */
+	int tasks_at_ejection;      /* workload tasks alive at the ejection that had been in ext */
+	int tasks_waiting_at_ejection; /* of those, runnable but not running at the ejection */
 	int tasks_lost;
 	char lost_reason[160];      /* "" when none was lost */
 };

@@ -81,8 +81,13 @@ static void qemu_args(struct argv_buf *a, const char *accel, const char *kernel,
 		      const struct vm_run *r)
 {
 	argv__add(a, "qemu-system-x86_64");
+	/*
+	 * TCG runs the vCPUs in one thread: with one thread per vCPU, a guest enabling and
+	 * disabling sched_ext in quick succession (a policy's restart loop) hit "Oops: int3" in
+	 * static-key sites being patched under another vCPU (cross-modifying code), and panicked.
+	 */
 	argv__add(a, "-accel");
-	argv__add(a, !strcmp(accel, "kvm") ? "kvm" : "tcg,thread=multi");
+	argv__add(a, !strcmp(accel, "kvm") ? "kvm" : "tcg,thread=single");
 	if (!strcmp(accel, "kvm")) {
 		argv__add(a, "-cpu");
 		argv__add(a, "host");

@@ -24,7 +24,7 @@ struct hist_stat {
 struct task_row {
 	char comm[16];
 	uint64_t cpu_ns, ext_ns, other_ns, run_delay_ns, nvcsw, nivcsw, migrations, wakeups,
-		wakeup_wait_max_ns, back_on_other_ns, exit_ns;
+		wakeup_wait_max_ns, back_on_other_ns, back_wait_ns, exit_ns;
 	uint32_t on_ext_at_exit, pad;
 };
 
@@ -115,13 +115,13 @@ static int report_tasks(const struct kprobes *kp, FILE *out)
 		for (char *c = row.comm; *c; c++)
 			if (*c == ' ' || *c == '\n')
 				*c = '_';
-		fprintf(out, "task %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %s\n", pids[i],
+		fprintf(out, "task %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %s\n", pids[i],
 			row.on_ext_at_exit, (unsigned long long)row.cpu_ns, (unsigned long long)row.ext_ns,
 			(unsigned long long)row.other_ns, (unsigned long long)row.run_delay_ns,
 			(unsigned long long)row.nvcsw, (unsigned long long)row.nivcsw,
 			(unsigned long long)row.migrations, (unsigned long long)row.wakeups,
 			(unsigned long long)row.wakeup_wait_max_ns, (unsigned long long)row.back_on_other_ns,
-			(unsigned long long)row.exit_ns, row.comm);
+			(unsigned long long)row.back_wait_ns, (unsigned long long)row.exit_ns, row.comm);
 	}
 	free(pids);
 	return 0;

@@ -23,7 +23,7 @@
  *   bucket NAME INDEX COUNT             non-empty buckets (sim/metrics/hist.h geometry)
  *   counter NAME N                      switch_in_ext, switch_in_other, rows_dropped
  *   task PID ON_EXT CPU EXT OTHER RUN_DELAY NVCSW NIVCSW MIGRATIONS WAKEUPS WAKEUP_MAX
- *        BACK_ON_OTHER_KTIME EXIT_KTIME COMM
+ *        BACK_ON_OTHER_KTIME BACK_WAIT_SINCE_KTIME EXIT_KTIME COMM
  *   cpu INDEX BUSY_NS                   from /proc/stat over the run
  *   event NAME VALUE                    the scheduler's SCX_EV_* counters (sysfs)
  *   exit_kind N / exit_code N / exit_cpu N / exit_reason TEXT / exit_msg TEXT

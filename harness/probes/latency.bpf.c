@@ -14,7 +14,7 @@
  * voluntary and involuntary switches, migrations, and the CPU time it got from the ext class
  * and from the others (charged at every switch-out by the class it ran in), when it was first
  * switched in by another class after having been in ext (the policy was ejected: it is back on
- * the fair class), and when it exited.
+ * the fair class) and since when it had waited for that, and when it exited.
  *
  * Only the workload's tasks count: those whose comm starts with `comm_prefix` ("stress-ng").
  */
@@ -57,6 +57,7 @@ struct task_row {
 	u64 wakeups;
 	u64 wakeup_wait_max_ns;
 	u64 back_on_other_ns;  /* ktime of the first non-ext switch-in after an ext one, 0: none */
+	u64 back_wait_ns;      /* since when it had waited for that switch-in (0: it had not) */
 	u64 exit_ns;           /* ktime of the exit */
 	u32 on_ext_at_exit;
 	u32 pad;
@@ -99,6 +100,7 @@ struct task_state {
 	u64 wakeups;
 	u64 wakeup_wait_max_ns;
 	u64 back_on_other_ns;
+	u64 back_wait_ns;
 	u32 wakeup;       /* the current wait began with a wakeup */
 	u32 was_ext;
 };
@@ -245,8 +247,10 @@ int BPF_PROG(lat_switch, bool preempt, struct task_struct *prev, struct task_str
 	s->on_cpu_at = now;
 	if (ext)
 		s->was_ext = 1;
-	else if (s->was_ext && !s->back_on_other_ns)
+	else if (s->was_ext && !s->back_on_other_ns) {
 		s->back_on_other_ns = now;
+		s->back_wait_ns = s->runnable_at;
+	}
 	if (!s->runnable_at)
 		return 0;
 	u64 wait = now - s->runnable_at;
@@ -281,6 +285,7 @@ int BPF_PROG(lat_exit, struct task_struct *p)
 		row.wakeups = s->wakeups;
 		row.wakeup_wait_max_ns = s->wakeup_wait_max_ns;
 		row.back_on_other_ns = s->back_on_other_ns;
+		row.back_wait_ns = s->back_wait_ns;
 	}
 	row.exit_ns = bpf_ktime_get_ns();
 	bpf_probe_read_kernel_str(row.comm, sizeof(row.comm), p->comm);

@@ -205,6 +205,10 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	uint64_t now = sim->loop.now;
 	const struct sim_costs *c = &sim->cfg.costs;
 
+	if (sim->first_exit_ns && !p->stats.resumed_ns) {
+		p->stats.resumed_ns = now;
+		p->stats.resumed_wait_ns = p->in_wait ? p->runnable_since : 0;
+	}
 	if (p->in_wait) {
 		uint64_t wait = now - p->runnable_since;
 		p->stats.run_delay_ns += wait;
@@ -223,8 +227,7 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	p->stats.nr_switches++;
 	if (p->cls == sim->ext_class)
 		p->was_ext = true;
-	if (sim->first_exit_ns && !p->stats.resumed_ns)
-		p->stats.resumed_ns = now;
+
 	p->ts.sched_info.pcount++;
 	p->ts.sched_info.last_arrival = now;
 	rq->nr_switches++;

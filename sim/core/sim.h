@@ -66,6 +66,7 @@ struct sim_task_stats {
 	uint64_t fair_ns;           /* time on CPU while in the fair class */
 	uint64_t ext_ns;            /* time on CPU while in the ext class */
 	uint64_t resumed_ns;        /* first switch-in after the first policy exit (0: none) */
+	uint64_t resumed_wait_ns;   /* since when it had been waiting at that switch-in (0: it was not) */
 	uint64_t exit_ns;           /* when it exited (0: alive) */
 };
 

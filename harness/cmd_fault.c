@@ -1,0 +1,444 @@
+/*
+ * `scxlab fault` (see cmd_fault.h).
+ */
+#include "harness/cmd_fault.h"
+#include "harness/fault_classes.h"
+#include "harness/paths.h"
+#include "harness/proc.h"
+#include "harness/result_read.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_TARGETS 3
+/* the loader polls the kernel's state every 5 ms: real ejection times are that much late */
+#define REAL_POLL_SLACK_NS 20000000ULL
+/* the watchdog runs on jiffies: one tick (HZ=250) of rounding */
+#define TICK_NS 4000000ULL
+
+struct fault_opts {
+	const char *policy;     /* for classes injected from outside */
+	const char *job;
+	const char *topology;
+	const char *out;
+	const char *targets[MAX_TARGETS];
+	int nr_targets;
+	bool quiet;
+};
+
+struct outcome {
+	bool ran;
+	bool skipped;           /* the class cannot happen on this target */
+	int kind;
+	char msg[256];
+	double tte_ns, recovery_ns;
+	int restarts, lost;
+	char lost_reason[160];
+	bool stressors_ok;
+	bool pass;
+	char why[200];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: scxlab fault --class NAME [--target sim|vm|host] [options]\n"
+		"       scxlab fault --matrix [--targets sim,vm] [options]\n"
+		"       scxlab fault --list\n\n"
+		"Run a fault class and check the kernel's safety net: exit kind and message, time from\n"
+		"the fault to the ejection, time until every task alive then ran again, tasks lost.\n"
+		"Classes come from sched/scxl_faulty.bpf.c's knobs or are injected around any policy.\n\n"
+		"  --policy FILE     policy for the classes injected from outside (default scxl_vtime)\n"
+		"  --job FILE        workload (default workloads/jobs/fault-6s.job)\n"
+		"  --topology SPEC   (default 2: the VM runs on this machine's 2 cores)\n"
+		"  --out DIR         (default results/fault): DIR/TARGET/CLASS/result.json, and for\n"
+		"                    --matrix DIR/matrix.{txt,csv,json}\n"
+		"  --quiet           no progress\n"
+		"Exit status: 0 when every row passes, 1 when one fails, 2 for bad options.\n");
+}
+
+static int run_one(const struct fault_opts *o, const char *target, const struct fault_class *c,
+		   const char *dir, const char *log)
+{
+	char faulty[4200], inject[64];
+	struct argv_buf a = { 0 };
+	int rc;
+
+	snprintf(faulty, sizeof(faulty), "%s/sched/scxl_faulty.bpf.c", scxlab__root());
+	argv__add(&a, "/proc/self/exe");
+	argv__add(&a, "run");
+	argv__add(&a, "--target");
+	argv__add(&a, target);
+	argv__add(&a, "--topology");
+	argv__add(&a, o->topology);
+	argv__add(&a, "--job");
+	argv__add(&a, o->job);
+	argv__add(&a, "--out");
+	argv__add(&a, dir);
+	argv__add(&a, "--quiet");
+	argv__add(&a, "--policy");
+	if (c->inject) {
+		argv__add(&a, o->policy);
+		snprintf(inject, sizeof(inject), "%s@%gs", c->inject, FAULT_AT_S);
+		argv__add(&a, "--inject");
+		argv__add(&a, inject);
+	} else {
+		argv__add(&a, faulty);
+		for (int i = 0; i < 4 && c->knobs[i]; i++) {
+			argv__add(&a, "--knob");
+			argv__add(&a, c->knobs[i]);
+		}
+	}
+	/* the run's own messages go to a log beside its result */
+	pid_t pid;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		FILE *lf = freopen(log, "w", stdout);
+		if (lf)
+			dup2(fileno(stdout), 2);
+		execv("/proc/self/exe", a.argv);
+		_exit(127);
+	}
+	argv__free(&a);
+	if (pid < 0)
+		return -1;
+	int status;
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return rc;
+}
+
+static void judge(const struct fault_class *c, bool real, struct outcome *r)
+{
+	double t = FAULT_STALL_T_MS * 1e6;
+
+	r->pass = false;
+	if (!r->ran) {
+		snprintf(r->why, sizeof(r->why), "the run failed (see its log)");
+		return;
+	}
+	if (r->kind != c->expected_kind) {
+		snprintf(r->why, sizeof(r->why), "exit %s, expected %s", fault_kind_name(r->kind),
+			 fault_kind_name(c->expected_kind));
+		return;
+	}
+	if (r->lost) {
+		snprintf(r->why, sizeof(r->why), "%d task(s) lost: %s", r->lost, r->lost_reason);
+		return;
+	}
+	if (!r->stressors_ok) {
+		snprintf(r->why, sizeof(r->why), "a stressor finished without bogo-ops");
+		return;
+	}
+	if (c->expect_restart && r->restarts < 1) {
+		snprintf(r->why, sizeof(r->why), "the policy was not loaded again after its restart request");
+		return;
+	}
+	if (c->stall_window && (r->tte_ns < t || r->tte_ns > 1.5 * t + TICK_NS + (real ? REAL_POLL_SLACK_NS : 0))) {
+		snprintf(r->why, sizeof(r->why), "ejected %.3f s after the stall began, outside [%.1f, %.1f] s",
+			 r->tte_ns / 1e9, t / 1e9, 1.5 * t / 1e9);
+		return;
+	}
+	r->pass = true;
+}
+
+static void read_outcome(const char *dir, struct outcome *r)
+{
+	char path[4300];
+	double v;
+	char *doc;
+
+	snprintf(path, sizeof(path), "%s/result.json", dir);
+	doc = result_read__file(path);
+	if (!doc)
+		return;
+	r->ran = true;
+	if (!result_read__number(doc, "fault", "kind", &v))
+		r->kind = (int)v;
+	result_read__string(doc, "fault", "msg", r->msg, sizeof(r->msg));
+	if (!result_read__number(doc, "fault", "time_to_ejection_ns", &v))
+		r->tte_ns = v;
+	if (!result_read__number(doc, "fault", "recovery_ns", &v))
+		r->recovery_ns = v;
+	if (!result_read__number(doc, "fault", "tasks_lost", &v))
+		r->lost = (int)v;
+	result_read__string(doc, "fault", "lost_reason", r->lost_reason, sizeof(r->lost_reason));
+	if (!result_read__number(doc, "sched_ext", "restarts", &v))
+		r->restarts = (int)v;
+	r->stressors_ok = strstr(doc, "\"bogo_ops\": ") != NULL;
+	for (const char *p = strstr(doc, "\"bogo_ops\": "); p; p = strstr(p + 1, "\"bogo_ops\": "))
+		if (strtoll(p + 12, NULL, 10) <= 0)
+			r->stressors_ok = false;
+	free(doc);
+}
+
+static int write_atomic(const char *path, const char *text)
+{
+	char tmp[4400];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Append printf-style text to a growing buffer. */
+static void cat(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cat(char **buf, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	char line[2048];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	char *b = realloc(*buf, *len + (size_t)n + 1);
+	if (!b)
+		return;
+	memcpy(b + *len, line, (size_t)n + 1);
+	*buf = b;
+	*len += (size_t)n;
+}
+
+static void json_str(char **buf, size_t *len, const char *s)
+{
+	cat(buf, len, "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			cat(buf, len, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			cat(buf, len, "\\u%04x", *s);
+		else
+			cat(buf, len, "%c", *s);
+	}
+	cat(buf, len, "\"");
+}
+
+static int run_matrix(const struct fault_opts *o, const struct fault_class *const *cls, int nr_cls)
+{
+	struct outcome (*res)[MAX_TARGETS] = calloc((size_t)nr_cls, sizeof(*res));
+	char *txt = NULL, *csv = NULL, *json = NULL, path[4300];
+	size_t tl = 0, cl = 0, jl = 0;
+	int failed = 0, step = 0, steps = nr_cls * o->nr_targets;
+	time_t t0 = time(NULL);
+
+	if (!res)
+		return 1;
+	for (int i = 0; i < nr_cls; i++) {
+		for (int t = 0; t < o->nr_targets; t++) {
+			const char *target = o->targets[t];
+			struct outcome *r = &res[i][t];
+			char dir[4200], log[4300];
+			bool real = strcmp(target, "sim") != 0;
+
+			step++;
+			if (real && cls[i]->sim_only) {
+				r->skipped = true;
+				r->pass = true;
+				snprintf(r->why, sizeof(r->why), "n/a: %s", cls[i]->sim_only);
+				continue;
+			}
+			snprintf(dir, sizeof(dir), "%s/%s/%s", o->out, target, cls[i]->name);
+			snprintf(log, sizeof(log), "%s.log", dir);
+			scxlab__mkdirs(dir);
+			if (!o->quiet)
+				fprintf(stderr, "[%d/%d] %-4s %-16s (%lds elapsed) ...\n", step, steps, target, cls[i]->name,
+					(long)(time(NULL) - t0));
+			run_one(o, target, cls[i], dir, log);
+			read_outcome(dir, r);
+			judge(cls[i], real, r);
+		}
+		/* the two worlds must agree on the kind */
+		for (int t = 1; t < o->nr_targets; t++) {
+			struct outcome *a = &res[i][0], *b = &res[i][t];
+			if (!a->skipped && !b->skipped && a->ran && b->ran && a->kind != b->kind && b->pass) {
+				b->pass = false;
+				snprintf(b->why, sizeof(b->why), "%s says %s, %s says %s", o->targets[0],
+					 fault_kind_name(a->kind), o->targets[t], fault_kind_name(b->kind));
+			}
+		}
+	}
+
+	cat(&txt, &tl, "%-16s %-22s", "class", "expected");
+	cat(&csv, &cl, "class,expected_kind");
+	for (int t = 0; t < o->nr_targets; t++) {
+		cat(&txt, &tl, " | %-4s %-22s %9s %9s %4s", o->targets[t], "kind", "eject_ms", "recov_ms", "lost");
+		cat(&csv, &cl, ",%s_kind,%s_time_to_ejection_ms,%s_recovery_ms,%s_tasks_lost,%s_restarts,%s_pass,%s_note",
+		    o->targets[t], o->targets[t], o->targets[t], o->targets[t], o->targets[t], o->targets[t], o->targets[t]);
+	}
+	cat(&txt, &tl, "\n");
+	cat(&csv, &cl, "\n");
+	cat(&json, &jl, "{\n  \"schema\": \"scxlab.fault-matrix/1\",\n  \"fault_at_s\": %g,\n  \"stall_timeout_ms\": %d,\n  \"rows\": [\n",
+	    FAULT_AT_S, FAULT_STALL_T_MS);
+	for (int i = 0; i < nr_cls; i++) {
+		cat(&txt, &tl, "%-16s %-22s", cls[i]->name, fault_kind_name(cls[i]->expected_kind));
+		cat(&csv, &cl, "%s,%s", cls[i]->name, fault_kind_name(cls[i]->expected_kind));
+		cat(&json, &jl, "    { \"class\": \"%s\", \"expected_kind\": \"%s\", \"targets\": {", cls[i]->name,
+		    fault_kind_name(cls[i]->expected_kind));
+		for (int t = 0; t < o->nr_targets; t++) {
+			struct outcome *r = &res[i][t];
+			failed += !r->pass;
+			if (r->skipped) {
+				cat(&txt, &tl, " | %-4s %-22s %9s %9s %4s", "", "n/a", "-", "-", "-");
+				cat(&csv, &cl, ",n/a,,,,,true,");
+			} else {
+				cat(&txt, &tl, " | %-4s %-22s %9.1f %9.1f %4d", r->pass ? "ok" : "FAIL",
+				    r->ran ? fault_kind_name(r->kind) : "(run failed)", r->tte_ns / 1e6, r->recovery_ns / 1e6,
+				    r->lost);
+				cat(&csv, &cl, ",%s,%.3f,%.3f,%d,%d,%s,", r->ran ? fault_kind_name(r->kind) : "",
+				    r->tte_ns / 1e6, r->recovery_ns / 1e6, r->lost, r->restarts, r->pass ? "true" : "false");
+			}
+			/* the note (quoted for CSV) */
+			cat(&csv, &cl, "\"");
+			for (const char *p = r->why; *p; p++)
+				cat(&csv, &cl, *p == '"' ? "\"\"" : "%c", *p);
+			cat(&csv, &cl, "\"");
+			cat(&json, &jl, "%s\n        \"%s\": { \"kind\": ", t ? "," : "", o->targets[t]);
+			json_str(&json, &jl, r->skipped ? "n/a" : r->ran ? fault_kind_name(r->kind) : "");
+			cat(&json, &jl, ", \"msg\": ");
+			json_str(&json, &jl, r->msg);
+			cat(&json, &jl, ", \"time_to_ejection_ns\": %.0f, \"recovery_ns\": %.0f, \"tasks_lost\": %d, "
+			    "\"restarts\": %d, \"pass\": %s, \"note\": ", r->tte_ns, r->recovery_ns, r->lost, r->restarts,
+			    r->pass ? "true" : "false");
+			json_str(&json, &jl, r->why);
+			cat(&json, &jl, " }");
+		}
+		cat(&txt, &tl, "\n");
+		cat(&csv, &cl, "\n");
+		cat(&json, &jl, "\n      } }%s\n", i + 1 < nr_cls ? "," : "");
+	}
+	cat(&json, &jl, "  ],\n  \"failed\": %d\n}\n", failed);
+	for (int i = 0; i < nr_cls; i++)
+		for (int t = 0; t < o->nr_targets; t++)
+			if (!res[i][t].pass || res[i][t].skipped)
+				cat(&txt, &tl, "%s %s %s: %s\n", res[i][t].pass ? "note" : "FAIL", o->targets[t],
+				    cls[i]->name, res[i][t].why);
+	cat(&txt, &tl, "%s: %d of %d rows failed\n", failed ? "FAILED" : "PASSED", failed, nr_cls * o->nr_targets);
+	fputs(txt, stdout);
+	snprintf(path, sizeof(path), "%s/matrix.txt", o->out);
+	int werr = write_atomic(path, txt);
+	snprintf(path, sizeof(path), "%s/matrix.csv", o->out);
+	werr |= write_atomic(path, csv);
+	snprintf(path, sizeof(path), "%s/matrix.json", o->out);
+	werr |= write_atomic(path, json);
+	if (werr)
+		fprintf(stderr, "scxlab fault: cannot write the matrix files under %s\n", o->out);
+	free(txt);
+	free(csv);
+	free(json);
+	free(res);
+	return failed || werr ? 1 : 0;
+}
+
+int cmd_fault(int argc, char **argv)
+{
+	enum { O_MATRIX = 256, O_TARGETS, O_LIST, O_QUIET };
+	static const struct option longopts[] = {
+		{ "class", required_argument, NULL, 'c' },
+		{ "target", required_argument, NULL, 't' },
+		{ "targets", required_argument, NULL, O_TARGETS },
+		{ "matrix", no_argument, NULL, O_MATRIX },
+		{ "list", no_argument, NULL, O_LIST },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "job", required_argument, NULL, 'j' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char policy[4200], job[4200], targets_buf[256];
+	struct fault_opts o = { .topology = "2", .out = "results/fault" };
+	const char *class_name = NULL, *target = "sim";
+	bool matrix = false;
+	int c;
+
+	snprintf(policy, sizeof(policy), "%s/sched/scxl_vtime.bpf.c", scxlab__root());
+	snprintf(job, sizeof(job), "%s/workloads/jobs/fault-6s.job", scxlab__root());
+	o.policy = policy;
+	o.job = job;
+	snprintf(targets_buf, sizeof(targets_buf), "sim,vm");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:t:p:j:T:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': class_name = optarg; break;
+		case 't': target = optarg; break;
+		case O_TARGETS: snprintf(targets_buf, sizeof(targets_buf), "%s", optarg); break;
+		case O_MATRIX: matrix = true; break;
+		case O_LIST:
+			for (int i = 0; i < nr_fault_classes; i++)
+				printf("%-16s %-22s %s%s%s\n", fault_classes[i].name,
+				       fault_kind_name(fault_classes[i].expected_kind), fault_classes[i].what,
+				       fault_classes[i].sim_only ? " (simulator only)" : "",
+				       fault_classes[i].inject ? " [around any policy]" : " [scxl_faulty]");
+			return 0;
+		case 'p': o.policy = optarg; break;
+		case 'j': o.job = optarg; break;
+		case 'T': o.topology = optarg; break;
+		case 'o': o.out = optarg; break;
+		case O_QUIET: o.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || (!matrix && !class_name)) {
+		usage(stderr);
+		return 2;
+	}
+	const struct fault_class *cls[64];
+	int nr = 0;
+	if (class_name) {
+		cls[nr] = fault_class__find(class_name);
+		if (!cls[nr]) {
+			fprintf(stderr, "scxlab fault: --class %s: no such class (scxlab fault --list)\n", class_name);
+			return 2;
+		}
+		nr++;
+	} else {
+		for (int i = 0; i < nr_fault_classes; i++)
+			cls[nr++] = &fault_classes[i];
+	}
+	if (matrix) {
+		for (char *save = NULL, *tok = strtok_r(targets_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			if (o.nr_targets < MAX_TARGETS)
+				o.targets[o.nr_targets++] = tok;
+	} else {
+		o.targets[o.nr_targets++] = target;
+	}
+	for (int t = 0; t < o.nr_targets; t++) {
+		if (strcmp(o.targets[t], "sim") && strcmp(o.targets[t], "vm") && strcmp(o.targets[t], "host")) {
+			fprintf(stderr, "scxlab fault: unknown target '%s' (sim, vm, host)\n", o.targets[t]);
+			return 2;
+		}
+	}
+	if (access(o.job, R_OK) || access(o.policy, R_OK)) {
+		fprintf(stderr, "scxlab fault: %s: cannot read it\n", access(o.job, R_OK) ? o.job : o.policy);
+		return 2;
+	}
+	if (scxlab__mkdirs(o.out)) {
+		fprintf(stderr, "scxlab fault: cannot create %s\n", o.out);
+		return 2;
+	}
+	return run_matrix(&o, cls, nr);
+}

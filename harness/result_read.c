@@ -1,0 +1,97 @@
+/*
+ * Values from scxlab's own result.json (see result_read.h).
+ */
+#include "harness/result_read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *result_read__file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)n + 1))) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = 0;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Where "key": 's value starts, within @object's braces. */
+static const char *value_at(const char *doc, const char *object, const char *key)
+{
+	char pat[160];
+	const char *start = doc, *end = NULL, *at;
+	int depth = 0;
+
+	if (object) {
+		snprintf(pat, sizeof(pat), "\"%s\": {", object);
+		start = strstr(doc, pat);
+		if (!start)
+			return NULL;
+		start += strlen(pat) - 1;
+		for (end = start; *end; end++) {
+			if (*end == '"') { /* skip strings: they may hold braces */
+				for (end++; *end && *end != '"'; end++)
+					if (*end == '\\' && end[1])
+						end++;
+				continue;
+			}
+			if (*end == '{')
+				depth++;
+			else if (*end == '}' && --depth == 0)
+				break;
+		}
+	}
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	at = strstr(start, pat);
+	if (!at || (end && at > end))
+		return NULL;
+	return at + strlen(pat);
+}
+
+int result_read__number(const char *doc, const char *object, const char *key, double *v)
+{
+	const char *at = value_at(doc, object, key);
+	char *end;
+
+	if (!at)
+		return -1;
+	if (!strncmp(at, "true", 4) || !strncmp(at, "false", 5)) {
+		*v = at[0] == 't';
+		return 0;
+	}
+	*v = strtod(at, &end);
+	return end == at ? -1 : 0;
+}
+
+int result_read__string(const char *doc, const char *object, const char *key, char *out, size_t len)
+{
+	const char *at = value_at(doc, object, key);
+	size_t n = 0;
+
+	if (!at || *at != '"' || !len)
+		return -1;
+	for (at++; *at && *at != '"' && n + 1 < len; at++) {
+		if (*at == '\\' && at[1]) {
+			at++;
+			out[n++] = *at == 'n' ? '\n' : *at == 't' ? '\t' : *at;
+			if (*at == 'u' && at[1] && at[2] && at[3] && at[4])
+				at += 4, out[n - 1] = '?';
+			continue;
+		}
+		out[n++] = *at;
+	}
+	out[n] = 0;
+	return 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * Reading values back from a result.json that scxlab wrote (docs/results.md). Not a general
+ * JSON parser: it relies on scxlab's own fixed layout (one "key": value per line, fixed key
+ * order), which the schema promises.
+ */
+#ifndef HARNESS_RESULT_READ_H
+#define HARNESS_RESULT_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The whole file, or NULL. */
+char *result_read__file(const char *path);
+/* The number after "key": inside the object that starts at the first "@object": { (NULL: the
+ * whole document). 0 if found. */
+int result_read__number(const char *doc, const char *object, const char *key, double *v);
+/* The same for a string value (JSON escapes undone). 0 if found. */
+int result_read__string(const char *doc, const char *object, const char *key, char *out, size_t len);
+
+#endif
