@@ -30,7 +30,7 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
-TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
 
 KLOAD_SRCS := $(wildcard harness/kload/*.c)
