@@ -1,0 +1,394 @@
+/*
+ * `scxlab compare` (see cmd_compare.h).
+ */
+#include "harness/cmd_compare.h"
+#include "harness/compare_summary.h"
+#include "harness/paths.h"
+#include "harness/plots.h"
+#include "harness/proc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ITEMS 32
+
+struct compare_opts {
+	char *policies[MAX_ITEMS];   /* sources; "default" is the baseline */
+	int nr_policies;
+	char *jobs[MAX_ITEMS];
+	int nr_jobs;
+	char *targets[4];
+	int nr_targets;
+	int reps, real_reps;
+	const char *topology;
+	const char *duration;
+	const char *out;
+	bool baseline, quiet, plots;
+};
+
+static volatile sig_atomic_t interrupted;
+static volatile pid_t child;
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+	if (child > 0)
+		kill(-child, SIGTERM); /* the run and its QEMU */
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: scxlab compare [--policies P1,P2,...] [--no-baseline] [--jobs J1,...]\n"
+		"                      [--targets sim,vm,host] [--reps N] [--real-reps N]\n"
+		"                      [--topology SPEC] [--duration TIME] [--matrix FILE] [--out DIR]\n"
+		"                      [--no-plots] [--quiet]\n\n"
+		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
+		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
+		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
+		"Finished runs are kept and not redone: run the same command again to resume.\n"
+		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
+		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
+		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n");
+}
+
+static void split_into(char *list, char **items, int *n)
+{
+	*n = 0;
+	for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok && *n < MAX_ITEMS;
+	     tok = strtok_r(NULL, ", ", &save))
+		items[(*n)++] = tok;
+}
+
+/* A matrix file: the same settings as the options, one per line; '#' comments. */
+static int load_matrix(const char *path, struct compare_opts *o, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	static char store[64][1024];
+	char line[1024];
+	int lineno = 0, used = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read it", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) && used < 64) {
+		char key[32], *val;
+		lineno++;
+		line[strcspn(line, "#\n")] = 0;
+		if (sscanf(line, "%31s", key) != 1)
+			continue;
+		val = line + strspn(line, " \t") + strlen(key);
+		val += strspn(val, " \t");
+		snprintf(store[used], sizeof(store[0]), "%s", val);
+		if (!strcmp(key, "policies"))
+			split_into(store[used++], o->policies, &o->nr_policies);
+		else if (!strcmp(key, "jobs"))
+			split_into(store[used++], o->jobs, &o->nr_jobs);
+		else if (!strcmp(key, "targets"))
+			split_into(store[used++], o->targets, &o->nr_targets);
+		else if (!strcmp(key, "reps"))
+			o->reps = atoi(val);
+		else if (!strcmp(key, "real-reps"))
+			o->real_reps = atoi(val);
+		else if (!strcmp(key, "topology"))
+			o->topology = store[used++];
+		else if (!strcmp(key, "duration"))
+			o->duration = store[used++];
+		else if (!strcmp(key, "baseline"))
+			o->baseline = strcmp(val, "no") != 0;
+		else {
+			snprintf(err, errlen, "%s:%d: '%s': unknown setting (policies, jobs, targets, reps, real-reps, "
+				 "topology, duration, baseline)", path, lineno, key);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* "sched/scxl_vtime.bpf.c" -> "scxl_vtime"; "workloads/jobs/default.job" -> "default" */
+static void base_name(const char *path, const char *suffix, char *out, size_t len)
+{
+	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(b), s = strlen(suffix);
+
+	if (n > s && !strcmp(b + n - s, suffix))
+		n -= s;
+	snprintf(out, len, "%.*s", (int)n, b);
+}
+
+/* Run one `scxlab run` into @dir, output to @log. Its exit status, -1 if killed. */
+static int run_one(const struct compare_opts *o, const char *target, const char *policy, const char *job,
+		   int rep, const char *dir, const char *log)
+{
+	struct argv_buf a = { 0 };
+	int status;
+	pid_t pid;
+
+	argv__add(&a, "/proc/self/exe");
+	argv__add(&a, "run");
+	argv__add(&a, "--target");
+	argv__add(&a, target);
+	argv__add(&a, "--job");
+	argv__add(&a, job);
+	argv__add(&a, "--topology");
+	argv__add(&a, o->topology);
+	argv__add(&a, "--out");
+	argv__add(&a, dir);
+	argv__add(&a, "--quiet");
+	if (!strcmp(target, "sim")) {
+		argv__add(&a, "--seed");
+		argv__addf(&a, "%d", rep);
+	}
+	if (o->duration) {
+		argv__add(&a, "--duration");
+		argv__add(&a, o->duration);
+	}
+	if (strcmp(policy, "default")) {
+		argv__add(&a, "--policy");
+		argv__add(&a, policy);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (freopen(log, "w", stdout))
+			dup2(fileno(stdout), 2);
+		execv("/proc/self/exe", a.argv);
+		_exit(127);
+	}
+	argv__free(&a);
+	if (pid < 0)
+		return -1;
+	setpgid(pid, pid);
+	child = pid;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	child = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Why the VM cannot run here, or NULL. */
+static const char *vm_unavailable(void)
+{
+	char path[4096];
+
+	if (proc__which("qemu-system-x86_64", path, sizeof(path)))
+		return "qemu-system-x86_64 is not installed (scripts/deps.sh installs it)";
+	snprintf(path, sizeof(path), "%s/kernel/current/vmlinuz", scxlab__cache_dir());
+	if (access(path, R_OK)) {
+		struct argv_buf a = { 0 };
+		argv__add(&a, "bash");
+		argv__addf(&a, "%s/scripts/fetch-kernel.sh", scxlab__root());
+		int rc = proc__run_silent(&a);
+		argv__free(&a);
+		if (rc || access(path, R_OK))
+			return "no sched_ext kernel: scripts/fetch-kernel.sh could not fetch one (no archive access?)";
+	}
+	snprintf(path, sizeof(path), "%s/probes/latency.bpf.o", scxlab__exe_dir());
+	if (access(path, R_OK))
+		return "the latency probes are not built (make bpf)";
+	return NULL;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET };
+	static const struct option longopts[] = {
+		{ "policies", required_argument, NULL, 'p' },
+		{ "no-baseline", no_argument, NULL, O_NOBASE },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "targets", required_argument, NULL, 't' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "real-reps", required_argument, NULL, O_REALREPS },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "matrix", required_argument, NULL, O_MATRIX },
+		{ "out", required_argument, NULL, 'o' },
+		{ "no-plots", no_argument, NULL, O_NOPLOTS },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char pol_buf[4096], job_buf[4096], tgt_buf[256], def_job[4200], globbed[MAX_ITEMS][4200];
+	struct compare_opts o = { .reps = 1, .real_reps = 3, .topology = "8cpu-2llc", .out = "results/compare",
+				  .baseline = true, .plots = true };
+	struct summary sum = { 0 };
+	char err[1024];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:j:t:r:T:d:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': snprintf(pol_buf, sizeof(pol_buf), "%s", optarg); split_into(pol_buf, o.policies, &o.nr_policies); break;
+		case 'j': snprintf(job_buf, sizeof(job_buf), "%s", optarg); split_into(job_buf, o.jobs, &o.nr_jobs); break;
+		case 't': snprintf(tgt_buf, sizeof(tgt_buf), "%s", optarg); split_into(tgt_buf, o.targets, &o.nr_targets); break;
+		case 'r': o.reps = atoi(optarg); break;
+		case O_REALREPS: o.real_reps = atoi(optarg); break;
+		case 'T': o.topology = optarg; break;
+		case 'd': o.duration = optarg; break;
+		case O_MATRIX:
+			if (load_matrix(optarg, &o, err, sizeof(err))) {
+				fprintf(stderr, "scxlab compare: --matrix: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'o': o.out = optarg; break;
+		case O_NOBASE: o.baseline = false; break;
+		case O_NOPLOTS: o.plots = false; break;
+		case O_QUIET: o.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || o.reps < 1 || o.reps > SUMMARY_MAX_VALUES || o.real_reps < 1 ||
+	    o.real_reps > SUMMARY_MAX_VALUES) {
+		usage(stderr);
+		return 2;
+	}
+	if (!o.nr_policies) {
+		char pattern[4200];
+		glob_t g;
+		snprintf(pattern, sizeof(pattern), "%s/sched/*.bpf.c", scxlab__root());
+		if (!glob(pattern, 0, NULL, &g)) {
+			for (size_t i = 0; i < g.gl_pathc && o.nr_policies < MAX_ITEMS; i++) {
+				if (strstr(g.gl_pathv[i], "scxl_faulty"))
+					continue; /* the fault-injection policy belongs to `scxlab fault` */
+				snprintf(globbed[o.nr_policies], sizeof(globbed[0]), "%s", g.gl_pathv[i]);
+				o.policies[o.nr_policies] = globbed[o.nr_policies];
+				o.nr_policies++;
+			}
+			globfree(&g);
+		}
+	}
+	if (!o.nr_jobs) {
+		snprintf(def_job, sizeof(def_job), "%s/workloads/jobs/default.job", scxlab__root());
+		o.jobs[o.nr_jobs++] = def_job;
+	}
+	if (!o.nr_targets)
+		o.targets[o.nr_targets++] = "sim";
+	for (int t = 0; t < o.nr_targets; t++) {
+		if (strcmp(o.targets[t], "sim") && strcmp(o.targets[t], "vm") && strcmp(o.targets[t], "host")) {
+			fprintf(stderr, "scxlab compare: unknown target '%s' (sim, vm, host)\n", o.targets[t]);
+			return 2;
+		}
+	}
+	for (int i = 0; i < o.nr_policies; i++)
+		if (access(o.policies[i], R_OK)) {
+			fprintf(stderr, "scxlab compare: policy %s: %s\n", o.policies[i], strerror(errno));
+			return 2;
+		}
+	for (int i = 0; i < o.nr_jobs; i++)
+		if (access(o.jobs[i], R_OK)) {
+			fprintf(stderr, "scxlab compare: job %s: %s\n", o.jobs[i], strerror(errno));
+			return 2;
+		}
+	/* a VM that cannot run is said once, and the other targets go on */
+	for (int t = 0; t < o.nr_targets; t++) {
+		const char *why = !strcmp(o.targets[t], "vm") ? vm_unavailable() : NULL;
+		if (why) {
+			fprintf(stderr, "scxlab compare: skipping the VM target: %s\n", why);
+			for (int k = t; k + 1 < o.nr_targets; k++)
+				o.targets[k] = o.targets[k + 1];
+			o.nr_targets--;
+			t--;
+		}
+	}
+	if (scxlab__mkdirs(o.out)) {
+		fprintf(stderr, "scxlab compare: cannot create %s\n", o.out);
+		return 2;
+	}
+
+	const char *policies[MAX_ITEMS + 1];
+	int nr_pol = 0;
+	if (o.baseline)
+		policies[nr_pol++] = "default";
+	for (int i = 0; i < o.nr_policies; i++)
+		policies[nr_pol++] = o.policies[i];
+	int total = 0, done = 0, ran = 0, failed = 0;
+	for (int t = 0; t < o.nr_targets; t++)
+		total += nr_pol * o.nr_jobs * (strcmp(o.targets[t], "sim") ? o.real_reps : o.reps);
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	time_t t0 = time(NULL);
+	bool tty = !o.quiet && isatty(2);
+	for (int t = 0; t < o.nr_targets && !interrupted; t++) {
+		const char *target = o.targets[t];
+		int reps = strcmp(target, "sim") ? o.real_reps : o.reps;
+		for (int j = 0; j < o.nr_jobs && !interrupted; j++) {
+			char jname[64];
+			base_name(o.jobs[j], ".job", jname, sizeof(jname));
+			for (int p = 0; p < nr_pol && !interrupted; p++) {
+				char pname[64];
+				base_name(policies[p], ".bpf.c", pname, sizeof(pname));
+				for (int r = 1; r <= reps && !interrupted; r++) {
+					char dir[4400], log[4500], res[4500];
+					snprintf(dir, sizeof(dir), "%s/runs/%s/%s/%s/r%d", o.out, target, pname, jname, r);
+					snprintf(res, sizeof(res), "%s/result.json", dir);
+					snprintf(log, sizeof(log), "%s/run.log", dir);
+					done++;
+					if (!access(res, R_OK)) {
+						summary__add_run(&sum, target, pname, jname, res);
+						continue; /* finished before: resume past it */
+					}
+					scxlab__mkdirs(dir);
+					if (!o.quiet) {
+						long el = (long)(time(NULL) - t0);
+						long eta = ran ? el * (total - done + 1) / ran : 0;
+						fprintf(stderr, "%s[%d/%d] %-4s %-14s %-12s r%d   elapsed %lds%s%ld s%s", tty ? "\r" : "",
+							done, total, target, pname, jname, r, el, ran ? "   eta " : "", ran ? eta : 0L,
+							tty ? "   " : "\n");
+					}
+					int rc = run_one(&o, target, policies[p], o.jobs[j], r, dir, log);
+					ran++;
+					if (interrupted)
+						break;
+					if (rc || summary__add_run(&sum, target, pname, jname, res)) {
+						failed++;
+						summary__note_failed(&sum, target, pname, jname);
+						fprintf(stderr, "%sscxlab compare: %s %s %s r%d failed (exit %d); log: %s\n",
+							tty ? "\n" : "", target, pname, jname, r, rc, log);
+					}
+				}
+			}
+		}
+	}
+	if (tty)
+		fputc('\n', stderr);
+	if (interrupted) {
+		fprintf(stderr, "scxlab compare: interrupted; %d finished runs are kept under %s/runs; run the "
+			"same command again to resume\n", done - 1 - failed, o.out);
+		summary__free(&sum);
+		return 130;
+	}
+	summary__finish(&sum);
+	if (summary__write(&sum, o.out)) {
+		fprintf(stderr, "scxlab compare: cannot write %s/summary.json\n", o.out);
+		summary__free(&sum);
+		return 1;
+	}
+	summary__print(&sum, stdout);
+	printf("\nsummary: %s/summary.json, %s/summary.csv\n", o.out, o.out);
+	if (o.plots) {
+		char pdir[4200];
+		snprintf(pdir, sizeof(pdir), "%s/plots", o.out);
+		if (plots__make(&sum, o.out, pdir, err, sizeof(err)))
+			fprintf(stderr, "scxlab compare: plots: %s\n", err);
+	}
+	summary__free(&sum);
+	return failed ? 1 : 0;
+}

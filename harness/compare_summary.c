@@ -1,0 +1,357 @@
+/*
+ * A comparison's numbers (see compare_summary.h).
+ */
+#include "harness/compare_summary.h"
+#include "harness/result_read.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct group *summary__find(struct summary *s, const char *target, const char *policy, const char *job)
+{
+	for (int i = 0; i < s->nr_groups; i++) {
+		struct group *g = &s->groups[i];
+		if (!strcmp(g->target, target) && !strcmp(g->policy, policy) && !strcmp(g->job, job))
+			return g;
+	}
+	return NULL;
+}
+
+static struct group *group_of(struct summary *s, const char *target, const char *policy, const char *job)
+{
+	struct group *g = summary__find(s, target, policy, job);
+
+	if (g)
+		return g;
+	if (s->nr_groups == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+		struct group *n = realloc(s->groups, (size_t)cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		s->groups = n;
+		s->cap = cap;
+	}
+	g = &s->groups[s->nr_groups++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->target, sizeof(g->target), "%s", target);
+	snprintf(g->policy, sizeof(g->policy), "%s", policy);
+	snprintf(g->job, sizeof(g->job), "%s", job);
+	return g;
+}
+
+static struct metric *metric_of(struct group *g, const char *name)
+{
+	for (int i = 0; i < g->nr_metrics; i++)
+		if (!strcmp(g->metrics[i].name, name))
+			return &g->metrics[i];
+	if (g->nr_metrics == SUMMARY_MAX_METRICS)
+		return NULL;
+	struct metric *m = &g->metrics[g->nr_metrics++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	return m;
+}
+
+static void add_value(struct group *g, const char *name, double v)
+{
+	struct metric *m = metric_of(g, name);
+
+	if (m && m->n < SUMMARY_MAX_VALUES)
+		m->values[m->n++] = v;
+}
+
+const struct metric *group__metric(const struct group *g, const char *name)
+{
+	for (int i = 0; i < g->nr_metrics; i++)
+		if (!strcmp(g->metrics[i].name, name))
+			return &g->metrics[i];
+	return NULL;
+}
+
+void summary__note_failed(struct summary *s, const char *target, const char *policy, const char *job)
+{
+	struct group *g = group_of(s, target, policy, job);
+
+	if (g)
+		g->failed++;
+}
+
+/* Per stressor, bogo-ops per second of wall time, from the result's "stressors" array. */
+static void add_stressors(struct group *g, const char *doc)
+{
+	const char *at = strstr(doc, "\"stressors\": [");
+	const char *end = at ? strstr(at, "\n  ]") : NULL;
+
+	while (at && (at = strstr(at + 1, "\"stressor\": \"")) && (!end || at < end)) {
+		char name[48], key[80];
+		const char *rate = strstr(at, "\"bogo_ops_per_second_real_time\": ");
+		if (sscanf(at, "\"stressor\": \"%47[^\"]\"", name) != 1 || !rate)
+			break;
+		snprintf(key, sizeof(key), "ops_per_s.%s", name);
+		add_value(g, key, strtod(rate + strlen("\"bogo_ops_per_second_real_time\": "), NULL));
+	}
+}
+
+int summary__add_run(struct summary *s, const char *target, const char *policy, const char *job,
+		     const char *path)
+{
+	static const struct { const char *obj, *key, *name; } fields[] = {
+		{ "wakeup", "p50", "wakeup_p50_ns" },
+		{ "wakeup", "p99", "wakeup_p99_ns" },
+		{ "wakeup", "max", "wakeup_max_ns" },
+		{ "preempt", "p99", "preempt_p99_ns" },
+		{ "run_delay", "mean", "run_delay_mean_ns" },
+		{ "summary", "context_switches", "context_switches" },
+		{ "summary", "migrations", "migrations" },
+		{ "summary", "utilization", "utilization" },
+	};
+	char *doc = result_read__file(path);
+	struct group *g;
+	double v;
+
+	if (!doc)
+		return -1;
+	g = group_of(s, target, policy, job);
+	if (!g) {
+		free(doc);
+		return -1;
+	}
+	g->runs++;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!result_read__number(doc, fields[i].obj, fields[i].key, &v))
+			add_value(g, fields[i].name, v);
+	add_stressors(g, doc);
+	free(doc);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+void summary__finish(struct summary *s)
+{
+	for (int i = 0; i < s->nr_groups; i++) {
+		for (int k = 0; k < s->groups[i].nr_metrics; k++) {
+			struct metric *m = &s->groups[i].metrics[k];
+			double sorted[SUMMARY_MAX_VALUES];
+			if (!m->n)
+				continue;
+			memcpy(sorted, m->values, (size_t)m->n * sizeof(double));
+			qsort(sorted, (size_t)m->n, sizeof(double), cmp_double);
+			m->min = sorted[0];
+			m->max = sorted[m->n - 1];
+			m->median = m->n % 2 ? sorted[m->n / 2] : (sorted[m->n / 2 - 1] + sorted[m->n / 2]) / 2;
+		}
+	}
+}
+
+enum metric_sense metric__sense(const char *name)
+{
+	if (!strncmp(name, "ops_per_s.", 10))
+		return SENSE_HIGHER_BETTER;
+	if (strstr(name, "_ns"))
+		return SENSE_LOWER_BETTER;
+	return SENSE_NEUTRAL;
+}
+
+static int finish_file(FILE *f, const char *tmp, const char *path)
+{
+	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int summary__write(const struct summary *s, const char *dir)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "{\n  \"schema\": \"scxlab.compare/1\",\n  \"groups\": [\n");
+	for (int i = 0; i < s->nr_groups; i++) {
+		const struct group *g = &s->groups[i];
+		fprintf(f, "    { \"target\": \"%s\", \"policy\": \"%s\", \"job\": \"%s\", \"runs\": %d, \"failed\": %d,\n"
+			"      \"metrics\": {\n", g->target, g->policy, g->job, g->runs, g->failed);
+		for (int k = 0; k < g->nr_metrics; k++) {
+			const struct metric *m = &g->metrics[k];
+			fprintf(f, "        \"%s\": { \"median\": %.17g, \"min\": %.17g, \"max\": %.17g, \"values\": [", m->name,
+				m->median, m->min, m->max);
+			for (int v = 0; v < m->n; v++)
+				fprintf(f, "%s%.17g", v ? ", " : "", m->values[v]);
+			fprintf(f, "] }%s\n", k + 1 < g->nr_metrics ? "," : "");
+		}
+		fprintf(f, "      } }%s\n", i + 1 < s->nr_groups ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	if (finish_file(f, tmp, path))
+		return -1;
+
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "target,policy,job,metric,median,min,max,runs\n");
+	for (int i = 0; i < s->nr_groups; i++) {
+		const struct group *g = &s->groups[i];
+		for (int k = 0; k < g->nr_metrics; k++)
+			fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%d\n", g->target, g->policy, g->job, g->metrics[k].name,
+				g->metrics[k].median, g->metrics[k].min, g->metrics[k].max, g->metrics[k].n);
+	}
+	return finish_file(f, tmp, path);
+}
+
+static double med(const struct group *g, const char *name)
+{
+	const struct metric *m = group__metric(g, name);
+	return m ? m->median : NAN;
+}
+
+void summary__print(const struct summary *s, FILE *f)
+{
+	char jobs[32][64];
+	int nr_jobs = 0;
+
+	for (int i = 0; i < s->nr_groups; i++) {
+		int seen = 0;
+		for (int j = 0; j < nr_jobs; j++)
+			seen |= !strcmp(jobs[j], s->groups[i].job);
+		if (!seen && nr_jobs < 32)
+			snprintf(jobs[nr_jobs++], sizeof(jobs[0]), "%s", s->groups[i].job);
+	}
+	for (int j = 0; j < nr_jobs; j++) {
+		fprintf(f, "\njob %s (medians over runs; latencies in us)\n", jobs[j]);
+		fprintf(f, "%-14s %-4s %4s %9s %9s %10s %9s %10s %10s  %s\n", "policy", "tgt", "runs", "wake p50",
+			"wake p99", "wake max", "rdelay", "migr", "ctxsw", "bogo-ops/s per stressor");
+		for (int i = 0; i < s->nr_groups; i++) {
+			const struct group *g = &s->groups[i];
+			if (strcmp(g->job, jobs[j]))
+				continue;
+			fprintf(f, "%-14s %-4s %2d%s %9.1f %9.1f %10.1f %9.1f %10.0f %10.0f ", g->policy, g->target, g->runs,
+				g->failed ? "!" : " ", med(g, "wakeup_p50_ns") / 1e3, med(g, "wakeup_p99_ns") / 1e3,
+				med(g, "wakeup_max_ns") / 1e3, med(g, "run_delay_mean_ns") / 1e3, med(g, "migrations"),
+				med(g, "context_switches"));
+			for (int k = 0; k < g->nr_metrics; k++)
+				if (!strncmp(g->metrics[k].name, "ops_per_s.", 10))
+					fprintf(f, " %s %.0f", g->metrics[k].name + 10, g->metrics[k].median);
+			fputc('\n', f);
+		}
+		/* the simulator against each real target, per policy */
+		for (int i = 0; i < s->nr_groups; i++) {
+			const struct group *sim = &s->groups[i], *real;
+			if (strcmp(sim->job, jobs[j]) || strcmp(sim->target, "sim"))
+				continue;
+			for (int r = 0; r < s->nr_groups; r++) {
+				real = &s->groups[r];
+				if (strcmp(real->job, jobs[j]) || !strcmp(real->target, "sim") || strcmp(real->policy, sim->policy))
+					continue;
+				fprintf(f, "  sim vs %s, %s:", real->target, sim->policy);
+				for (int k = 0; k < sim->nr_metrics; k++) {
+					const char *n = sim->metrics[k].name;
+					double a = sim->metrics[k].median, b = med(real, n);
+					if ((strncmp(n, "ops_per_s.", 10) && strcmp(n, "wakeup_p50_ns") && strcmp(n, "wakeup_p99_ns")) ||
+					    isnan(b) || b == 0)
+						continue;
+					fprintf(f, " %s %+.0f%%", strncmp(n, "ops_per_s.", 10) ? n : n + 10, 100.0 * (a - b) / b);
+				}
+				fputc('\n', f);
+			}
+		}
+	}
+}
+
+int summary__load(struct summary *s, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[16384];
+	struct group *g = NULL;
+	bool schema = false;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read it", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char target[8], policy[64], job[64], name[64];
+		int runs, failed;
+		double md, mn, mx;
+		const char *p = line;
+
+		while (*p == ' ')
+			p++;
+		if (strstr(p, "\"schema\": \"scxlab.result/1\"")) {
+			/* a single run: one group of one run */
+			fclose(f);
+			char *doc = result_read__file(path);
+			char pol[128] = "default", file[512] = "", tgt[16] = "sim";
+			if (!doc) {
+				snprintf(err, errlen, "%s: cannot read it", path);
+				return -1;
+			}
+			result_read__string(doc, "inputs", "target", tgt, sizeof(tgt));
+			result_read__string(doc, "policy", "name", pol, sizeof(pol));
+			result_read__string(doc, "workload", "file", file, sizeof(file));
+			free(doc);
+			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+			char jobname[64];
+			snprintf(jobname, sizeof(jobname), "%.*s", (int)(strstr(base, ".job") ? strstr(base, ".job") - base : (long)strlen(base)), base);
+			if (summary__add_run(s, tgt, pol, jobname[0] ? jobname : "builtin", path)) {
+				snprintf(err, errlen, "%s: cannot read it", path);
+				return -1;
+			}
+			summary__finish(s);
+			return 0;
+		}
+		if (strstr(p, "\"schema\": \"scxlab.compare/1\""))
+			schema = true;
+		if (sscanf(p, "{ \"target\": \"%7[^\"]\", \"policy\": \"%63[^\"]\", \"job\": \"%63[^\"]\", \"runs\": %d, \"failed\": %d",
+			   target, policy, job, &runs, &failed) == 5) {
+			g = group_of(s, target, policy, job);
+			if (!g)
+				break;
+			g->runs = runs;
+			g->failed = failed;
+		} else if (g && sscanf(p, "\"%63[^\"]\": { \"median\": %lf, \"min\": %lf, \"max\": %lf", name, &md, &mn, &mx) == 4) {
+			struct metric *m = metric_of(g, name);
+			const char *v = strstr(p, "\"values\": [");
+			if (!m)
+				continue;
+			m->median = md;
+			m->min = mn;
+			m->max = mx;
+			for (v = v ? v + 11 : NULL; v && *v && *v != ']' && m->n < SUMMARY_MAX_VALUES;) {
+				char *end;
+				double x = strtod(v, &end);
+				if (end == v)
+					break;
+				m->values[m->n++] = x;
+				v = end;
+				while (*v == ',' || *v == ' ')
+					v++;
+			}
+		}
+	}
+	fclose(f);
+	if (!schema) {
+		snprintf(err, errlen, "%s: neither a result.json nor a compare summary.json", path);
+		return -1;
+	}
+	return 0;
+}
+
+void summary__free(struct summary *s)
+{
+	free(s->groups);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,55 @@
+/*
+ * A comparison's numbers: each finished run's metrics read back from its result.json, grouped
+ * by (target, policy, job) with the median and spread over repetitions, written as
+ * summary.json (schema `scxlab.compare/1`, docs/results.md) and summary.csv, printed as a
+ * table, and read back by `scxlab check`.
+ */
+#ifndef HARNESS_COMPARE_SUMMARY_H
+#define HARNESS_COMPARE_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define SUMMARY_MAX_METRICS 48
+#define SUMMARY_MAX_VALUES 64
+
+/* One metric of one group: the values of its runs, and their median / min / max. */
+struct metric {
+	char name[64];          /* "wakeup_p99_ns", "ops_per_s.cpu", ... */
+	double values[SUMMARY_MAX_VALUES];
+	int n;
+	double median, min, max;
+};
+
+struct group {
+	char target[8], policy[64], job[64];
+	int runs, failed;
+	struct metric metrics[SUMMARY_MAX_METRICS];
+	int nr_metrics;
+};
+
+struct summary {
+	struct group *groups;
+	int nr_groups, cap;
+};
+
+/* Add the metrics of the run whose result.json is @path to its group. 0, or -1 if unreadable. */
+int summary__add_run(struct summary *s, const char *target, const char *policy, const char *job,
+		     const char *path);
+void summary__note_failed(struct summary *s, const char *target, const char *policy, const char *job);
+/* Medians and spreads. */
+void summary__finish(struct summary *s);
+struct group *summary__find(struct summary *s, const char *target, const char *policy, const char *job);
+const struct metric *group__metric(const struct group *g, const char *name);
+/* Atomic writes of DIR/summary.json and DIR/summary.csv. 0 or -1. */
+int summary__write(const struct summary *s, const char *dir);
+void summary__print(const struct summary *s, FILE *f);
+/* Read a summary.json written by summary__write (or a single result.json, as one run). */
+int summary__load(struct summary *s, const char *path, char *err, size_t errlen);
+void summary__free(struct summary *s);
+
+/* Lower is better for this metric (latencies), higher is better (throughput), or neither. */
+enum metric_sense { SENSE_LOWER_BETTER, SENSE_HIGHER_BETTER, SENSE_NEUTRAL };
+enum metric_sense metric__sense(const char *name);
+
+#endif
