@@ -111,6 +111,7 @@ test: all policies bpf $(TESTBIN)
 	$(TESTBIN) $(TEST_ARGS)
 
 test-asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 

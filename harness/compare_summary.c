@@ -168,12 +168,11 @@ static int finish_file(FILE *f, const char *tmp, const char *path)
 	return 0;
 }
 
-int summary__write(const struct summary *s, const char *dir)
+int summary__write_json(const struct summary *s, const char *path)
 {
-	char path[4200], tmp[4300];
+	char tmp[4300];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
@@ -194,9 +193,17 @@ int summary__write(const struct summary *s, const char *dir)
 		fprintf(f, "      } }%s\n", i + 1 < s->nr_groups ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
-	if (finish_file(f, tmp, path))
-		return -1;
+	return finish_file(f, tmp, path);
+}
 
+int summary__write(const struct summary *s, const char *dir)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	if (summary__write_json(s, path))
+		return -1;
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");

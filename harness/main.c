@@ -7,6 +7,7 @@
 
 #include "harness/cmd_build.h"
 #include "harness/cmd_calibrate.h"
+#include "harness/cmd_check.h"
 #include "harness/cmd_compare.h"
 #include "harness/cmd_fault.h"
 #include "harness/cmd_verify.h"
@@ -42,6 +43,8 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "compile a policy for the kernel (.bpf.o) and the simulator (.sim.so)" },
 	{ "run", cmd_run, "run a policy with a workload on a target and write result.json" },
 	{ "compare", cmd_compare, "policies x jobs x targets x runs: table, summary.json/csv, plots" },
+	{ "check", cmd_check, "compare a run or a compare directory with a baseline; fail on regressions" },
+	{ "baseline", cmd_baseline, "record a run or a compare directory as a baseline" },
 	{ "load", cmd_load, "load a policy's .bpf.o into this machine's sched_ext kernel (generic loader)" },
 	{ "verify", cmd_verify, "check a policy with the real kernel's verifier (this host or a VM)" },
 	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
