@@ -6,6 +6,7 @@
 #include "harness/paths.h"
 #include "harness/plots.h"
 #include "harness/proc.h"
+#include "harness/result_read.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -203,6 +204,62 @@ static const char *vm_unavailable(void)
 	return NULL;
 }
 
+/*
+ * The timeline plot: 20 ms of @policy on the first job in the simulator, from 1 s in (past
+ * the start-up), as DIR/timeline.{png,pdf}.
+ */
+static void timeline_plot(const struct compare_opts *o, const char *policy, const char *dir)
+{
+	char dat[4300], log[4300], run_dir[4300], what[200], pname[64], jname[64], err[512];
+	struct argv_buf a = { 0 };
+	int ncpu = 0;
+
+	for (int t = 0; t < o->nr_targets; t++)
+		ncpu |= !strcmp(o->targets[t], "sim");
+	if (!ncpu)
+		return;
+	snprintf(dat, sizeof(dat), "%s/timeline.dat", dir);
+	snprintf(log, sizeof(log), "%s/timeline-run.log", dir);
+	snprintf(run_dir, sizeof(run_dir), "%s/timeline-run", dir);
+	argv__add(&a, "/proc/self/exe");
+	argv__add(&a, "run");
+	argv__add(&a, "--job");
+	argv__add(&a, o->jobs[0]);
+	argv__add(&a, "--topology");
+	argv__add(&a, o->topology);
+	argv__add(&a, "--duration");
+	argv__add(&a, "1.05s");
+	argv__add(&a, "--timeline");
+	argv__add(&a, dat);
+	argv__add(&a, "--timeline-window");
+	argv__add(&a, "1s:1.02s");
+	argv__add(&a, "--out");
+	argv__add(&a, run_dir);
+	argv__add(&a, "--quiet");
+	if (strcmp(policy, "default")) {
+		argv__add(&a, "--policy");
+		argv__add(&a, policy);
+	}
+	int rc = proc__run_silent(&a);
+	argv__free(&a);
+	if (rc) {
+		fprintf(stderr, "scxlab compare: the timeline run failed\n");
+		return;
+	}
+	char res[4400], *doc;
+	double v = 0;
+	snprintf(res, sizeof(res), "%s/result.json", run_dir);
+	doc = result_read__file(res);
+	if (doc && !result_read__number(doc, "topology", "cpus", &v))
+		ncpu = (int)v;
+	free(doc);
+	base_name(policy, ".bpf.c", pname, sizeof(pname));
+	base_name(o->jobs[0], ".job", jname, sizeof(jname));
+	snprintf(what, sizeof(what), "%s on %s, 1.00-1.02 s", pname, jname);
+	if (plots__timeline(dat, dir, what, ncpu, 1000.0, err, sizeof(err)))
+		fprintf(stderr, "scxlab compare: timeline plot: %s\n", err);
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET };
@@ -388,6 +445,8 @@ int cmd_compare(int argc, char **argv)
 		snprintf(pdir, sizeof(pdir), "%s/plots", o.out);
 		if (plots__make(&sum, o.out, pdir, err, sizeof(err)))
 			fprintf(stderr, "scxlab compare: plots: %s\n", err);
+		else
+			timeline_plot(&o, policies[nr_pol - 1], pdir);
 	}
 	summary__free(&sum);
 	return failed ? 1 : 0;

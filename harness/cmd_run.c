@@ -14,6 +14,7 @@
 #include "harness/real_run.h"
 #include "harness/paths.h"
 #include "harness/run_result.h"
+#include "harness/timeline.h"
 #include "harness/version.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
@@ -68,6 +69,8 @@ struct run_opts {
 	struct injection inject[MAX_INJECT];
 	int nr_inject;
 	uint64_t first_injected_ktime; /* the first load's fault_injected_at, kept across restarts */
+	const char *timeline;
+	uint64_t tl_from, tl_to;
 };
 
 static void run_usage(FILE *f)
@@ -103,6 +106,8 @@ static void run_usage(FILE *f)
 		"  --inject K@TIME   a fault from outside the policy at a simulated time: unreg (the\n"
 		"                    loader goes away), sysrq (SysRq-S), offline:CPU (hotplug), error\n"
 		"                    (a kernel-side runtime error); see docs/faults.md\n"
+		"  --timeline FILE   write a per-CPU timeline (which task ran where, when) of\n"
+		"                    --timeline-window FROM:TO (default the first 50 ms)\n"
 		"  --quiet           no progress or summary on stderr/stdout\n");
 }
 
@@ -319,7 +324,7 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -332,6 +337,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "job", required_argument, NULL, O_JOB },
 		{ "calibration", required_argument, NULL, O_CAL },
 		{ "inject", required_argument, NULL, O_INJECT },
+		{ "timeline", required_argument, NULL, O_TIMELINE },
+		{ "timeline-window", required_argument, NULL, O_TLWIN },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -372,6 +379,25 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 			break;
 		case O_JOB: o->job = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
+		case O_TIMELINE: o->timeline = optarg; break;
+		case O_TLWIN: {
+			char from[64], *colon;
+			snprintf(from, sizeof(from), "%s", optarg);
+			colon = strchr(from, ':');
+			if (!colon) {
+				snprintf(err, errlen, "--timeline-window %s: expected FROM:TO (e.g. 1s:1.05s)", optarg);
+				return -1;
+			}
+			*colon++ = 0;
+			if (opt__parse_duration("--timeline-window", from, &o->tl_from, err, errlen) ||
+			    opt__parse_duration("--timeline-window", colon, &o->tl_to, err, errlen))
+				return -1;
+			if (o->tl_to <= o->tl_from) {
+				snprintf(err, errlen, "--timeline-window: TO must be after FROM");
+				return -1;
+			}
+			break;
+		}
 		case O_INJECT: {
 			struct injection *inj = &o->inject[o->nr_inject];
 			char kind[64], *at;
@@ -609,6 +635,10 @@ int cmd_run(int argc, char **argv)
 		sim_event__init(&o.inject[i].ev, inject_fn, &o.inject[i]);
 		sim_loop__schedule(&sim->loop, &o.inject[i].ev, o.inject[i].at_ns);
 	}
+	if (o.timeline && timeline__start(sim, o.tl_to ? o.tl_from : 0, o.tl_to ? o.tl_to : 50000000ULL)) {
+		fprintf(stderr, "scxlab run: out of memory\n");
+		goto out_sim;
+	}
 	struct scx_exit_record first_exit = { 0 };
 	bool tty = !o.quiet && isatty(2);
 	double t0 = wall_now(), last = t0;
@@ -664,6 +694,10 @@ int cmd_run(int argc, char **argv)
 	if (run_result__snapshot(&info, sim)) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;
+	}
+	if (o.timeline && timeline__write(sim, o.timeline)) {
+		fprintf(stderr, "scxlab run: --timeline %s: cannot write it\n", o.timeline);
+		goto out_res;
 	}
 	if (pol) {
 		const struct scx_exit_record *now_rec = scx_sched__exit_record(sim);

@@ -232,6 +232,33 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 	return gnuplot("sim_vs_real.gp", vars, err, errlen);
 }
 
+int plots__timeline(const char *datafile, const char *dir, const char *what, int ncpu, double t0_ms, char *err,
+		    size_t errlen)
+{
+	char titles[2048] = "", line[512], vars[16384];
+	FILE *f = fopen(datafile, "r");
+	int n = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: no timeline", datafile);
+		return -1;
+	}
+	/* block headers name the tasks, in block order (the first line is the file's header) */
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		if (strncmp(line, "# scxlab", 8) && sscanf(line, "# %63s", name) == 1) {
+			size_t tl = strlen(titles);
+			snprintf(titles + tl, sizeof(titles) - tl, "%s%s", n++ ? " " : "", name);
+		}
+	}
+	fclose(f);
+	if (!n)
+		return 0;
+	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s/timeline'; titles='%s'; what='%s'; ncpu=%d; t0=%g",
+		 datafile, dir, titles, what, ncpu, t0_ms);
+	return gnuplot("timeline.gp", vars, err, errlen);
+}
+
 int plots__make(const struct summary *s, const char *out, const char *dir, char *err, size_t errlen)
 {
 	char path[4096], jobs[32][64], reals[2][8];
