@@ -32,6 +32,7 @@ struct compare_opts {
 	int reps, real_reps;
 	const char *topology;
 	const char *duration;
+	const char *calibration;     /* for the simulator's runs */
 	const char *out;
 	bool baseline, quiet, plots;
 };
@@ -52,14 +53,15 @@ static void usage(FILE *f)
 		"usage: scxlab compare [--policies P1,P2,...] [--no-baseline] [--jobs J1,...]\n"
 		"                      [--targets sim,vm,host] [--reps N] [--real-reps N]\n"
 		"                      [--topology SPEC] [--duration TIME] [--matrix FILE] [--out DIR]\n"
-		"                      [--no-plots] [--quiet]\n\n"
+		"                      [--calibration FILE] [--no-plots] [--quiet]\n\n"
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
 		"Finished runs are kept and not redone: run the same command again to resume.\n"
 		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
 		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
-		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n");
+		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
+		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n");
 }
 
 static void split_into(char *list, char **items, int *n)
@@ -155,6 +157,10 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 	if (o->duration) {
 		argv__add(&a, "--duration");
 		argv__add(&a, o->duration);
+	}
+	if (o->calibration && !strcmp(target, "sim")) {
+		argv__add(&a, "--calibration");
+		argv__add(&a, o->calibration);
 	}
 	if (strcmp(policy, "default")) {
 		argv__add(&a, "--policy");
@@ -262,7 +268,7 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET };
+	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL };
 	static const struct option longopts[] = {
 		{ "policies", required_argument, NULL, 'p' },
 		{ "no-baseline", no_argument, NULL, O_NOBASE },
@@ -273,6 +279,7 @@ int cmd_compare(int argc, char **argv)
 		{ "topology", required_argument, NULL, 'T' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "matrix", required_argument, NULL, O_MATRIX },
+		{ "calibration", required_argument, NULL, O_CAL },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
 		{ "quiet", no_argument, NULL, O_QUIET },
@@ -303,6 +310,7 @@ int cmd_compare(int argc, char **argv)
 			}
 			break;
 		case 'o': o.out = optarg; break;
+		case O_CAL: o.calibration = optarg; break;
 		case O_NOBASE: o.baseline = false; break;
 		case O_NOPLOTS: o.plots = false; break;
 		case O_QUIET: o.quiet = true; break;

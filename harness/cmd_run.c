@@ -691,6 +691,7 @@ int cmd_run(int argc, char **argv)
 	info.knobs = (const char *const *)o.knobs;
 	info.nr_knobs = o.nr_knobs;
 	info.version = SCXLAB_VERSION;
+	info.calibration = o.calibration;
 	if (run_result__snapshot(&info, sim)) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;

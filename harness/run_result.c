@@ -241,6 +241,17 @@ static void write_inputs(struct json_writer *w, const struct run_info *in)
 	json__key(w, "seed"); json__u64(w, in->seed);
 	json__key(w, "duration_ns"); json__u64(w, in->duration_ns);
 	write_costs(w, &in->costs, in->real != NULL);
+	json__key(w, "calibration");
+	if (in->calibration && !in->real) {
+		char hash[17];
+		json__begin_object(w);
+		json__key(w, "file"); json__string(w, in->calibration);
+		run_result__hash_file(in->calibration, hash);
+		json__key(w, "hash"); json__string(w, hash);
+		json__end_object(w);
+	} else {
+		json__null(w);
+	}
 	json__key(w, "tool");
 	json__begin_object(w);
 	json__key(w, "scxlab"); json__string(w, in->version);

@@ -94,6 +94,7 @@ struct run_info {
 	const char *const *knobs;
 	int nr_knobs;
 	const char *version;
+	const char *calibration;           /* --calibration file, NULL: the built-in costs */
 
 	/* measurements (snapshot) */
 	uint64_t seed;
