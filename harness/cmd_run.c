@@ -15,6 +15,7 @@
 #include "harness/paths.h"
 #include "harness/run_result.h"
 #include "harness/timeline.h"
+#include "harness/trace.h"
 #include "harness/version.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
@@ -71,6 +72,8 @@ struct run_opts {
 	uint64_t first_injected_ktime; /* the first load's fault_injected_at, kept across restarts */
 	const char *timeline;
 	uint64_t tl_from, tl_to;
+	const char *trace;
+	uint64_t tr_from, tr_to;
 };
 
 static void run_usage(FILE *f)
@@ -108,6 +111,9 @@ static void run_usage(FILE *f)
 		"                    (a kernel-side runtime error); see docs/faults.md\n"
 		"  --timeline FILE   write a per-CPU timeline (which task ran where, when) of\n"
 		"                    --timeline-window FROM:TO (default the first 50 ms)\n"
+		"  --trace FILE      a Perfetto-loadable trace (Chrome trace-event JSON): CPU tracks\n"
+		"                    with task slices, DSQ depths, kicks, the exit; --trace-window\n"
+		"                    FROM:TO limits it (default: the whole run); docs/traces.md\n"
 		"  --quiet           no progress or summary on stderr/stdout\n");
 }
 
@@ -324,7 +330,7 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -339,6 +345,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "inject", required_argument, NULL, O_INJECT },
 		{ "timeline", required_argument, NULL, O_TIMELINE },
 		{ "timeline-window", required_argument, NULL, O_TLWIN },
+		{ "trace", required_argument, NULL, O_TRACE },
+		{ "trace-window", required_argument, NULL, O_TRWIN },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -380,6 +388,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		case O_JOB: o->job = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
+		case O_TRACE: o->trace = optarg; break;
+		case O_TRWIN:
 		case O_TLWIN: {
 			char from[64], *colon;
 			snprintf(from, sizeof(from), "%s", optarg);
@@ -389,12 +399,20 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			}
 			*colon++ = 0;
-			if (opt__parse_duration("--timeline-window", from, &o->tl_from, err, errlen) ||
-			    opt__parse_duration("--timeline-window", colon, &o->tl_to, err, errlen))
+			uint64_t a, b;
+			if (opt__parse_duration(c == O_TRWIN ? "--trace-window" : "--timeline-window", from, &a, err, errlen) ||
+			    opt__parse_duration(c == O_TRWIN ? "--trace-window" : "--timeline-window", colon, &b, err, errlen))
 				return -1;
-			if (o->tl_to <= o->tl_from) {
-				snprintf(err, errlen, "--timeline-window: TO must be after FROM");
+			if (b <= a) {
+				snprintf(err, errlen, "%s: TO must be after FROM", c == O_TRWIN ? "--trace-window" : "--timeline-window");
 				return -1;
+			}
+			if (c == O_TRWIN) {
+				o->tr_from = a;
+				o->tr_to = b;
+			} else {
+				o->tl_from = a;
+				o->tl_to = b;
 			}
 			break;
 		}
@@ -635,6 +653,10 @@ int cmd_run(int argc, char **argv)
 		sim_event__init(&o.inject[i].ev, inject_fn, &o.inject[i]);
 		sim_loop__schedule(&sim->loop, &o.inject[i].ev, o.inject[i].at_ns);
 	}
+	if (o.trace && trace__start(sim, o.trace, o.tr_from, o.tr_to)) {
+		fprintf(stderr, "scxlab run: --trace %s: cannot write it\n", o.trace);
+		goto out_sim;
+	}
 	if (o.timeline && timeline__start(sim, o.tl_to ? o.tl_from : 0, o.tl_to ? o.tl_to : 50000000ULL)) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;
@@ -710,6 +732,10 @@ int cmd_run(int argc, char **argv)
 		sim__run_until(sim, sim__now(sim) + sim->cfg.costs.scx_disable_ns + 1);
 	}
 	run_result__finish(&info, sim);
+	if (o.trace && trace__finish(sim, pol ? scx_sched__exit_record(sim) : NULL)) {
+		fprintf(stderr, "scxlab run: --trace %s: cannot write it\n", o.trace);
+		goto out_res;
+	}
 	if (run_result__write(&info, o.out, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: %s\n", err);
 		goto out_res;

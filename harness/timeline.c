@@ -21,6 +21,7 @@ static struct {
 	uint64_t *since;            /* per CPU: when curr was switched in */
 	struct slice *slices;
 	size_t nr, cap;
+	void (*chained)(struct sim *, int, struct sim_task *, struct sim_task *); /* a trace's hook */
 } tl;
 
 static void add(struct sim *sim, int cpu, const struct sim_task *t, uint64_t start, uint64_t end)
@@ -51,6 +52,8 @@ static void on_switch(struct sim *sim, int cpu, struct sim_task *prev, struct si
 	if (prev)
 		add(sim, cpu, prev, tl.since[cpu], now);
 	tl.since[cpu] = now;
+	if (tl.chained)
+		tl.chained(sim, cpu, prev, next);
 }
 
 int timeline__start(struct sim *sim, uint64_t from_ns, uint64_t to_ns)
@@ -60,6 +63,7 @@ int timeline__start(struct sim *sim, uint64_t from_ns, uint64_t to_ns)
 	tl.since = calloc((size_t)sim->nr_cpus, sizeof(*tl.since));
 	if (!tl.since)
 		return -1;
+	tl.chained = sim->on_switch;
 	sim->on_switch = on_switch;
 	return 0;
 }
@@ -105,8 +109,8 @@ int timeline__write(struct sim *sim, const char *path)
 	free(done);
 	free(tl.slices);
 	free(tl.since);
+	sim->on_switch = tl.chained;
 	memset(&tl, 0, sizeof(tl));
-	sim->on_switch = NULL;
 	if (fclose(f) || rename(tmp, path)) {
 		remove(tmp);
 		return -1;

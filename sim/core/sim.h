@@ -185,6 +185,10 @@ struct sim {
 	void (*idle_hook)(struct sim *sim, int cpu, bool idle);
 	/* Hook called for every context switch (tracing); may be NULL. */
 	void (*on_switch)(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next);
+	/* Observers for traces: a DSQ's depth changed (cpu: its CPU for local DSQs, else -1); a
+	 * CPU was kicked. NULL when nobody listens. */
+	void (*on_dsq_depth)(struct sim *sim, uint64_t dsq_id, int cpu, uint32_t depth);
+	void (*on_kick)(struct sim *sim, int from_cpu, int cpu, uint64_t flags);
 	void *on_switch_ctx;
 	/* Kernel log lines ("sched_ext: ..."), like dmesg: see sim__klog(). */
 	char *klog;

@@ -125,6 +125,8 @@ void scx_dsq_link(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p
 		dsq->has_fifo = true;
 	}
 	dsq->nr++;
+	if (sch->sim->on_dsq_depth)
+		sch->sim->on_dsq_depth(sch->sim, dsq->id, dsq->is_local ? dsq->cpu : -1, dsq->nr);
 	dsq->seq++;
 	p->scx.dsq = dsq;
 	p->scx.dsq_seq = dsq->seq;
@@ -153,4 +155,6 @@ void scx_dsq_unlink(struct sim_task *p)
 	dsq->nr--;
 	if (!dsq->nr)
 		dsq->has_fifo = dsq->has_priq = false;
+	if (p->sim->on_dsq_depth)
+		p->sim->on_dsq_depth(p->sim, dsq->id, dsq->is_local ? dsq->cpu : -1, dsq->nr);
 }

@@ -116,6 +116,8 @@ void scx_kick_cpu(struct scx_sched *sch, int cpu, uint64_t flags)
 	if (!rq->online)
 		return;
 	sch->counters.nr_kicks++;
+	if (sim->on_kick)
+		sim->on_kick(sim, sim->current_cpu, cpu, flags);
 	if (flags & SCX_KICK_IDLE) {
 		if (rq->curr)
 			return;
