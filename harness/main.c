@@ -13,6 +13,7 @@
 #include "harness/cmd_verify.h"
 #include "harness/cmd_vm.h"
 #include "harness/cmd_run.h"
+#include "harness/cmd_sweep.h"
 #include "harness/version.h"
 
 /* `scxlab load ...` runs the separate loader program next to this one (see harness/kload/main.c). */
@@ -43,6 +44,8 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "compile a policy for the kernel (.bpf.o) and the simulator (.sim.so)" },
 	{ "run", cmd_run, "run a policy with a workload on a target and write result.json" },
 	{ "compare", cmd_compare, "policies x jobs x targets x runs: table, summary.json/csv, plots" },
+	{ "sweep", cmd_sweep, "run a sweep file's runs (or one shard), or emit a Slurm / GNU parallel job" },
+	{ "merge", cmd_merge, "join sweep shards into one compare directory" },
 	{ "check", cmd_check, "compare a run or a compare directory with a baseline; fail on regressions" },
 	{ "baseline", cmd_baseline, "record a run or a compare directory as a baseline" },
 	{ "load", cmd_load, "load a policy's .bpf.o into this machine's sched_ext kernel (generic loader)" },

@@ -1,0 +1,178 @@
+/*
+ * Sweep files (see sweep_spec.h).
+ */
+#include "harness/sweep_spec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int words(char *rest, char (*out)[512], size_t width, int max, int *n)
+{
+	*n = 0;
+	for (char *save = NULL, *tok = strtok_r(rest, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (*n == max || strlen(tok) >= width)
+			return -1;
+		snprintf((char *)out + (size_t)*n * width, width, "%s", tok);
+		(*n)++;
+	}
+	return *n ? 0 : -1;
+}
+
+static int parse_seeds(struct sweep_spec *s, char *rest)
+{
+	s->nr_seeds = 0;
+	for (char *save = NULL, *tok = strtok_r(rest, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		int a, b;
+		if (sscanf(tok, "%d-%d", &a, &b) == 2) {
+			if (a < 0 || b < a)
+				return -1;
+		} else if (sscanf(tok, "%d", &a) == 1 && a >= 0) {
+			b = a;
+		} else {
+			return -1;
+		}
+		for (int v = a; v <= b; v++) {
+			if (s->nr_seeds == (int)(sizeof(s->seeds) / sizeof(s->seeds[0])))
+				return -1;
+			s->seeds[s->nr_seeds++] = v;
+		}
+	}
+	return s->nr_seeds ? 0 : -1;
+}
+
+int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	int lineno = 0;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read it", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char key[32], *rest;
+		int bad = 0;
+
+		lineno++;
+		line[strcspn(line, "#\r\n")] = 0;
+		if (sscanf(line, "%31s", key) != 1)
+			continue;
+		rest = strstr(line, key) + strlen(key);
+		if (!strcmp(key, "policies"))
+			bad = words(rest, s->policies, sizeof(s->policies[0]), SWEEP_MAX_ITEMS, &s->nr_policies);
+		else if (!strcmp(key, "jobs"))
+			bad = words(rest, s->jobs, sizeof(s->jobs[0]), SWEEP_MAX_ITEMS, &s->nr_jobs);
+		else if (!strcmp(key, "topologies")) {
+			char tmp[SWEEP_MAX_ITEMS][512];
+			bad = words(rest, tmp, sizeof(tmp[0]), SWEEP_MAX_ITEMS, &s->nr_topologies);
+			for (int i = 0; !bad && i < s->nr_topologies; i++)
+				snprintf(s->topologies[i], sizeof(s->topologies[i]), "%.127s", tmp[i]);
+		} else if (!strcmp(key, "targets")) {
+			char tmp[4][512];
+			bad = words(rest, tmp, sizeof(tmp[0]), 4, &s->nr_targets);
+			for (int i = 0; !bad && i < s->nr_targets; i++) {
+				if (strcmp(tmp[i], "sim") && strcmp(tmp[i], "vm") && strcmp(tmp[i], "host"))
+					bad = 1;
+				snprintf(s->targets[i], sizeof(s->targets[i]), "%.7s", tmp[i]);
+			}
+		} else if (!strcmp(key, "knob")) {
+			char tmp[SWEEP_MAX_ITEMS + 1][512];
+			int n;
+			struct sweep_knob *k = &s->knobs[s->nr_knobs];
+			bad = s->nr_knobs == SWEEP_MAX_KNOBS || words(rest, tmp, sizeof(tmp[0]), SWEEP_MAX_ITEMS + 1, &n) || n < 2;
+			if (!bad) {
+				snprintf(k->name, sizeof(k->name), "%.63s", tmp[0]);
+				for (int i = 1; i < n; i++)
+					snprintf(k->values[i - 1], sizeof(k->values[0]), "%.63s", tmp[i]);
+				k->nr_values = n - 1;
+				s->nr_knobs++;
+			}
+		} else if (!strcmp(key, "seeds"))
+			bad = parse_seeds(s, rest);
+		else if (!strcmp(key, "duration"))
+			bad = sscanf(rest, "%31s", s->duration) != 1;
+		else {
+			snprintf(err, errlen, "%s:%d: '%s': unknown setting (policies, jobs, topologies, knob, seeds, targets, "
+				 "duration)", path, lineno, key);
+			fclose(f);
+			return -1;
+		}
+		if (bad) {
+			snprintf(err, errlen, "%s:%d: '%s': bad or too many values", path, lineno, key);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (!s->nr_policies || !s->nr_jobs) {
+		snprintf(err, errlen, "%s: needs at least `policies` and `jobs`", path);
+		return -1;
+	}
+	if (!s->nr_topologies)
+		snprintf(s->topologies[s->nr_topologies++], sizeof(s->topologies[0]), "8cpu-2llc");
+	if (!s->nr_targets)
+		snprintf(s->targets[s->nr_targets++], sizeof(s->targets[0]), "sim");
+	if (!s->nr_seeds)
+		s->seeds[s->nr_seeds++] = 1;
+	return 0;
+}
+
+static int knob_combos(const struct sweep_spec *s)
+{
+	int n = 1;
+	for (int k = 0; k < s->nr_knobs; k++)
+		n *= s->knobs[k].nr_values;
+	return n;
+}
+
+/* Variants per (target, topology, job): the default scheduler once, each policy per knob combo. */
+static int variants(const struct sweep_spec *s)
+{
+	int n = 0;
+	for (int p = 0; p < s->nr_policies; p++)
+		n += strcmp(s->policies[p], "default") ? knob_combos(s) : 1;
+	return n;
+}
+
+int sweep_spec__count(const struct sweep_spec *s)
+{
+	return s->nr_targets * s->nr_topologies * s->nr_jobs * variants(s) * s->nr_seeds;
+}
+
+void sweep_spec__run(const struct sweep_spec *s, int index, struct sweep_run *r)
+{
+	int i = index, v;
+
+	memset(r, 0, sizeof(*r));
+	r->index = index;
+	r->seed = s->seeds[i % s->nr_seeds];
+	i /= s->nr_seeds;
+	v = i % variants(s);
+	i /= variants(s);
+	r->job = s->jobs[i % s->nr_jobs];
+	i /= s->nr_jobs;
+	r->topology = s->topologies[i % s->nr_topologies];
+	i /= s->nr_topologies;
+	r->target = s->targets[i % s->nr_targets];
+	for (int p = 0; p < s->nr_policies; p++) {
+		int n = strcmp(s->policies[p], "default") ? knob_combos(s) : 1;
+		if (v >= n) {
+			v -= n;
+			continue;
+		}
+		r->policy = s->policies[p];
+		if (strcmp(s->policies[p], "default")) {
+			for (int k = s->nr_knobs - 1; k >= 0; k--) {
+				const struct sweep_knob *kn = &s->knobs[k];
+				snprintf(r->knobs[k], sizeof(r->knobs[k]), "%s=%s", kn->name, kn->values[v % kn->nr_values]);
+				v /= kn->nr_values;
+			}
+			r->nr_knobs = s->nr_knobs;
+		}
+		break;
+	}
+}
