@@ -1,0 +1,129 @@
+/*
+ * Sweeps: a 200-run sweep run as shards 1/4..4/4 merges into the same results as one
+ * unsharded run (summary and every run's result.json byte for byte); a run that fails is
+ * recorded with its reason and the sweep goes on; --emit writes a Slurm job array and a GNU
+ * parallel command list; and, where Slurm is installed (CI installs it), the sweep runs as a
+ * job array on a single-node Slurm on localhost and merges into the same results.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_helpers.h"
+
+static const char *write_spec(const char *name, const char *text)
+{
+	static char path[600];
+	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static const char *spec_200(void)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "# 2 variants x 2 topologies x 50 seeds = 200 runs\n"
+		 "policies default %s/sched/scxl_vtime.bpf.c\n"
+		 "jobs builtin\ntopologies 2cpu 8cpu-2llc\nseeds 1-50\nduration 100ms\n", getenv("SCXLAB_SRC"));
+	return write_spec("s200.sweep", text);
+}
+
+Test(sweep, four_shards_merge_into_the_same_results_as_one_run, .timeout = 900)
+{
+	const char *spec = spec_200();
+	const char *d = th_tmpdir();
+	char log[700], one[700], sh4[700], m1[700], m4[700], shard[16];
+
+	snprintf(log, sizeof(log), "%s/log", d);
+	snprintf(one, sizeof(one), "%s/one", d);
+	snprintf(sh4, sizeof(sh4), "%s/sharded", d);
+	snprintf(m1, sizeof(m1), "%s/merged-one", d);
+	snprintf(m4, sizeof(m4), "%s/merged-sharded", d);
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--list", NULL), 0);
+	char *list = th_read_file(log, NULL);
+	int lines = 0;
+	for (const char *p = list; *p; p++)
+		lines += *p == '\n';
+	free(list);
+	cr_assert_eq(lines, 200);
+
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", one, "--quiet", NULL), 0);
+	for (int i = 1; i <= 4; i++) {
+		snprintf(shard, sizeof(shard), "%d/4", i);
+		cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", sh4, "--shard", shard, "--quiet", NULL), 0);
+	}
+	cr_assert_eq(th_scxlab(log, "merge", "--out", m1, "--no-plots", one, NULL), 0);
+	cr_assert_eq(th_scxlab(log, "merge", "--out", m4, "--no-plots", sh4, NULL), 0);
+	char *text = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(text, "merged 200 runs (0 failed)"), "%s", text);
+	free(text);
+	cr_assert_eq(sh("cmp -s '%s/summary.json' '%s/summary.json'", m1, m4), 0, "summaries differ");
+	cr_assert_eq(sh("diff -r -q '%s/runs' '%s/runs' >/dev/null", m1, m4), 0, "some run differs");
+	cr_assert_eq(sh("test $(find '%s/runs' -name result.json | wc -l) -eq 200", m4), 0);
+}
+
+Test(sweep, a_failing_run_is_recorded_and_the_sweep_goes_on, .timeout = 300)
+{
+	char text[1024], out[700], merged[700], log[700], path[800];
+
+	snprintf(text, sizeof(text),
+		 "policies %s/sched/scxl_vtime.bpf.c\njobs builtin\ntopologies 2cpu\n"
+		 "knob fifo_sched 0 1\nknob no_such_knob 5\nseeds 1-2\nduration 100ms\n", getenv("SCXLAB_SRC"));
+	const char *spec = write_spec("bad.sweep", text);
+	snprintf(out, sizeof(out), "%s/out", th_tmpdir());
+	snprintf(merged, sizeof(merged), "%s/merged", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", out, NULL), 0);
+	snprintf(path, sizeof(path), "%s/runs/00000/failed.txt", out);
+	char *why = th_read_file(path, NULL);
+	cr_assert_not_null(why, "no failed.txt");
+	cr_assert_not_null(strstr(why, "exit 2"), "%s", why);
+	cr_assert_not_null(strstr(why, "no_such_knob"), "%s", why);
+	free(why);
+	cr_assert_eq(th_scxlab(log, "merge", "--out", merged, "--no-plots", out, NULL), 0);
+	char *text2 = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(text2, "merged 0 runs (4 failed)"), "%s", text2);
+	free(text2);
+}
+
+Test(sweep, emits_a_slurm_job_array_and_a_parallel_command_list)
+{
+	const char *spec = spec_200();
+	char out[700], log[700];
+
+	snprintf(out, sizeof(out), "%s/out", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", out, "--emit", "slurm", "--shards", "4", NULL), 0);
+	char *s = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(s, "#SBATCH --array=1-4"), "%s", s);
+	cr_assert_not_null(strstr(s, "--shard \"${SLURM_ARRAY_TASK_ID}/4\""), "%s", s);
+	free(s);
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", out, "--emit", "parallel", "--shards", "4", NULL), 0);
+	s = th_read_file(log, NULL);
+	int lines = 0;
+	for (const char *p = s; *p; p++)
+		lines += *p == '\n';
+	cr_assert_eq(lines, 4, "%s", s);
+	cr_assert_not_null(strstr(s, "--shard 4/4"), "%s", s);
+	free(s);
+}
