@@ -127,3 +127,48 @@ Test(sweep, emits_a_slurm_job_array_and_a_parallel_command_list)
 	cr_assert_not_null(strstr(s, "--shard 4/4"), "%s", s);
 	free(s);
 }
+
+/*
+ * The sweep as a Slurm job array on a single-node Slurm on localhost (scripts/slurm-local.sh),
+ * then merged: the same results, run for run, as the sweep run here in one go.
+ */
+Test(sweep, runs_as_a_slurm_job_array_and_merges_like_a_local_run, .timeout = 900)
+{
+	const char *d = th_tmpdir(), *src = getenv("SCXLAB_SRC");
+	char text[1024], slurm[700], local[700], viaslurm[700], m1[700], m2[700], script[700], log[700];
+
+	if (access("/usr/bin/sbatch", X_OK) || geteuid() != 0)
+		cr_skip_test("no Slurm here (scripts/deps.sh installs it) or not root");
+	snprintf(text, sizeof(text),
+		 "policies default %s/sched/scxl_vtime.bpf.c %s/sched/scxl_llc.bpf.c\njobs builtin\n"
+		 "topologies 2cpu 8cpu-2llc\nseeds 1-8\nduration 100ms\n", src, src);
+	const char *spec = write_spec("slurm.sweep", text);
+	snprintf(slurm, sizeof(slurm), "%s/slurm", d);
+	snprintf(local, sizeof(local), "%s/local", d);
+	snprintf(viaslurm, sizeof(viaslurm), "%s/viaslurm", d);
+	snprintf(m1, sizeof(m1), "%s/m-local", d);
+	snprintf(m2, sizeof(m2), "%s/m-slurm", d);
+	snprintf(script, sizeof(script), "%s/sweep.sbatch", d);
+	snprintf(log, sizeof(log), "%s/log", d);
+
+	cr_assert_eq(sh("bash '%s/scripts/slurm-local.sh' start '%s' > '%s/start.log' 2>&1", src, slurm, d), 0,
+		     "single-node Slurm did not start (see %s/slurm/*.log)", d);
+	char conf[800];
+	snprintf(conf, sizeof(conf), "%s/slurm.conf", slurm);
+	setenv("SLURM_CONF", conf, 1);
+	int rc_emit = th_scxlab(script, "sweep", spec, "--out", viaslurm, "--emit", "slurm", "--shards", "4", NULL);
+	int rc_batch = rc_emit ? -1 : sh("sbatch --wait --quiet '%s' > '%s/sbatch.log' 2>&1", script, d);
+	sh("bash '%s/scripts/slurm-local.sh' stop '%s'", src, slurm);
+	cr_assert_eq(rc_emit, 0);
+	cr_assert_eq(rc_batch, 0, "the job array failed (see %s/sbatch.log and %s/slurm-*.log)", d, viaslurm);
+	cr_assert_eq(sh("test $(ls '%s'/slurm-*_*.log | wc -l) -eq 4", viaslurm), 0, "4 array tasks ran");
+
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", local, "--quiet", NULL), 0);
+	cr_assert_eq(th_scxlab(log, "merge", "--out", m1, "--no-plots", local, NULL), 0);
+	cr_assert_eq(th_scxlab(log, "merge", "--out", m2, "--no-plots", viaslurm, NULL), 0);
+	char *out = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(out, "merged 48 runs (0 failed)"), "%s", out);
+	free(out);
+	cr_assert_eq(sh("cmp -s '%s/summary.json' '%s/summary.json'", m1, m2), 0, "summaries differ");
+	cr_assert_eq(sh("diff -r -q '%s/runs' '%s/runs' >/dev/null", m1, m2), 0, "some run differs");
+}
