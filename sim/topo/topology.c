@@ -23,7 +23,9 @@ static const struct topo_preset presets[] = {
 	{ "32cpu-2node", 2, 2, 4, 2, "2 nodes x 2 LLCs x 4 cores x 2 threads" },
 	{ "64cpu-4llc", 1, 4, 8, 2, "4 LLCs x 8 cores x 2 threads" },
 	{ "128cpu-2node", 2, 4, 8, 2, "2 sockets x 4 LLCs x 8 cores x 2 threads" },
-	{ "256cpu-2node", 2, 8, 8, 2, "2 sockets x 8 LLCs x 8 cores x 2 threads" },
+	{ "256cpu-2node", 2, 8, 8, 2, "2 sockets x 8 LLCs x 8 cores x 2 threads (2 x 64 cores x 2 threads)" },
+	{ "512cpu-4node", 4, 8, 8, 2, "4 sockets x 8 LLCs x 8 cores x 2 threads" },
+	{ "512cpu-2node", 2, 8, 16, 2, "2 sockets x 8 LLCs x 16 cores x 2 threads (2 x 128 cores x 2 threads)" },
 };
 
 int cpumask__weight(const struct cpumask *m)
