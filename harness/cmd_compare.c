@@ -394,6 +394,8 @@ int cmd_compare(int argc, char **argv)
 	for (int t = 0; t < o.nr_targets && !interrupted; t++) {
 		const char *target = o.targets[t];
 		int reps = strcmp(target, "sim") ? o.real_reps : o.reps;
+		int done_before_target = done, ran_target = 0;
+		time_t target_t0 = time(NULL);
 		for (int j = 0; j < o.nr_jobs && !interrupted; j++) {
 			char jname[64];
 			base_name(o.jobs[j], ".job", jname, sizeof(jname));
@@ -413,13 +415,20 @@ int cmd_compare(int argc, char **argv)
 					scxlab__mkdirs(dir);
 					if (!o.quiet) {
 						long el = (long)(time(NULL) - t0);
-						long eta = ran ? el * (total - done + 1) / ran : 0;
+						/* estimate from the runs of this target (a VM run is ~100x a simulated one) */
+						int left = 0;
+						for (int tt = t; tt < o.nr_targets; tt++)
+							left += nr_pol * o.nr_jobs * (strcmp(o.targets[tt], "sim") ? o.real_reps : o.reps);
+						left -= done - done_before_target - 1;
+						long per = ran_target ? (long)(time(NULL) - target_t0) / ran_target : 0;
+						long eta = per * left;
 						fprintf(stderr, "%s[%d/%d] %-4s %-14s %-12s r%d   elapsed %lds%s%ld s%s", tty ? "\r" : "",
-							done, total, target, pname, jname, r, el, ran ? "   eta " : "", ran ? eta : 0L,
+							done, total, target, pname, jname, r, el, ran_target ? "   eta " : "", ran_target ? eta : 0L,
 							tty ? "   " : "\n");
 					}
 					int rc = run_one(&o, target, policies[p], o.jobs[j], r, dir, log);
 					ran++;
+					ran_target++;
 					if (interrupted)
 						break;
 					if (rc || summary__add_run(&sum, target, pname, jname, res)) {
