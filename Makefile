@@ -71,8 +71,9 @@ $(LIBSIM): $(SIM_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-soname,libscxsim.so $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# -rdynamic: user-space policy daemons loaded into scxlab call its scxd_* functions.
 $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS)
 
 # The kernel-side loader: libbpf only (libscxsim's helper names would interpose libbpf's API).
 $(KLOAD): $(KLOAD_OBJS)

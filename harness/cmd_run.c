@@ -9,6 +9,7 @@
  * policy as its loader would (SCX_EXIT_UNREG) and write the result atomically.
  */
 #include "harness/cmd_run.h"
+#include "harness/daemon_sim.h"
 #include "harness/options.h"
 #include "harness/preflight.h"
 #include "harness/real_run.h"
@@ -74,6 +75,7 @@ struct run_opts {
 	uint64_t tl_from, tl_to;
 	const char *trace;
 	uint64_t tr_from, tr_to;
+	const char *daemon;
 };
 
 static void run_usage(FILE *f)
@@ -111,6 +113,8 @@ static void run_usage(FILE *f)
 		"                    (a kernel-side runtime error); see docs/faults.md\n"
 		"  --timeline FILE   write a per-CPU timeline (which task ran where, when) of\n"
 		"                    --timeline-window FROM:TO (default the first 50 ms)\n"
+		"  --daemon FILE.c   a user-space daemon for the policy (harness/daemon/scxlab_daemon.h),\n"
+		"                    its periodic callback a simulated event; log in DIR/daemon.log\n"
 		"  --trace FILE      a Perfetto-loadable trace (Chrome trace-event JSON): CPU tracks\n"
 		"                    with task slices, DSQ depths, kicks, the exit; --trace-window\n"
 		"                    FROM:TO limits it (default: the whole run); docs/traces.md\n"
@@ -330,7 +334,7 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -346,6 +350,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "timeline", required_argument, NULL, O_TIMELINE },
 		{ "timeline-window", required_argument, NULL, O_TLWIN },
 		{ "trace", required_argument, NULL, O_TRACE },
+		{ "daemon", required_argument, NULL, O_DAEMON },
 		{ "trace-window", required_argument, NULL, O_TRWIN },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
@@ -389,6 +394,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		case O_CAL: o->calibration = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_TRACE: o->trace = optarg; break;
+		case O_DAEMON: o->daemon = optarg; break;
 		case O_TRWIN:
 		case O_TLWIN: {
 			char from[64], *colon;
@@ -506,6 +512,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 	}
 	if (o->nr_knobs && !o->policy) {
 		snprintf(err, errlen, "--knob needs --policy");
+		return -1;
+	}
+	if (o->daemon && !o->policy) {
+		snprintf(err, errlen, "--daemon needs --policy");
 		return -1;
 	}
 	return 0;
@@ -653,6 +663,20 @@ int cmd_run(int argc, char **argv)
 		sim_event__init(&o.inject[i].ev, inject_fn, &o.inject[i]);
 		sim_loop__schedule(&sim->loop, &o.inject[i].ev, o.inject[i].at_ns);
 	}
+	char daemon_so[4200] = "";
+	if (o.daemon) {
+		snprintf(daemon_so, sizeof(daemon_so), "%s/run/daemon.%d.so", scxlab__cache_dir(), (int)getpid());
+		char run_dir[4200];
+		snprintf(run_dir, sizeof(run_dir), "%s/run", scxlab__cache_dir());
+		scxlab__mkdirs(run_dir);
+		if (daemon__build(o.daemon, daemon_so, err, sizeof(err)) ||
+		    daemon_sim__start(sim, pol, daemon_so, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --daemon: %s\n", err);
+			unlink(daemon_so);
+			ret = 2;
+			goto out_sim;
+		}
+	}
 	if (o.trace && trace__start(sim, o.trace, o.tr_from, o.tr_to)) {
 		fprintf(stderr, "scxlab run: --trace %s: cannot write it\n", o.trace);
 		goto out_sim;
@@ -695,6 +719,8 @@ int cmd_run(int argc, char **argv)
 			if (!pol)
 				goto out_sim;
 			ret = 1;
+			if (o.daemon)
+				daemon_sim__set_policy(pol);
 			if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
 				fprintf(stderr, "scxlab run: reloading %s failed: %s\n", o.policy, err);
 				goto out_sim;
@@ -714,6 +740,11 @@ int cmd_run(int argc, char **argv)
 	info.nr_knobs = o.nr_knobs;
 	info.version = SCXLAB_VERSION;
 	info.calibration = o.calibration;
+	info.daemon = o.daemon;
+	if (o.daemon) {
+		info.daemon_period_ns = daemon_sim__period();
+		info.daemon_ticks = daemon_sim__ticks();
+	}
 	if (run_result__snapshot(&info, sim)) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;
@@ -739,6 +770,12 @@ int cmd_run(int argc, char **argv)
 	if (run_result__write(&info, o.out, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: %s\n", err);
 		goto out_res;
+	}
+	if (o.daemon) {
+		char dlog[4200];
+		snprintf(dlog, sizeof(dlog), "%s/daemon.log", o.out);
+		daemon_sim__stop(dlog);
+		unlink(daemon_so);
 	}
 	if (!o.quiet)
 		run_result__print_summary(&info, stdout);

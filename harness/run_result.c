@@ -492,6 +492,19 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 		json__end_object(w);
 	}
 	json__end_array(w);
+	json__key(w, "daemon");
+	if (in->daemon) {
+		char hash[17];
+		json__begin_object(w);
+		json__key(w, "source"); json__string(w, in->daemon);
+		run_result__hash_file(in->daemon, hash);
+		json__key(w, "source_hash"); json__string(w, hash);
+		json__key(w, "period_ns"); json__u64(w, in->daemon_period_ns);
+		json__key(w, "ticks"); json__u64(w, in->daemon_ticks);
+		json__end_object(w);
+	} else {
+		json__null(w);
+	}
 	json__key(w, "real");
 	if (in->real) {
 		const struct run_real *r = in->real;

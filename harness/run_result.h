@@ -95,6 +95,8 @@ struct run_info {
 	int nr_knobs;
 	const char *version;
 	const char *calibration;           /* --calibration file, NULL: the built-in costs */
+	const char *daemon;                /* --daemon source, NULL: none */
+	uint64_t daemon_period_ns, daemon_ticks;
 
 	/* measurements (snapshot) */
 	uint64_t seed;

@@ -47,6 +47,8 @@ const struct sim_bpf_map_def *sim_bpf_map__def(const struct sim_bpf_map *map);
 int sim_bpf_map__lookup(struct sim_bpf_map *map, const void *key, void *value, size_t value_sz);
 int sim_bpf_map__update(struct sim_bpf_map *map, const void *key, const void *value,
 			size_t value_sz, uint64_t flags);
+/* bpf_map_delete_elem() from user space. 0 or a negative errno. */
+int sim_bpf_map__delete(struct sim_bpf_map *map, const void *key);
 /* Queue and stack maps from user space (bpf_map_lookup_and_delete_elem with no key, and
  * bpf_map_update_elem): pop the next value / push one. 0 or a negative errno. */
 int sim_bpf_map__pop(struct sim_bpf_map *map, void *value, size_t value_sz);

@@ -88,3 +88,10 @@ int sim_bpf_map__push(struct sim_bpf_map *m, const void *value, size_t value_sz,
 		return -EINVAL;
 	return map__push(m, value, flags);
 }
+
+int sim_bpf_map__delete(struct sim_bpf_map *m, const void *key)
+{
+	if (m->def.type == BPF_MAP_TYPE_TASK_STORAGE || m->def.type == BPF_MAP_TYPE_CGRP_STORAGE)
+		return -EOPNOTSUPP;
+	return (int)map__delete(m, key);
+}

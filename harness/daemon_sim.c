@@ -1,0 +1,270 @@
+/*
+ * The daemon API on the simulator (see daemon_sim.h).
+ */
+#include "harness/daemon_sim.h"
+#include "harness/daemon/scxlab_daemon.h"
+#include "harness/paths.h"
+#include "harness/proc.h"
+#include "sim/bpf/bpf_runtime.h"
+#include "sim/core/sim.h"
+#include "sim/policy/policy.h"
+#include "sim/scx/scx.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct scxd {
+	struct sim *sim;
+	struct sim_policy *pol;
+	void *so;
+	int (*init)(struct scxd *, uint64_t *);
+	void (*tick)(struct scxd *, uint64_t);
+	void (*exit)(struct scxd *);
+	uint64_t period, ticks;
+	struct sim_event ev;
+	char *log;
+	size_t log_len;
+	bool running;
+};
+
+static struct scxd daemon;
+
+int daemon__build(const char *src, const char *so_out, char *err, size_t errlen)
+{
+	struct argv_buf a = { 0 };
+	const char *cc = getenv("SCXLAB_CC");
+	int rc;
+
+	argv__add(&a, cc && *cc ? cc : "cc");
+	argv__add(&a, "-std=gnu17");
+	argv__add(&a, "-O2");
+	argv__add(&a, "-g");
+	argv__add(&a, "-Wall");
+	argv__add(&a, "-shared");
+	argv__add(&a, "-fPIC");
+	argv__addf(&a, "-I%s/harness/daemon", scxlab__root());
+	argv__add(&a, "-o");
+	argv__add(&a, so_out);
+	argv__add(&a, src);
+	rc = proc__run(&a);
+	argv__free(&a);
+	if (rc)
+		snprintf(err, errlen, "building the daemon %s failed (see the compiler output above)", src);
+	return rc ? -1 : 0;
+}
+
+static void tick_fn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct scxd *d = ev->arg;
+
+	if (!d->running || scxd_exit_kind(d))
+		return;
+	d->ticks++;
+	d->tick(d, sim__now(d->sim));
+	sim_loop__schedule(loop, &d->ev, sim__now(d->sim) + d->period);
+}
+
+int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, char *err, size_t errlen)
+{
+	struct scxd *d = &daemon;
+
+	memset(d, 0, sizeof(*d));
+	d->sim = sim;
+	d->pol = pol;
+	d->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (!d->so) {
+		snprintf(err, errlen, "cannot load the daemon: %s", dlerror());
+		return -1;
+	}
+	d->init = (int (*)(struct scxd *, uint64_t *))dlsym(d->so, "scxd_main_init");
+	d->tick = (void (*)(struct scxd *, uint64_t))dlsym(d->so, "scxd_main_tick");
+	d->exit = (void (*)(struct scxd *))dlsym(d->so, "scxd_main_exit");
+	if (!d->init || !d->tick) {
+		snprintf(err, errlen, "the daemon defines no scxd_main_init or scxd_main_tick");
+		dlclose(d->so);
+		return -1;
+	}
+	d->period = 100000000ULL;
+	int rc = d->init(d, &d->period);
+	if (rc) {
+		snprintf(err, errlen, "the daemon's scxd_main_init() failed (%d)%s%s", rc, d->log ? ": " : "",
+			 d->log ? d->log : "");
+		dlclose(d->so);
+		return -1;
+	}
+	if (!d->period)
+		d->period = 100000000ULL;
+	d->running = true;
+	sim_event__init(&d->ev, tick_fn, d);
+	sim_loop__schedule(&sim->loop, &d->ev, sim__now(sim) + d->period);
+	return 0;
+}
+
+void daemon_sim__set_policy(struct sim_policy *pol)
+{
+	daemon.pol = pol;
+}
+
+void daemon_sim__stop(const char *log_path)
+{
+	struct scxd *d = &daemon;
+
+	if (!d->running)
+		return;
+	d->running = false;
+	sim_loop__cancel(&d->sim->loop, &d->ev);
+	if (d->exit)
+		d->exit(d);
+	if (log_path) {
+		char tmp[4200];
+		FILE *f;
+		snprintf(tmp, sizeof(tmp), "%s.tmp", log_path);
+		f = fopen(tmp, "w");
+		if (f) {
+			fputs(d->log ? d->log : "", f);
+			if (fclose(f) || rename(tmp, log_path))
+				remove(tmp);
+		}
+	}
+	free(d->log);
+	d->log = NULL;
+	dlclose(d->so);
+}
+
+uint64_t daemon_sim__ticks(void)
+{
+	return daemon.ticks;
+}
+
+uint64_t daemon_sim__period(void)
+{
+	return daemon.period;
+}
+
+/* ---- the API ---- */
+
+int scxd_nr_cpus(struct scxd *d)
+{
+	return d->sim->nr_cpus;
+}
+
+uint64_t scxd_now_ns(struct scxd *d)
+{
+	return sim__now(d->sim);
+}
+
+struct scxd_map *scxd_map(struct scxd *d, const char *name)
+{
+	return (struct scxd_map *)sim_policy__map_by_name(d->pol, name);
+}
+
+static size_t value_size(const struct sim_bpf_map *m)
+{
+	const struct sim_bpf_map_def *def = sim_bpf_map__def(m);
+	bool percpu = def->type == BPF_MAP_TYPE_PERCPU_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_HASH ||
+		      def->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+
+	return percpu ? (size_t)daemon.sim->nr_cpus * ((def->value_size + 7) & ~7u) : def->value_size;
+}
+
+int scxd_map_lookup(struct scxd_map *m, const void *key, void *value)
+{
+	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	return map ? sim_bpf_map__lookup(map, key, value, value_size(map)) : -EINVAL;
+}
+
+int scxd_map_update(struct scxd_map *m, const void *key, const void *value, uint64_t flags)
+{
+	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	return map ? sim_bpf_map__update(map, key, value, value_size(map), flags) : -EINVAL;
+}
+
+int scxd_map_delete(struct scxd_map *m, const void *key)
+{
+	return m ? sim_bpf_map__delete((struct sim_bpf_map *)m, key) : -EINVAL;
+}
+
+int scxd_map_next_key(struct scxd_map *m, const void *key, void *next_key)
+{
+	return m ? sim_bpf_map__next_key((struct sim_bpf_map *)m, key, next_key) : -EINVAL;
+}
+
+int scxd_map_push(struct scxd_map *m, const void *value)
+{
+	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	return map ? sim_bpf_map__push(map, value, value_size(map), 0) : -EINVAL;
+}
+
+int scxd_map_pop(struct scxd_map *m, void *value)
+{
+	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	return map ? sim_bpf_map__pop(map, value, value_size(map)) : -EINVAL;
+}
+
+int scxd_global_read(struct scxd *d, const char *name, void *buf, size_t size)
+{
+	size_t have = 0;
+	void *at = sim_policy__global(d->pol, name, &have);
+
+	if (!at)
+		return -ENOENT;
+	if (have != size)
+		return -EINVAL;
+	memcpy(buf, at, size);
+	return 0;
+}
+
+int scxd_global_write(struct scxd *d, const char *name, const void *buf, size_t size)
+{
+	size_t have = 0;
+	void *at = sim_policy__global(d->pol, name, &have);
+
+	if (!at)
+		return -ENOENT;
+	if (have != size)
+		return -EINVAL;
+	memcpy(at, buf, size);
+	return 0;
+}
+
+int scxd_run_syscall(struct scxd *d, const char *prog, void *ctx, size_t ctx_size)
+{
+	char err[256];
+	int ret = 0;
+
+	if (sim_policy__run_syscall(d->pol, d->sim, prog, ctx, &ret, err, sizeof(err)))
+		return -ENOENT;
+	return ret;
+}
+
+int scxd_exit_kind(struct scxd *d)
+{
+	const struct scx_exit_record *r = d->sim->scx ? scx_sched__exit_record(d->sim) : NULL;
+	return r && r->exited ? r->kind : 0;
+}
+
+void scxd_log(struct scxd *d, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "[%.6f] ", sim__now(d->sim) / 1e9);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	size_t l = strlen(line);
+	char *b = realloc(d->log, d->log_len + l + 2);
+	if (!b)
+		return;
+	memcpy(b + d->log_len, line, l);
+	b[d->log_len + l] = '\n';
+	b[d->log_len + l + 1] = 0;
+	d->log = b;
+	d->log_len += l + 1;
+}

@@ -1,0 +1,88 @@
+/*
+ * User-space daemons in the simulator: scxl_adapt's controller runs beside the policy as a
+ * simulated periodic event: reruns are byte-identical (result and daemon log), the slice it
+ * steers changes over time and the result shows it, and a daemon missing its entry points is
+ * refused with the reason.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "test_helpers.h"
+
+static int run_adapt(const char *out, const char *log)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200];
+
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_adapt.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_adapt.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
+	return th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--job", job, "--topology", "2", "--duration",
+			 "3s", "--out", out, "--quiet", NULL);
+}
+
+Test(daemons, controller_steers_the_slice_deterministically, .timeout = 300)
+{
+	char a[600], b[600], log[700], cmd[4000];
+
+	snprintf(a, sizeof(a), "%s/a", th_tmpdir());
+	snprintf(b, sizeof(b), "%s/b", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(run_adapt(a, log), 0);
+	cr_assert_eq(run_adapt(b, log), 0);
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s/result.json' '%s/result.json' && cmp -s '%s/daemon.log' '%s/daemon.log'", a, b,
+		 a, b);
+	int rc = system(cmd);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "reruns differ");
+
+	char path[700];
+	snprintf(path, sizeof(path), "%s/result.json", a);
+	char *doc = th_read_file(path, NULL);
+	cr_assert_not_null(strstr(doc, "\"ticks\": 30"), "3 s at 100 ms periods");
+	/* the slice over time: 30 periods written, and not all the same */
+	char *trace = strstr(doc, "\"slice_trace\": [");
+	cr_assert_not_null(trace);
+	trace += strlen("\"slice_trace\": [");
+	unsigned long long v[128];
+	int n = 0;
+	for (char *p = trace; n < 128 && *p != ']';) {
+		v[n++] = strtoull(p, &p, 10);
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	cr_assert_eq(n, 128);
+	cr_assert_eq(v[0], 10000000ULL, "first period: 20 ms halved");
+	int changes = 0;
+	for (int i = 1; i < 30; i++) {
+		cr_assert_neq(v[i], 0, "period %d written", i);
+		changes += v[i] != v[i - 1];
+	}
+	cr_assert_geq(changes, 3, "the slice changed over time");
+	cr_assert_eq(v[30], 0, "nothing past the run's 30 periods");
+	free(doc);
+	snprintf(path, sizeof(path), "%s/daemon.log", a);
+	char *dlog = th_read_file(path, NULL);
+	cr_assert_not_null(strstr(dlog, "[0.100000] slice 20000 -> 10000 us"), "%s", dlog);
+	cr_assert_not_null(strstr(dlog, "stopped after 30 periods"), "%s", dlog);
+	free(dlog);
+}
+
+Test(daemons, a_daemon_without_its_entry_points_is_refused)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[700], log[700];
+
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_adapt.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/empty.c", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	FILE *f = fopen(daemon, "w");
+	fputs("int scxlab_not_a_daemon;\n", f);
+	fclose(f);
+	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--duration", "100ms", "--quiet", NULL), 2);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(msg, "no scxd_main_init or scxd_main_tick"), "%s", msg);
+	free(msg);
+}
