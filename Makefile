@@ -77,7 +77,7 @@ $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
 
 # The kernel-side loader: libbpf only (libscxsim's helper names would interpose libbpf's API).
 $(KLOAD): $(KLOAD_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -lbpf -lelf -lz -ldl -lpthread
 
 # Every policy goes through the CLI's own build step, so tests exercise it too.
 $(BUILD)/policies/%.sim.so: %.bpf.c $(SCXLAB) $(wildcard sim/shim/*.h sim/shim/*/*.h)

@@ -568,6 +568,7 @@ int cmd_run(int argc, char **argv)
 			.topology = o.topology, .kernel_image = o.kernel_image,
 			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
 			.inject = o.nr_inject ? o.inject[0].name : NULL,
+			.daemon = o.daemon,
 			.inject_at_ns = o.nr_inject ? o.inject[0].at_ns : 0,
 		};
 		if (o.nr_inject > 1) {

@@ -174,6 +174,30 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			}
 			info->cpu_busy[idx] = a;
 			info->busy_ns += a;
+		} else if (!strncmp(line, "map ", 4) && sscanf(line + 4, "%63s", name) == 1) {
+			struct run_map_stat *ms = realloc(info->maps, (size_t)(info->nr_maps + 1) * sizeof(*ms));
+			if (!ms)
+				goto oom;
+			info->maps = ms;
+			struct run_map_stat *st = &info->maps[info->nr_maps];
+			memset(st, 0, sizeof(*st));
+			snprintf(st->name, sizeof(st->name), "%.63s", name);
+			const char *p = line + 4 + strlen(name);
+			for (char *end;; p = end) {
+				unsigned long long x = strtoull(p, &end, 10);
+				if (end == p)
+					break;
+				uint64_t *nv = realloc(st->vals, (st->nr + 1) * sizeof(*nv));
+				if (!nv)
+					goto oom;
+				st->vals = nv;
+				st->vals[st->nr++] = x;
+			}
+			info->nr_maps++;
+		} else if (sscanf(line, "daemon_period_ns %llu", &a) == 1) {
+			info->daemon_period_ns = a;
+		} else if (sscanf(line, "daemon_ticks %llu", &a) == 1) {
+			info->daemon_ticks = a;
 		} else if (sscanf(line, "event %127s %lld", name, &ll) == 2) {
 			set_event(&info->events_scx, name, ll);
 		} else if (sscanf(line, "exit_kind %d", &i) == 1) {

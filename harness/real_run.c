@@ -2,6 +2,7 @@
  * Real-kernel runs (see real_run.h).
  */
 #include "harness/real_run.h"
+#include "harness/daemon_sim.h"
 #include "harness/kreport.h"
 #include "harness/paths.h"
 #include "harness/preflight.h"
@@ -23,6 +24,8 @@
 
 struct paths {
 	char dir[4096];      /* private working directory of this run */
+	char daemon_so[4200];
+	char daemon_log[4200];
 	char report[4200];
 	char yaml[4200];
 	char console[4200];
@@ -78,7 +81,7 @@ static double job_seconds(const struct job *job, uint64_t duration_ns)
 /* Arguments after `scxlab-kload run` for a guest or this host, with the files' paths there. */
 static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const struct job *job,
 		       const char *probes, const char *policy, const char *job_path, const char *report,
-		       const char *yaml, const char *stress_ng)
+		       const char *yaml, const char *stress_ng, const char *daemon, const char *daemon_log)
 {
 	argv__add(a, "run");
 	argv__add(a, "--probes");
@@ -87,6 +90,12 @@ static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const 
 	argv__add(a, report);
 	argv__add(a, "--timeout");
 	argv__addf(a, "%.0f", job_seconds(job, o->duration_ns) + 60);
+	if (daemon) {
+		argv__add(a, "--daemon");
+		argv__add(a, daemon);
+		argv__add(a, "--daemon-log");
+		argv__add(a, daemon_log);
+	}
 	if (o->inject) {
 		/* the loader does it from outside: unreg = it lets go of the link */
 		argv__add(a, "--inject");
@@ -129,7 +138,8 @@ static int run_host(const struct real_run_opts *o, const struct job *job, struct
 		return 2;
 	}
 	argv__add(&a, p->kload);
-	kload_args(&a, o, job, p->probes, o->policy ? p->policy : NULL, o->job, p->report, p->yaml, "stress-ng");
+	kload_args(&a, o, job, p->probes, o->policy ? p->policy : NULL, o->job, p->report, p->yaml, "stress-ng",
+		   o->daemon ? p->daemon_so : NULL, p->daemon_log);
 	rc = o->quiet ? proc__run_silent(&a) : proc__run(&a);
 	argv__free(&a);
 	if (rc) {
@@ -187,7 +197,7 @@ static int extract(const char *console, const char *name, const char *dest)
 static int run_vm(const struct real_run_opts *o, const struct job *job, const struct sim_topology *topo,
 		  struct paths *p, struct run_real *real, char *err, size_t errlen)
 {
-	char init[16384], smp[4096], stress_ng[4096], files[6][4300];
+	char init[16384], smp[4096], stress_ng[4096], files[7][4300];
 	struct vm_run r = { .kernel = o->kernel_image, .mem_mb = GUEST_MEM_MB, .log = p->console };
 	struct argv_buf a = { 0 };
 	size_t off;
@@ -210,6 +220,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 	snprintf(files[nf++], sizeof(files[0]), "/usr/bin/stress-ng=%s", stress_ng);
 	if (o->policy)
 		snprintf(files[nf++], sizeof(files[0]), "/scx/policy.bpf.o=%s", p->policy);
+	if (o->daemon)
+		snprintf(files[nf++], sizeof(files[0]), "/scx/daemon.so=%s", p->daemon_so);
 	for (int i = 0; i < nf; i++)
 		r.files[r.nr_files++] = files[i];
 
@@ -218,7 +230,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 		"mount -t proc proc /proc\nmount -t sysfs sysfs /sys\nmount -t devtmpfs dev /dev\n"
 		"mount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\necho SCXLAB-RUN-BEGIN\n/scx/scxlab-kload");
 	kload_args(&a, o, job, "/scx/latency.bpf.o", o->policy ? "/scx/policy.bpf.o" : NULL, "/scx/job",
-		   "/tmp/kreport.txt", "/tmp/stress-ng.yaml", "/usr/bin/stress-ng");
+		   "/tmp/kreport.txt", "/tmp/stress-ng.yaml", "/usr/bin/stress-ng", o->daemon ? "/scx/daemon.so" : NULL,
+		   "/tmp/daemon.log");
 	for (int i = 0; i < a.argc; i++) {
 		if (add_quoted(init, sizeof(init), &off, a.argv[i])) {
 			argv__free(&a);
@@ -229,7 +242,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 	argv__free(&a);
 	snprintf(init + off, sizeof(init) - off,
 		 " 2>&1\necho SCXLAB-RUN-END $?\n"
-		 "for f in kreport.txt stress-ng.yaml; do\n"
+		 "for f in kreport.txt stress-ng.yaml daemon.log; do\n"
+		 "  [ -f /tmp/$f ] || continue\n"
 		 "  echo \"SCXLAB-FILE-BEGIN $f\"; cat /tmp/$f; echo \"SCXLAB-FILE-END $f\"\ndone\n"
 		 "poweroff -f\n");
 	r.init = init;
@@ -240,6 +254,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 	}
 	if (vm__run(&r, err, errlen))
 		return 1;
+	if (o->daemon)
+		extract(p->console, "daemon.log", p->daemon_log);
 	if (extract(p->console, "kreport.txt", p->report) || extract(p->console, "stress-ng.yaml", p->yaml)) {
 		snprintf(err, errlen, "the guest did not report a finished run (console log kept: %.1900s)", p->console);
 		return 1;
@@ -287,6 +303,8 @@ static void cleanup(struct paths *p, bool built_policy, bool keep_console)
 	unlink(p->yaml);
 	if (!keep_console)
 		unlink(p->console);
+	unlink(p->daemon_so);
+	unlink(p->daemon_log);
 	if (built_policy)
 		unlink(p->policy);
 	rmdir(p->dir);
@@ -335,6 +353,8 @@ int real_run__main(const struct real_run_opts *o)
 	snprintf(p.console, sizeof(p.console), "%s/console.log", p.dir);
 	snprintf(p.policy, sizeof(p.policy), "%s/policy.bpf.o", p.dir);
 	snprintf(p.kload, sizeof(p.kload), "%s/scxlab-kload", scxlab__exe_dir());
+	snprintf(p.daemon_so, sizeof(p.daemon_so), "%s/daemon.so", p.dir);
+	snprintf(p.daemon_log, sizeof(p.daemon_log), "%s/daemon.log", p.dir);
 	snprintf(p.probes, sizeof(p.probes), "%s/probes/latency.bpf.o", scxlab__exe_dir());
 	if (access(p.probes, R_OK) || access(p.kload, X_OK)) {
 		fprintf(stderr, "scxlab run: %s or %s is missing: build them with `make all bpf`\n", p.kload, p.probes);
@@ -351,6 +371,11 @@ int real_run__main(const struct real_run_opts *o)
 			snprintf(p.policy, sizeof(p.policy), "%s", o->policy);
 		else
 			built = true;
+	}
+	if (o->daemon && daemon__build(o->daemon, p.daemon_so, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --daemon: %s\n", err);
+		rc = 2;
+		goto out;
 	}
 	memset(&kr, 0, sizeof(kr));
 	rc = vm ? run_vm(o, &job, &topo, &p, &kr.real, err, sizeof(err))
@@ -373,6 +398,7 @@ int real_run__main(const struct real_run_opts *o)
 	info.topology_spec = vm ? o->topology : "host";
 	info.topo = &topo;
 	info.version = SCXLAB_VERSION;
+	info.daemon = o->daemon;
 	/* inputs.policy.knobs: NAME\0VALUE, as the simulator's option parser leaves them */
 	static char knob_copies[64][256];
 	static const char *knob_ptrs[64];
@@ -396,7 +422,8 @@ int real_run__main(const struct real_run_opts *o)
 		windows[e].instances = job__instances(&job, e, topo.nr_cpus);
 	info.job_windows = windows;
 	if (scxlab__mkdirs(o->out) || copy_into(p.report, o->out, "kreport.txt") ||
-	    copy_into(p.yaml, o->out, "stress-ng.yaml") || (vm && copy_into(p.console, o->out, "console.log"))) {
+	    copy_into(p.yaml, o->out, "stress-ng.yaml") || (vm && copy_into(p.console, o->out, "console.log")) ||
+	    (o->daemon && copy_into(p.daemon_log, o->out, "daemon.log"))) {
 		fprintf(stderr, "scxlab run: %s: cannot write the run's files\n", o->out);
 		rc = 1;
 		goto out_info;

@@ -25,6 +25,7 @@ struct real_run_opts {
 	const char *topology;      /* vm: the guest's layout (spec or .topo file) */
 	const char *kernel_image;  /* vm: a bzImage instead of the cached Debian kernel */
 	uint64_t duration_ns;      /* stress-ng --timeout when the job has none (0: stress-ng's) */
+	const char *daemon;        /* a user-space daemon's source (.c), NULL: none */
 	const char *inject;        /* sim-style fault kind ("unreg", "sysrq", "offline:N"), NULL: none */
 	uint64_t inject_at_ns;
 	int vm_timeout_s;          /* the guest is killed after this (0: job time + 180 s) */

@@ -2,9 +2,12 @@
  * One measured real-kernel run (see krun.h).
  */
 #include "harness/kload/krun.h"
+#include "harness/kload/kdaemon.h"
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kprobes.h"
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -199,12 +202,15 @@ static void maybe_restart(const struct krun_opts *o, struct kpolicy *kp, struct 
 	}
 	if (!rs->fault_injected_at)
 		kpolicy__read_u64(kp, "fault_injected_at", &rs->fault_injected_at);
+	kdaemon__pause();
 	kpolicy__close(kp);
 	if (kpolicy__load(kp, o->policy, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes) ||
 	    kpolicy__attach(kp)) {
 		fprintf(stderr, "scxlab-kload: reloading %s after its restart request failed\n", o->policy);
+		kdaemon__resume(kp);
 		return;
 	}
+	kdaemon__resume(kp);
 	rs->restarts++;
 	printf("RESTARTED %s (%d)\n", kpolicy__ops_name(kp), rs->restarts);
 	fflush(stdout);
@@ -270,9 +276,37 @@ static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct ru
 	return 0;
 }
 
+/* The policy's u64 counter maps, per-CPU values summed, as "map NAME v0 v1 ..." lines. */
+static void report_maps(struct kpolicy *kp, FILE *out)
+{
+	struct bpf_map *m;
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals = ncpu > 0 ? calloc((size_t)ncpu, sizeof(uint64_t)) : NULL;
+
+	if (!vals)
+		return;
+	bpf_object__for_each_map(m, kp->obj) {
+		enum bpf_map_type t = bpf_map__type(m);
+		bool percpu = t == BPF_MAP_TYPE_PERCPU_ARRAY;
+		if ((t != BPF_MAP_TYPE_ARRAY && !percpu) || bpf_map__value_size(m) != 8 || bpf_map__max_entries(m) > 4096 ||
+		    strchr(bpf_map__name(m), '.'))
+			continue;
+		fprintf(out, "map %s", bpf_map__name(m));
+		for (uint32_t k = 0; k < bpf_map__max_entries(m); k++) {
+			uint64_t sum = 0;
+			if (!bpf_map_lookup_elem(bpf_map__fd(m), &k, vals))
+				for (int c = 0; c < (percpu ? ncpu : 1); c++)
+					sum += vals[c];
+			fprintf(out, " %llu", (unsigned long long)sum);
+		}
+		fputc('\n', out);
+	}
+	free(vals);
+}
+
 static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kprobes *pr,
 			const struct run_state *rs, const uint64_t *busy0, const uint64_t *busy1, int ncpu,
-			const char *events, int kmsg)
+			const char *events, const char *maps, int kmsg)
 {
 	char tmp[4096];
 	FILE *f;
@@ -305,6 +339,8 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 			(long long)e.exit_code, e.exit_cpu, e.reason, e.msg);
 	}
 	fputs(events ? events : "", f);
+	fputs(maps ? maps : "", f);
+	kdaemon__report(f);
 	report_klog(kmsg, f);
 	fprintf(f, "end\n");
 	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, o->report)) {
@@ -359,6 +395,8 @@ int krun__run(const struct krun_opts *o)
 		ksys__state(st, sizeof(st));
 		printf("ATTACHED %s state=%s\n", kpolicy__ops_name(kp), st);
 		fflush(stdout);
+		if (o->daemon && kdaemon__start(o->daemon, kp))
+			goto out;
 	}
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg >= 0)
@@ -370,9 +408,15 @@ int krun__run(const struct krun_opts *o)
 	}
 	cpu_busy(busy1, MAX_CPUS);
 	ksys__state(rs.state_at_end, sizeof(rs.state_at_end));
-	FILE *events = NULL;
-	char *ev_buf = NULL;
-	size_t ev_len = 0;
+	FILE *events = NULL, *mapf;
+	char *ev_buf = NULL, *map_buf = NULL;
+	size_t ev_len = 0, map_len = 0;
+	if (o->daemon)
+		kdaemon__stop(o->daemon_log);
+	if (kp && (mapf = open_memstream(&map_buf, &map_len))) {
+		report_maps(kp, mapf);
+		fclose(mapf);
+	}
 	if (kp && !rs.fault_injected_at)
 		kpolicy__read_u64(kp, "fault_injected_at", &rs.fault_injected_at);
 	if (kp) {
@@ -385,8 +429,9 @@ int krun__run(const struct krun_opts *o)
 		kpolicy__detach(kp);
 	}
 	kprobes__stop(&pr);
-	ret = write_report(o, kp, &pr, &rs, busy0, busy1, ncpu, ev_buf, kmsg);
+	ret = write_report(o, kp, &pr, &rs, busy0, busy1, ncpu, ev_buf, map_buf, kmsg);
 	free(ev_buf);
+	free(map_buf);
 	if (kp)
 		kpolicy__print_exit(kp, stdout);
 	printf("WORKLOAD status=%d elapsed=%.3fs%s\n", rs.status, rs.elapsed / 1e9,

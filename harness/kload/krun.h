@@ -26,6 +26,9 @@
  *        BACK_ON_OTHER_KTIME BACK_WAIT_SINCE_KTIME EXIT_KTIME COMM
  *   cpu INDEX BUSY_NS                   from /proc/stat over the run
  *   event NAME VALUE                    the scheduler's SCX_EV_* counters (sysfs)
+ *   map NAME V0 V1 ...                  the policy's counter maps (u64 ARRAY / PERCPU_ARRAY,
+ *                                       at most 4096 entries, per-CPU values summed)
+ *   daemon_period_ns N / daemon_ticks N with --daemon
  *   exit_kind N / exit_code N / exit_cpu N / exit_reason TEXT / exit_msg TEXT
  *                                       the first exit (before any restart)
  *   klog TEXT                           kernel messages about sched_ext during the run
@@ -45,6 +48,8 @@ struct krun_opts {
 	const char *report;        /* where the report goes */
 	double timeout_s;          /* kill the workload after this (0: no limit) */
 	const char *inject;        /* "detach@S", "sysrq@S" or "offline:CPU@S" (NULL: none) */
+	const char *daemon;        /* a user-space daemon's shared object (kdaemon.h), NULL: none */
+	const char *daemon_log;    /* where its log goes */
 	char *const *argv;         /* the workload command */
 };
 

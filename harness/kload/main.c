@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"       scxlab-kload run --probes PROBES.bpf.o --report FILE [--policy POLICY.bpf.o]\n"
 		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
 		"                   [--comm PREFIX] [--inject detach|sysrq|offline:CPU@S]\n"
+		"                   [--daemon DAEMON.so [--daemon-log FILE]]\n"
 		"                   -- COMMAND [ARG]...\n\n"
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "inject", required_argument, NULL, 'i' },
+		{ "daemon", required_argument, NULL, 'D' },
+		{ "daemon-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -59,7 +62,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:D:L:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -77,6 +80,8 @@ int main(int argc, char **argv)
 		case 't': r.timeout_s = atof(optarg); break;
 		case 'c': r.comm_prefix = optarg; break;
 		case 'i': r.inject = optarg; break;
+		case 'D': r.daemon = optarg; break;
+		case 'L': r.daemon_log = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -86,3 +86,36 @@ Test(daemons, a_daemon_without_its_entry_points_is_refused)
 	cr_assert_not_null(strstr(msg, "no scxd_main_init or scxd_main_tick"), "%s", msg);
 	free(msg);
 }
+
+/* The same controller source beside the same policy on the real kernel in the guest. */
+Test(daemons, controller_runs_in_the_guest_and_steers_the_real_policy, .timeout = 600)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200], out[600], log[700], path[700];
+
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_adapt.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_adapt.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
+	snprintf(out, sizeof(out), "%s/vm", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--policy", pol, "--daemon", daemon, "--job", job,
+			   "--out", out, "--quiet", NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/daemon.log", out);
+	char *dlog = th_read_file(path, NULL);
+	cr_assert_not_null(dlog, "no daemon.log");
+	cr_assert_not_null(strstr(dlog, "slice 20000 -> 10000 us"), "%s", dlog);
+	cr_assert_not_null(strstr(dlog, "stopped after"), "%s", dlog);
+	free(dlog);
+	snprintf(path, sizeof(path), "%s/result.json", out);
+	char *doc = th_read_file(path, NULL);
+	const char *trace = strstr(doc, "\"slice_trace\": [");
+	cr_assert_not_null(trace);
+	const char *end = strchr(trace, ']');
+	const char *half = strstr(trace, " 10000000,") ? strstr(trace, " 10000000,") : strstr(trace, "[10000000,");
+	cr_assert(half && half < end, "the controller's halving of the slice is in the policy's map");
+	cr_assert_not_null(strstr(doc, "\"period_ns\": 100000000"));
+	free(doc);
+}

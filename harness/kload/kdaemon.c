@@ -1,0 +1,295 @@
+/*
+ * The daemon API on a real kernel (see kdaemon.h).
+ */
+#include "harness/kload/kdaemon.h"
+#include "harness/daemon/scxlab_daemon.h"
+#include "harness/kload/kpolicy.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+struct scxd {
+	struct kpolicy *kp;
+	void *so;
+	int (*init)(struct scxd *, uint64_t *);
+	void (*tick)(struct scxd *, uint64_t);
+	void (*exit)(struct scxd *);
+	uint64_t period, ticks, t0;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	volatile bool stop;
+	bool started;
+	char *log;
+	size_t log_len;
+};
+
+struct scxd_map {
+	struct bpf_map *map;
+};
+
+static struct scxd the_daemon = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void *thread_fn(void *arg)
+{
+	struct scxd *d = arg;
+	uint64_t next = d->t0 + d->period;
+
+	while (!d->stop) {
+		struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ULL), .tv_nsec = (long)(next % 1000000000ULL) };
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		if (d->stop)
+			break;
+		pthread_mutex_lock(&d->lock);
+		if (!scxd_exit_kind(d)) {
+			d->ticks++;
+			d->tick(d, mono_ns() - d->t0);
+		}
+		pthread_mutex_unlock(&d->lock);
+		next += d->period;
+	}
+	return NULL;
+}
+
+int kdaemon__start(const char *so, struct kpolicy *kp)
+{
+	struct scxd *d = &the_daemon;
+
+	d->kp = kp;
+	d->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (!d->so) {
+		fprintf(stderr, "scxlab-kload: --daemon: %s\n", dlerror());
+		return -1;
+	}
+	d->init = (int (*)(struct scxd *, uint64_t *))dlsym(d->so, "scxd_main_init");
+	d->tick = (void (*)(struct scxd *, uint64_t))dlsym(d->so, "scxd_main_tick");
+	d->exit = (void (*)(struct scxd *))dlsym(d->so, "scxd_main_exit");
+	if (!d->init || !d->tick) {
+		fprintf(stderr, "scxlab-kload: --daemon: no scxd_main_init or scxd_main_tick in %s\n", so);
+		return -1;
+	}
+	d->t0 = mono_ns();
+	d->period = 100000000ULL;
+	if (d->init(d, &d->period)) {
+		fprintf(stderr, "scxlab-kload: --daemon: scxd_main_init() failed\n%s", d->log ? d->log : "");
+		return -1;
+	}
+	if (!d->period)
+		d->period = 100000000ULL;
+	if (pthread_create(&d->thread, NULL, thread_fn, d)) {
+		fprintf(stderr, "scxlab-kload: --daemon: cannot start its thread\n");
+		return -1;
+	}
+	d->started = true;
+	return 0;
+}
+
+void kdaemon__pause(void)
+{
+	if (the_daemon.started)
+		pthread_mutex_lock(&the_daemon.lock);
+}
+
+void kdaemon__resume(struct kpolicy *kp)
+{
+	if (!the_daemon.started)
+		return;
+	the_daemon.kp = kp;
+	pthread_mutex_unlock(&the_daemon.lock);
+}
+
+void kdaemon__stop(const char *log)
+{
+	struct scxd *d = &the_daemon;
+
+	if (!d->started)
+		return;
+	d->stop = true;
+	pthread_join(d->thread, NULL);
+	if (d->exit)
+		d->exit(d);
+	FILE *f = log ? fopen(log, "w") : stderr;
+	if (f) {
+		fputs(d->log ? d->log : "", f);
+		if (f != stderr)
+			fclose(f);
+	}
+	d->started = false;
+}
+
+void kdaemon__report(FILE *f)
+{
+	if (the_daemon.so)
+		fprintf(f, "daemon_period_ns %llu\ndaemon_ticks %llu\n", (unsigned long long)the_daemon.period,
+			(unsigned long long)the_daemon.ticks);
+}
+
+/* ---- the API ---- */
+
+int scxd_nr_cpus(struct scxd *d)
+{
+	return libbpf_num_possible_cpus();
+}
+
+uint64_t scxd_now_ns(struct scxd *d)
+{
+	return mono_ns() - d->t0;
+}
+
+struct scxd_map *scxd_map(struct scxd *d, const char *name)
+{
+	static struct scxd_map handles[64];
+	static int nr;
+	struct bpf_map *m = d->kp && d->kp->obj ? bpf_object__find_map_by_name(d->kp->obj, name) : NULL;
+
+	if (!m)
+		return NULL;
+	for (int i = 0; i < nr; i++)
+		if (handles[i].map == m)
+			return &handles[i];
+	if (nr == 64)
+		return NULL;
+	handles[nr].map = m;
+	return &handles[nr++];
+}
+
+static int fd_of(struct scxd_map *m)
+{
+	return m && m->map ? bpf_map__fd(m->map) : -1;
+}
+
+static int err_of(int rc)
+{
+	return rc < 0 ? -errno : rc;
+}
+
+int scxd_map_lookup(struct scxd_map *m, const void *key, void *value)
+{
+	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_lookup_elem(fd_of(m), key, value));
+}
+
+int scxd_map_update(struct scxd_map *m, const void *key, const void *value, uint64_t flags)
+{
+	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_update_elem(fd_of(m), key, value, flags));
+}
+
+int scxd_map_delete(struct scxd_map *m, const void *key)
+{
+	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_delete_elem(fd_of(m), key));
+}
+
+int scxd_map_next_key(struct scxd_map *m, const void *key, void *next_key)
+{
+	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_get_next_key(fd_of(m), key, next_key));
+}
+
+int scxd_map_push(struct scxd_map *m, const void *value)
+{
+	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_update_elem(fd_of(m), NULL, value, 0));
+}
+
+int scxd_map_pop(struct scxd_map *m, void *value)
+{
+	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_lookup_and_delete_elem(fd_of(m), NULL, value));
+}
+
+/* The global's map and offset; its value in the kernel's copy through a lookup of key 0. */
+static int global_at(struct scxd *d, const char *name, size_t size, struct bpf_map **map, size_t *off)
+{
+	size_t have = 0;
+
+	if (!d->kp || !d->kp->obj || !kobj__find_var_in(d->kp->obj, name, &have, NULL, map, off))
+		return -ENOENT;
+	return have == size ? 0 : -EINVAL;
+}
+
+int scxd_global_read(struct scxd *d, const char *name, void *buf, size_t size)
+{
+	struct bpf_map *map;
+	size_t off;
+	int zero = 0, rc = global_at(d, name, size, &map, &off);
+	char *val;
+
+	if (rc)
+		return rc;
+	val = calloc(1, bpf_map__value_size(map));
+	if (!val)
+		return -ENOMEM;
+	rc = err_of(bpf_map_lookup_elem(bpf_map__fd(map), &zero, val));
+	if (!rc)
+		memcpy(buf, val + off, size);
+	free(val);
+	return rc;
+}
+
+int scxd_global_write(struct scxd *d, const char *name, const void *buf, size_t size)
+{
+	struct bpf_map *map;
+	size_t off;
+	int rc = global_at(d, name, size, &map, &off);
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (rc)
+		return rc;
+	/* in place through a shared mapping (the policy's .data/.bss are mmap-able; rodata is frozen) */
+	size_t len = ((size_t)bpf_map__value_size(map) + (size_t)page - 1) & ~((size_t)page - 1);
+	char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	memcpy(mem + off, buf, size);
+	munmap(mem, len);
+	return 0;
+}
+
+int scxd_run_syscall(struct scxd *d, const char *prog, void *ctx, size_t ctx_size)
+{
+	struct bpf_program *p = d->kp && d->kp->obj ? bpf_object__find_program_by_name(d->kp->obj, prog) : NULL;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = ctx, .ctx_size_in = (__u32)ctx_size);
+
+	if (!p)
+		return -ENOENT;
+	int rc = bpf_prog_test_run_opts(bpf_program__fd(p), &opts);
+	return rc ? -errno : (int)opts.retval;
+}
+
+int scxd_exit_kind(struct scxd *d)
+{
+	return d->kp && kpolicy__exited(d->kp) ? d->kp->uei->kind : 0;
+}
+
+void scxd_log(struct scxd *d, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "[%.6f] ", (mono_ns() - d->t0) / 1e9);
+
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	size_t l = strlen(line);
+	char *b = realloc(d->log, d->log_len + l + 2);
+	if (!b)
+		return;
+	memcpy(b + d->log_len, line, l);
+	b[d->log_len + l] = '\n';
+	b[d->log_len + l + 1] = 0;
+	d->log = b;
+	d->log_len += l + 1;
+}
