@@ -33,6 +33,8 @@ struct compare_opts {
 	const char *topology;
 	const char *duration;
 	const char *calibration;     /* for the simulator's runs */
+	char *daemons[MAX_ITEMS];    /* "POLICY=DAEMON.c": a policy's user-space daemon */
+	int nr_daemons;
 	const char *out;
 	bool baseline, quiet, plots;
 };
@@ -53,7 +55,8 @@ static void usage(FILE *f)
 		"usage: scxlab compare [--policies P1,P2,...] [--no-baseline] [--jobs J1,...]\n"
 		"                      [--targets sim,vm,host] [--reps N] [--real-reps N]\n"
 		"                      [--topology SPEC] [--duration TIME] [--matrix FILE] [--out DIR]\n"
-		"                      [--calibration FILE] [--no-plots] [--quiet]\n\n"
+		"                      [--calibration FILE] [--daemon POLICY=DAEMON.c]... [--no-plots]\n"
+		"                      [--quiet]\n\n"
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
@@ -61,7 +64,8 @@ static void usage(FILE *f)
 		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
 		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
 		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
-		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n");
+		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n"
+		"--daemon runs a policy's user-space daemon beside it on every target.\n");
 }
 
 static void split_into(char *list, char **items, int *n)
@@ -163,8 +167,17 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 		argv__add(&a, o->calibration);
 	}
 	if (strcmp(policy, "default")) {
+		char pname[64];
 		argv__add(&a, "--policy");
 		argv__add(&a, policy);
+		base_name(policy, ".bpf.c", pname, sizeof(pname));
+		for (int i = 0; i < o->nr_daemons; i++) {
+			size_t n = strcspn(o->daemons[i], "=");
+			if (o->daemons[i][n] == '=' && n == strlen(pname) && !strncmp(o->daemons[i], pname, n)) {
+				argv__add(&a, "--daemon");
+				argv__add(&a, o->daemons[i] + n + 1);
+			}
+		}
 	}
 	fflush(NULL);
 	pid = fork();
@@ -268,7 +281,7 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL };
+	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON };
 	static const struct option longopts[] = {
 		{ "policies", required_argument, NULL, 'p' },
 		{ "no-baseline", no_argument, NULL, O_NOBASE },
@@ -280,6 +293,7 @@ int cmd_compare(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "matrix", required_argument, NULL, O_MATRIX },
 		{ "calibration", required_argument, NULL, O_CAL },
+		{ "daemon", required_argument, NULL, O_DAEMON },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
 		{ "quiet", no_argument, NULL, O_QUIET },
@@ -311,6 +325,13 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'o': o.out = optarg; break;
 		case O_CAL: o.calibration = optarg; break;
+		case O_DAEMON:
+			if (!strchr(optarg, '=') || o.nr_daemons == MAX_ITEMS) {
+				fprintf(stderr, "scxlab compare: --daemon %s: expected POLICY=DAEMON.c (e.g. scxl_adapt=sched/scxl_adapt.daemon.c)\n", optarg);
+				return 2;
+			}
+			o.daemons[o.nr_daemons++] = optarg;
+			break;
 		case O_NOBASE: o.baseline = false; break;
 		case O_NOPLOTS: o.plots = false; break;
 		case O_QUIET: o.quiet = true; break;

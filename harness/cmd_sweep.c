@@ -111,6 +111,14 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 			argv__add(&a, "--knob");
 			argv__add(&a, r->knobs[k]);
 		}
+		char pname[128];
+		base_name(r->policy, ".bpf.c", pname, sizeof(pname));
+		for (int i = 0; i < s->nr_daemons; i++) {
+			if (!strcmp(s->daemon_policy[i], pname)) {
+				argv__add(&a, "--daemon");
+				argv__add(&a, s->daemon_src[i]);
+			}
+		}
 	}
 	argv__add(&a, "--out");
 	argv__add(&a, dir);

@@ -95,9 +95,15 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 			bad = parse_seeds(s, rest);
 		else if (!strcmp(key, "duration"))
 			bad = sscanf(rest, "%31s", s->duration) != 1;
+		else if (!strcmp(key, "daemon")) {
+			bad = s->nr_daemons == 8 || sscanf(rest, "%63s %511s", s->daemon_policy[s->nr_daemons],
+							  s->daemon_src[s->nr_daemons]) != 2;
+			if (!bad)
+				s->nr_daemons++;
+		}
 		else {
 			snprintf(err, errlen, "%s:%d: '%s': unknown setting (policies, jobs, topologies, knob, seeds, targets, "
-				 "duration)", path, lineno, key);
+				 "duration, daemon)", path, lineno, key);
 			fclose(f);
 			return -1;
 		}

@@ -10,6 +10,7 @@
  *   seeds 1-20
  *   targets sim
  *   duration 500ms
+ *   daemon scxl_adapt sched/scxl_adapt.daemon.c   (a policy's user-space daemon)
  */
 #ifndef HARNESS_SWEEP_SPEC_H
 #define HARNESS_SWEEP_SPEC_H
@@ -40,6 +41,9 @@ struct sweep_spec {
 	int seeds[1024];
 	int nr_seeds;
 	char duration[32];
+	char daemon_policy[8][64];
+	char daemon_src[8][512];
+	int nr_daemons;
 };
 
 /* One run of the expansion. */
