@@ -23,7 +23,7 @@ LIBS    := -lbpf -lelf -lz -ldl -lm
 SIM_DIRS := sim/engine sim/topo sim/core sim/scx sim/fair sim/bpf sim/policy sim/metrics workloads \
             workloads/stressng workloads/stressors
 SIM_SRCS := $(foreach d,$(SIM_DIRS),$(wildcard $(d)/*.c))
-CLI_SRCS := $(wildcard harness/*.c)
+CLI_SRCS := $(wildcard harness/*.c harness/daemon/*.c)
 TEST_SRCS := $(wildcard tests/unit/*.c)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 
@@ -33,7 +33,8 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
 
-KLOAD_SRCS := $(wildcard harness/kload/*.c)
+# the daemon API's shared parts and atomic files go into both programs
+KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 LIBSIM  := $(BUILD)/libscxsim.so

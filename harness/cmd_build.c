@@ -53,11 +53,6 @@ static void usage(FILE *f)
 		"default the newest clang found), SCXLAB_CACHE (cache directory).\n");
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
 
 static int copy_file(const char *src, const char *dst)
 {
@@ -312,6 +307,23 @@ static int build_one(const struct build_opts *o, bool bpf, const char *out)
 	return 0;
 }
 
+int cmd_build__bpf_object(const char *src, const char *out)
+{
+	struct argv_buf a = { 0 };
+	int rc;
+
+	argv__add(&a, "/proc/self/exe");
+	argv__add(&a, "build");
+	argv__add(&a, "--bpf-only");
+	argv__add(&a, "--quiet");
+	argv__add(&a, "--out");
+	argv__add(&a, out);
+	argv__add(&a, src);
+	rc = proc__run(&a);
+	argv__free(&a);
+	return rc;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	enum { O_SIM = 256, O_BPF, O_OUTDIR, O_VMLINUX };
@@ -358,7 +370,7 @@ int cmd_build(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		const char *src = argv[i];
-		if (!ends_with(src, ".bpf.c")) {
+		if (!path__ends_with(src, ".bpf.c")) {
 			fprintf(stderr, "scxlab build: %s: a policy source is named NAME.bpf.c\n", src);
 			return 2;
 		}

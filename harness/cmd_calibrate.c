@@ -10,6 +10,7 @@
  *       operations cost on the kernel policies really run on, under QEMU.
  */
 #include "harness/cmd_calibrate.h"
+#include "harness/atomic_file.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 #include "harness/vm.h"
@@ -342,9 +343,8 @@ int cmd_calibrate(int argc, char **argv)
 		fprintf(f, "%s %.0f\n", rules[r].field, v < 50 ? 50 : v);
 	}
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
-	if (out && (fclose(f) || rename(tmp, out))) {
+	if (out && atomic_file__commit(f, tmp, out)) {
 		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
-		unlink(tmp);
 		return 1;
 	}
 	return 0;

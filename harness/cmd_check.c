@@ -9,6 +9,7 @@
  * metric (a name, or a prefix ending in '*').
  */
 #include "harness/cmd_check.h"
+#include "harness/atomic_file.h"
 #include "harness/compare_summary.h"
 #include "harness/paths.h"
 
@@ -190,7 +191,7 @@ int cmd_check(int argc, char **argv)
 			fprintf(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"scxlab check\" "
 				"tests=\"%d\" failures=\"%d\">\n%s  </testsuite>\n</testsuites>\n", checked + missing,
 				regressed + missing, cases ? cases : "");
-			if (fclose(xml) || rename(tmp, junit))
+			if (atomic_file__commit(xml, tmp, junit))
 				fprintf(stderr, "scxlab check: cannot write %s\n", junit);
 		} else {
 			fprintf(stderr, "scxlab check: cannot write %s\n", junit);

@@ -125,15 +125,6 @@ static int load_matrix(const char *path, struct compare_opts *o, char *err, size
 }
 
 /* "sched/scxl_vtime.bpf.c" -> "scxl_vtime"; "workloads/jobs/default.job" -> "default" */
-static void base_name(const char *path, const char *suffix, char *out, size_t len)
-{
-	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t n = strlen(b), s = strlen(suffix);
-
-	if (n > s && !strcmp(b + n - s, suffix))
-		n -= s;
-	snprintf(out, len, "%.*s", (int)n, b);
-}
 
 /* Run one `scxlab run` into @dir, output to @log. Its exit status, -1 if killed. */
 static int run_one(const struct compare_opts *o, const char *target, const char *policy, const char *job,
@@ -141,7 +132,6 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 {
 	struct argv_buf a = { 0 };
 	int status;
-	pid_t pid;
 
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
@@ -170,7 +160,7 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 		char pname[64];
 		argv__add(&a, "--policy");
 		argv__add(&a, policy);
-		base_name(policy, ".bpf.c", pname, sizeof(pname));
+		path__stem(policy, ".bpf.c", pname, sizeof(pname));
 		for (int i = 0; i < o->nr_daemons; i++) {
 			size_t n = strcspn(o->daemons[i], "=");
 			if (o->daemons[i][n] == '=' && n == strlen(pname) && !strncmp(o->daemons[i], pname, n)) {
@@ -179,24 +169,10 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 			}
 		}
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		setpgid(0, 0);
-		if (freopen(log, "w", stdout))
-			dup2(fileno(stdout), 2);
-		execv("/proc/self/exe", a.argv);
-		_exit(127);
-	}
+	int rc = proc__run_logged(&a, log, true, &child, &status);
 	argv__free(&a);
-	if (pid < 0)
+	if (rc)
 		return -1;
-	setpgid(pid, pid);
-	child = pid;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	child = 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -272,8 +248,8 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 	if (doc && !result_read__number(doc, "topology", "cpus", &v))
 		ncpu = (int)v;
 	free(doc);
-	base_name(policy, ".bpf.c", pname, sizeof(pname));
-	base_name(o->jobs[0], ".job", jname, sizeof(jname));
+	path__stem(policy, ".bpf.c", pname, sizeof(pname));
+	path__stem(o->jobs[0], ".job", jname, sizeof(jname));
 	snprintf(what, sizeof(what), "%s on %s, 1.00-1.02 s", pname, jname);
 	if (plots__timeline(dat, dir, what, ncpu, 1000.0, err, sizeof(err)))
 		fprintf(stderr, "scxlab compare: timeline plot: %s\n", err);
@@ -419,10 +395,10 @@ int cmd_compare(int argc, char **argv)
 		time_t target_t0 = time(NULL);
 		for (int j = 0; j < o.nr_jobs && !interrupted; j++) {
 			char jname[64];
-			base_name(o.jobs[j], ".job", jname, sizeof(jname));
+			path__stem(o.jobs[j], ".job", jname, sizeof(jname));
 			for (int p = 0; p < nr_pol && !interrupted; p++) {
 				char pname[64];
-				base_name(policies[p], ".bpf.c", pname, sizeof(pname));
+				path__stem(policies[p], ".bpf.c", pname, sizeof(pname));
 				for (int r = 1; r <= reps && !interrupted; r++) {
 					char dir[4400], log[4500], res[4500];
 					snprintf(dir, sizeof(dir), "%s/runs/%s/%s/%s/r%d", o.out, target, pname, jname, r);

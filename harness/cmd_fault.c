@@ -2,6 +2,7 @@
  * `scxlab fault` (see cmd_fault.h).
  */
 #include "harness/cmd_fault.h"
+#include "harness/atomic_file.h"
 #include "harness/fault_classes.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
@@ -97,24 +98,12 @@ static int run_one(const struct fault_opts *o, const char *target, const struct 
 		}
 	}
 	/* the run's own messages go to a log beside its result */
-	pid_t pid;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		FILE *lf = freopen(log, "w", stdout);
-		if (lf)
-			dup2(fileno(stdout), 2);
-		execv("/proc/self/exe", a.argv);
-		_exit(127);
-	}
-	argv__free(&a);
-	if (pid < 0)
-		return -1;
 	int status;
-	if (waitpid(pid, &status, 0) < 0)
+	rc = proc__run_logged(&a, log, false, NULL, &status);
+	argv__free(&a);
+	if (rc)
 		return -1;
-	rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	return rc;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void judge(const struct fault_class *c, bool real, struct outcome *r)
@@ -179,23 +168,6 @@ static void read_outcome(const char *dir, struct outcome *r)
 		if (strtoll(p + 12, NULL, 10) <= 0)
 			r->stressors_ok = false;
 	free(doc);
-}
-
-static int write_atomic(const char *path, const char *text)
-{
-	char tmp[4400];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	if (fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
 }
 
 /* Append printf-style text to a growing buffer. */
@@ -337,11 +309,11 @@ static int run_matrix(const struct fault_opts *o, const struct fault_class *cons
 	cat(&txt, &tl, "%s: %d of %d rows failed\n", failed ? "FAILED" : "PASSED", failed, nr_cls * o->nr_targets);
 	fputs(txt, stdout);
 	snprintf(path, sizeof(path), "%s/matrix.txt", o->out);
-	int werr = write_atomic(path, txt);
+	int werr = atomic_file__write(path, txt);
 	snprintf(path, sizeof(path), "%s/matrix.csv", o->out);
-	werr |= write_atomic(path, csv);
+	werr |= atomic_file__write(path, csv);
 	snprintf(path, sizeof(path), "%s/matrix.json", o->out);
-	werr |= write_atomic(path, json);
+	werr |= atomic_file__write(path, json);
 	if (werr)
 		fprintf(stderr, "scxlab fault: cannot write the matrix files under %s\n", o->out);
 	free(txt);

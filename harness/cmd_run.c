@@ -148,11 +148,6 @@ static void install_crash_handlers(void)
 	signal(SIGILL, crash_handler);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
 
 /* Build @src for the simulator with `scxlab build --sim-only` into @out. */
 static int build_sim_policy(const char *src, char *out, size_t outlen, char *err, size_t errlen)
@@ -596,9 +591,9 @@ int cmd_run(int argc, char **argv)
 
 	install_crash_handlers();
 	if (o.policy) {
-		if (ends_with(o.policy, ".sim.so")) {
+		if (path__ends_with(o.policy, ".sim.so")) {
 			snprintf(so_path, sizeof(so_path), "%s", o.policy);
-		} else if (ends_with(o.policy, ".bpf.c")) {
+		} else if (path__ends_with(o.policy, ".bpf.c")) {
 			if (build_sim_policy(o.policy, so_path, sizeof(so_path), err, sizeof(err))) {
 				fprintf(stderr, "scxlab run: %s\n", err);
 				goto out_topo;

@@ -2,6 +2,7 @@
  * `scxlab sweep` and `scxlab merge` (see cmd_sweep.h and docs/sweeps.md).
  */
 #include "harness/cmd_sweep.h"
+#include "harness/atomic_file.h"
 #include "harness/compare_summary.h"
 #include "harness/paths.h"
 #include "harness/plots.h"
@@ -27,47 +28,21 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static void base_name(const char *path, const char *suffix, char *out, size_t len)
-{
-	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t n = strlen(b), s = strlen(suffix);
-
-	if (n > s && !strcmp(b + n - s, suffix))
-		n -= s;
-	snprintf(out, len, "%.*s", (int)n, b);
-}
 
 /* "scxl_vtime+slice_ns=1000000" and "smoke-3s@2cpu": the groups a merged sweep reports. */
 static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job, size_t jlen)
 {
 	char t[128];
 
-	base_name(r->policy, ".bpf.c", pol, plen);
+	path__stem(r->policy, ".bpf.c", pol, plen);
 	for (int k = 0; k < r->nr_knobs; k++) {
 		size_t l = strlen(pol);
 		snprintf(pol + l, plen - l, "%s%s", k ? "," : "+", r->knobs[k]);
 	}
-	base_name(r->job, ".job", job, jlen);
-	base_name(r->topology, ".topo", t, sizeof(t));
+	path__stem(r->job, ".job", job, jlen);
+	path__stem(r->topology, ".topo", t, sizeof(t));
 	size_t l = strlen(job);
 	snprintf(job + l, jlen - l, "@%s", t);
-}
-
-static int write_text(const char *path, const char *text)
-{
-	char tmp[4300];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	if (fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
 }
 
 static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const char *dir)
@@ -75,7 +50,6 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	char path[4400], log[4400], params[4096], pol[512], job[256];
 	struct argv_buf a = { 0 };
 	int status;
-	pid_t pid;
 
 	labels(r, pol, sizeof(pol), job, sizeof(job));
 	size_t off = (size_t)snprintf(params, sizeof(params),
@@ -84,7 +58,7 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	for (int k = 0; k < r->nr_knobs && off < sizeof(params); k++)
 		off += (size_t)snprintf(params + off, sizeof(params) - off, "knob %s\n", r->knobs[k]);
 	snprintf(path, sizeof(path), "%.4000s/params.txt", dir);
-	if (scxlab__mkdirs(dir) || write_text(path, params))
+	if (scxlab__mkdirs(dir) || atomic_file__write(path, params))
 		return -1;
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
@@ -112,7 +86,7 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 			argv__add(&a, r->knobs[k]);
 		}
 		char pname[128];
-		base_name(r->policy, ".bpf.c", pname, sizeof(pname));
+		path__stem(r->policy, ".bpf.c", pname, sizeof(pname));
 		for (int i = 0; i < s->nr_daemons; i++) {
 			if (!strcmp(s->daemon_policy[i], pname)) {
 				argv__add(&a, "--daemon");
@@ -124,20 +98,10 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	argv__add(&a, dir);
 	argv__add(&a, "--quiet");
 	snprintf(log, sizeof(log), "%.4000s/run.log", dir);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		if (freopen(log, "w", stdout))
-			dup2(fileno(stdout), 2);
-		execv("/proc/self/exe", a.argv);
-		_exit(127);
-	}
+	int rc = proc__run_logged(&a, log, false, NULL, &status);
 	argv__free(&a);
-	if (pid < 0)
+	if (rc)
 		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
 	snprintf(path, sizeof(path), "%.4000s/result.json", dir);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !access(path, R_OK))
 		return 0;
@@ -162,7 +126,7 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 		snprintf(why, sizeof(why), "killed by signal %d (%s)\n%s", WTERMSIG(status), strsignal(WTERMSIG(status)), tail);
 	free(logtext);
 	snprintf(path, sizeof(path), "%.4000s/failed.txt", dir);
-	write_text(path, why);
+	atomic_file__write(path, why);
 	return 1;
 }
 
@@ -325,31 +289,6 @@ static int cmp_merged(const void *a, const void *b)
 	return ((const struct merged *)a)->index - ((const struct merged *)b)->index;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	FILE *in = fopen(from, "rb"), *out;
-	size_t n;
-
-	if (!in)
-		return -1;
-	char tmp[4600];
-	snprintf(tmp, sizeof(tmp), "%.4500s.tmp", to);
-	out = fopen(tmp, "wb");
-	if (!out) {
-		fclose(in);
-		return -1;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(in);
-	if (fclose(out) || rename(tmp, to)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int cmd_merge(int argc, char **argv)
 {
 	const char *out = NULL;
@@ -458,7 +397,7 @@ int cmd_merge(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "%s/runs/%s/%s/%s/r%d", out, m[i].target, m[i].pol, m[i].job, m[i].seed);
 		snprintf(from, sizeof(from), "%s/result.json", m[i].src);
 		snprintf(to, sizeof(to), "%s/result.json", dir);
-		if (scxlab__mkdirs(dir) || copy_file(from, to)) {
+		if (scxlab__mkdirs(dir) || atomic_file__copy(from, to)) {
 			fprintf(stderr, "scxlab merge: cannot copy %s\n", from);
 			continue;
 		}

@@ -2,6 +2,7 @@
  * `scxlab verify` (see cmd_verify.h).
  */
 #include "harness/cmd_verify.h"
+#include "harness/cmd_build.h"
 #include "harness/paths.h"
 #include "harness/preflight.h"
 #include "harness/proc.h"
@@ -26,11 +27,6 @@ static void usage(FILE *f)
 		"verifier's log for rejected ones; exits 0 only if every policy is accepted.\n");
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
 
 static const char *base_name(const char *path)
 {
@@ -41,25 +37,13 @@ static const char *base_name(const char *path)
 /* A .bpf.o for @src: itself, or built from a .bpf.c into @out. */
 static int object_for(const char *src, char *out, size_t len)
 {
-	struct argv_buf a = { 0 };
-	int rc;
-
-	if (ends_with(src, ".bpf.o")) {
+	if (path__ends_with(src, ".bpf.o")) {
 		snprintf(out, len, "%s", src);
 		return access(out, R_OK);
 	}
 	snprintf(out, len, "%s/vm/verify.%d.%.*s.bpf.o", scxlab__cache_dir(), (int)getpid(),
 		 (int)(strlen(base_name(src)) - 6), base_name(src));
-	argv__add(&a, "/proc/self/exe");
-	argv__add(&a, "build");
-	argv__add(&a, "--bpf-only");
-	argv__add(&a, "--quiet");
-	argv__add(&a, "--out");
-	argv__add(&a, out);
-	argv__add(&a, src);
-	rc = proc__run(&a);
-	argv__free(&a);
-	return rc;
+	return cmd_build__bpf_object(src, out);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -185,7 +169,7 @@ int cmd_verify(int argc, char **argv)
 			fputs(text[i] ? text[i] : "(no output)\n", stdout);
 		}
 		free(text[i]);
-		if (!ends_with(argv[optind + i], ".bpf.o"))
+		if (!path__ends_with(argv[optind + i], ".bpf.o"))
 			unlink(objs[i]);
 	}
 	(void)rc_seen;

@@ -2,6 +2,7 @@
  * A comparison's numbers (see compare_summary.h).
  */
 #include "harness/compare_summary.h"
+#include "harness/atomic_file.h"
 #include "harness/result_read.h"
 
 #include <math.h>
@@ -159,15 +160,6 @@ enum metric_sense metric__sense(const char *name)
 	return SENSE_NEUTRAL;
 }
 
-static int finish_file(FILE *f, const char *tmp, const char *path)
-{
-	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int summary__write_json(const struct summary *s, const char *path)
 {
 	char tmp[4300];
@@ -193,7 +185,7 @@ int summary__write_json(const struct summary *s, const char *path)
 		fprintf(f, "      } }%s\n", i + 1 < s->nr_groups ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
-	return finish_file(f, tmp, path);
+	return atomic_file__commit(f, tmp, path);
 }
 
 int summary__write(const struct summary *s, const char *dir)
@@ -216,7 +208,7 @@ int summary__write(const struct summary *s, const char *dir)
 			fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%d\n", g->target, g->policy, g->job, g->metrics[k].name,
 				g->metrics[k].median, g->metrics[k].min, g->metrics[k].max, g->metrics[k].n);
 	}
-	return finish_file(f, tmp, path);
+	return atomic_file__commit(f, tmp, path);
 }
 
 static double med(const struct group *g, const char *name)

@@ -2,6 +2,8 @@
  * The daemon API on the simulator (see daemon_sim.h).
  */
 #include "harness/daemon_sim.h"
+#include "harness/atomic_file.h"
+#include "harness/daemon/daemon_log.h"
 #include "harness/daemon/scxlab_daemon.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
@@ -120,17 +122,8 @@ void daemon_sim__stop(const char *log_path)
 	sim_loop__cancel(&d->sim->loop, &d->ev);
 	if (d->exit)
 		d->exit(d);
-	if (log_path) {
-		char tmp[4200];
-		FILE *f;
-		snprintf(tmp, sizeof(tmp), "%s.tmp", log_path);
-		f = fopen(tmp, "w");
-		if (f) {
-			fputs(d->log ? d->log : "", f);
-			if (fclose(f) || rename(tmp, log_path))
-				remove(tmp);
-		}
-	}
+	if (log_path)
+		atomic_file__write(log_path, d->log ? d->log : "");
 	free(d->log);
 	d->log = NULL;
 	dlclose(d->so);
@@ -250,21 +243,9 @@ int scxd_exit_kind(struct scxd *d)
 
 void scxd_log(struct scxd *d, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
-	int n;
 
-	n = snprintf(line, sizeof(line), "[%.6f] ", sim__now(d->sim) / 1e9);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	daemon_log__vappend(&d->log, &d->log_len, sim__now(d->sim), fmt, ap);
 	va_end(ap);
-	size_t l = strlen(line);
-	char *b = realloc(d->log, d->log_len + l + 2);
-	if (!b)
-		return;
-	memcpy(b + d->log_len, line, l);
-	b[d->log_len + l] = '\n';
-	b[d->log_len + l + 1] = 0;
-	d->log = b;
-	d->log_len += l + 1;
 }

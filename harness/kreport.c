@@ -32,16 +32,8 @@ static int group_of(const struct job *job, const char *comm)
 
 static void set_event(struct scx_event_stats *ev, const char *name, long long v)
 {
-#define EV(n) if (!strcmp(name, #n)) ev->n = v
-	EV(SCX_EV_SELECT_CPU_FALLBACK);
-	EV(SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE);
-	EV(SCX_EV_DISPATCH_KEEP_LAST);
-	EV(SCX_EV_ENQ_SKIP_EXITING);
-	EV(SCX_EV_ENQ_SKIP_MIGRATION_DISABLED);
-	EV(SCX_EV_REFILL_SLICE_DFL);
-	EV(SCX_EV_BYPASS_DURATION);
-	EV(SCX_EV_BYPASS_DISPATCH);
-	EV(SCX_EV_BYPASS_ACTIVATE);
+#define EV(n) if (!strcmp(name, #n)) ev->n = v;
+	RUN_SCX_EVENTS(EV)
 #undef EV
 }
 

@@ -115,3 +115,19 @@ const char *scxlab__vmlinux_dir(void)
 	}
 	return vmlinux_dir;
 }
+
+bool path__ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+void path__stem(const char *path, const char *suffix, char *out, size_t len)
+{
+	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(b), s = strlen(suffix);
+
+	if (n > s && !strcmp(b + n - s, suffix))
+		n -= s;
+	snprintf(out, len, "%.*s", (int)n, b);
+}

@@ -6,6 +6,7 @@
 #ifndef HARNESS_PATHS_H
 #define HARNESS_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* $SCXLAB_CACHE, else $XDG_CACHE_HOME/scxlab, else $HOME/.cache/scxlab (created on demand). */
@@ -18,5 +19,10 @@ const char *scxlab__exe_dir(void);
 const char *scxlab__root(void);
 /* Directory of the vmlinux.h for BPF builds, or NULL if none is found. */
 const char *scxlab__vmlinux_dir(void);
+
+/* @s ends with @suffix. */
+bool path__ends_with(const char *s, const char *suffix);
+/* The last component of @path without @suffix when it ends so: "sched/x.bpf.c" -> "x". */
+void path__stem(const char *path, const char *suffix, char *out, size_t len);
 
 #endif

@@ -113,6 +113,42 @@ int proc__run_silent(const struct argv_buf *a)
 	return wait_for(pid);
 }
 
+int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, volatile pid_t *running,
+		     int *status)
+{
+	pid_t pid;
+
+	if (a->overflow || !a->argc)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (new_group)
+			setpgid(0, 0);
+		if (freopen(log, "w", stdout))
+			dup2(fileno(stdout), 2);
+		execvp(a->argv[0], a->argv);
+		fprintf(stderr, "scxlab: cannot run %s: %s\n", a->argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (new_group)
+		setpgid(pid, pid);
+	if (running)
+		*running = pid;
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			if (running)
+				*running = 0;
+			return -1;
+		}
+	}
+	if (running)
+		*running = 0;
+	return 0;
+}
+
 int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s)
 {
 	struct timespec start, now, nap = { 0, 20 * 1000 * 1000 };

@@ -5,8 +5,10 @@
 #ifndef HARNESS_PROC_H
 #define HARNESS_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ARGV_MAX 128
 
@@ -32,6 +34,14 @@ int proc__run_silent(const struct argv_buf *a);
  */
 #define PROC_TIMED_OUT (-2)
 int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s);
+/*
+ * Run with stdout and stderr into the file @log (truncated). With @new_group the child leads
+ * a process group of its own, so its whole tree (a run and its QEMU) can be signalled through
+ * *@running, which holds its pid while it runs (NULL: not wanted). 0 with the wait status in
+ * *@status, or -1 if it could not be started or waited for.
+ */
+int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, volatile pid_t *running,
+		     int *status);
 /* Run with stdout hashed (FNV-1a 64, folded into *hash). Same return as proc__run. */
 int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash);
 /* Search PATH for @name; writes the full path. 0 if found. */

@@ -2,6 +2,8 @@
  * Real-kernel runs (see real_run.h).
  */
 #include "harness/real_run.h"
+#include "harness/atomic_file.h"
+#include "harness/cmd_build.h"
 #include "harness/daemon_sim.h"
 #include "harness/kreport.h"
 #include "harness/paths.h"
@@ -34,38 +36,24 @@ struct paths {
 	char probes[4200];
 };
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
 
 /* The policy's kernel object: itself if a .bpf.o, else built with `scxlab build --bpf-only`. */
 static int policy_object(const char *src, const char *out, char *err, size_t errlen)
 {
-	struct argv_buf a = { 0 };
 	int rc;
 
-	if (ends_with(src, ".bpf.o")) {
+	if (path__ends_with(src, ".bpf.o")) {
 		if (access(src, R_OK)) {
 			snprintf(err, errlen, "--policy %s: %s", src, strerror(errno));
 			return 2;
 		}
 		return 0;
 	}
-	if (!ends_with(src, ".bpf.c")) {
+	if (!path__ends_with(src, ".bpf.c")) {
 		snprintf(err, errlen, "--policy: a real-kernel run needs a .bpf.c source or a .bpf.o, got '%s'", src);
 		return 2;
 	}
-	argv__add(&a, "/proc/self/exe");
-	argv__add(&a, "build");
-	argv__add(&a, "--bpf-only");
-	argv__add(&a, "--quiet");
-	argv__add(&a, "--out");
-	argv__add(&a, out);
-	argv__add(&a, src);
-	rc = proc__run(&a);
-	argv__free(&a);
+	rc = cmd_build__bpf_object(src, out);
 	if (rc)
 		snprintf(err, errlen, "building %s for the kernel failed (see above)", src);
 	return rc ? 1 : 0;
@@ -272,29 +260,13 @@ static uint32_t release_code(const char *rel)
 	return (a << 16) | (b << 8) | (c > 255 ? 255 : c);
 }
 
+/* @src as DIR/NAME. */
 static int copy_into(const char *src, const char *dir, const char *name)
 {
-	char dest[4300], tmp[4400], buf[65536];
-	FILE *in = fopen(src, "r"), *out;
-	size_t n;
+	char dest[4300];
 
-	if (!in)
-		return -1;
 	snprintf(dest, sizeof(dest), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
-	out = fopen(tmp, "w");
-	if (!out) {
-		fclose(in);
-		return -1;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(in);
-	if (fclose(out) || rename(tmp, dest)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return atomic_file__copy(src, dest);
 }
 
 static void cleanup(struct paths *p, bool built_policy, bool keep_console)
@@ -367,7 +339,7 @@ int real_run__main(const struct real_run_opts *o)
 			fprintf(stderr, "scxlab run: %s\n", err);
 			goto out;
 		}
-		if (ends_with(o->policy, ".bpf.o"))
+		if (path__ends_with(o->policy, ".bpf.o"))
 			snprintf(p.policy, sizeof(p.policy), "%s", o->policy);
 		else
 			built = true;

@@ -335,16 +335,8 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 events:
 	json__key(w, "events");
 	json__begin_object(w);
-#define EV(name) json__key(w, #name); json__i64(w, ev->name)
-	EV(SCX_EV_SELECT_CPU_FALLBACK);
-	EV(SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE);
-	EV(SCX_EV_DISPATCH_KEEP_LAST);
-	EV(SCX_EV_ENQ_SKIP_EXITING);
-	EV(SCX_EV_ENQ_SKIP_MIGRATION_DISABLED);
-	EV(SCX_EV_REFILL_SLICE_DFL);
-	EV(SCX_EV_BYPASS_DURATION);
-	EV(SCX_EV_BYPASS_DISPATCH);
-	EV(SCX_EV_BYPASS_ACTIVATE);
+#define EV(name) json__key(w, #name); json__i64(w, ev->name);
+	RUN_SCX_EVENTS(EV)
 #undef EV
 	json__end_object(w);
 	json__key(w, "policy_maps");

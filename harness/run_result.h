@@ -21,6 +21,18 @@
 
 #define RESULT_SCHEMA "scxlab.result/1"
 
+/* The kernel's scx_event_stats counters result.json reports (sched_ext.events), in order. */
+#define RUN_SCX_EVENTS(X)                          \
+	X(SCX_EV_SELECT_CPU_FALLBACK)              \
+	X(SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE)       \
+	X(SCX_EV_DISPATCH_KEEP_LAST)               \
+	X(SCX_EV_ENQ_SKIP_EXITING)                 \
+	X(SCX_EV_ENQ_SKIP_MIGRATION_DISABLED)      \
+	X(SCX_EV_REFILL_SLICE_DFL)                 \
+	X(SCX_EV_BYPASS_DURATION)                  \
+	X(SCX_EV_BYPASS_DISPATCH)                  \
+	X(SCX_EV_BYPASS_ACTIVATE)
+
 struct sim_policy;
 
 struct run_task_row {

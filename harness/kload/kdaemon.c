@@ -2,6 +2,7 @@
  * The daemon API on a real kernel (see kdaemon.h).
  */
 #include "harness/kload/kdaemon.h"
+#include "harness/daemon/daemon_log.h"
 #include "harness/daemon/scxlab_daemon.h"
 #include "harness/kload/kpolicy.h"
 
@@ -276,20 +277,9 @@ int scxd_exit_kind(struct scxd *d)
 
 void scxd_log(struct scxd *d, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
-	int n = snprintf(line, sizeof(line), "[%.6f] ", (mono_ns() - d->t0) / 1e9);
 
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	daemon_log__vappend(&d->log, &d->log_len, mono_ns() - d->t0, fmt, ap);
 	va_end(ap);
-	size_t l = strlen(line);
-	char *b = realloc(d->log, d->log_len + l + 2);
-	if (!b)
-		return;
-	memcpy(b + d->log_len, line, l);
-	b[d->log_len + l] = '\n';
-	b[d->log_len + l + 1] = 0;
-	d->log = b;
-	d->log_len += l + 1;
 }

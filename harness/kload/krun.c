@@ -2,6 +2,7 @@
  * One measured real-kernel run (see krun.h).
  */
 #include "harness/kload/krun.h"
+#include "harness/atomic_file.h"
 #include "harness/kload/kdaemon.h"
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kprobes.h"
@@ -343,9 +344,8 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 	kdaemon__report(f);
 	report_klog(kmsg, f);
 	fprintf(f, "end\n");
-	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, o->report)) {
+	if (atomic_file__commit(f, tmp, o->report)) {
 		fprintf(stderr, "scxlab-kload: %s: cannot write the report\n", o->report);
-		unlink(tmp);
 		return 1;
 	}
 	return 0;

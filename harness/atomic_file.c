@@ -1,0 +1,61 @@
+/*
+ * Files written whole or not at all (see atomic_file.h).
+ */
+#include "harness/atomic_file.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+int atomic_file__commit(FILE *f, const char *tmp, const char *path)
+{
+	int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+
+	if (fclose(f) || bad || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int atomic_file__write(const char *path, const char *text)
+{
+	char tmp[4200];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	if (fputs(text, f) == EOF) {
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	return atomic_file__commit(f, tmp, path);
+}
+
+int atomic_file__copy(const char *from, const char *to)
+{
+	char tmp[4200], buf[65536];
+	FILE *in = fopen(from, "rb"), *out;
+	size_t n;
+
+	if (!in)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", to);
+	out = fopen(tmp, "wb");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if (fwrite(buf, 1, n, out) != n) {
+			fclose(in);
+			fclose(out);
+			unlink(tmp);
+			return -1;
+		}
+	}
+	fclose(in);
+	return atomic_file__commit(out, tmp, to);
+}

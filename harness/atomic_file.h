@@ -1,0 +1,18 @@
+/*
+ * Files written whole or not at all: the text goes to PATH.tmp, is flushed to disk, and is
+ * renamed over PATH, so a reader (or a resumed run) never sees half a file and an interrupted
+ * write leaves the previous one as it was.
+ */
+#ifndef HARNESS_ATOMIC_FILE_H
+#define HARNESS_ATOMIC_FILE_H
+
+#include <stdio.h>
+
+/* Finish a file opened on @tmp: flush, fsync, close, rename to @path. 0, or -1 (@tmp removed). */
+int atomic_file__commit(FILE *f, const char *tmp, const char *path);
+/* Write @text as @path. 0 or -1. */
+int atomic_file__write(const char *path, const char *text);
+/* Copy @from to @to. 0 or -1. */
+int atomic_file__copy(const char *from, const char *to);
+
+#endif
