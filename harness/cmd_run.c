@@ -45,6 +45,7 @@ struct injection {
 	struct sim *sim;
 	enum scx_inject_kind kind;
 	int cpu;
+	enum daemon_fault daemon_fault; /* a fault of the daemon, not of the kernel */
 	uint64_t at_ns;
 	char name[32];
 };
@@ -110,7 +111,9 @@ static void run_usage(FILE *f)
 		"  --pp-work TIME    work per ping-pong turn (default 20us)\n"
 		"  --inject K@TIME   a fault from outside the policy at a simulated time: unreg (the\n"
 		"                    loader goes away), sysrq (SysRq-S), offline:CPU (hotplug), error\n"
-		"                    (a kernel-side runtime error); see docs/faults.md\n"
+		"                    (a kernel-side runtime error), daemon-stall (the --daemon stops\n"
+		"                    deciding), daemon-crash (it dies, and the loader's process with\n"
+		"                    it); see docs/faults.md\n"
 		"  --timeline FILE   write a per-CPU timeline (which task ran where, when) of\n"
 		"                    --timeline-window FROM:TO (default the first 50 ms)\n"
 		"  --daemon FILE.c   a user-space daemon for the policy (harness/daemon/scxlab_daemon.h),\n"
@@ -275,6 +278,13 @@ static void inject_fn(struct sim_loop *loop, struct sim_event *ev)
 {
 	struct injection *inj = (struct injection *)ev;
 
+	if (inj->daemon_fault) {
+		daemon_sim__fail(inj->daemon_fault);
+		/* the daemon runs in the loader's process: its crash closes the struct_ops link */
+		if (inj->daemon_fault == DAEMON_CRASH)
+			scx_sched__inject(inj->sim, SCX_INJECT_UNREG, -1);
+		return;
+	}
 	scx_sched__inject(inj->sim, inj->kind, inj->cpu);
 }
 
@@ -431,8 +441,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			}
 			*at++ = 0;
-			if (scx_inject__parse_kind(kind, &inj->kind, &inj->cpu)) {
-				snprintf(err, errlen, "--inject: unknown fault '%s' (unreg, sysrq, error, offline:CPU)", kind);
+			inj->daemon_fault = daemon_fault__parse(kind);
+			if (!inj->daemon_fault && scx_inject__parse_kind(kind, &inj->kind, &inj->cpu)) {
+				snprintf(err, errlen, "--inject: unknown fault '%s' (unreg, sysrq, error, offline:CPU, "
+					 "daemon-stall, daemon-crash)", kind);
 				return -1;
 			}
 			if (opt__parse_duration("--inject", at, &inj->at_ns, err, errlen))
@@ -508,6 +520,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 	if (o->nr_knobs && !o->policy) {
 		snprintf(err, errlen, "--knob needs --policy");
 		return -1;
+	}
+	for (int i = 0; i < o->nr_inject; i++) {
+		if (o->inject[i].daemon_fault && !o->daemon) {
+			snprintf(err, errlen, "--inject %s: needs --daemon", o->inject[i].name);
+			return -1;
+		}
 	}
 	if (o->daemon && !o->policy) {
 		snprintf(err, errlen, "--daemon needs --policy");

@@ -32,6 +32,7 @@ struct scxd {
 	char *log;
 	size_t log_len;
 	bool running;
+	bool failed;            /* an injected stall or crash: no more callbacks */
 };
 
 static struct scxd daemon;
@@ -64,7 +65,7 @@ static void tick_fn(struct sim_loop *loop, struct sim_event *ev)
 {
 	struct scxd *d = ev->arg;
 
-	if (!d->running || scxd_exit_kind(d))
+	if (!d->running || d->failed || scxd_exit_kind(d))
 		return;
 	d->ticks++;
 	d->tick(d, sim__now(d->sim));
@@ -120,13 +121,24 @@ void daemon_sim__stop(const char *log_path)
 		return;
 	d->running = false;
 	sim_loop__cancel(&d->sim->loop, &d->ev);
-	if (d->exit)
+	if (d->exit && !d->failed)     /* a stalled or crashed daemon does not clean up */
 		d->exit(d);
 	if (log_path)
 		atomic_file__write(log_path, d->log ? d->log : "");
 	free(d->log);
 	d->log = NULL;
 	dlclose(d->so);
+}
+
+void daemon_sim__fail(enum daemon_fault fault)
+{
+	struct scxd *d = &daemon;
+
+	if (!d->running || d->failed)
+		return;
+	d->failed = true;
+	sim_loop__cancel(&d->sim->loop, &d->ev);
+	scxd_log(d, "%s (injected by scxlab)", daemon_fault__verb(fault));
 }
 
 uint64_t daemon_sim__ticks(void)

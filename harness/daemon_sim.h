@@ -8,6 +8,8 @@
 #ifndef HARNESS_DAEMON_SIM_H
 #define HARNESS_DAEMON_SIM_H
 
+#include "harness/daemon/daemon_fault.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +24,8 @@ int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, c
 void daemon_sim__set_policy(struct sim_policy *pol);
 /* Stop it (its exit callback runs), write its log to @log_path (NULL: drop it). */
 void daemon_sim__stop(const char *log_path);
+/* An injected fault (harness/daemon/daemon_fault.h): no periodic callback from now on. */
+void daemon_sim__fail(enum daemon_fault fault);
 uint64_t daemon_sim__ticks(void);
 uint64_t daemon_sim__period(void);
 

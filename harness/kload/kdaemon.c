@@ -29,6 +29,7 @@ struct scxd {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	volatile bool stop;
+	bool failed;            /* an injected stall or crash: no more callbacks (under lock) */
 	bool started;
 	char *log;
 	size_t log_len;
@@ -59,7 +60,7 @@ static void *thread_fn(void *arg)
 		if (d->stop)
 			break;
 		pthread_mutex_lock(&d->lock);
-		if (!scxd_exit_kind(d)) {
+		if (!d->failed && !scxd_exit_kind(d)) {
 			d->ticks++;
 			d->tick(d, mono_ns() - d->t0);
 		}
@@ -116,6 +117,20 @@ void kdaemon__resume(struct kpolicy *kp)
 	pthread_mutex_unlock(&the_daemon.lock);
 }
 
+void kdaemon__fail(enum daemon_fault fault)
+{
+	struct scxd *d = &the_daemon;
+
+	if (!d->started)
+		return;
+	pthread_mutex_lock(&d->lock);
+	if (!d->failed) {
+		d->failed = true;
+		scxd_log(d, "%s (injected by scxlab)", daemon_fault__verb(fault));
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
 void kdaemon__stop(const char *log)
 {
 	struct scxd *d = &the_daemon;
@@ -124,7 +139,7 @@ void kdaemon__stop(const char *log)
 		return;
 	d->stop = true;
 	pthread_join(d->thread, NULL);
-	if (d->exit)
+	if (d->exit && !d->failed)     /* a stalled or crashed daemon does not clean up */
 		d->exit(d);
 	FILE *f = log ? fopen(log, "w") : stderr;
 	if (f) {

@@ -7,6 +7,8 @@
 #ifndef HARNESS_KLOAD_KDAEMON_H
 #define HARNESS_KLOAD_KDAEMON_H
 
+#include "harness/daemon/daemon_fault.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,6 +19,8 @@ int kdaemon__start(const char *so, struct kpolicy *kp);
 /* Hold the daemon off while the policy is swapped (restart), then point it at the new one. */
 void kdaemon__pause(void);
 void kdaemon__resume(struct kpolicy *kp);
+/* An injected fault (harness/daemon/daemon_fault.h): no periodic callback from now on. */
+void kdaemon__fail(enum daemon_fault fault);
 /* Stop the thread, run its exit callback, write its log to @log (NULL: stderr). */
 void kdaemon__stop(const char *log);
 /* "daemon_period_ns N" and "daemon_ticks N" report lines. */

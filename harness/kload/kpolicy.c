@@ -178,6 +178,11 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 	nr = kobj__find_var(kp->obj, "nr_cpu_ids", &sz, NULL);
 	if (nr)
 		set_int(nr, sz, libbpf_num_possible_cpus());
+	/* a policy that must tell its daemon's threads from the tasks it schedules (docs/daemons.md):
+	 * the daemon runs in this process */
+	nr = kobj__find_var(kp->obj, "scxlab_daemon_tgid", &sz, NULL);
+	if (nr)
+		set_int(nr, sz, getpid());
 	for (int i = 0; i < nr_knobs; i++) {
 		if (set_knob(kp->obj, knobs[i])) {
 			fprintf(stderr, "scxlab load: --knob %s: cannot set it\n", knobs[i]);

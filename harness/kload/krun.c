@@ -6,6 +6,7 @@
 #include "harness/kload/kdaemon.h"
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kprobes.h"
+#include "harness/daemon/daemon_fault.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -165,7 +166,14 @@ static void do_inject(struct kpolicy *kp, struct run_state *rs)
 {
 	char path[128];
 
-	if (!strcmp(rs->inject_kind, "detach")) {
+	enum daemon_fault df = daemon_fault__parse(rs->inject_kind);
+
+	if (df) {
+		kdaemon__fail(df);
+		/* a crash takes this process down: the kernel closes its link and unregisters */
+		if (df == DAEMON_CRASH)
+			kpolicy__detach(kp);
+	} else if (!strcmp(rs->inject_kind, "detach")) {
 		kpolicy__detach(kp); /* the loader letting go: the kernel unregisters the policy */
 	} else if (!strcmp(rs->inject_kind, "sysrq")) {
 		if (write_file("/proc/sysrq-trigger", "S"))
@@ -189,7 +197,8 @@ static void maybe_restart(const struct krun_opts *o, struct kpolicy *kp, struct 
 	char st[64];
 
 	if (!kpolicy__exited(kp) || !(kp->uei->exit_code & (int64_t)ECODE_ACT_RESTART) ||
-	    rs->restarts >= MAX_RESTARTS || !strcmp(rs->inject_kind, "detach"))
+	    rs->restarts >= MAX_RESTARTS || !strcmp(rs->inject_kind, "detach") ||
+	    !strcmp(rs->inject_kind, "daemon-crash"))
 		return;
 	for (int i = 0; i < 200; i++) {
 		ksys__state(st, sizeof(st));
@@ -373,8 +382,14 @@ int krun__run(const struct krun_opts *o)
 			rs.inject_cpu = atoi(spec + 8);
 			spec[7] = 0;
 		}
-		if (!at || atof(at) <= 0 || (strcmp(spec, "detach") && strcmp(spec, "sysrq") && strcmp(spec, "offline"))) {
-			fprintf(stderr, "scxlab-kload run: --inject %s: expected detach@S, sysrq@S or offline:CPU@S\n", o->inject);
+		if (!at || atof(at) <= 0 ||
+		    (strcmp(spec, "detach") && strcmp(spec, "sysrq") && strcmp(spec, "offline") && !daemon_fault__parse(spec))) {
+			fprintf(stderr, "scxlab-kload run: --inject %s: expected detach@S, sysrq@S, offline:CPU@S, "
+				"daemon-stall@S or daemon-crash@S\n", o->inject);
+			return 2;
+		}
+		if (daemon_fault__parse(spec) && !o->daemon) {
+			fprintf(stderr, "scxlab-kload run: --inject %s: needs --daemon\n", o->inject);
 			return 2;
 		}
 		snprintf(rs.inject_kind, sizeof(rs.inject_kind), "%.31s", spec);
@@ -388,15 +403,20 @@ int krun__run(const struct krun_opts *o)
 	if (o->policy) {
 		ret = kpolicy__load(&kp_store, o->policy, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
 		kp = &kp_store;
-		if (ret || (ret = kpolicy__attach(kp)))
+		if (ret)
+			goto out;
+		/* the daemon first: a policy that hands its decisions to it needs it from the start */
+		if (o->daemon && kdaemon__start(o->daemon, kp)) {
+			ret = 1;
+			goto out;
+		}
+		if ((ret = kpolicy__attach(kp)))
 			goto out;
 		ret = 1;
 		char st[64];
 		ksys__state(st, sizeof(st));
 		printf("ATTACHED %s state=%s\n", kpolicy__ops_name(kp), st);
 		fflush(stdout);
-		if (o->daemon && kdaemon__start(o->daemon, kp))
-			goto out;
 	}
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg >= 0)
@@ -440,6 +460,7 @@ out_kmsg:
 	if (kmsg >= 0)
 		close(kmsg);
 out:
+	kdaemon__stop(NULL); /* when it was started and the run did not get going (else a no-op) */
 	if (kp)
 		kpolicy__close(kp);
 	kprobes__close(&pr);
