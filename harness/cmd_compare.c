@@ -35,6 +35,7 @@ struct compare_opts {
 	const char *calibration;     /* for the simulator's runs */
 	char *daemons[MAX_ITEMS];    /* "POLICY=DAEMON.c": a policy's user-space daemon */
 	int nr_daemons;
+	bool own_daemons;            /* run NAME.daemon.c beside NAME.bpf.c when it exists */
 	const char *out;
 	bool baseline, quiet, plots;
 };
@@ -55,8 +56,8 @@ static void usage(FILE *f)
 		"usage: scxlab compare [--policies P1,P2,...] [--no-baseline] [--jobs J1,...]\n"
 		"                      [--targets sim,vm,host] [--reps N] [--real-reps N]\n"
 		"                      [--topology SPEC] [--duration TIME] [--matrix FILE] [--out DIR]\n"
-		"                      [--calibration FILE] [--daemon POLICY=DAEMON.c]... [--no-plots]\n"
-		"                      [--quiet]\n\n"
+		"                      [--calibration FILE] [--daemon POLICY=DAEMON.c]... [--no-daemons]\n"
+		"                      [--no-plots] [--quiet]\n\n"
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
@@ -65,7 +66,8 @@ static void usage(FILE *f)
 		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
 		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
 		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n"
-		"--daemon runs a policy's user-space daemon beside it on every target.\n");
+		"--daemon runs a policy's user-space daemon beside it on every target; a policy\n"
+		"NAME.bpf.c with a NAME.daemon.c beside it runs with that one unless --no-daemons.\n");
 }
 
 static void split_into(char *list, char **items, int *n)
@@ -160,13 +162,24 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 		char pname[64];
 		argv__add(&a, "--policy");
 		argv__add(&a, policy);
+		const char *daemon = NULL;
+		char own[4200];
 		path__stem(policy, ".bpf.c", pname, sizeof(pname));
 		for (int i = 0; i < o->nr_daemons; i++) {
 			size_t n = strcspn(o->daemons[i], "=");
-			if (o->daemons[i][n] == '=' && n == strlen(pname) && !strncmp(o->daemons[i], pname, n)) {
-				argv__add(&a, "--daemon");
-				argv__add(&a, o->daemons[i] + n + 1);
-			}
+			if (o->daemons[i][n] == '=' && n == strlen(pname) && !strncmp(o->daemons[i], pname, n))
+				daemon = o->daemons[i] + n + 1;
+		}
+		/* its own daemon, sched/NAME.daemon.c beside sched/NAME.bpf.c */
+		size_t plen = strlen(policy);
+		if (!daemon && o->own_daemons && path__ends_with(policy, ".bpf.c") && plen - 6 + 10 < sizeof(own)) {
+			snprintf(own, sizeof(own), "%.*s.daemon.c", (int)(plen - 6), policy);
+			if (!access(own, R_OK))
+				daemon = own;
+		}
+		if (daemon) {
+			argv__add(&a, "--daemon");
+			argv__add(&a, daemon);
 		}
 	}
 	int rc = proc__run_logged(&a, log, true, &child, &status);
@@ -257,7 +270,7 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON };
+	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON, O_NODAEMONS };
 	static const struct option longopts[] = {
 		{ "policies", required_argument, NULL, 'p' },
 		{ "no-baseline", no_argument, NULL, O_NOBASE },
@@ -272,13 +285,14 @@ int cmd_compare(int argc, char **argv)
 		{ "daemon", required_argument, NULL, O_DAEMON },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
+		{ "no-daemons", no_argument, NULL, O_NODAEMONS },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static char pol_buf[4096], job_buf[4096], tgt_buf[256], def_job[4200], globbed[MAX_ITEMS][4200];
 	struct compare_opts o = { .reps = 1, .real_reps = 3, .topology = "8cpu-2llc", .out = "results/compare",
-				  .baseline = true, .plots = true };
+				  .baseline = true, .plots = true, .own_daemons = true };
 	struct summary sum = { 0 };
 	char err[1024];
 	int c;
@@ -310,6 +324,7 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case O_NOBASE: o.baseline = false; break;
 		case O_NOPLOTS: o.plots = false; break;
+		case O_NODAEMONS: o.own_daemons = false; break;
 		case O_QUIET: o.quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -23,7 +23,8 @@
  * `fallback_after_ns` = 0 there is no fallback: a silent daemon leaves its tasks waiting until
  * the kernel's watchdog ejects the policy (timeout_ms, 2 s) and the fair class takes them over.
  *
- * Counters (per-CPU array `stats`, see enum user_stat) show who decided what.
+ * Counters (per-CPU array `stats`, see enum user_stat) show who decided what; `daemon_gaps`
+ * how punctual the daemon was.
  */
 #include <scx/common.bpf.h>
 
@@ -93,6 +94,16 @@ struct {
 	__uint(max_entries, STAT_NR);
 } stats SEC(".maps");
 
+/* how long the daemon went between two rounds: bucket i counts gaps under 2^(i+1) ms (the last
+ * one: longer) - a late daemon is what pushes the policy into its fallback */
+#define GAP_BUCKETS 12
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, sizeof(u64));
+	__uint(max_entries, GAP_BUCKETS);
+} daemon_gaps SEC(".maps");
+
 struct task_ctx {
 	u64 vruntime;       /* ns of CPU time, scaled by 100 / weight */
 	u64 started_at;
@@ -126,7 +137,8 @@ static void stat_inc(u32 idx)
 
 static bool daemon_silent(void)
 {
-	return fallback_after_ns && bpf_ktime_get_ns() - daemon_seen_ns > fallback_after_ns;
+	/* signed: the daemon may have spoken on another CPU after we read the clock */
+	return fallback_after_ns && (s64)(bpf_ktime_get_ns() - daemon_seen_ns) > (s64)fallback_after_ns;
 }
 
 static void kick_idle_cpus(void)
@@ -238,7 +250,16 @@ struct kick_args {
 SEC("syscall")
 int daemon_kick(struct kick_args *args)
 {
-	daemon_seen_ns = bpf_ktime_get_ns();
+	u64 now = bpf_ktime_get_ns(), gap_ms = daemon_seen_ns ? (now - daemon_seen_ns) / 1000000 : 0;
+	u32 bucket = 0;
+	u64 *cnt;
+
+	while (bucket < GAP_BUCKETS - 1 && gap_ms >= 2ULL << bucket)
+		bucket++;
+	cnt = bpf_map_lookup_elem(&daemon_gaps, &bucket);
+	if (cnt)
+		(*cnt)++;
+	daemon_seen_ns = now;
 	daemon_kicks++;
 	if (args->nr_decided)
 		kick_idle_cpus();

@@ -1,10 +1,13 @@
 /*
- * User-space daemons in the simulator: scxl_adapt's controller runs beside the policy as a
- * simulated periodic event: reruns are byte-identical (result and daemon log), the slice it
- * steers changes over time and the result shows it, and a daemon missing its entry points is
- * refused with the reason.
+ * User-space daemons beside their policies, in the simulator and in the sched_ext guest:
+ * scxl_adapt's controller runs as a simulated periodic event (reruns byte-identical, result
+ * and daemon log) and steers the slice over time in both worlds; scxl_user's daemon makes
+ * every decision for the user tasks in both worlds (the policy's counters say so), and
+ * without a daemon scxl_user keeps going on its fallback; a daemon missing its entry points
+ * is refused with the reason.
  */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +121,130 @@ Test(daemons, controller_runs_in_the_guest_and_steers_the_real_policy, .timeout 
 	cr_assert(half && half < end, "the controller's halving of the slice is in the policy's map");
 	cr_assert_not_null(strstr(doc, "\"period_ns\": 100000000"));
 	free(doc);
+}
+
+/* scxl_user's counters (the `stats` map, see sched/scxl_user.bpf.c's enum user_stat). */
+enum { TO_DAEMON, FROM_DAEMON, FALLBACK, KTHREAD, SELF, STALE, QUEUE_FULL, NR_STATS };
+
+static void read_stats(const char *doc, long long *v)
+{
+	const char *p = strstr(doc, "\"stats\": [");
+
+	cr_assert_not_null(p, "no stats map in the result");
+	p += strlen("\"stats\": [");
+	for (int i = 0; i < NR_STATS; i++) {
+		char *end;
+		v[i] = strtoll(p, &end, 10);
+		cr_assert_neq(end, p, "stats[%d]", i);
+		p = end + strspn(end, ", ");
+	}
+}
+
+static int run_user(const char *out, const char *log, bool with_daemon)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200];
+
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_user.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_user.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
+	if (!with_daemon)
+		return th_scxlab(log, "run", "--policy", pol, "--job", job, "--topology", "2", "--duration", "3s", "--out", out,
+				 "--quiet", NULL);
+	return th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--job", job, "--topology", "2", "--duration", "3s",
+			 "--out", out, "--quiet", NULL);
+}
+
+Test(daemons, userspace_dispatch_decisions_all_come_from_the_daemon, .timeout = 300)
+{
+	char a[600], b[600], log[700], cmd[4000], path[700];
+	long long st[NR_STATS];
+
+	snprintf(a, sizeof(a), "%s/a", th_tmpdir());
+	snprintf(b, sizeof(b), "%s/b", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(run_user(a, log, true), 0);
+	cr_assert_eq(run_user(b, log, true), 0);
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s/result.json' '%s/result.json' && cmp -s '%s/daemon.log' '%s/daemon.log'", a, b,
+		 a, b);
+	int rc = system(cmd);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "reruns differ");
+
+	snprintf(path, sizeof(path), "%s/result.json", a);
+	char *doc = th_read_file(path, NULL);
+	read_stats(doc, st);
+	cr_assert_gt(st[TO_DAEMON], 10000, "user tasks went to the daemon");
+	cr_assert_eq(st[FALLBACK], 0, "nothing was scheduled without the daemon (%lld): %s", st[FALLBACK], strstr(doc, "\"daemon_gaps\""));
+	cr_assert_eq(st[QUEUE_FULL], 0);
+	cr_assert_eq(st[KTHREAD] + st[SELF], 0, "no kernel threads or daemon process in the simulator");
+	/* every task sent was decided by the daemon, but for those in flight when the run ended */
+	cr_assert_leq(st[FROM_DAEMON] + st[STALE], st[TO_DAEMON]);
+	cr_assert_leq(st[TO_DAEMON] - st[FROM_DAEMON] - st[STALE], 64, "to %lld, from %lld", st[TO_DAEMON],
+		      st[FROM_DAEMON]);
+	cr_assert_not_null(strstr(doc, "\"ticks\": 3000"), "3 s of 1 ms rounds");
+	cr_assert_not_null(strstr(doc, "\"period_ns\": 1000000"));
+	free(doc);
+	snprintf(path, sizeof(path), "%s/daemon.log", a);
+	char *dlog = th_read_file(path, NULL);
+	cr_assert_not_null(strstr(dlog, "[1.000000] decided "), "%s", dlog);
+	cr_assert_not_null(strstr(dlog, "stopped after 3000 rounds"), "%s", dlog);
+	free(dlog);
+}
+
+Test(daemons, userspace_dispatch_without_its_daemon_lives_on_the_fallback, .timeout = 300)
+{
+	char out[600], log[700], path[700];
+	long long st[NR_STATS];
+
+	snprintf(out, sizeof(out), "%s/nod", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(run_user(out, log, false), 0);
+	snprintf(path, sizeof(path), "%s/result.json", out);
+	char *doc = th_read_file(path, NULL);
+	read_stats(doc, st);
+	cr_assert_gt(st[FALLBACK], 1000, "the policy scheduled by itself");
+	cr_assert_eq(st[FROM_DAEMON], 0);
+	cr_assert_lt(st[TO_DAEMON], 100, "only the first 50 ms went to the absent daemon: %lld", st[TO_DAEMON]);
+	cr_assert_not_null(strstr(doc, "\"enabled_at_end\": true"));
+	cr_assert_not_null(strstr(doc, "\"kind_name\": \"SCX_EXIT_NONE\""), "not ejected");
+	free(doc);
+}
+
+/* The same policy and daemon in the guest: the daemon decides for every user task. */
+Test(daemons, userspace_dispatch_runs_in_the_guest, .timeout = 600)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200], out[600], log[700], path[700];
+	long long st[NR_STATS];
+
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_user.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_user.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(out, sizeof(out), "%s/vm", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--policy", pol, "--daemon", daemon, "--job", job,
+			   "--out", out, "--quiet", NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/result.json", out);
+	char *doc = th_read_file(path, NULL);
+	read_stats(doc, st);
+	cr_assert_gt(st[TO_DAEMON], 1000, "user tasks went to the daemon: %lld", st[TO_DAEMON]);
+	cr_assert_eq(st[FALLBACK], 0, "nothing was scheduled without the daemon (%lld): %s", st[FALLBACK], strstr(doc, "\"daemon_gaps\""));
+	cr_assert_eq(st[QUEUE_FULL], 0);
+	cr_assert_leq(st[FROM_DAEMON] + st[STALE], st[TO_DAEMON]);
+	cr_assert_leq(st[TO_DAEMON] - st[FROM_DAEMON] - st[STALE], 64, "to %lld, from %lld", st[TO_DAEMON],
+		      st[FROM_DAEMON]);
+	cr_assert_gt(st[SELF], 0, "the daemon's own threads were scheduled directly");
+	cr_assert_not_null(strstr(doc, "\"enabled_at_end\": true"));
+	for (const char *p = strstr(doc, "\"bogo_ops\": "); p; p = strstr(p + 1, "\"bogo_ops\": "))
+		cr_assert_gt(strtoll(p + 12, NULL, 10), 0, "every stressor ran");
+	free(doc);
+	snprintf(path, sizeof(path), "%s/daemon.log", out);
+	char *dlog = th_read_file(path, NULL);
+	cr_assert_not_null(dlog, "no daemon.log");
+	cr_assert_not_null(strstr(dlog, " decided "), "%s", dlog);
+	cr_assert_not_null(strstr(dlog, "stopped after"), "%s", dlog);
+	free(dlog);
 }
