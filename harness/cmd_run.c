@@ -77,6 +77,7 @@ struct run_opts {
 	const char *trace;
 	uint64_t tr_from, tr_to;
 	const char *daemon;
+	uint64_t daemon_cpu_ns;        /* --daemon-cpu: the daemon is a simulated task */
 };
 
 static void run_usage(FILE *f)
@@ -118,6 +119,8 @@ static void run_usage(FILE *f)
 		"                    --timeline-window FROM:TO (default the first 50 ms)\n"
 		"  --daemon FILE.c   a user-space daemon for the policy (harness/daemon/scxlab_daemon.h),\n"
 		"                    its periodic callback a simulated event; log in DIR/daemon.log\n"
+		"  --daemon-cpu TIME the daemon is a simulated task that burns TIME per round and runs\n"
+		"                    its rounds when the policy gives it a CPU (simulator only)\n"
 		"  --trace FILE      a Perfetto-loadable trace (Chrome trace-event JSON): CPU tracks\n"
 		"                    with task slices, DSQ depths, kicks, the exit; --trace-window\n"
 		"                    FROM:TO limits it (default: the whole run); docs/traces.md\n"
@@ -274,6 +277,17 @@ static void print_uei(struct sim_policy *pol)
 	fputc('\n', stderr);
 }
 
+/* Whether --knob sets @name (it then wins over what the harness would set). */
+static bool knob_given(const struct run_opts *o, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < o->nr_knobs; i++)
+		if (!strncmp(o->knobs[i], name, n) && (o->knobs[i][n] == '=' || o->knobs[i][n] == 0))
+			return true;
+	return false;
+}
+
 static void inject_fn(struct sim_loop *loop, struct sim_event *ev)
 {
 	struct injection *inj = (struct injection *)ev;
@@ -318,7 +332,7 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 		f->time_to_ejection_ns = first->at_ns - f->injected_at_ns;
 	for (int i = 0; i < sim->nr_tasks; i++) {
 		const struct sim_task *t = sim->tasks[i];
-		if (!t->was_ext || (t->stats.exit_ns && t->stats.exit_ns <= first->at_ns))
+		if (t->unmeasured || !t->was_ext || (t->stats.exit_ns && t->stats.exit_ns <= first->at_ns))
 			continue;
 		f->tasks_at_ejection++;
 		if (!t->stats.resumed_ns) {
@@ -339,7 +353,7 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -356,6 +370,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "timeline-window", required_argument, NULL, O_TLWIN },
 		{ "trace", required_argument, NULL, O_TRACE },
 		{ "daemon", required_argument, NULL, O_DAEMON },
+		{ "daemon-cpu", required_argument, NULL, O_DAEMON_CPU },
 		{ "trace-window", required_argument, NULL, O_TRWIN },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
@@ -400,6 +415,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_TRACE: o->trace = optarg; break;
 		case O_DAEMON: o->daemon = optarg; break;
+		case O_DAEMON_CPU:
+			if (opt__parse_duration("--daemon-cpu", optarg, &o->daemon_cpu_ns, err, errlen))
+				return -1;
+			if (!o->daemon_cpu_ns) {
+				snprintf(err, errlen, "--daemon-cpu %s: give the CPU time of a round (> 0)", optarg);
+				return -1;
+			}
+			break;
 		case O_TRWIN:
 		case O_TLWIN: {
 			char from[64], *colon;
@@ -521,6 +544,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		snprintf(err, errlen, "--knob needs --policy");
 		return -1;
 	}
+	if (o->daemon_cpu_ns && !o->daemon) {
+		snprintf(err, errlen, "--daemon-cpu needs --daemon");
+		return -1;
+	}
 	for (int i = 0; i < o->nr_inject; i++) {
 		if (o->inject[i].daemon_fault && !o->daemon) {
 			snprintf(err, errlen, "--inject %s: needs --daemon", o->inject[i].name);
@@ -586,6 +613,11 @@ int cmd_run(int argc, char **argv)
 		};
 		if (o.nr_inject > 1) {
 			fprintf(stderr, "scxlab run: --inject: one fault per real-kernel run\n");
+			return 2;
+		}
+		if (o.daemon_cpu_ns) {
+			fprintf(stderr, "scxlab run: --daemon-cpu is for the simulator: on a real kernel the daemon's "
+				"CPU time is real (result.json daemon.cpu_ns measures it)\n");
 			return 2;
 		}
 		return real_run__main(&r);
@@ -684,7 +716,8 @@ int cmd_run(int argc, char **argv)
 		snprintf(run_dir, sizeof(run_dir), "%s/run", scxlab__cache_dir());
 		scxlab__mkdirs(run_dir);
 		if (daemon__build(o.daemon, daemon_so, err, sizeof(err)) ||
-		    daemon_sim__start(sim, pol, daemon_so, err, sizeof(err))) {
+		    daemon_sim__start(sim, pol, daemon_so, o.daemon_cpu_ns, !knob_given(&o, "scxlab_daemon_tgid"), err,
+				      sizeof(err))) {
 			fprintf(stderr, "scxlab run: --daemon: %s\n", err);
 			unlink(daemon_so);
 			ret = 2;
@@ -758,6 +791,12 @@ int cmd_run(int argc, char **argv)
 	if (o.daemon) {
 		info.daemon_period_ns = daemon_sim__period();
 		info.daemon_ticks = daemon_sim__ticks();
+		struct daemon_stats ds;
+		daemon_sim__stats(&ds);
+		info.daemon_cpu_known = ds.charged;
+		info.daemon_cpu_ns = ds.cpu_ns;
+		info.daemon_late_max_ns = ds.late_max_ns;
+		info.daemon_late_mean_ns = ds.late_mean_ns;
 	}
 	if (run_result__snapshot(&info, sim)) {
 		fprintf(stderr, "scxlab run: out of memory\n");

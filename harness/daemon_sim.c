@@ -29,10 +29,17 @@ struct scxd {
 	void (*exit)(struct scxd *);
 	uint64_t period, ticks;
 	struct sim_event ev;
+	/* --daemon-cpu: the daemon is a simulated task burning cpu_ns per round */
+	uint64_t cpu_ns;
+	struct sim_task *task;
+	bool tell_tgid;         /* write its tgid into the policy's scxlab_daemon_tgid */
+	bool in_round;          /* the task's last action was a round's CPU burst */
+	uint64_t next_round;    /* when the next round is due (absolute, as clock_nanosleep) */
+	uint64_t late_max, late_sum;
 	char *log;
 	size_t log_len;
 	bool running;
-	bool failed;            /* an injected stall or crash: no more callbacks */
+	enum daemon_fault failed; /* an injected stall or crash: no more callbacks */
 };
 
 static struct scxd daemon;
@@ -61,18 +68,78 @@ int daemon__build(const char *src, const char *so_out, char *err, size_t errlen)
 	return rc ? -1 : 0;
 }
 
+static bool round_now(struct scxd *d, uint64_t due);
+
+/* Without --daemon-cpu: each round is an instantaneous simulated event. */
 static void tick_fn(struct sim_loop *loop, struct sim_event *ev)
 {
 	struct scxd *d = ev->arg;
 
-	if (!d->running || d->failed || scxd_exit_kind(d))
-		return;
-	d->ticks++;
-	d->tick(d, sim__now(d->sim));
-	sim_loop__schedule(loop, &d->ev, sim__now(d->sim) + d->period);
+	if (round_now(d, sim__now(d->sim)))
+		sim_loop__schedule(loop, &d->ev, sim__now(d->sim) + d->period);
 }
 
-int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, char *err, size_t errlen)
+/* A round of the daemon, if it is alive and the policy loaded; false if there was none. */
+static bool round_now(struct scxd *d, uint64_t due)
+{
+	uint64_t now = sim__now(d->sim), late = now > due ? now - due : 0;
+
+	if (!d->running || d->failed || scxd_exit_kind(d))
+		return false;
+	if (late > d->late_max)
+		d->late_max = late;
+	d->late_sum += late;
+	d->ticks++;
+	d->tick(d, now);
+	return true;
+}
+
+/*
+ * The daemon as a simulated task: sleep until the next round is due, run the round when the
+ * task gets a CPU (so a policy that makes its own daemon wait delays its decisions), burn
+ * cpu_ns, sleep until the round after (absolute deadlines, like the real loop). A crashed daemon
+ * exits; a stalled one keeps waking without doing anything, as the loader's thread does.
+ */
+static void daemon_task_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct scxd *d = &daemon;
+	uint64_t now = sim__now(sim);
+
+	if (d->failed == DAEMON_CRASH) {
+		act->kind = SIM_ACT_EXIT;
+		return;
+	}
+	if (!d->in_round && d->next_round && now >= d->next_round) {
+		uint64_t due = d->next_round;
+		d->next_round += d->period;
+		if (round_now(d, due)) {
+			d->in_round = true;
+			act->kind = SIM_ACT_RUN;
+			act->ns = d->cpu_ns;
+			return;
+		}
+	}
+	if (!d->next_round)
+		d->next_round = now + d->period;
+	d->in_round = false;
+	act->kind = SIM_ACT_SLEEP;
+	act->ns = d->next_round > now ? d->next_round - now : 0;
+}
+
+static const struct sim_behaviour_ops daemon_task_ops = { .name = "scxlab-daemon", .next = daemon_task_next };
+
+static void tell_tgid(struct scxd *d)
+{
+	size_t size = 0;
+	void *at = d->task && d->tell_tgid ? sim_policy__global(d->pol, "scxlab_daemon_tgid", &size) : NULL;
+	int32_t tgid = d->task ? (int32_t)d->task->ts.tgid : -1;
+
+	if (at && size == sizeof(tgid))
+		memcpy(at, &tgid, sizeof(tgid));
+}
+
+int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, uint64_t cpu_ns, bool set_tgid,
+		      char *err, size_t errlen)
 {
 	struct scxd *d = &daemon;
 
@@ -103,6 +170,19 @@ int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, c
 	if (!d->period)
 		d->period = 100000000ULL;
 	d->running = true;
+	if (cpu_ns) {
+		d->cpu_ns = cpu_ns;
+		d->tell_tgid = set_tgid;
+		d->task = sim__add_task(sim, "scxlab-daemon", 0, &daemon_task_ops, NULL, sim__now(sim));
+		if (!d->task) {
+			snprintf(err, errlen, "cannot add the daemon's task");
+			dlclose(d->so);
+			return -1;
+		}
+		sim__task_set_unmeasured(sim, d->task);
+		tell_tgid(d);
+		return 0;
+	}
 	sim_event__init(&d->ev, tick_fn, d);
 	sim_loop__schedule(&sim->loop, &d->ev, sim__now(sim) + d->period);
 	return 0;
@@ -111,6 +191,7 @@ int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, c
 void daemon_sim__set_policy(struct sim_policy *pol)
 {
 	daemon.pol = pol;
+	tell_tgid(&daemon);
 }
 
 void daemon_sim__stop(const char *log_path)
@@ -120,7 +201,8 @@ void daemon_sim__stop(const char *log_path)
 	if (!d->running)
 		return;
 	d->running = false;
-	sim_loop__cancel(&d->sim->loop, &d->ev);
+	if (!d->task)
+		sim_loop__cancel(&d->sim->loop, &d->ev);
 	if (d->exit && !d->failed)     /* a stalled or crashed daemon does not clean up */
 		d->exit(d);
 	if (log_path)
@@ -136,8 +218,9 @@ void daemon_sim__fail(enum daemon_fault fault)
 
 	if (!d->running || d->failed)
 		return;
-	d->failed = true;
-	sim_loop__cancel(&d->sim->loop, &d->ev);
+	d->failed = fault;
+	if (!d->task)
+		sim_loop__cancel(&d->sim->loop, &d->ev);
 	scxd_log(d, "%s (injected by scxlab)", daemon_fault__verb(fault));
 }
 
@@ -149,6 +232,18 @@ uint64_t daemon_sim__ticks(void)
 uint64_t daemon_sim__period(void)
 {
 	return daemon.period;
+}
+
+void daemon_sim__stats(struct daemon_stats *st)
+{
+	const struct scxd *d = &daemon;
+
+	memset(st, 0, sizeof(*st));
+	st->charged = d->task != NULL;
+	st->cpu_ns = d->task ? d->task->stats.cpu_ns : 0;
+	st->late_max_ns = d->late_max;
+	st->late_mean_ns = d->ticks ? d->late_sum / d->ticks : 0;
+	st->tgid = d->task ? d->task->ts.tgid : -1;
 }
 
 /* ---- the API ---- */

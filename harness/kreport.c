@@ -190,6 +190,13 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			info->daemon_period_ns = a;
 		} else if (sscanf(line, "daemon_ticks %llu", &a) == 1) {
 			info->daemon_ticks = a;
+		} else if (sscanf(line, "daemon_cpu_ns %llu", &a) == 1) {
+			info->daemon_cpu_ns = a;
+			info->daemon_cpu_known = true;
+		} else if (sscanf(line, "daemon_late_max_ns %llu", &a) == 1) {
+			info->daemon_late_max_ns = a;
+		} else if (sscanf(line, "daemon_late_mean_ns %llu", &a) == 1) {
+			info->daemon_late_mean_ns = a;
 		} else if (sscanf(line, "event %127s %lld", name, &ll) == 2) {
 			set_event(&info->events_scx, name, ll);
 		} else if (sscanf(line, "exit_kind %d", &i) == 1) {

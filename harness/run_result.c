@@ -110,10 +110,12 @@ int run_result__snapshot(struct run_info *info, struct sim *sim)
 		info->cpu_dsp_placed[i] = sim->scx ? scx_sched__cpu_dispatch_placed(sim, i) : 0;
 		info->busy_ns += sim->cpus[i].busy_ns;
 	}
-	info->nr_tasks = sim->nr_tasks;
+	info->nr_tasks = 0;
 	for (int i = 0; i < sim->nr_tasks; i++) {
 		struct sim_task *t = sim->tasks[i];
-		struct run_task_row *r = &info->tasks[i];
+		if (t->unmeasured)
+			continue;   /* a simulated daemon: in the daemon object */
+		struct run_task_row *r = &info->tasks[info->nr_tasks++];
 		r->pid = t->ts.pid;
 		snprintf(r->comm, sizeof(r->comm), "%s", t->ts.comm);
 		r->group = t->group;
@@ -493,6 +495,13 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 		json__key(w, "source_hash"); json__string(w, hash);
 		json__key(w, "period_ns"); json__u64(w, in->daemon_period_ns);
 		json__key(w, "ticks"); json__u64(w, in->daemon_ticks);
+		json__key(w, "cpu_ns");
+		if (in->daemon_cpu_known)
+			json__u64(w, in->daemon_cpu_ns);
+		else
+			json__null(w);
+		json__key(w, "round_late_max_ns"); json__u64(w, in->daemon_late_max_ns);
+		json__key(w, "round_late_mean_ns"); json__u64(w, in->daemon_late_mean_ns);
 		json__end_object(w);
 	} else {
 		json__null(w);

@@ -109,6 +109,8 @@ struct run_info {
 	const char *calibration;           /* --calibration file, NULL: the built-in costs */
 	const char *daemon;                /* --daemon source, NULL: none */
 	uint64_t daemon_period_ns, daemon_ticks;
+	bool daemon_cpu_known;             /* its CPU time: measured (real) or charged (--daemon-cpu) */
+	uint64_t daemon_cpu_ns, daemon_late_max_ns, daemon_late_mean_ns;
 
 	/* measurements (snapshot) */
 	uint64_t seed;

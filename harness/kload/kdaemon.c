@@ -26,6 +26,7 @@ struct scxd {
 	void (*tick)(struct scxd *, uint64_t);
 	void (*exit)(struct scxd *);
 	uint64_t period, ticks, t0;
+	uint64_t late_max, late_sum, cpu_ns;  /* how late its rounds ran; its thread's CPU time */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	volatile bool stop;
@@ -61,12 +62,19 @@ static void *thread_fn(void *arg)
 			break;
 		pthread_mutex_lock(&d->lock);
 		if (!d->failed && !scxd_exit_kind(d)) {
+			uint64_t now = mono_ns(), late = now > next ? now - next : 0;
+			if (late > d->late_max)
+				d->late_max = late;
+			d->late_sum += late;
 			d->ticks++;
-			d->tick(d, mono_ns() - d->t0);
+			d->tick(d, now - d->t0);
 		}
 		pthread_mutex_unlock(&d->lock);
 		next += d->period;
 	}
+	struct timespec cpu;
+	if (!clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu))
+		d->cpu_ns = (uint64_t)cpu.tv_sec * 1000000000ULL + (uint64_t)cpu.tv_nsec;
 	return NULL;
 }
 
@@ -153,8 +161,11 @@ void kdaemon__stop(const char *log)
 void kdaemon__report(FILE *f)
 {
 	if (the_daemon.so)
-		fprintf(f, "daemon_period_ns %llu\ndaemon_ticks %llu\n", (unsigned long long)the_daemon.period,
-			(unsigned long long)the_daemon.ticks);
+		fprintf(f, "daemon_period_ns %llu\ndaemon_ticks %llu\ndaemon_cpu_ns %llu\ndaemon_late_max_ns %llu\n"
+			"daemon_late_mean_ns %llu\n", (unsigned long long)the_daemon.period,
+			(unsigned long long)the_daemon.ticks, (unsigned long long)the_daemon.cpu_ns,
+			(unsigned long long)the_daemon.late_max,
+			(unsigned long long)(the_daemon.ticks ? the_daemon.late_sum / the_daemon.ticks : 0));
 }
 
 /* ---- the API ---- */

@@ -41,9 +41,11 @@ static void exit_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	if (p->beh && p->beh->free)
 		p->beh->free(p->beh_state);
 	p->beh_state = NULL;
-	sim->nr_live--;
-	if (sim->nr_live == 0)
-		sim->loop.stop = true;
+	if (!p->unmeasured) {
+		sim->nr_live--;
+		if (sim->nr_live == 0)
+			sim->loop.stop = true;
+	}
 }
 
 static void apply_nice(struct sim *sim, struct sim_task *p, void *arg)
@@ -88,7 +90,7 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	p->cpu = cpu;
 	p->stats.nr_migrations++;
 	p->ts.se.nr_migrations++;
-	sim->nr_migrations++;
+	sim->nr_migrations += !p->unmeasured;
 	p->state = SIM_TASK_RUNNABLE;
 	sim_sched__mark_runnable(sim, p, false);
 	p->cls->enqueue(sim, &sim->cpus[cpu], p, SIM_ENQ_RESTORE | SIM_ENQ_MIGRATING);

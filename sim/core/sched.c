@@ -213,13 +213,16 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 		uint64_t wait = now - p->runnable_since;
 		p->stats.run_delay_ns += wait;
 		p->ts.sched_info.run_delay += wait;
-		hist__record(&sim->run_delay, wait);
+		if (!p->unmeasured)
+			hist__record(&sim->run_delay, wait);
 		if (p->runnable_is_wakeup) {
-			hist__record(&sim->wakeup_lat, wait);
+			if (!p->unmeasured)
+				hist__record(&sim->wakeup_lat, wait);
 			if (wait > p->stats.wakeup_wait_max)
 				p->stats.wakeup_wait_max = wait;
 		} else {
-			hist__record(&sim->preempt_lat, wait);
+			if (!p->unmeasured)
+				hist__record(&sim->preempt_lat, wait);
 			p->stats.nr_preempt_waits++;
 		}
 		p->in_wait = false;
@@ -231,7 +234,7 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	p->ts.sched_info.pcount++;
 	p->ts.sched_info.last_arrival = now;
 	rq->nr_switches++;
-	sim->nr_switches++;
+	sim->nr_switches += !p->unmeasured;
 
 	p->overhead_left += c->ctx_switch_ns;
 	if (p->last_ran_cpu >= 0 && p->last_ran_cpu != rq->id) {
@@ -389,7 +392,7 @@ void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, i
 	if (!is_new && cpu != prev_cpu) {
 		p->stats.nr_migrations++;
 		p->ts.se.nr_migrations++;
-		sim->nr_migrations++;
+		sim->nr_migrations += !p->unmeasured;
 	}
 	p->cpu = cpu;
 	p->state = SIM_TASK_RUNNABLE;
@@ -399,7 +402,7 @@ void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, i
 	p->ts.stats.nr_wakeups++;
 	if (wake_flags & SIM_WF_SYNC)
 		p->ts.stats.nr_wakeups_sync++;
-	sim->nr_wakeups++;
+	sim->nr_wakeups += !p->unmeasured;
 
 	struct sim_cpu *rq = &sim->cpus[cpu];
 	sim_sched__update_curr(sim, rq);
@@ -419,7 +422,7 @@ void sim_sched__set_task_cpu(struct sim *sim, struct sim_task *p, int cpu)
 	p->cpu = cpu;
 	p->stats.nr_migrations++;
 	p->ts.se.nr_migrations++;
-	sim->nr_migrations++;
+	sim->nr_migrations += !p->unmeasured;
 	p->cls->enqueue(sim, dst, p, SIM_ENQ_MIGRATING);
 }
 

@@ -213,6 +213,14 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 	return t;
 }
 
+void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t)
+{
+	if (t->unmeasured)
+		return;
+	t->unmeasured = true;
+	sim->nr_live--;
+}
+
 int sim__run_until(struct sim *sim, uint64_t until)
 {
 	struct sim *saved = current_sim;

@@ -99,6 +99,8 @@ struct sim_task {
 	bool runnable_is_wakeup;
 	bool in_wait;                /* runnable_since is valid */
 	bool was_ext;                /* has been in the ext class */
+	bool unmeasured;             /* not the workload (a simulated daemon): kept out of the
+	                                run's latency histograms and switch/wakeup/migration totals */
 
 	struct fair_entity fair;
 	struct scx_task scx;
@@ -205,6 +207,9 @@ void sim__free(struct sim *sim);
 /* Add a task that starts at @start_at running @ops (state owned by the sim after this). */
 struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 			       const struct sim_behaviour_ops *ops, void *state, uint64_t start_at);
+/* @t is not the workload (e.g. a simulated daemon): not measured, and the run does not wait
+ * for it to exit. */
+void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t);
 /* Run until @until (absolute ns) or until every task has exited. Returns 0 or -1 (sim->fatal). */
 int sim__run_until(struct sim *sim, uint64_t until);
 static inline uint64_t sim__now(const struct sim *sim) { return sim->loop.now; }

@@ -13,7 +13,7 @@ static void move_task_cpu(struct sim *sim, struct sim_task *p, int cpu)
 	sim->cpus[cpu].scx.nr_running++;
 	p->stats.nr_migrations++;
 	p->ts.se.nr_migrations++;
-	sim->nr_migrations++;
+	sim->nr_migrations += !p->unmeasured;
 }
 
 void scx_refill_slice_dfl(struct scx_sched *sch, struct sim_task *p)

@@ -248,3 +248,92 @@ Test(daemons, userspace_dispatch_runs_in_the_guest, .timeout = 600)
 	cr_assert_not_null(strstr(dlog, "stopped after"), "%s", dlog);
 	free(dlog);
 }
+
+/* --daemon-cpu: the daemon is a simulated task the policy schedules. */
+static int run_user_charged(const char *out, const char *log, const char *knob)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200];
+
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_user.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_user.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
+	return th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--daemon-cpu", "50us", "--job", job, "--topology",
+			 "2", "--duration", "3s", "--out", out, "--quiet", "--knob", knob ? knob : "fallback_after_ns=50000000",
+			 NULL);
+}
+
+static long long json_ll(const char *doc, const char *key)
+{
+	const char *p = strstr(doc, key);
+
+	cr_assert_not_null(p, "no %s", key);
+	return strtoll(p + strlen(key), NULL, 10);
+}
+
+Test(daemons, a_charged_daemon_is_a_task_its_policy_schedules, .timeout = 300)
+{
+	char a[600], b[600], plain[600], log[700], cmd[4000], path[700];
+	long long st[NR_STATS];
+
+	snprintf(a, sizeof(a), "%s/a", th_tmpdir());
+	snprintf(b, sizeof(b), "%s/b", th_tmpdir());
+	snprintf(plain, sizeof(plain), "%s/plain", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(run_user_charged(a, log, NULL), 0);
+	cr_assert_eq(run_user_charged(b, log, NULL), 0);
+	cr_assert_eq(run_user(plain, log, true), 0);
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s/result.json' '%s/result.json'", a, b);
+	int rc = system(cmd);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "reruns differ");
+
+	snprintf(path, sizeof(path), "%s/result.json", a);
+	char *doc = th_read_file(path, NULL);
+	read_stats(doc, st);
+	long long ticks = json_ll(doc, "\"ticks\": ");
+	cr_assert_gt(ticks, 2900, "rounds ran: %lld", ticks);
+	cr_assert_geq(st[SELF], ticks, "each round's wakeup was scheduled directly by the policy");
+	cr_assert_eq(st[FALLBACK], 0);
+	cr_assert_geq(json_ll(doc, "\"cpu_ns\": "), ticks * 50000, "50 us charged per round");
+	cr_assert_gt(json_ll(doc, "\"round_late_mean_ns\": "), 0, "a round waits for its wakeup and its CPU");
+	snprintf(path, sizeof(path), "%s/result.json", plain);
+	char *pdoc = th_read_file(path, NULL);
+	/* the daemon's task is not the workload's */
+	cr_assert_null(strstr(doc, "\"comm\": \"scxlab-daemon\""), "not among the workload's tasks");
+	cr_assert_not_null(strstr(pdoc, "\"cpu_ns\": null"), "an uncharged daemon's CPU time is unknown");
+	free(pdoc);
+	free(doc);
+}
+
+/* A policy that does not tell its daemon from its tasks makes it wait for itself. */
+Test(daemons, a_policy_that_queues_its_own_daemon_behind_it_stalls, .timeout = 300)
+{
+	char out[600], log[700], path[700];
+
+	snprintf(out, sizeof(out), "%s/self", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	/* no fallback, and the daemon's tgid hidden from the policy */
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200];
+	snprintf(pol, sizeof(pol), "%s/sched/scxl_user.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_user.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
+	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--daemon-cpu", "50us", "--job", job,
+			       "--topology", "2", "--duration", "3s", "--out", out, "--quiet", "--knob", "fallback_after_ns=0",
+			       "--knob", "scxlab_daemon_tgid=-1", NULL),
+		     0);
+	snprintf(path, sizeof(path), "%s/result.json", out);
+	char *doc = th_read_file(path, NULL);
+	cr_assert_not_null(strstr(doc, "\"kind_name\": \"SCX_EXIT_ERROR_STALL\""), "the watchdog ejected it");
+	cr_assert_eq(json_ll(doc, "\"ticks\": "), 0, "the daemon never got a CPU for a round");
+	free(doc);
+	/* told who its daemon is, the same policy without a fallback runs to the end */
+	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--daemon-cpu", "50us", "--job", job,
+			       "--topology", "2", "--duration", "3s", "--out", out, "--quiet", "--knob", "fallback_after_ns=0",
+			       NULL),
+		     0);
+	doc = th_read_file(path, NULL);
+	cr_assert_not_null(strstr(doc, "\"enabled_at_end\": true"));
+	cr_assert_null(strstr(doc, "SCX_EXIT_ERROR_STALL"));
+	free(doc);
+}
