@@ -90,22 +90,31 @@ Test(daemons, a_daemon_without_its_entry_points_is_refused)
 	free(msg);
 }
 
-/* The same controller source beside the same policy on the real kernel in the guest. */
-Test(daemons, controller_runs_in_the_guest_and_steers_the_real_policy, .timeout = 600)
+/* Run sched/NAME.bpf.c with sched/NAME.daemon.c on workloads/jobs/JOB in the guest, into
+ * @out (under the test's directory); fails the test if the run fails. */
+static void run_in_guest(const char *name, const char *job_file, char *out, size_t outlen)
 {
 	const char *src = getenv("SCXLAB_SRC");
-	char pol[4200], daemon[4200], job[4200], out[600], log[700], path[700];
+	char pol[4200], daemon[4200], job[4200], log[700];
 
-	snprintf(pol, sizeof(pol), "%s/sched/scxl_adapt.bpf.c", src);
-	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_adapt.daemon.c", src);
-	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
-	snprintf(out, sizeof(out), "%s/vm", th_tmpdir());
+	snprintf(pol, sizeof(pol), "%s/sched/%s.bpf.c", src, name);
+	snprintf(daemon, sizeof(daemon), "%s/sched/%s.daemon.c", src, name);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/%s", src, job_file);
+	snprintf(out, outlen, "%s/vm", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
 	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--policy", pol, "--daemon", daemon, "--job", job,
 			   "--out", out, "--quiet", NULL);
 	char *text = th_read_file(log, NULL);
 	cr_assert_eq(rc, 0, "%s", text);
 	free(text);
+}
+
+/* The same controller source beside the same policy on the real kernel in the guest. */
+Test(daemons, controller_runs_in_the_guest_and_steers_the_real_policy, .timeout = 600)
+{
+	char out[600], path[700];
+
+	run_in_guest("scxl_adapt", "default.job", out, sizeof(out));
 	snprintf(path, sizeof(path), "%s/daemon.log", out);
 	char *dlog = th_read_file(path, NULL);
 	cr_assert_not_null(dlog, "no daemon.log");
@@ -213,20 +222,10 @@ Test(daemons, userspace_dispatch_without_its_daemon_lives_on_the_fallback, .time
 /* The same policy and daemon in the guest: the daemon decides for every user task. */
 Test(daemons, userspace_dispatch_runs_in_the_guest, .timeout = 600)
 {
-	const char *src = getenv("SCXLAB_SRC");
-	char pol[4200], daemon[4200], job[4200], out[600], log[700], path[700];
+	char out[600], path[700];
 	long long st[NR_STATS];
 
-	snprintf(pol, sizeof(pol), "%s/sched/scxl_user.bpf.c", src);
-	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_user.daemon.c", src);
-	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
-	snprintf(out, sizeof(out), "%s/vm", th_tmpdir());
-	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
-	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--policy", pol, "--daemon", daemon, "--job", job,
-			   "--out", out, "--quiet", NULL);
-	char *text = th_read_file(log, NULL);
-	cr_assert_eq(rc, 0, "%s", text);
-	free(text);
+	run_in_guest("scxl_user", "smoke-3s.job", out, sizeof(out));
 	snprintf(path, sizeof(path), "%s/result.json", out);
 	char *doc = th_read_file(path, NULL);
 	read_stats(doc, st);

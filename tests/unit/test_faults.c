@@ -2,7 +2,9 @@
  * Faults and the fallback: faults injected from outside the policy give the kernel's exit
  * kinds and texts in the simulator, the result's fault section says when and what became of
  * the tasks, and the fault matrix passes on the simulator and in the sched_ext guest with the
- * same kind in both worlds, no task lost, and the stall ejected between T and 1.5 T.
+ * same kind in both worlds, no task lost, and the stalls ejected between T and 1.5 T - the
+ * daemon's faults included (a stalled daemon leaves scxl_user on its fallback, one without a
+ * fallback or without a daemon is ejected by the watchdog, a crashed one unregisters it).
  */
 #include <criterion/criterion.h>
 #include <stdbool.h>
