@@ -44,6 +44,19 @@ struct scxd {
 
 static struct scxd daemon;
 
+/*
+ * A map handle is its name: resolved against the policy loaded now at each call, so a handle
+ * a daemon keeps stays good when the policy is loaded again (a restart).
+ */
+#define MAX_MAP_HANDLES 64
+struct scxd_map {
+	char name[64];
+};
+
+static struct scxd_map map_handles[MAX_MAP_HANDLES];
+static int nr_map_handles;
+
+
 int daemon__build(const char *src, const char *so_out, char *err, size_t errlen)
 {
 	struct argv_buf a = { 0 };
@@ -144,6 +157,7 @@ int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, u
 	struct scxd *d = &daemon;
 
 	memset(d, 0, sizeof(*d));
+	nr_map_handles = 0;
 	d->sim = sim;
 	d->pol = pol;
 	d->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
@@ -260,7 +274,21 @@ uint64_t scxd_now_ns(struct scxd *d)
 
 struct scxd_map *scxd_map(struct scxd *d, const char *name)
 {
-	return (struct scxd_map *)sim_policy__map_by_name(d->pol, name);
+	if (strlen(name) >= sizeof(map_handles[0].name) || !sim_policy__map_by_name(d->pol, name))
+		return NULL;
+	for (int i = 0; i < nr_map_handles; i++)
+		if (!strcmp(map_handles[i].name, name))
+			return &map_handles[i];
+	if (nr_map_handles == MAX_MAP_HANDLES)
+		return NULL;
+	snprintf(map_handles[nr_map_handles].name, sizeof(map_handles[0].name), "%s", name);
+	return &map_handles[nr_map_handles++];
+}
+
+/* The map behind handle @m in the policy loaded now, or NULL. */
+static struct sim_bpf_map *map_of(const struct scxd_map *m)
+{
+	return m && daemon.pol ? sim_policy__map_by_name(daemon.pol, m->name) : NULL;
 }
 
 static size_t value_size(const struct sim_bpf_map *m)
@@ -274,36 +302,60 @@ static size_t value_size(const struct sim_bpf_map *m)
 
 int scxd_map_lookup(struct scxd_map *m, const void *key, void *value)
 {
-	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	struct sim_bpf_map *map = map_of(m);
 	return map ? sim_bpf_map__lookup(map, key, value, value_size(map)) : -EINVAL;
 }
 
 int scxd_map_update(struct scxd_map *m, const void *key, const void *value, uint64_t flags)
 {
-	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	struct sim_bpf_map *map = map_of(m);
 	return map ? sim_bpf_map__update(map, key, value, value_size(map), flags) : -EINVAL;
 }
 
 int scxd_map_delete(struct scxd_map *m, const void *key)
 {
-	return m ? sim_bpf_map__delete((struct sim_bpf_map *)m, key) : -EINVAL;
+	return map_of(m) ? sim_bpf_map__delete(map_of(m), key) : -EINVAL;
 }
 
 int scxd_map_next_key(struct scxd_map *m, const void *key, void *next_key)
 {
-	return m ? sim_bpf_map__next_key((struct sim_bpf_map *)m, key, next_key) : -EINVAL;
+	return map_of(m) ? sim_bpf_map__next_key(map_of(m), key, next_key) : -EINVAL;
 }
 
 int scxd_map_push(struct scxd_map *m, const void *value)
 {
-	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	struct sim_bpf_map *map = map_of(m);
 	return map ? sim_bpf_map__push(map, value, value_size(map), 0) : -EINVAL;
 }
 
 int scxd_map_pop(struct scxd_map *m, void *value)
 {
-	struct sim_bpf_map *map = (struct sim_bpf_map *)m;
+	struct sim_bpf_map *map = map_of(m);
 	return map ? sim_bpf_map__pop(map, value, value_size(map)) : -EINVAL;
+}
+
+struct drain_ctx {
+	int (*cb)(void *ctx, const void *data, size_t size);
+	void *ctx;
+};
+
+static int drain_one(void *ctx, void *data, size_t size)
+{
+	struct drain_ctx *dc = ctx;
+
+	return dc->cb(dc->ctx, data, size);
+}
+
+int scxd_ringbuf_drain(struct scxd_map *m, int (*cb)(void *ctx, const void *data, size_t size), void *ctx)
+{
+	struct drain_ctx dc = { cb, ctx };
+
+	return map_of(m) && cb ? sim_bpf_map__ringbuf_consume(map_of(m), drain_one, &dc) : -EINVAL;
+}
+
+int scxd_user_ringbuf_push(struct scxd_map *m, const void *data, size_t size)
+{
+	return map_of(m) ? sim_bpf_map__user_ringbuf_produce(map_of(m), data, size) : -EINVAL;
 }
 
 int scxd_global_read(struct scxd *d, const char *name, void *buf, size_t size)

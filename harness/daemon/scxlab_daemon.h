@@ -9,7 +9,8 @@
  * header and calls only the scxd_* functions and the C library. Errors are negative errno.
  *
  * Maps: per-CPU maps (PERCPU_ARRAY, PERCPU_HASH) take and give nr_cpus values, each rounded
- * up to 8 bytes, as libbpf does. Queue and stack maps use push/pop. Globals are the policy's
+ * up to 8 bytes, as libbpf does. Queue and stack maps use push/pop, ring buffers drain and
+ * user ring buffers push. Globals are the policy's
  * .data/.bss variables by name (its `const volatile` knobs are read-only once loaded).
  */
 #ifndef SCXLAB_DAEMON_H
@@ -33,6 +34,15 @@ int scxd_map_delete(struct scxd_map *m, const void *key);
 int scxd_map_next_key(struct scxd_map *m, const void *key, void *next_key);
 int scxd_map_push(struct scxd_map *m, const void *value);
 int scxd_map_pop(struct scxd_map *m, void *value);
+
+/*
+ * Ring buffers. scxd_ringbuf_drain() consumes the records the policy submitted to a RINGBUF
+ * map, calling @cb with each (a non-zero return stops after that record): the number consumed.
+ * scxd_user_ringbuf_push() submits a @size-byte record to a USER_RINGBUF map, for the policy's
+ * bpf_user_ringbuf_drain(): 0, or -ENOSPC when it is full.
+ */
+int scxd_ringbuf_drain(struct scxd_map *m, int (*cb)(void *ctx, const void *data, size_t size), void *ctx);
+int scxd_user_ringbuf_push(struct scxd_map *m, const void *data, size_t size);
 
 /* Read or write a global of the policy (exactly @size bytes: its size). */
 int scxd_global_read(struct scxd *d, const char *name, void *buf, size_t size);

@@ -36,9 +36,22 @@ struct scxd {
 	size_t log_len;
 };
 
+/*
+ * A map handle is its name: resolved against the policy loaded now at each call, so a handle
+ * a daemon keeps stays good when the loader loads the policy again (a restart).
+ */
 struct scxd_map {
-	struct bpf_map *map;
+	char name[64];
+	struct ring_buffer *rb;             /* RINGBUF: made at the first drain, for rb_fd */
+	struct user_ring_buffer *urb;       /* USER_RINGBUF: made at the first push, for urb_fd */
+	int rb_fd, urb_fd;
+	int (*cb)(void *ctx, const void *data, size_t size);  /* the current drain's callback */
+	void *cb_ctx;
 };
+
+#define MAX_MAP_HANDLES 64
+static struct scxd_map map_handles[MAX_MAP_HANDLES];
+static int nr_map_handles;
 
 static struct scxd the_daemon = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -147,6 +160,12 @@ void kdaemon__stop(const char *log)
 		return;
 	d->stop = true;
 	pthread_join(d->thread, NULL);
+	for (int i = 0; i < nr_map_handles; i++) {
+		ring_buffer__free(map_handles[i].rb);
+		user_ring_buffer__free(map_handles[i].urb);
+		map_handles[i].rb = NULL;
+		map_handles[i].urb = NULL;
+	}
 	if (d->exit && !d->failed)     /* a stalled or crashed daemon does not clean up */
 		d->exit(d);
 	FILE *f = log ? fopen(log, "w") : stderr;
@@ -180,26 +199,36 @@ uint64_t scxd_now_ns(struct scxd *d)
 	return mono_ns() - d->t0;
 }
 
+static struct bpf_map *find_map(const char *name)
+{
+	struct kpolicy *kp = the_daemon.kp;
+
+	return kp && kp->obj ? bpf_object__find_map_by_name(kp->obj, name) : NULL;
+}
+
 struct scxd_map *scxd_map(struct scxd *d, const char *name)
 {
-	static struct scxd_map handles[64];
-	static int nr;
-	struct bpf_map *m = d->kp && d->kp->obj ? bpf_object__find_map_by_name(d->kp->obj, name) : NULL;
+	if (strlen(name) >= sizeof(map_handles[0].name) || !find_map(name))
+		return NULL;
+	for (int i = 0; i < nr_map_handles; i++)
+		if (!strcmp(map_handles[i].name, name))
+			return &map_handles[i];
+	if (nr_map_handles == MAX_MAP_HANDLES)
+		return NULL;
+	snprintf(map_handles[nr_map_handles].name, sizeof(map_handles[0].name), "%s", name);
+	return &map_handles[nr_map_handles++];
+}
 
-	if (!m)
-		return NULL;
-	for (int i = 0; i < nr; i++)
-		if (handles[i].map == m)
-			return &handles[i];
-	if (nr == 64)
-		return NULL;
-	handles[nr].map = m;
-	return &handles[nr++];
+static struct bpf_map *map_of(struct scxd_map *m)
+{
+	return m ? find_map(m->name) : NULL;
 }
 
 static int fd_of(struct scxd_map *m)
 {
-	return m && m->map ? bpf_map__fd(m->map) : -1;
+	struct bpf_map *map = map_of(m);
+
+	return map ? bpf_map__fd(map) : -1;
 }
 
 static int err_of(int rc)
@@ -235,6 +264,60 @@ int scxd_map_push(struct scxd_map *m, const void *value)
 int scxd_map_pop(struct scxd_map *m, void *value)
 {
 	return fd_of(m) < 0 ? -EINVAL : err_of(bpf_map_lookup_and_delete_elem(fd_of(m), NULL, value));
+}
+
+static int drain_one(void *ctx, void *data, size_t size)
+{
+	struct scxd_map *m = ctx;
+
+	return m->cb(m->cb_ctx, data, size) ? 1 : 0;
+}
+
+int scxd_ringbuf_drain(struct scxd_map *m, int (*cb)(void *ctx, const void *data, size_t size), void *ctx)
+{
+	int fd = fd_of(m);
+
+	if (fd < 0 || !cb || bpf_map__type(map_of(m)) != BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
+	if (m->rb && m->rb_fd != fd) {   /* the policy was loaded again */
+		ring_buffer__free(m->rb);
+		m->rb = NULL;
+	}
+	if (!m->rb) {
+		m->rb = ring_buffer__new(fd, drain_one, m, NULL);
+		if (!m->rb)
+			return -errno;
+		m->rb_fd = fd;
+	}
+	m->cb = cb;
+	m->cb_ctx = ctx;
+	return ring_buffer__consume(m->rb);
+}
+
+int scxd_user_ringbuf_push(struct scxd_map *m, const void *data, size_t size)
+{
+	void *rec;
+
+	int fd = fd_of(m);
+
+	if (fd < 0 || bpf_map__type(map_of(m)) != BPF_MAP_TYPE_USER_RINGBUF)
+		return -EINVAL;
+	if (m->urb && m->urb_fd != fd) {
+		user_ring_buffer__free(m->urb);
+		m->urb = NULL;
+	}
+	if (!m->urb) {
+		m->urb = user_ring_buffer__new(fd, NULL);
+		if (!m->urb)
+			return -errno;
+		m->urb_fd = fd;
+	}
+	rec = user_ring_buffer__reserve(m->urb, (__u32)size);
+	if (!rec)
+		return errno == EAGAIN || errno == ENOSPC ? -ENOSPC : -errno;
+	memcpy(rec, data, size);
+	user_ring_buffer__submit(m->urb, rec);
+	return 0;
 }
 
 /* The global's map and offset; its value in the kernel's copy through a lookup of key 0. */

@@ -90,19 +90,19 @@ Test(daemons, a_daemon_without_its_entry_points_is_refused)
 	free(msg);
 }
 
-/* Run sched/NAME.bpf.c with sched/NAME.daemon.c on workloads/jobs/JOB in the guest, into
- * @out (under the test's directory); fails the test if the run fails. */
-static void run_in_guest(const char *name, const char *job_file, char *out, size_t outlen)
+/* Run @policy with @daemon on @job (paths in the source tree) in the guest, into @out (under
+ * the test's directory); fails the test if the run fails. */
+static void run_in_guest(const char *policy, const char *daemon, const char *job, char *out, size_t outlen)
 {
 	const char *src = getenv("SCXLAB_SRC");
-	char pol[4200], daemon[4200], job[4200], log[700];
+	char pol[4200], dmn[4200], jb[4200], log[700];
 
-	snprintf(pol, sizeof(pol), "%s/sched/%s.bpf.c", src, name);
-	snprintf(daemon, sizeof(daemon), "%s/sched/%s.daemon.c", src, name);
-	snprintf(job, sizeof(job), "%s/workloads/jobs/%s", src, job_file);
+	snprintf(pol, sizeof(pol), "%s/%s", src, policy);
+	snprintf(dmn, sizeof(dmn), "%s/%s", src, daemon);
+	snprintf(jb, sizeof(jb), "%s/%s", src, job);
 	snprintf(out, outlen, "%s/vm", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
-	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--policy", pol, "--daemon", daemon, "--job", job,
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--policy", pol, "--daemon", dmn, "--job", jb,
 			   "--out", out, "--quiet", NULL);
 	char *text = th_read_file(log, NULL);
 	cr_assert_eq(rc, 0, "%s", text);
@@ -114,7 +114,7 @@ Test(daemons, controller_runs_in_the_guest_and_steers_the_real_policy, .timeout 
 {
 	char out[600], path[700];
 
-	run_in_guest("scxl_adapt", "default.job", out, sizeof(out));
+	run_in_guest("sched/scxl_adapt.bpf.c", "sched/scxl_adapt.daemon.c", "workloads/jobs/default.job", out, sizeof(out));
 	snprintf(path, sizeof(path), "%s/daemon.log", out);
 	char *dlog = th_read_file(path, NULL);
 	cr_assert_not_null(dlog, "no daemon.log");
@@ -225,7 +225,7 @@ Test(daemons, userspace_dispatch_runs_in_the_guest, .timeout = 600)
 	char out[600], path[700];
 	long long st[NR_STATS];
 
-	run_in_guest("scxl_user", "smoke-3s.job", out, sizeof(out));
+	run_in_guest("sched/scxl_user.bpf.c", "sched/scxl_user.daemon.c", "workloads/jobs/smoke-3s.job", out, sizeof(out));
 	snprintf(path, sizeof(path), "%s/result.json", out);
 	char *doc = th_read_file(path, NULL);
 	read_stats(doc, st);
@@ -335,4 +335,62 @@ Test(daemons, a_policy_that_queues_its_own_daemon_behind_it_stalls, .timeout = 3
 	cr_assert_not_null(strstr(doc, "\"enabled_at_end\": true"));
 	cr_assert_null(strstr(doc, "SCX_EXIT_ERROR_STALL"));
 	free(doc);
+}
+
+/* The daemon's ring-buffer calls, in the order the policy wrote: checked by the daemon itself
+ * (tests/fixtures/rings.daemon.c) and reported in its log. */
+static void check_rings_log(const char *dlog, bool exact)
+{
+	unsigned long long drained, ooo, pushed, fails, enq, dropped, sum;
+	const char *line = strstr(dlog, "] drained ");
+
+	cr_assert_not_null(line, "%s", dlog);
+	cr_assert_eq(sscanf(line, "] drained %llu out_of_order %llu pushed_sum %llu push_failures %llu | policy "
+			    "nr_enqueued %llu nr_events_dropped %llu command_sum %llu",
+			    &drained, &ooo, &pushed, &fails, &enq, &dropped, &sum),
+		     7, "%s", dlog);
+	cr_assert_gt(drained, 100, "%s", dlog);
+	cr_assert_eq(ooo, 0, "records in the order the policy submitted them");
+	cr_assert_eq(fails, 0);
+	cr_assert_eq(pushed, drained, "each drained record answered");
+	cr_assert_gt(sum, 0, "the policy drained the daemon's commands");
+	cr_assert_leq(sum, pushed);
+	/* every enqueue was drained or dropped (in the guest, some come after the last drain) */
+	if (exact)
+		cr_assert_eq(drained + dropped, enq, "%s", dlog);
+	else
+		cr_assert_leq(drained + dropped, enq, "%s", dlog);
+}
+
+Test(daemons, ring_buffers_both_ways_in_the_simulator, .timeout = 120)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char pol[4200], daemon[4200], job[4200], out[600], log[700], path[700];
+
+	snprintf(pol, sizeof(pol), "%s/tests/policies/ringbuf_syscall.bpf.c", src);
+	snprintf(daemon, sizeof(daemon), "%s/tests/fixtures/rings.daemon.c", src);
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(out, sizeof(out), "%s/rings", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--job", job, "--topology", "2", "--out", out,
+			       "--quiet", NULL),
+		     0);
+	snprintf(path, sizeof(path), "%s/daemon.log", out);
+	char *dlog = th_read_file(path, NULL);
+	cr_assert_not_null(dlog);
+	check_rings_log(dlog, true);
+	free(dlog);
+}
+
+Test(daemons, ring_buffers_both_ways_in_the_guest, .timeout = 600)
+{
+	char out[600], path[700];
+
+	run_in_guest("tests/policies/ringbuf_syscall.bpf.c", "tests/fixtures/rings.daemon.c", "workloads/jobs/smoke-3s.job",
+		     out, sizeof(out));
+	snprintf(path, sizeof(path), "%s/daemon.log", out);
+	char *dlog = th_read_file(path, NULL);
+	cr_assert_not_null(dlog);
+	check_rings_log(dlog, false);
+	free(dlog);
 }
