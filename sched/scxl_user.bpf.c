@@ -172,9 +172,12 @@ void BPF_STRUCT_OPS(user_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	if (daemon_silent()) {
+		s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+
 		stat_inc(STAT_FALLBACK);
 		scx_bpf_dsq_insert(p, SHARED_DSQ, own_slice_ns, enq_flags);
-		kick_idle_cpus();
+		if (cpu >= 0)
+			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
 	}
 	tctx = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);

@@ -1,6 +1,6 @@
 /*
  * A fixture policy for the ring-buffer and syscall-program tests: a global FIFO that reports
- * every enqueue through a ring buffer (pid, enqueue count), takes commands from user space
+ * every enqueue through a ring buffer (pid, CPU, enqueue count), takes commands from user space
  * through a user ring buffer, and has a SEC("syscall") program that adds to a counter and
  * creates a DSQ, as loaders do after load.
  */
@@ -10,6 +10,7 @@ char _license[] SEC("license") = "GPL";
 
 struct enq_event {
 	s32 pid;
+	u32 cpu;        /* seq increases per CPU (CPUs enqueue concurrently on a real kernel) */
 	u64 seq;
 };
 
@@ -25,13 +26,13 @@ struct {
 
 u64 nr_enqueued, nr_events_dropped, command_sum, syscall_sum;
 
-struct syscall_args {
+struct rbs_syscall_args {
 	u64 add;
 	u64 dsq_id;
 };
 
 SEC("syscall")
-int add_and_create(struct syscall_args *args)
+int add_and_create(struct rbs_syscall_args *args)
 {
 	syscall_sum += args->add;
 	return scx_bpf_create_dsq(args->dsq_id, -1) ? -1 : 7;
@@ -48,12 +49,13 @@ static long read_command(struct bpf_dynptr *dynptr, void *ctx)
 
 void BPF_STRUCT_OPS(rbs_enqueue, struct task_struct *p, u64 enq_flags)
 {
+	u64 seq = __sync_add_and_fetch(&nr_enqueued, 1);
 	struct enq_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
-	nr_enqueued++;
 	if (e) {
 		e->pid = p->pid;
-		e->seq = nr_enqueued;
+		e->cpu = bpf_get_smp_processor_id();
+		e->seq = seq;
 		bpf_ringbuf_submit(e, 0);
 	} else {
 		nr_events_dropped++;

@@ -350,7 +350,7 @@ static void check_rings_log(const char *dlog, bool exact)
 			    &drained, &ooo, &pushed, &fails, &enq, &dropped, &sum),
 		     7, "%s", dlog);
 	cr_assert_gt(drained, 100, "%s", dlog);
-	cr_assert_eq(ooo, 0, "records in the order the policy submitted them");
+	cr_assert_eq(ooo, 0, "each CPU's records in the order it submitted them");
 	cr_assert_eq(fails, 0);
 	cr_assert_eq(pushed, drained, "each drained record answered");
 	cr_assert_gt(sum, 0, "the policy drained the daemon's commands");
