@@ -7,6 +7,7 @@
 #include "harness/plots.h"
 #include "harness/proc.h"
 #include "harness/result_read.h"
+#include "harness/run_key.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -61,7 +62,8 @@ static void usage(FILE *f)
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
-		"Finished runs are kept and not redone: run the same command again to resume.\n"
+		"Finished runs are kept and not redone while their inputs (command, policy, daemon,\n"
+		"job and calibration files) are unchanged: run the same command again to resume.\n"
 		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
 		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
 		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
@@ -128,12 +130,11 @@ static int load_matrix(const char *path, struct compare_opts *o, char *err, size
 
 /* "sched/scxl_vtime.bpf.c" -> "scxl_vtime"; "workloads/jobs/default.job" -> "default" */
 
-/* Run one `scxlab run` into @dir, output to @log. Its exit status, -1 if killed. */
-static int run_one(const struct compare_opts *o, const char *target, const char *policy, const char *job,
-		   int rep, const char *dir, const char *log)
+/* The `scxlab run` command of one run into @dir. */
+static void run_command(const struct compare_opts *o, const char *target, const char *policy, const char *job,
+			int rep, const char *dir, struct argv_buf *out)
 {
 	struct argv_buf a = { 0 };
-	int status;
 
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
@@ -182,11 +183,22 @@ static int run_one(const struct compare_opts *o, const char *target, const char 
 			argv__add(&a, daemon);
 		}
 	}
-	int rc = proc__run_logged(&a, log, true, &child, &status);
-	argv__free(&a);
-	if (rc)
+	*out = a;
+}
+
+/* Run @a into @dir, output to @log; on success record its key. Its exit status, -1 if killed. */
+static int run_one(const struct argv_buf *a, const char *dir, const char *key, const char *log)
+{
+	int status;
+
+	run_key__forget(dir);     /* until this run has finished, the directory holds no valid result */
+	if (proc__run_logged(a, log, true, &child, &status))
 		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (!WIFEXITED(status))
+		return -1;
+	if (!WEXITSTATUS(status) && run_key__record(dir, key))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /* Why the VM cannot run here, or NULL. */
@@ -419,10 +431,15 @@ int cmd_compare(int argc, char **argv)
 					snprintf(dir, sizeof(dir), "%s/runs/%s/%s/%s/r%d", o.out, target, pname, jname, r);
 					snprintf(res, sizeof(res), "%s/result.json", dir);
 					snprintf(log, sizeof(log), "%s/run.log", dir);
+					struct argv_buf cmd;
+					char key[17];
 					done++;
-					if (!access(res, R_OK)) {
+					run_command(&o, target, policies[p], o.jobs[j], r, dir, &cmd);
+					run_key__of(&cmd, key);
+					if (run_key__kept(dir, key)) {
+						argv__free(&cmd);
 						summary__add_run(&sum, target, pname, jname, res);
-						continue; /* finished before: resume past it */
+						continue; /* finished before with the same inputs: resume past it */
 					}
 					scxlab__mkdirs(dir);
 					if (!o.quiet) {
@@ -438,7 +455,8 @@ int cmd_compare(int argc, char **argv)
 							done, total, target, pname, jname, r, el, ran_target ? "   eta " : "", ran_target ? eta : 0L,
 							tty ? "   " : "\n");
 					}
-					int rc = run_one(&o, target, policies[p], o.jobs[j], r, dir, log);
+					int rc = run_one(&cmd, dir, key, log);
+					argv__free(&cmd);
 					ran++;
 					ran_target++;
 					if (interrupted)

@@ -7,6 +7,7 @@
 #include "harness/paths.h"
 #include "harness/plots.h"
 #include "harness/proc.h"
+#include "harness/run_key.h"
 #include "harness/sweep_spec.h"
 
 #include <errno.h>
@@ -45,6 +46,9 @@ static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job,
 	snprintf(job + l, jlen - l, "@%s", t);
 }
 
+#define RUN_KEPT 2   /* run_one: done before with the same inputs */
+
+/* Run one of the sweep's runs into @dir: 0 done, 1 failed (failed.txt says why), RUN_KEPT, -1. */
 static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const char *dir)
 {
 	char path[4400], log[4400], params[4096], pol[512], job[256];
@@ -97,6 +101,16 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	argv__add(&a, "--out");
 	argv__add(&a, dir);
 	argv__add(&a, "--quiet");
+	/* done before with the same inputs (finished or failed): not again */
+	char key[17], failed_path[4100];
+	run_key__of(&a, key);
+	snprintf(failed_path, sizeof(failed_path), "%.4000s/failed.txt", dir);
+	if (run_key__kept(dir, key) || (!access(failed_path, R_OK) && run_key__matches(dir, key))) {
+		argv__free(&a);
+		return RUN_KEPT;
+	}
+	run_key__forget(dir);
+	unlink(failed_path);
 	snprintf(log, sizeof(log), "%.4000s/run.log", dir);
 	int rc = proc__run_logged(&a, log, false, NULL, &status);
 	argv__free(&a);
@@ -104,7 +118,7 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 		return -1;
 	snprintf(path, sizeof(path), "%.4000s/result.json", dir);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !access(path, R_OK))
-		return 0;
+		return run_key__record(dir, key) ? -1 : 0;
 	/* recorded as failed, with why: the exit and the end of its log */
 	char why[2048], *logtext = NULL;
 	FILE *lf = fopen(log, "r");
@@ -127,6 +141,7 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	free(logtext);
 	snprintf(path, sizeof(path), "%.4000s/failed.txt", dir);
 	atomic_file__write(path, why);
+	run_key__record(dir, key);
 	return 1;
 }
 
@@ -247,17 +262,15 @@ int cmd_sweep(int argc, char **argv)
 		mine++;
 	for (int i = shard - 1; i < total && !interrupted; i += nshards) {
 		struct sweep_run r;
-		char dir[4300], res[4400], fail[4400];
+		char dir[4300];
 		sweep_spec__run(s, i, &r);
 		snprintf(dir, sizeof(dir), "%s/runs/%05d", out, i);
-		snprintf(res, sizeof(res), "%s/result.json", dir);
-		snprintf(fail, sizeof(fail), "%s/failed.txt", dir);
 		done++;
-		if (!access(res, R_OK) || !access(fail, R_OK))
-			continue;
 		if (!quiet && isatty(2))
 			fprintf(stderr, "\r[%d/%d] run %05d  elapsed %lds   ", done, mine, i, (long)(time(NULL) - t0));
 		int rc = run_one(s, &r, dir);
+		if (rc == RUN_KEPT)
+			continue;
 		if (rc) {
 			failed++;
 			if (!quiet)

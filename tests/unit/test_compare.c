@@ -2,7 +2,8 @@
  * Comparisons and regression checks: `scxlab check` passes a rerun of its baseline and fails a
  * result whose p99 wakeup latency was doctored to twice the baseline's (with JUnit XML saying
  * so); an interrupted `scxlab compare` keeps its finished runs intact and resumes without
- * redoing them; compare writes its summary and plots.
+ * redoing them, but runs again what an edited policy changed; compare writes its summary and
+ * plots.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -172,4 +173,47 @@ Test(compare, writes_summary_and_plots, .timeout = 300)
 		cr_assert_eq(stat(path, &st), 0, "%s missing", files[i]);
 		cr_assert_gt(st.st_size, 1000, "%s is tiny", files[i]);
 	}
+}
+
+/* A kept run is reused only while its inputs are the same: an edited policy is run again. */
+Test(compare, an_edited_policy_is_run_again_on_resume, .timeout = 300)
+{
+	char pol[600], src[4200], job[4200], out[600], log[700], res[800], cmd[5000];
+	struct stat st;
+
+	policy_path(src, sizeof(src), "scxl_vtime");
+	job_path(job, sizeof(job), "smoke-3s.job");
+	snprintf(pol, sizeof(pol), "%s/mine.bpf.c", th_tmpdir());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, pol);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(out, sizeof(out), "%s/cmp", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	snprintf(res, sizeof(res), "%s/runs/sim/mine/smoke-3s/r1/result.json", out);
+#define COMPARE() th_scxlab(log, "compare", "--policies", pol, "--no-baseline", "--jobs", job, "--topology", "2", \
+			    "--duration", "300ms", "--out", out, "--no-plots", "--quiet", NULL)
+	cr_assert_eq(COMPARE(), 0);
+	cr_assert_eq(stat(res, &st), 0);
+	time_t first = st.st_mtime;
+	char *doc = th_read_file(res, NULL);
+	char *hash = strstr(doc, "\"source_hash\": ");
+	cr_assert_not_null(hash);
+	char before[40];
+	snprintf(before, sizeof(before), "%.34s", hash);
+	free(doc);
+
+	sleep(1);
+	cr_assert_eq(COMPARE(), 0);
+	cr_assert_eq(stat(res, &st), 0);
+	cr_assert_eq(st.st_mtime, first, "the same inputs: resumed past the kept run");
+
+	FILE *f = fopen(pol, "a");
+	fputs("/* edited */\n", f);
+	fclose(f);
+	cr_assert_eq(COMPARE(), 0);
+	cr_assert_eq(stat(res, &st), 0);
+	cr_assert_gt(st.st_mtime, first, "the policy changed: run again");
+	doc = th_read_file(res, NULL);
+	cr_assert_null(strstr(doc, before), "the result names the edited source");
+	free(doc);
+#undef COMPARE
 }
