@@ -4,6 +4,7 @@
 #include "harness/daemon_sim.h"
 #include "harness/atomic_file.h"
 #include "harness/daemon/daemon_log.h"
+#include "harness/daemon/daemon_names.h"
 #include "harness/daemon/scxlab_daemon.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
@@ -44,17 +45,13 @@ struct scxd {
 
 static struct scxd daemon;
 
-/*
- * A map handle is its name: resolved against the policy loaded now at each call, so a handle
- * a daemon keeps stays good when the policy is loaded again (a restart).
- */
-#define MAX_MAP_HANDLES 64
+/* A map handle stands for a name (harness/daemon/daemon_names.h). */
 struct scxd_map {
-	char name[64];
+	const char *name;
 };
 
-static struct scxd_map map_handles[MAX_MAP_HANDLES];
-static int nr_map_handles;
+static struct daemon_names map_names;
+static struct scxd_map map_handles[DAEMON_MAX_MAPS];
 
 
 int daemon__build(const char *src, const char *so_out, char *err, size_t errlen)
@@ -157,7 +154,7 @@ int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, u
 	struct scxd *d = &daemon;
 
 	memset(d, 0, sizeof(*d));
-	nr_map_handles = 0;
+	map_names.nr = 0;
 	d->sim = sim;
 	d->pol = pol;
 	d->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
@@ -274,15 +271,12 @@ uint64_t scxd_now_ns(struct scxd *d)
 
 struct scxd_map *scxd_map(struct scxd *d, const char *name)
 {
-	if (strlen(name) >= sizeof(map_handles[0].name) || !sim_policy__map_by_name(d->pol, name))
+	int i = sim_policy__map_by_name(d->pol, name) ? daemon_names__intern(&map_names, name) : -1;
+
+	if (i < 0)
 		return NULL;
-	for (int i = 0; i < nr_map_handles; i++)
-		if (!strcmp(map_handles[i].name, name))
-			return &map_handles[i];
-	if (nr_map_handles == MAX_MAP_HANDLES)
-		return NULL;
-	snprintf(map_handles[nr_map_handles].name, sizeof(map_handles[0].name), "%s", name);
-	return &map_handles[nr_map_handles++];
+	map_handles[i].name = map_names.name[i];
+	return &map_handles[i];
 }
 
 /* The map behind handle @m in the policy loaded now, or NULL. */

@@ -3,6 +3,7 @@
  */
 #include "harness/kload/kdaemon.h"
 #include "harness/daemon/daemon_log.h"
+#include "harness/daemon/daemon_names.h"
 #include "harness/daemon/scxlab_daemon.h"
 #include "harness/kload/kpolicy.h"
 
@@ -36,12 +37,9 @@ struct scxd {
 	size_t log_len;
 };
 
-/*
- * A map handle is its name: resolved against the policy loaded now at each call, so a handle
- * a daemon keeps stays good when the loader loads the policy again (a restart).
- */
+/* A map handle stands for a name (harness/daemon/daemon_names.h), and keeps its ring buffers. */
 struct scxd_map {
-	char name[64];
+	const char *name;
 	struct ring_buffer *rb;             /* RINGBUF: made at the first drain, for rb_fd */
 	struct user_ring_buffer *urb;       /* USER_RINGBUF: made at the first push, for urb_fd */
 	int rb_fd, urb_fd;
@@ -49,9 +47,8 @@ struct scxd_map {
 	void *cb_ctx;
 };
 
-#define MAX_MAP_HANDLES 64
-static struct scxd_map map_handles[MAX_MAP_HANDLES];
-static int nr_map_handles;
+static struct daemon_names map_names;
+static struct scxd_map map_handles[DAEMON_MAX_MAPS];
 
 static struct scxd the_daemon = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -160,7 +157,7 @@ void kdaemon__stop(const char *log)
 		return;
 	d->stop = true;
 	pthread_join(d->thread, NULL);
-	for (int i = 0; i < nr_map_handles; i++) {
+	for (int i = 0; i < map_names.nr; i++) {
 		ring_buffer__free(map_handles[i].rb);
 		user_ring_buffer__free(map_handles[i].urb);
 		map_handles[i].rb = NULL;
@@ -208,15 +205,12 @@ static struct bpf_map *find_map(const char *name)
 
 struct scxd_map *scxd_map(struct scxd *d, const char *name)
 {
-	if (strlen(name) >= sizeof(map_handles[0].name) || !find_map(name))
+	int i = find_map(name) ? daemon_names__intern(&map_names, name) : -1;
+
+	if (i < 0)
 		return NULL;
-	for (int i = 0; i < nr_map_handles; i++)
-		if (!strcmp(map_handles[i].name, name))
-			return &map_handles[i];
-	if (nr_map_handles == MAX_MAP_HANDLES)
-		return NULL;
-	snprintf(map_handles[nr_map_handles].name, sizeof(map_handles[0].name), "%s", name);
-	return &map_handles[nr_map_handles++];
+	map_handles[i].name = map_names.name[i];
+	return &map_handles[i];
 }
 
 static struct bpf_map *map_of(struct scxd_map *m)
