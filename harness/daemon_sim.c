@@ -34,7 +34,6 @@ struct scxd {
 	uint64_t cpu_ns;
 	struct sim_task *task;
 	bool tell_tgid;         /* write its tgid into the policy's scxlab_daemon_tgid */
-	bool in_round;          /* the task's last action was a round's CPU burst */
 	uint64_t next_round;    /* when the next round is due (absolute, as clock_nanosleep) */
 	uint64_t late_max, late_sum;
 	char *log;
@@ -105,10 +104,12 @@ static bool round_now(struct scxd *d, uint64_t due)
 }
 
 /*
- * The daemon as a simulated task: sleep until the next round is due, run the round when the
- * task gets a CPU (so a policy that makes its own daemon wait delays its decisions), burn
- * cpu_ns, sleep until the round after (absolute deadlines, like the real loop). A crashed daemon
- * exits; a stalled one keeps waking without doing anything, as the loader's thread does.
+ * The daemon as a simulated task, the loader's loop: sleep until the next round is due
+ * (absolute deadlines), run the round when the task gets a CPU (so a policy that makes its own
+ * daemon wait delays its decisions), burn cpu_ns. A round already due when the last one ends
+ * runs at once, without sleeping, as clock_nanosleep() returns at once for a time past: a late
+ * daemon catches up in a burst. A crashed daemon exits; a stalled one keeps waking without
+ * doing anything, as the loader's thread does.
  */
 static void daemon_task_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
 {
@@ -119,21 +120,21 @@ static void daemon_task_next(struct sim *sim, struct sim_task *t, struct sim_act
 		act->kind = SIM_ACT_EXIT;
 		return;
 	}
-	if (!d->in_round && d->next_round && now >= d->next_round) {
+	if (!d->next_round) {
+		d->next_round = now + d->period;
+	} else if (now >= d->next_round) {
 		uint64_t due = d->next_round;
 		d->next_round += d->period;
 		if (round_now(d, due)) {
-			d->in_round = true;
 			act->kind = SIM_ACT_RUN;
 			act->ns = d->cpu_ns;
 			return;
 		}
+		while (d->next_round <= now)    /* no round: its loop runs through what it missed */
+			d->next_round += d->period;
 	}
-	if (!d->next_round)
-		d->next_round = now + d->period;
-	d->in_round = false;
 	act->kind = SIM_ACT_SLEEP;
-	act->ns = d->next_round > now ? d->next_round - now : 0;
+	act->ns = d->next_round - now;
 }
 
 static const struct sim_behaviour_ops daemon_task_ops = { .name = "scxlab-daemon", .next = daemon_task_next };
