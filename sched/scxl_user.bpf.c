@@ -64,8 +64,10 @@ enum user_stat {
 
 /* set by the loader: the process the daemon runs in (-1: none known) */
 const volatile s32 scxlab_daemon_tgid = -1;
-/* how long the daemon may be silent before the policy schedules by itself (0: never) */
-const volatile u64 fallback_after_ns = 50000000;
+/* how long the daemon may be silent before the policy schedules by itself (0: never): long
+ * enough that a daemon held up by a busy (or emulated) machine is not taken for a dead one,
+ * short next to the watchdog's 2 s */
+const volatile u64 fallback_after_ns = 250000000;
 /* slice of kernel threads, the daemon, and tasks scheduled in fallback */
 const volatile u64 own_slice_ns = 5000000;
 

@@ -213,7 +213,9 @@ Test(daemons, userspace_dispatch_without_its_daemon_lives_on_the_fallback, .time
 	read_stats(doc, st);
 	cr_assert_gt(st[FALLBACK], 1000, "the policy scheduled by itself");
 	cr_assert_eq(st[FROM_DAEMON], 0);
-	cr_assert_lt(st[TO_DAEMON], 100, "only the first 50 ms went to the absent daemon: %lld", st[TO_DAEMON]);
+	cr_assert_gt(st[TO_DAEMON], 0);
+	cr_assert_lt(st[TO_DAEMON], st[FALLBACK] / 4, "only the first 250 ms went to the absent daemon: %lld",
+		     st[TO_DAEMON]);
 	cr_assert_not_null(strstr(doc, "\"enabled_at_end\": true"));
 	cr_assert_not_null(strstr(doc, "\"kind_name\": \"SCX_EXIT_NONE\""), "not ejected");
 	free(doc);
@@ -230,11 +232,25 @@ Test(daemons, userspace_dispatch_runs_in_the_guest, .timeout = 600)
 	char *doc = th_read_file(path, NULL);
 	read_stats(doc, st);
 	cr_assert_gt(st[TO_DAEMON], 1000, "user tasks went to the daemon: %lld", st[TO_DAEMON]);
-	cr_assert_eq(st[FALLBACK], 0, "nothing was scheduled without the daemon (%lld): %s", st[FALLBACK], strstr(doc, "\"daemon_gaps\""));
+	/* the fallback may only have stepped in if the daemon really went quiet past its 250 ms
+	 * (an emulated guest on a loaded host can stop for that long): a gap of 128 ms or more */
+	long long long_gaps = 0;
+	const char *g = strstr(doc, "\"daemon_gaps\": [");
+	cr_assert_not_null(g);
+	g += strlen("\"daemon_gaps\": [");
+	for (int b = 0; b < 12; b++) {
+		char *end;
+		long long v = strtoll(g, &end, 10);
+		long_gaps += b >= 7 ? v : 0;
+		g = end + strspn(end, ", ");
+	}
+	cr_assert(st[FALLBACK] == 0 || long_gaps > 0, "scheduled without the daemon (%lld) though it never went quiet: %s",
+		  st[FALLBACK], strstr(doc, "\"daemon_gaps\""));
+	cr_assert_leq(st[FALLBACK], st[TO_DAEMON] / 100, "nearly every decision from the daemon");
 	cr_assert_eq(st[QUEUE_FULL], 0);
 	cr_assert_leq(st[FROM_DAEMON] + st[STALE], st[TO_DAEMON]);
-	cr_assert_leq(st[TO_DAEMON] - st[FROM_DAEMON] - st[STALE], 64, "to %lld, from %lld", st[TO_DAEMON],
-		      st[FROM_DAEMON]);
+	cr_assert_leq(st[TO_DAEMON] - st[FROM_DAEMON] - st[STALE], 64 + st[FALLBACK], "to %lld, from %lld",
+		      st[TO_DAEMON], st[FROM_DAEMON]);
 	cr_assert_gt(st[SELF], 0, "the daemon's own threads were scheduled directly");
 	cr_assert_not_null(strstr(doc, "\"enabled_at_end\": true"));
 	for (const char *p = strstr(doc, "\"bogo_ops\": "); p; p = strstr(p + 1, "\"bogo_ops\": "))
@@ -258,7 +274,7 @@ static int run_user_charged(const char *out, const char *log, const char *knob)
 	snprintf(daemon, sizeof(daemon), "%s/sched/scxl_user.daemon.c", src);
 	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
 	return th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--daemon-cpu", "50us", "--job", job, "--topology",
-			 "2", "--duration", "3s", "--out", out, "--quiet", "--knob", knob ? knob : "fallback_after_ns=50000000",
+			 "2", "--duration", "3s", "--out", out, "--quiet", "--knob", knob ? knob : "fallback_after_ns=250000000",
 			 NULL);
 }
 
