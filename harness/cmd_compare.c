@@ -451,9 +451,11 @@ int cmd_compare(int argc, char **argv)
 						left -= done - done_before_target - 1;
 						long per = ran_target ? (long)(time(NULL) - target_t0) / ran_target : 0;
 						long eta = per * left;
-						fprintf(stderr, "%s[%d/%d] %-4s %-14s %-12s r%d   elapsed %lds%s%ld s%s", tty ? "\r" : "",
-							done, total, target, pname, jname, r, el, ran_target ? "   eta " : "", ran_target ? eta : 0L,
-							tty ? "   " : "\n");
+						char eta_text[32] = "";
+						if (ran_target)
+							snprintf(eta_text, sizeof(eta_text), "   eta %ld s", eta);
+						fprintf(stderr, "%s[%d/%d] %-4s %-14s %-12s r%d   elapsed %lds%s%s", tty ? "\r" : "",
+							done, total, target, pname, jname, r, el, eta_text, tty ? "   " : "\n");
 					}
 					int rc = run_one(&cmd, dir, key, log);
 					argv__free(&cmd);
