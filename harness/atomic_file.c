@@ -17,13 +17,17 @@ int atomic_file__commit(FILE *f, const char *tmp, const char *path)
 	return 0;
 }
 
+FILE *atomic_file__open(const char *path, char *tmp, size_t tmp_len)
+{
+	snprintf(tmp, tmp_len, "%s.tmp", path);
+	return fopen(tmp, "w");
+}
+
 int atomic_file__write(const char *path, const char *text)
 {
 	char tmp[4200];
-	FILE *f;
+	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
 	if (!f)
 		return -1;
 	if (fputs(text, f) == EOF) {
@@ -42,8 +46,7 @@ int atomic_file__copy(const char *from, const char *to)
 
 	if (!in)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", to);
-	out = fopen(tmp, "wb");
+	out = atomic_file__open(to, tmp, sizeof(tmp));
 	if (!out) {
 		fclose(in);
 		return -1;

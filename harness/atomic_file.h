@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+/* Open @path's temporary file for writing: its name (PATH.tmp) in @tmp. The file, or NULL. */
+FILE *atomic_file__open(const char *path, char *tmp, size_t tmp_len);
 /* Finish a file opened on @tmp: flush, fsync, close, rename to @path. 0, or -1 (@tmp removed). */
 int atomic_file__commit(FILE *f, const char *tmp, const char *path);
 /* Write @text as @path. 0 or -1. */

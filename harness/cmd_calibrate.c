@@ -323,8 +323,7 @@ int cmd_calibrate(int argc, char **argv)
 		rmdir(vm_dir);
 	/* Written beside the destination and renamed: an old calibration file is never half-replaced. */
 	if (out) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-		if (!(f = fopen(tmp, "w"))) {
+		if (!(f = atomic_file__open(out, tmp, sizeof(tmp)))) {
 			fprintf(stderr, "scxlab calibrate: %s: cannot write\n", tmp);
 			return 1;
 		}

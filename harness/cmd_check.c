@@ -185,8 +185,7 @@ int cmd_check(int argc, char **argv)
 	       regressed || missing ? "FAILED" : "PASSED", checked, base_path, regressed, missing);
 	if (junit) {
 		char tmp[4200];
-		snprintf(tmp, sizeof(tmp), "%s.tmp", junit);
-		xml = fopen(tmp, "w");
+		xml = atomic_file__open(junit, tmp, sizeof(tmp));
 		if (xml) {
 			fprintf(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"scxlab check\" "
 				"tests=\"%d\" failures=\"%d\">\n%s  </testsuite>\n</testsuites>\n", checked + missing,

@@ -192,28 +192,13 @@ static void judge(const struct fault_class *c, bool real, struct outcome *r)
 /* The value of counter "MAP[I]" in the result's policy maps; false if the map is not there. */
 static bool read_counter(const char *doc, const char *spec, double *v)
 {
-	char name[64], key[80];
-	const char *br = strchr(spec, '['), *p;
-	int idx;
+	char name[64];
+	const char *br = strchr(spec, '[');
 
 	if (!br || (size_t)(br - spec) >= sizeof(name))
 		return false;
 	snprintf(name, sizeof(name), "%.*s", (int)(br - spec), spec);
-	idx = atoi(br + 1);
-	snprintf(key, sizeof(key), "\"%s\": [", name);
-	p = strstr(doc, "\"policy_maps\"");
-	p = p ? strstr(p, key) : NULL;
-	if (!p)
-		return false;
-	p += strlen(key);
-	for (int i = 0; i < idx; i++) {
-		p = strchr(p, ',');
-		if (!p)
-			return false;
-		p++;
-	}
-	*v = strtod(p, NULL);
-	return true;
+	return !result_read__element(doc, "policy_maps", name, atoi(br + 1), v);
 }
 
 static void read_outcome(const struct fault_class *c, const char *dir, struct outcome *r)

@@ -163,10 +163,8 @@ enum metric_sense metric__sense(const char *name)
 int summary__write_json(const struct summary *s, const char *path)
 {
 	char tmp[4300];
-	FILE *f;
+	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
 	if (!f)
 		return -1;
 	fprintf(f, "{\n  \"schema\": \"scxlab.compare/1\",\n  \"groups\": [\n");
@@ -197,8 +195,7 @@ int summary__write(const struct summary *s, const char *dir)
 	if (summary__write_json(s, path))
 		return -1;
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
+	f = atomic_file__open(path, tmp, sizeof(tmp));
 	if (!f)
 		return -1;
 	fprintf(f, "target,policy,job,metric,median,min,max,runs\n");

@@ -139,14 +139,26 @@ static void daemon_task_next(struct sim *sim, struct sim_task *t, struct sim_act
 
 static const struct sim_behaviour_ops daemon_task_ops = { .name = "scxlab-daemon", .next = daemon_task_next };
 
+/* Where the policy's global @name of @size bytes lives: 0, -ENOENT or -EINVAL (other size). */
+static int global_at(struct scxd *d, const char *name, size_t size, void **at)
+{
+	size_t have = 0;
+
+	*at = sim_policy__global(d->pol, name, &have);
+	if (!*at)
+		return -ENOENT;
+	return have == size ? 0 : -EINVAL;
+}
+
 static void tell_tgid(struct scxd *d)
 {
-	size_t size = 0;
-	void *at = d->task && d->tell_tgid ? sim_policy__global(d->pol, "scxlab_daemon_tgid", &size) : NULL;
-	int32_t tgid = d->task ? (int32_t)d->task->ts.tgid : -1;
+	void *at;
+	int32_t tgid;
 
-	if (at && size == sizeof(tgid))
-		memcpy(at, &tgid, sizeof(tgid));
+	if (!d->task || !d->tell_tgid || global_at(d, "scxlab_daemon_tgid", sizeof(tgid), &at))
+		return;
+	tgid = (int32_t)d->task->ts.tgid;
+	memcpy(at, &tgid, sizeof(tgid));
 }
 
 int daemon_sim__start(struct sim *sim, struct sim_policy *pol, const char *so, uint64_t cpu_ns, bool set_tgid,
@@ -355,28 +367,22 @@ int scxd_user_ringbuf_push(struct scxd_map *m, const void *data, size_t size)
 
 int scxd_global_read(struct scxd *d, const char *name, void *buf, size_t size)
 {
-	size_t have = 0;
-	void *at = sim_policy__global(d->pol, name, &have);
+	void *at;
+	int rc = global_at(d, name, size, &at);
 
-	if (!at)
-		return -ENOENT;
-	if (have != size)
-		return -EINVAL;
-	memcpy(buf, at, size);
-	return 0;
+	if (!rc)
+		memcpy(buf, at, size);
+	return rc;
 }
 
 int scxd_global_write(struct scxd *d, const char *name, const void *buf, size_t size)
 {
-	size_t have = 0;
-	void *at = sim_policy__global(d->pol, name, &have);
+	void *at;
+	int rc = global_at(d, name, size, &at);
 
-	if (!at)
-		return -ENOENT;
-	if (have != size)
-		return -EINVAL;
-	memcpy(at, buf, size);
-	return 0;
+	if (!rc)
+		memcpy(at, buf, size);
+	return rc;
 }
 
 int scxd_run_syscall(struct scxd *d, const char *prog, void *ctx, size_t ctx_size)

@@ -73,48 +73,12 @@ static int wait_for(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int proc__run(const struct argv_buf *a)
-{
-	pid_t pid;
-
-	if (a->overflow || !a->argc)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp(a->argv[0], a->argv);
-		fprintf(stderr, "scxlab: cannot run %s: %s\n", a->argv[0], strerror(errno));
-		_exit(127);
-	}
-	return wait_for(pid);
-}
-
-int proc__run_silent(const struct argv_buf *a)
-{
-	pid_t pid;
-
-	if (a->overflow || !a->argc)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(a->argv[0], a->argv);
-		_exit(127);
-	}
-	return wait_for(pid);
-}
-
-int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, volatile pid_t *running,
-		     int *status)
+/*
+ * Start @a with stdout and stderr sent to the file @out (truncated; NULL: inherited), in a
+ * process group of its own when @new_group (set on both sides of the fork, so a signal to the
+ * group cannot miss it). The pid, or -1.
+ */
+static pid_t spawn(const struct argv_buf *a, const char *out, bool new_group)
 {
 	pid_t pid;
 
@@ -127,14 +91,44 @@ int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, 
 	if (pid == 0) {
 		if (new_group)
 			setpgid(0, 0);
-		if (freopen(log, "w", stdout))
-			dup2(fileno(stdout), 2);
+		if (out) {
+			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+				close(fd);
+			}
+		}
 		execvp(a->argv[0], a->argv);
 		fprintf(stderr, "scxlab: cannot run %s: %s\n", a->argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (new_group)
 		setpgid(pid, pid);
+	return pid;
+}
+
+int proc__run(const struct argv_buf *a)
+{
+	pid_t pid = spawn(a, NULL, false);
+
+	return pid < 0 ? -1 : wait_for(pid);
+}
+
+int proc__run_silent(const struct argv_buf *a)
+{
+	pid_t pid = spawn(a, "/dev/null", false);
+
+	return pid < 0 ? -1 : wait_for(pid);
+}
+
+int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, volatile pid_t *running,
+		     int *status)
+{
+	pid_t pid = spawn(a, log, new_group);
+
+	if (pid < 0)
+		return -1;
 	if (running)
 		*running = pid;
 	while (waitpid(pid, status, 0) < 0) {
@@ -155,24 +149,10 @@ int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s)
 	pid_t pid;
 	int status;
 
-	if (a->overflow || !a->argc)
-		return -1;
-	fflush(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	pid = fork();
+	pid = spawn(a, "/dev/null", true);
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-		setpgid(0, 0);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(a->argv[0], a->argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);
 	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)

@@ -75,6 +75,24 @@ int result_read__number(const char *doc, const char *object, const char *key, do
 	return end == at ? -1 : 0;
 }
 
+int result_read__element(const char *doc, const char *object, const char *key, int idx, double *v)
+{
+	const char *at = value_at(doc, object, key);
+	char *end;
+
+	if (!at || *at != '[' || idx < 0)
+		return -1;
+	at++;
+	for (int i = 0; i < idx; i++) {
+		at += strcspn(at, ",]");
+		if (*at != ',')
+			return -1;
+		at++;
+	}
+	*v = strtod(at, &end);
+	return end == at ? -1 : 0;
+}
+
 int result_read__string(const char *doc, const char *object, const char *key, char *out, size_t len)
 {
 	const char *at = value_at(doc, object, key);

@@ -14,6 +14,8 @@ char *result_read__file(const char *path);
 /* The number after "key": inside the object that starts at the first "@object": { (NULL: the
  * whole document). 0 if found. */
 int result_read__number(const char *doc, const char *object, const char *key, double *v);
+/* Element @idx of the array of numbers "key": [...] inside @object. 0 if found. */
+int result_read__element(const char *doc, const char *object, const char *key, int idx, double *v);
 /* The same for a string value (JSON escapes undone). 0 if found. */
 int result_read__string(const char *doc, const char *object, const char *key, char *out, size_t len);
 

@@ -2,6 +2,7 @@
  * Per-CPU timeline of a window of a simulated run (see timeline.h).
  */
 #include "harness/timeline.h"
+#include "harness/atomic_file.h"
 #include "sim/core/sim.h"
 
 #include <stdbool.h>
@@ -83,8 +84,7 @@ int timeline__write(struct sim *sim, const char *path)
 	for (int c = 0; c < sim->nr_cpus; c++)
 		if (sim->cpus[c].curr)
 			add(sim, c, sim->cpus[c].curr, tl.since[c], sim__now(sim));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
+	f = atomic_file__open(path, tmp, sizeof(tmp));
 	done = calloc(tl.nr ? tl.nr : 1, sizeof(*done));
 	if (!f || !done) {
 		if (f)
@@ -111,9 +111,5 @@ int timeline__write(struct sim *sim, const char *path)
 	free(tl.since);
 	sim->on_switch = tl.chained;
 	memset(&tl, 0, sizeof(tl));
-	if (fclose(f) || rename(tmp, path)) {
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return atomic_file__commit(f, tmp, path);
 }

@@ -7,6 +7,7 @@
  * microseconds with nanosecond decimals, exact.
  */
 #include "harness/trace.h"
+#include "harness/atomic_file.h"
 #include "sim/core/sim.h"
 #include "sim/scx/scx.h"
 
@@ -113,12 +114,11 @@ static void on_kick(struct sim *sim, int from, int cpu, uint64_t flags)
 int trace__start(struct sim *sim, const char *path, uint64_t from_ns, uint64_t to_ns)
 {
 	snprintf(tr.path, sizeof(tr.path), "%s", path);
-	snprintf(tr.tmp, sizeof(tr.tmp), "%s.tmp", path);
 	tr.from = from_ns;
 	tr.to = to_ns ? to_ns : UINT64_MAX;
 	tr.events = 0;
 	tr.since = calloc((size_t)sim->nr_cpus, sizeof(*tr.since));
-	tr.f = fopen(tr.tmp, "w");
+	tr.f = atomic_file__open(path, tr.tmp, sizeof(tr.tmp));
 	if (!tr.f || !tr.since) {
 		free(tr.since);
 		if (tr.f)
@@ -176,11 +176,7 @@ int trace__finish(struct sim *sim, const struct scx_exit_record *exit)
 	sim->on_kick = NULL;
 	free(tr.since);
 	tr.since = NULL;
-	int bad = fclose(tr.f) != 0;
+	FILE *f = tr.f;
 	tr.f = NULL;
-	if (bad || rename(tr.tmp, tr.path)) {
-		remove(tr.tmp);
-		return -1;
-	}
-	return 0;
+	return atomic_file__commit(f, tr.tmp, tr.path);
 }

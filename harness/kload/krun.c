@@ -321,8 +321,7 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 	char tmp[4096];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", o->report);
-	f = fopen(tmp, "w");
+	f = atomic_file__open(o->report, tmp, sizeof(tmp));
 	if (!f) {
 		fprintf(stderr, "scxlab-kload: %s: %s\n", tmp, strerror(errno));
 		return 1;
