@@ -74,7 +74,7 @@ $(LIBSIM): $(SIM_OBJS)
 
 # -rdynamic: user-space policy daemons loaded into scxlab call its scxd_* functions.
 $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(CLI_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN' $(LIBS) -ldw
 
 # The kernel-side loader: libbpf only (libscxsim's helper names would interpose libbpf's API).
 $(KLOAD): $(KLOAD_OBJS)

@@ -10,6 +10,7 @@
  */
 #include "harness/cmd_run.h"
 #include "harness/daemon_sim.h"
+#include "harness/exit_site.h"
 #include "harness/options.h"
 #include "harness/preflight.h"
 #include "harness/real_run.h"
@@ -17,6 +18,7 @@
 #include "harness/run_result.h"
 #include "harness/timeline.h"
 #include "harness/trace.h"
+#include "harness/verdict.h"
 #include "harness/version.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
@@ -78,6 +80,8 @@ struct run_opts {
 	uint64_t tr_from, tr_to;
 	const char *daemon;
 	uint64_t daemon_cpu_ns;        /* --daemon-cpu: the daemon is a simulated task */
+	struct run_expect expect;      /* --expect-exit */
+	uint64_t starve_after_ns;      /* --starve-after, 0: the default */
 };
 
 static void run_usage(FILE *f)
@@ -124,7 +128,15 @@ static void run_usage(FILE *f)
 		"  --trace FILE      a Perfetto-loadable trace (Chrome trace-event JSON): CPU tracks\n"
 		"                    with task slices, DSQ depths, kicks, the exit; --trace-window\n"
 		"                    FROM:TO limits it (default: the whole run); docs/traces.md\n"
-		"  --quiet           no progress or summary on stderr/stdout\n");
+		"  --expect-exit KIND[:TEXT]  the run is expected to end the policy with this exit\n"
+		"                    (e.g. SCX_EXIT_ERROR_BPF, error_stall:failed to run, none):\n"
+		"                    exit status 0 when it does, 3 when anything else happens\n"
+		"  --starve-after TIME  a task runnable and not run for longer than TIME at the end\n"
+		"                    of the run is starved, a failure (default: the policy's\n"
+		"                    watchdog timeout or half the run, whichever is shorter)\n"
+		"  --quiet           no progress or summary on stderr/stdout\n\n"
+		"Exit status: 0 ok, 1 the run could not be done, 2 bad usage or input, 3 the policy\n"
+		"failed (error exit, stall, crash, a task lost or starved); docs/results.md.\n");
 }
 
 /* A policy bug that crashes the process is reported with the callback that was running. */
@@ -142,6 +154,8 @@ static void crash_handler(int sig)
 	if (write(2, msg, n) < 0) {
 		/* nothing more to do */
 	}
+	if (op[0])
+		_exit(SCXLAB_EXIT_POLICY_FAILED); /* the policy failed, not the harness */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -335,13 +349,20 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 		if (t->unmeasured || !t->was_ext || (t->stats.exit_ns && t->stats.exit_ns <= first->at_ns))
 			continue;
 		f->tasks_at_ejection++;
-		if (!t->stats.resumed_ns) {
+		/*
+		 * Lost: never switched in after the ejection and still waiting for a CPU now. A task
+		 * that was running at the ejection and kept its CPU on the fair class, or one that was
+		 * blocked then and was never woken, is not lost.
+		 */
+		if (!t->stats.resumed_ns && t->state == SIM_TASK_RUNNABLE && t->in_wait) {
 			if (!f->tasks_lost)
 				snprintf(f->lost_reason, sizeof(f->lost_reason), "%s[%d] never ran again after the ejection",
 					 t->ts.comm, t->ts.pid);
 			f->tasks_lost++;
 			continue;
 		}
+		if (!t->stats.resumed_ns)
+			continue;
 		/* recovery: how long the tasks that were waiting to run at the ejection still waited */
 		if (t->stats.resumed_wait_ns && t->stats.resumed_wait_ns <= first->at_ns) {
 			f->tasks_waiting_at_ejection++;
@@ -351,9 +372,27 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 	}
 }
 
+/*
+ * How long a task may wait for a CPU before it counts as starved at the end of the run: what
+ * --starve-after says, else the watchdog's timeout (the policy's, or the kernel's maximum for
+ * the fair class) or half the measured run, whichever is shorter, so a task starved for most
+ * of a run shorter than the watchdog is still caught.
+ */
+static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o)
+{
+	uint64_t watchdog = scx_sched__watchdog_timeout_ns(sim);
+	uint64_t half = sim__now(sim) / 2;
+
+	if (o->starve_after_ns)
+		return o->starve_after_ns;
+	if (!watchdog)
+		watchdog = 30000000000ULL;
+	return watchdog < half ? watchdog : half;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -372,6 +411,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "daemon", required_argument, NULL, O_DAEMON },
 		{ "daemon-cpu", required_argument, NULL, O_DAEMON_CPU },
 		{ "trace-window", required_argument, NULL, O_TRWIN },
+		{ "expect-exit", required_argument, NULL, O_EXPECT },
+		{ "starve-after", required_argument, NULL, O_STARVE },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -409,6 +450,18 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			}
 			o->knobs[o->nr_knobs++] = optarg;
+			break;
+		case O_EXPECT:
+			if (run_expect__parse(&o->expect, optarg, err, errlen))
+				return -1;
+			break;
+		case O_STARVE:
+			if (opt__parse_duration("--starve-after", optarg, &o->starve_after_ns, err, errlen))
+				return -1;
+			if (!o->starve_after_ns) {
+				snprintf(err, errlen, "--starve-after: must be more than zero");
+				return -1;
+			}
 			break;
 		case O_JOB: o->job = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
@@ -640,6 +693,7 @@ int cmd_run(int argc, char **argv)
 	}
 
 	install_crash_handlers();
+	scx_exit__set_symbolizer(exit_site__symbolize);
 	if (o.policy) {
 		if (path__ends_with(o.policy, ".sim.so")) {
 			snprintf(so_path, sizeof(so_path), "%s", o.policy);
@@ -656,6 +710,7 @@ int cmd_run(int argc, char **argv)
 		pol = load_policy(so_path, &topo, &o, &ret);
 		if (!pol)
 			goto out_topo;
+		exit_site__set_object(so_path);
 	}
 
 	sim_config__defaults(&cfg);
@@ -679,6 +734,7 @@ int cmd_run(int argc, char **argv)
 		sim__set_current(sim);
 		if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
 			fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
+			ret = SCXLAB_EXIT_POLICY_FAILED;
 			goto out_sim;
 		}
 	}
@@ -798,7 +854,8 @@ int cmd_run(int argc, char **argv)
 		info.daemon_late_max_ns = ds.late_max_ns;
 		info.daemon_late_mean_ns = ds.late_mean_ns;
 	}
-	if (run_result__snapshot(&info, sim)) {
+	if (run_result__snapshot(&info, sim) ||
+	    run_verdict__collect_starved(&info.verdict, sim, starve_threshold(sim, &o))) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;
 	}
@@ -810,6 +867,8 @@ int cmd_run(int argc, char **argv)
 		const struct scx_exit_record *now_rec = scx_sched__exit_record(sim);
 		sim_fault(&info, sim, pol, &o, first_exit.exited ? &first_exit : now_rec);
 	}
+	info.expect = &o.expect;
+	run_verdict__judge(&info.verdict, &info, &o.expect);
 	/* unload the policy as its loader would on exit */
 	if (pol && scx_sched__enabled(sim)) {
 		scx_sched__request_exit(sim, SCX_EXIT_UNREG, 0, "%s", "");
@@ -836,7 +895,7 @@ int cmd_run(int argc, char **argv)
 		printf("result: %s/result.json\n", o.out);
 	if (pol)
 		print_uei(pol);
-	ret = 0;
+	ret = run_verdict__exit_status(&info.verdict);
 out_res:
 	run_result__free(&info);
 out_sim:

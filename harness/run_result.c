@@ -13,23 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *kind_name(int kind)
-{
-	switch (kind) {
-	case SCX_EXIT_NONE: return "SCX_EXIT_NONE";
-	case SCX_EXIT_DONE: return "SCX_EXIT_DONE";
-	case SCX_EXIT_UNREG: return "SCX_EXIT_UNREG";
-	case SCX_EXIT_UNREG_BPF: return "SCX_EXIT_UNREG_BPF";
-	case SCX_EXIT_UNREG_KERN: return "SCX_EXIT_UNREG_KERN";
-	case SCX_EXIT_SYSRQ: return "SCX_EXIT_SYSRQ";
-	case SCX_EXIT_ERROR: return "SCX_EXIT_ERROR";
-	case SCX_EXIT_ERROR_BPF: return "SCX_EXIT_ERROR_BPF";
-	case SCX_EXIT_ERROR_STALL: return "SCX_EXIT_ERROR_STALL";
-	case SCX_EXIT_ERROR_REENQ: return "SCX_EXIT_ERROR_REENQ";
-	default: return "SCX_EXIT_OTHER";
-	}
-}
-
 /* FNV-1a over the policy source, so a result names the exact source it came from. */
 void run_result__hash_file(const char *path, char out[17])
 {
@@ -160,6 +143,7 @@ void run_result__free(struct run_info *info)
 	free(info->cpu_dsp_placed);
 	info->cpu_dsp_placed = NULL;
 	free(info->klog);
+	run_verdict__free(&info->verdict);
 	info->tasks = NULL;
 	info->cpu_busy = NULL;
 	info->klog = NULL;
@@ -307,6 +291,64 @@ static void write_tasks(struct json_writer *w, const struct run_info *in)
 	json__end_array(w);
 }
 
+/* Where an exit was raised: callback, task, the policy's source line and call chain, the dump. */
+static void write_exit_where(struct json_writer *w, const struct scx_exit_record *e)
+{
+	char chain[sizeof(e->chain)], *save = NULL;
+
+	json__key(w, "deferred"); json__bool(w, e->deferred);
+	json__key(w, "task");
+	if (e->task_pid) {
+		json__begin_object(w);
+		json__key(w, "pid"); json__i64(w, e->task_pid);
+		json__key(w, "comm"); json__string(w, e->task_comm);
+		json__end_object(w);
+	} else {
+		json__null(w);
+	}
+	json__key(w, "site"); json__string(w, e->site);
+	json__key(w, "backtrace");
+	json__begin_array(w);
+	snprintf(chain, sizeof(chain), "%s", e->chain);
+	for (char *f = strtok_r(chain, "\n", &save); f; f = strtok_r(NULL, "\n", &save))
+		json__string(w, f);
+	json__end_array(w);
+	json__key(w, "dump"); json__string(w, e->dump);
+}
+
+static void write_verdict(struct json_writer *w, const struct run_info *in)
+{
+	const struct run_verdict *v = &in->verdict;
+
+	json__key(w, "verdict");
+	json__begin_object(w);
+	json__key(w, "status"); json__string(w, run_verdict__status(v));
+	json__key(w, "exit_status"); json__i64(w, run_verdict__exit_status(v));
+	json__key(w, "expected_exit");
+	if (in->expect && in->expect->set)
+		json__string(w, in->expect->spec);
+	else
+		json__null(w);
+	json__key(w, "failures");
+	json__begin_array(w);
+	for (int i = 0; i < v->nr_failures; i++)
+		json__string(w, v->failures[i]);
+	json__end_array(w);
+	json__key(w, "starve_threshold_ns"); json__u64(w, v->starve_threshold_ns);
+	json__key(w, "starved_tasks"); json__i64(w, v->nr_starved);
+	json__key(w, "starved");
+	json__begin_array(w);
+	for (int i = 0; i < v->nr_starved_listed; i++) {
+		json__begin_object(w);
+		json__key(w, "pid"); json__i64(w, v->starved[i].pid);
+		json__key(w, "comm"); json__string(w, v->starved[i].comm);
+		json__key(w, "waited_ns"); json__u64(w, v->starved[i].waited_ns);
+		json__end_object(w);
+	}
+	json__end_array(w);
+	json__end_object(w);
+}
+
 static void write_scx(struct json_writer *w, const struct run_info *in)
 {
 	const struct scx_exit_record *e = &in->exit;
@@ -354,7 +396,7 @@ events:
 	json__key(w, "exit");
 	json__begin_object(w);
 	json__key(w, "kind"); json__i64(w, e->kind);
-	json__key(w, "kind_name"); json__string(w, kind_name(e->kind));
+	json__key(w, "kind_name"); json__string(w, scx_exit_kind__name(e->kind));
 	json__key(w, "reason"); json__string(w, e->reason);
 	json__key(w, "msg"); json__string(w, e->msg);
 	json__key(w, "exit_code"); json__i64(w, e->exit_code);
@@ -362,6 +404,7 @@ events:
 	json__key(w, "callback"); json__string(w, e->op);
 	json__key(w, "at_ns"); json__u64(w, e->at_ns);
 	json__key(w, "disabled_at_ns"); json__u64(w, e->disabled_ns);
+	write_exit_where(w, e);
 	json__end_object(w);
 	json__end_object(w);
 }
@@ -438,7 +481,7 @@ static void write_fault(struct json_writer *w, const struct run_info *in)
 	json__key(w, "injected_at_ns"); json__u64(w, f->injected_at_ns);
 	json__key(w, "ejected"); json__bool(w, f->ejected);
 	json__key(w, "kind"); json__i64(w, f->ejected ? f->exit.kind : 0);
-	json__key(w, "kind_name"); json__string(w, kind_name(f->ejected ? f->exit.kind : 0));
+	json__key(w, "kind_name"); json__string(w, scx_exit_kind__name(f->ejected ? f->exit.kind : 0));
 	json__key(w, "reason"); json__string(w, f->ejected ? f->exit.reason : "");
 	json__key(w, "msg"); json__string(w, f->ejected ? f->exit.msg : "");
 	json__key(w, "exit_code"); json__i64(w, f->ejected ? f->exit.exit_code : 0);
@@ -449,6 +492,14 @@ static void write_fault(struct json_writer *w, const struct run_info *in)
 	json__key(w, "tasks_waiting_at_ejection"); json__i64(w, f->tasks_waiting_at_ejection);
 	json__key(w, "tasks_lost"); json__i64(w, f->tasks_lost);
 	json__key(w, "lost_reason"); json__string(w, f->lost_reason);
+	json__key(w, "exit_cpu"); json__i64(w, f->ejected ? f->exit.exit_cpu : -1);
+	json__key(w, "callback"); json__string(w, f->ejected ? f->exit.op : "");
+	if (f->ejected) {
+		write_exit_where(w, &f->exit);
+	} else {
+		struct scx_exit_record none = { 0 };
+		write_exit_where(w, &none);
+	}
 	json__end_object(w);
 }
 
@@ -473,6 +524,7 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 	if (in->job)
 		write_stressors(w, in);
 	write_latency(w, in);
+	write_verdict(w, in);
 	write_scx(w, in);
 	write_fault(w, in);
 	write_tasks(w, in);
@@ -642,11 +694,26 @@ void run_result__print_summary(const struct run_info *in, FILE *f)
 	}
 	if (in->fault.ejected)
 		fprintf(f, "ejected     %s (%s)%s%s at %.3f s%s; recovery %.1f ms; tasks lost %d of %d\n",
-			kind_name(in->fault.exit.kind), in->fault.exit.reason, in->fault.exit.msg[0] ? ": " : "",
+			scx_exit_kind__name(in->fault.exit.kind), in->fault.exit.reason, in->fault.exit.msg[0] ? ": " : "",
 			in->fault.exit.msg, in->fault.ejected_at_ns / 1e9,
 			in->fault.injected_at_ns ? "" : " (injection time unknown)", in->fault.recovery_ns / 1e6,
 			in->fault.tasks_lost, in->fault.tasks_at_ejection);
+	if (in->fault.ejected && (in->fault.exit.op[0] || in->fault.exit.task_pid || in->fault.exit.site[0])) {
+		const struct scx_exit_record *e = &in->fault.exit;
+		fprintf(f, "  where     CPU %d%s%s%s%s", e->exit_cpu, e->op[0] ? (e->deferred ? ", verdict of ops." : ", ops.") : "",
+			e->op, e->op[0] ? "()" : "", "");
+		if (e->task_pid)
+			fprintf(f, ", task %s[%d]", e->task_comm, e->task_pid);
+		fprintf(f, "%s%s\n", e->site[0] ? ", at " : "", e->site);
+		if (e->chain[0]) {
+			char chain[sizeof(e->chain)], *save = NULL;
+			snprintf(chain, sizeof(chain), "%s", e->chain);
+			for (char *fr = strtok_r(chain, "\n", &save); fr; fr = strtok_r(NULL, "\n", &save))
+				fprintf(f, "            %s\n", fr);
+		}
+	}
 	if (in->has_scx && in->exit.exited)
-		fprintf(f, "exit        %s (%s)%s%s\n", kind_name(in->exit.kind), in->exit.reason,
+		fprintf(f, "exit        %s (%s)%s%s\n", scx_exit_kind__name(in->exit.kind), in->exit.reason,
 			in->exit.msg[0] ? ": " : "", in->exit.msg);
+	run_verdict__print(&in->verdict, f);
 }

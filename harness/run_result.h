@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "harness/verdict.h"
 #include "sim/core/sim.h"
 #include "sim/scx/scx.h"
 #include "workloads/builtin.h"
@@ -143,6 +144,8 @@ struct run_info {
 	const struct run_real *real;
 
 	struct run_fault fault;
+	struct run_verdict verdict;        /* judged by the caller before writing */
+	const struct run_expect *expect;   /* --expect-exit, NULL: none */
 
 	/* after unload (finish) */
 	struct scx_exit_record exit;

@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(
   build-essential pkg-config git make
   clang llvm libcriterion-dev
-  libelf-dev zlib1g-dev libzstd-dev zstd xz-utils
+  libelf-dev libdw-dev zlib1g-dev libzstd-dev zstd xz-utils
   stress-ng gnuplot-nox jq slurm-wlm munge
   qemu-system-x86 busybox-static cpio file
 )

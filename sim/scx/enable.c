@@ -51,6 +51,11 @@ bool scx_sched__enabled(const struct sim *sim)
 	return sim->scx && sim->scx->state == SCX_ST_ENABLED;
 }
 
+uint64_t scx_sched__watchdog_timeout_ns(const struct sim *sim)
+{
+	return sim->scx ? sim->scx->timeout_ns : 0;
+}
+
 const struct scx_exit_record *scx_sched__exit_record(const struct sim *sim)
 {
 	return sim->scx ? &sim->scx->exit : NULL;

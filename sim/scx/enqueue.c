@@ -173,10 +173,12 @@ static void direct_dispatch(struct scx_sched *sch, struct sim_cpu *rq, struct si
 	p->ts.scx.ddsp_enq_flags = 0;
 	p->scx.ops_state = SCX_OPSS_NONE;
 	sch->counters.nr_direct_dispatch++;
+	scx_verdict_begin(sch, p->scx.ddsp_op, p->scx.ddsp_site, p);
 	if (dsq_id == SCX_DSQ_LOCAL || (dsq_id & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON)
 		scx_dispatch_to_local_dsq(sch, rq, dsq_id, p, enq_flags);
 	else
 		scx_dispatch_enqueue(sch, find_dsq_for_dispatch(sch, rq, dsq_id, p), p, enq_flags);
+	scx_verdict_end(sch);
 }
 
 static void enqueue_builtin(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p,

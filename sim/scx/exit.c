@@ -10,6 +10,7 @@
 #include "sim/scx/scx_internal.h"
 
 #include <errno.h>
+#include <execinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,51 @@ static const char *exit_reason(int kind)
 	}
 }
 
+static scx_exit_symbolizer_fn symbolizer;
+
+void scx_exit__set_symbolizer(scx_exit_symbolizer_fn fn)
+{
+	symbolizer = fn;
+}
+
+/*
+ * Where the exit was raised: the callback on the stack and its task, or, for an error found
+ * while applying a verdict after its callback returned (a direct dispatch, the dispatch
+ * buffer), that callback and the policy's call that gave the verdict. The stack is kept as
+ * return addresses, as the kernel keeps ei->bt; the symbolizer names the policy's frames.
+ */
+static void record_site(struct scx_sched *sch, struct scx_exit_record *r)
+{
+	const struct sim_task *task = NULL;
+
+	r->op[0] = 0;
+	r->deferred = false;
+	r->bt_len = 0;
+	if (sch->op_depth) {
+		snprintf(r->op, sizeof(r->op), "%s", scx_op_names[sch->op]);
+		task = sch->kf_task;
+	} else if (sch->verdict.active) {
+		snprintf(r->op, sizeof(r->op), "%s", scx_op_names[sch->verdict.op]);
+		task = sch->verdict.task;
+		r->deferred = true;
+	}
+	r->task_pid = task ? task->ts.pid : 0;
+	snprintf(r->task_comm, sizeof(r->task_comm), "%s", task ? task->ts.comm : "");
+	if (r->kind < SCX_EXIT_ERROR)
+		return;
+	if (r->deferred) {
+		if (sch->verdict.site)
+			r->bt[r->bt_len++] = sch->verdict.site;
+	} else if (sch->op_depth) {
+		void *frames[SCX_EXIT_BT_MAX];
+		int n = backtrace(frames, SCX_EXIT_BT_MAX);
+		for (int i = 0; i < n; i++)
+			r->bt[r->bt_len++] = frames[i];
+	}
+	if (symbolizer && r->bt_len)
+		symbolizer(r, sch->ops);
+}
+
 static void vexit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, va_list ap)
 {
 	struct scx_exit_record *r = &sch->exit;
@@ -50,7 +96,7 @@ static void vexit(struct scx_sched *sch, int kind, int64_t code, const char *fmt
 		sch->sim->first_exit_ns = r->at_ns ? r->at_ns : 1;
 	snprintf(r->reason, sizeof(r->reason), "%s", exit_reason(kind));
 	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	snprintf(r->op, sizeof(r->op), "%s", sch->op_depth ? scx_op_names[sch->op] : "");
+	record_site(sch, r);
 	if (sch->state == SCX_ST_ENABLED)
 		sim_loop__schedule(&sch->sim->loop, &sch->disable_ev,
 				   sim__now(sch->sim) + sch->sim->cfg.costs.scx_disable_ns);
@@ -223,7 +269,6 @@ static void call_ops_exit(struct scx_sched *sch)
 {
 	struct scx_exit_record *r = &sch->exit;
 	struct scx_op_ctx save;
-	static char dump[1] = "";
 	struct scx_exit_info ei = {
 		.kind = r->kind,
 		.exit_cpu = r->exit_cpu,
@@ -233,7 +278,7 @@ static void call_ops_exit(struct scx_sched *sch)
 		.bt = NULL,
 		.bt_len = 0,
 		.msg = r->msg,
-		.dump = dump,
+		.dump = r->dump,
 	};
 
 	if (!SCX_HAS_OP(sch, exit))
@@ -251,6 +296,9 @@ void scx_disable_workfn(struct sim_loop *loop, struct sim_event *ev)
 
 	if (sch->state == SCX_ST_DISABLED)
 		return;
+	/* the kernel writes the debug dump before it starts disabling (scx_disable_irq_workfn) */
+	if (sch->exit.kind >= SCX_EXIT_ERROR)
+		scx_dump_state(sch);
 	sch->state = SCX_ST_DISABLING;
 	sch->bypassing = true;
 	sch->bypass_start_ns = sim__now(sim);

@@ -26,7 +26,7 @@ static void context_error(struct scx_sched *sch, const char *kfunc)
 }
 
 static bool dsq_insert(struct task_struct *ts, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags,
-		       bool vtime_insert, const char *kfunc)
+		       bool vtime_insert, const char *kfunc, const void *site)
 {
 	struct scx_sched *sch = scx_current();
 	struct sim_task *p;
@@ -69,6 +69,8 @@ static bool dsq_insert(struct task_struct *ts, u64 dsq_id, u64 slice, u64 vtime,
 		p->scx.ddsp_pending = true;
 		p->scx.ddsp_dsq_id = dsq_id;
 		p->scx.ddsp_enq_flags = enq_flags;
+		p->scx.ddsp_site = site;
+		p->scx.ddsp_op = sch->op;
 		ts->scx.ddsp_dsq_id = dsq_id;
 		ts->scx.ddsp_enq_flags = enq_flags;
 		return true;
@@ -90,6 +92,7 @@ static bool dsq_insert(struct task_struct *ts, u64 dsq_id, u64 slice, u64 vtime,
 			.slice = ts->scx.slice,
 			.vtime = ts->scx.dsq_vtime,
 			.vtime_insert = vtime_insert,
+			.site = site,
 		};
 		rq->scx.dsp_nr_tasks++;
 		rq->scx.nr_dsp_placed++;
@@ -101,7 +104,8 @@ static bool dsq_insert(struct task_struct *ts, u64 dsq_id, u64 slice, u64 vtime,
 
 bool scx_bpf_dsq_insert___v2(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags)
 {
-	return dsq_insert(p, dsq_id, slice, 0, enq_flags, false, "scx_bpf_dsq_insert");
+	return dsq_insert(p, dsq_id, slice, 0, enq_flags, false, "scx_bpf_dsq_insert",
+			  __builtin_return_address(0));
 }
 
 bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args *args)
@@ -109,13 +113,14 @@ bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert
 	if (!args)
 		return false;
 	return dsq_insert(p, args->dsq_id, args->slice, args->vtime, args->enq_flags, true,
-			  "scx_bpf_dsq_insert_vtime");
+			  "scx_bpf_dsq_insert_vtime", __builtin_return_address(0));
 }
 
 void scx_bpf_dsq_insert_vtime___v1(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
 				   u64 enq_flags)
 {
-	dsq_insert(p, dsq_id, slice, vtime, enq_flags, true, "scx_bpf_dsq_insert_vtime");
+	dsq_insert(p, dsq_id, slice, vtime, enq_flags, true, "scx_bpf_dsq_insert_vtime",
+		   __builtin_return_address(0));
 }
 
 static void finish_dispatch(struct scx_sched *sch, struct sim_cpu *rq, const struct scx_dsp_ent *ent)
@@ -126,7 +131,9 @@ static void finish_dispatch(struct scx_sched *sch, struct sim_cpu *rq, const str
 	if (p->scx.ops_state != SCX_OPSS_QUEUED || p->scx.qseq != ent->qseq || !(p->ts.scx.flags & SCX_TASK_QUEUED))
 		return;
 	p->scx.ops_state = SCX_OPSS_NONE;
+	scx_verdict_begin(sch, SCX_OP_DISPATCH, ent->site, p);
 	scx_dispatch_to_local_dsq(sch, rq, ent->dsq_id, p, ent->enq_flags);
+	scx_verdict_end(sch);
 }
 
 void scx_flush_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq)

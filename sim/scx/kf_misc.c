@@ -4,6 +4,8 @@
  */
 #include "sim/scx/scx_internal.h"
 
+#include <stdio.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -369,7 +371,15 @@ void scx_bpf_dump_bstr(char *fmt, unsigned long long *data, u32 data__sz)
 
 	if (!sch)
 		return;
-	if (scx_bstr_format(line, sizeof(line), fmt, data, data__sz, err, sizeof(err)) < 0)
+	if (!sch->dump.active || sch->dump.cpu != sch->sim->current_cpu) {
+		scx_error(sch, "scx_bpf_dump() must only be called from ops.dump() and friends");
 		return;
-	sim__klog(sch->sim, "sched_ext dump: %s", line);
+	}
+	if (scx_bstr_format(line, sizeof(line), fmt, data, data__sz, err, sizeof(err)) < 0) {
+		char bad[SCX_EXIT_MSG_LEN + 64];
+		snprintf(bad, sizeof(bad), "[!] %s\n", err);
+		scx_dump_append(sch, bad);
+		return;
+	}
+	scx_dump_append(sch, line);
 }

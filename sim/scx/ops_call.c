@@ -38,6 +38,9 @@ const char *const scx_op_names[SCX_NR_OPS] = {
 	[SCX_OP_CGROUP_SET_WEIGHT] = "cgroup_set_weight",
 	[SCX_OP_TIMER] = "timer",
 	[SCX_OP_SYSCALL] = "syscall",
+	[SCX_OP_DUMP] = "dump",
+	[SCX_OP_DUMP_CPU] = "dump_cpu",
+	[SCX_OP_DUMP_TASK] = "dump_task",
 };
 
 /* Name of the callback running right now on this thread, for crash reports ("" if none). */

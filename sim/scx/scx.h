@@ -17,6 +17,8 @@
 extern const struct sim_class sim_ext_class;
 
 /* The exit record of a policy, as ops.exit receives it and as results report it. */
+#define SCX_EXIT_BT_MAX 32
+#define SCX_EXIT_DUMP_MAX 32768 /* the kernel's SCX_EXIT_DUMP_DFL_LEN; a larger exit_dump_len is clamped */
 struct scx_exit_record {
 	bool exited;
 	int kind;              /* enum scx_exit_kind */
@@ -27,7 +29,25 @@ struct scx_exit_record {
 	char reason[128];
 	char msg[1024];
 	char op[32];           /* the callback running when the error was raised, if any */
+
+	/* where it broke (error exits): the task the callback was about, the policy's call chain */
+	bool deferred;         /* raised applying the verdict of @op after it returned */
+	int task_pid;          /* 0: no task */
+	char task_comm[16];
+	int bt_len;
+	const void *bt[SCX_EXIT_BT_MAX]; /* return addresses, innermost first */
+	char site[512];        /* "FILE:LINE" of the innermost policy frame (the symbolizer's) */
+	char chain[1024];      /* "func (FILE:LINE) <- caller (FILE:LINE) ..." within the policy */
+	char dump[SCX_EXIT_DUMP_MAX]; /* the kernel's debug dump, with ops.dump/dump_cpu/dump_task */
 };
+
+/*
+ * Turns @r->bt into @r->site and @r->chain while the policy is still loaded: called at the exit
+ * request, with an address inside the policy's object (its ops table) to tell its frames apart.
+ * The harness installs one (elfutils libdw); without it only raw addresses are kept.
+ */
+typedef void (*scx_exit_symbolizer_fn)(struct scx_exit_record *r, const void *policy_anchor);
+void scx_exit__set_symbolizer(scx_exit_symbolizer_fn fn);
 
 struct scx_attach_opts {
 	/* partial switching etc. come from ops->flags; these are simulator-side options */
@@ -52,6 +72,8 @@ void scx_sched__inject(struct sim *sim, enum scx_inject_kind kind, int cpu);
 bool scx_sched__accepts_new_tasks(const struct sim *sim);
 bool scx_sched__enabled(const struct sim *sim);
 const struct scx_exit_record *scx_sched__exit_record(const struct sim *sim);
+/* The loaded policy's watchdog timeout (ops.timeout_ms, or the kernel's default), 0: none. */
+uint64_t scx_sched__watchdog_timeout_ns(const struct sim *sim);
 const struct scx_event_stats *scx_sched__events(const struct sim *sim);
 
 /* Counters the results report (beyond the kernel's event counters). */

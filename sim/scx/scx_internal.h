@@ -52,6 +52,9 @@ enum scx_op {
 	SCX_OP_CGROUP_SET_WEIGHT,
 	SCX_OP_TIMER,
 	SCX_OP_SYSCALL,
+	SCX_OP_DUMP,
+	SCX_OP_DUMP_CPU,
+	SCX_OP_DUMP_TASK,
 	SCX_NR_OPS,
 };
 
@@ -88,6 +91,13 @@ struct scx_sched {
 	struct sim_task *kf_task;      /* task the current op is about */
 	struct sim_task *ddsp_task;    /* task that may be direct-dispatched now */
 	int op_cpu;
+	/* a verdict being applied after its callback returned: errors are reported against it */
+	struct {
+		bool active;
+		int op;                /* enum scx_op */
+		const void *site;
+		struct sim_task *task;
+	} verdict;
 
 	/* built-in idle tracking */
 	struct cpumask idle_mask;
@@ -99,6 +109,19 @@ struct scx_sched {
 	struct scx_event_stats events;
 	struct scx_counters counters;
 	bool warned_zero_slice;
+
+	/* the debug dump being written (dump.c): scx_bpf_dump() appends while @active */
+	struct {
+		bool active;
+		int cpu;               /* the CPU ops.dump*() runs on */
+		const char *prefix;
+		bool first;            /* no line from the policy yet in this callback */
+		char line[1024];
+		size_t cursor;
+		char *buf;             /* sch->exit.dump */
+		size_t len, used;      /* exit_dump_len (clamped) and what is written */
+		bool overflowed;
+	} dump;
 	bool in_select_dfl;
 };
 
@@ -124,6 +147,21 @@ void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op
 void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save);
 #define SCX_HAS_OP(sch, name) ((sch)->ops->name != NULL)
 
+/* Applying @op's verdict for @task (given at @site in the policy) after @op returned. */
+static inline void scx_verdict_begin(struct scx_sched *sch, int op, const void *site,
+				     struct sim_task *task)
+{
+	sch->verdict.active = true;
+	sch->verdict.op = op;
+	sch->verdict.site = site;
+	sch->verdict.task = task;
+}
+
+static inline void scx_verdict_end(struct scx_sched *sch)
+{
+	sch->verdict.active = false;
+}
+
 /* ---- cgroups (cgroup.c) ---- */
 int scx_cgroups_init(struct scx_sched *sch);
 void scx_cgroups_exit(struct scx_sched *sch);
@@ -134,6 +172,11 @@ void scx_exit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, ..
 #define scx_error(sch, fmt, ...) scx_exit((sch), SCX_EXIT_ERROR, 0, fmt, ##__VA_ARGS__)
 bool scx_aborting(const struct scx_sched *sch);
 void scx_watchdog_start(struct scx_sched *sch);
+
+/* ---- the debug dump of an error exit (dump.c) ---- */
+void scx_dump_state(struct scx_sched *sch);
+/* scx_bpf_dump(): append formatted text to the dump's current line. */
+void scx_dump_append(struct scx_sched *sch, const char *text);
 int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long long *data,
 		    u32 data_sz, char *err, size_t errlen);
 /* The scx_sched attached to the running simulation, or NULL (kfuncs called outside a run). */

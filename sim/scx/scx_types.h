@@ -43,6 +43,8 @@ struct scx_task {
 	bool ddsp_pending;            /* a direct dispatch verdict is recorded */
 	uint64_t ddsp_dsq_id;
 	uint64_t ddsp_enq_flags;
+	const void *ddsp_site;        /* where in the policy the verdict was given */
+	int ddsp_op;                  /* enum scx_op of that callback */
 	bool in_custody;              /* ops.dequeue owed when leaving BPF custody */
 	uint32_t reenq_count;
 	bool enabled;                 /* ops.enable ran (task is on the policy) */
@@ -64,6 +66,7 @@ struct scx_dsp_ent {
 	uint64_t slice;
 	uint64_t vtime;
 	bool vtime_insert;
+	const void *site;             /* the policy's call of the insert, for error reports */
 };
 
 struct scx_rq {

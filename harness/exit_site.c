@@ -1,0 +1,129 @@
+/*
+ * Naming where a policy raised its exit: the simulator keeps the return addresses of the
+ * error's call stack (as the kernel keeps ei->bt); this turns the frames that lie inside the
+ * policy's own .sim.so into "function (FILE:LINE)" with elfutils' libdwfl, reading the DWARF
+ * that `scxlab build` compiles into the object. Frames of the simulator itself are left out:
+ * the user's question is which line of their policy failed.
+ *
+ * The object loaded is a private, already unlinked copy of the .sim.so, so the file given to
+ * exit_site__set_object() is read at the copy's load address. Paths are shown as the compiler
+ * saw them, relative to the working directory when under it; no addresses are written, so
+ * results stay the same from run to run.
+ */
+#include "harness/exit_site.h"
+
+#include <dlfcn.h>
+#include <elfutils/libdwfl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+};
+
+static char policy_file[PATH_MAX];
+
+void exit_site__set_object(const char *path)
+{
+	snprintf(policy_file, sizeof(policy_file), "%s", path ? path : "");
+}
+
+/* Copy @src into @dst (@len bytes), cut if it does not fit. */
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+static void append(char *dst, size_t len, const char *text)
+{
+	size_t used = strlen(dst);
+
+	if (used + 1 < len)
+		copy_str(dst + used, len - used, text);
+}
+
+/* @path (relative to @comp_dir) shown relative to the working directory when under it. */
+static const char *shown_path(const char *path, const char *comp_dir, char *buf, size_t len)
+{
+	char cwd[PATH_MAX], abs[PATH_MAX * 2];
+	size_t n;
+
+	abs[0] = 0;
+	if (path[0] != '/' && comp_dir) {
+		copy_str(abs, sizeof(abs), comp_dir);
+		append(abs, sizeof(abs), "/");
+	}
+	append(abs, sizeof(abs), path);
+	if (getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) && !strncmp(abs, cwd, n) && abs[n] == '/')
+		copy_str(buf, len, abs + n + 1);
+	else
+		copy_str(buf, len, abs);
+	return buf;
+}
+
+/* The load base of the object an address lies in, NULL if none. */
+static void *base_of(const void *addr)
+{
+	Dl_info di;
+
+	return dladdr(addr, &di) ? di.dli_fbase : NULL;
+}
+
+void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
+{
+	void *base = base_of(policy_anchor);
+	Dwfl *dwfl;
+	int frames = 0;
+
+	r->site[0] = 0;
+	r->chain[0] = 0;
+	if (!base || !policy_file[0])
+		return;
+	dwfl = dwfl_begin(&callbacks);
+	if (!dwfl)
+		return;
+	dwfl_report_begin(dwfl);
+	if (!dwfl_report_elf(dwfl, "policy", policy_file, -1, (GElf_Addr)(uintptr_t)base, false) ||
+	    dwfl_report_end(dwfl, NULL, NULL) != 0) {
+		dwfl_end(dwfl);
+		return;
+	}
+	for (int i = 0; i < r->bt_len; i++) {
+		/* a return address points after the call: look up the call itself */
+		Dwarf_Addr pc = (Dwarf_Addr)(uintptr_t)r->bt[i] - 1;
+		const char *func, *file = NULL, *comp_dir = NULL;
+		char where[PATH_MAX + 64], shown[PATH_MAX], frame[PATH_MAX + 256];
+		Dwfl_Module *mod;
+		Dwfl_Line *l;
+		int line = 0;
+
+		if (base_of(r->bt[i]) != base || !(mod = dwfl_addrmodule(dwfl, pc)))
+			continue;
+		func = dwfl_module_addrname(mod, pc);
+		l = dwfl_module_getsrc(mod, pc);
+		if (l) {
+			file = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
+			comp_dir = dwfl_line_comp_dir(l);
+		}
+		if (file)
+			snprintf(where, sizeof(where), "%s:%d", shown_path(file, comp_dir, shown, sizeof(shown)), line);
+		else
+			snprintf(where, sizeof(where), "?");
+		if (!frames)
+			copy_str(r->site, sizeof(r->site), where);
+		snprintf(frame, sizeof(frame), "%s%s (%s)", frames ? "\n" : "", func ? func : "?", where);
+		append(r->chain, sizeof(r->chain), frame);
+		frames++;
+	}
+	dwfl_end(dwfl);
+}
