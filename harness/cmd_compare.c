@@ -8,6 +8,8 @@
 #include "harness/proc.h"
 #include "harness/result_read.h"
 #include "harness/run_key.h"
+#include "harness/verdict.h"
+#include "harness/junit.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +40,7 @@ struct compare_opts {
 	int nr_daemons;
 	bool own_daemons;            /* run NAME.daemon.c beside NAME.bpf.c when it exists */
 	const char *out;
+	const char *junit;           /* --junit FILE */
 	bool baseline, quiet, plots;
 };
 
@@ -51,6 +54,51 @@ static void on_signal(int sig)
 		kill(-child, SIGTERM); /* the run and its QEMU */
 }
 
+/* One JUnit case per (target, policy, job): failed when its policy failed, in error when runs did not finish. */
+static int compare_junit(const struct summary *s, const char *path)
+{
+	struct junit_report r = { 0 };
+	int rc = 0;
+
+	snprintf(r.suite, sizeof(r.suite), "scxlab compare");
+	for (int i = 0; i < s->nr_groups && !rc; i++) {
+		const struct group *g = &s->groups[i];
+		char cls[192];
+		snprintf(cls, sizeof(cls), "compare.%s.%s", g->target, g->job);
+		struct junit_case *c = junit__add(&r, cls, g->policy);
+		if (!c) {
+			rc = -1;
+			break;
+		}
+		if (g->policy_failed) {
+			c->outcome = JUNIT_FAILED;
+			snprintf(c->type, sizeof(c->type), "policy-failed");
+			snprintf(c->message, sizeof(c->message), "%d of %d runs: %s", g->policy_failed, g->runs + g->failed,
+				 g->failure);
+		} else if (g->failed) {
+			c->outcome = JUNIT_ERROR;
+			snprintf(c->type, sizeof(c->type), "run-failed");
+			snprintf(c->message, sizeof(c->message), "%d of %d runs did not finish", g->failed, g->runs + g->failed);
+		}
+	}
+	for (int i = 0; i < s->nr_skipped && !rc; i++) {
+		struct junit_case *c = junit__add(&r, "compare.targets", s->skipped[i]);
+		if (!c) {
+			rc = -1;
+			break;
+		}
+		c->outcome = JUNIT_ERROR;
+		snprintf(c->type, sizeof(c->type), "target-not-run");
+		snprintf(c->message, sizeof(c->message), "%s", s->skipped[i]);
+	}
+	if (!rc && junit__write(&r, path))
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "scxlab compare: --junit %s: cannot write it\n", path);
+	junit__free(&r);
+	return rc;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -58,7 +106,7 @@ static void usage(FILE *f)
 		"                      [--targets sim,vm,host] [--reps N] [--real-reps N]\n"
 		"                      [--topology SPEC] [--duration TIME] [--matrix FILE] [--out DIR]\n"
 		"                      [--calibration FILE] [--daemon POLICY=DAEMON.c]... [--no-daemons]\n"
-		"                      [--no-plots] [--quiet]\n\n"
+		"                      [--junit FILE] [--no-plots] [--quiet]\n\n"
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
@@ -69,7 +117,11 @@ static void usage(FILE *f)
 		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
 		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n"
 		"--daemon runs a policy's user-space daemon beside it on every target; a policy\n"
-		"NAME.bpf.c with a NAME.daemon.c beside it runs with that one unless --no-daemons.\n");
+		"NAME.bpf.c with a NAME.daemon.c beside it runs with that one unless --no-daemons.\n"
+		"A run whose policy failed (error exit, stall, lost or starved tasks) is kept and\n"
+		"marked POLICY FAILED; --junit FILE writes one test case per policy, target and job.\n\n"
+		"Exit status: 0 all ran and no policy failed, 1 runs did not finish, 2 bad usage,\n"
+		"3 a policy failed.\n");
 }
 
 static void split_into(char *list, char **items, int *n)
@@ -196,7 +248,8 @@ static int run_one(const struct argv_buf *a, const char *dir, const char *key, c
 		return -1;
 	if (!WIFEXITED(status))
 		return -1;
-	if (!WEXITSTATUS(status) && run_key__record(dir, key))
+	/* a run whose policy failed is finished too: its result says how */
+	if ((!WEXITSTATUS(status) || WEXITSTATUS(status) == SCXLAB_EXIT_POLICY_FAILED) && run_key__record(dir, key))
 		return -1;
 	return WEXITSTATUS(status);
 }
@@ -282,7 +335,7 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON, O_NODAEMONS };
+	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON, O_NODAEMONS, O_JUNIT };
 	static const struct option longopts[] = {
 		{ "policies", required_argument, NULL, 'p' },
 		{ "no-baseline", no_argument, NULL, O_NOBASE },
@@ -299,6 +352,7 @@ int cmd_compare(int argc, char **argv)
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
 		{ "no-daemons", no_argument, NULL, O_NODAEMONS },
 		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "junit", required_argument, NULL, O_JUNIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -338,6 +392,7 @@ int cmd_compare(int argc, char **argv)
 		case O_NOPLOTS: o.plots = false; break;
 		case O_NODAEMONS: o.own_daemons = false; break;
 		case O_QUIET: o.quiet = true; break;
+		case O_JUNIT: o.junit = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -389,6 +444,8 @@ int cmd_compare(int argc, char **argv)
 		const char *why = !strcmp(o.targets[t], "vm") ? vm_unavailable() : NULL;
 		if (why) {
 			fprintf(stderr, "scxlab compare: skipping the VM target: %s\n", why);
+			if (sum.nr_skipped < 4)
+				snprintf(sum.skipped[sum.nr_skipped++], sizeof(sum.skipped[0]), "%s: %s", o.targets[t], why);
 			for (int k = t; k + 1 < o.nr_targets; k++)
 				o.targets[k] = o.targets[k + 1];
 			o.nr_targets--;
@@ -463,7 +520,14 @@ int cmd_compare(int argc, char **argv)
 					ran_target++;
 					if (interrupted)
 						break;
-					if (rc || summary__add_run(&sum, target, pname, jname, res)) {
+					if (rc == SCXLAB_EXIT_POLICY_FAILED) {
+						/* the run finished and the policy failed: its numbers are kept, marked */
+						if (summary__add_run(&sum, target, pname, jname, res))
+							summary__note_policy_failed(&sum, target, pname, jname,
+										    "the policy failed without a result (see the run's log)");
+						fprintf(stderr, "%sscxlab compare: %s %s %s r%d: the policy failed; log: %s\n",
+							tty ? "\n" : "", target, pname, jname, r, log);
+					} else if (rc || summary__add_run(&sum, target, pname, jname, res)) {
 						failed++;
 						summary__note_failed(&sum, target, pname, jname);
 						fprintf(stderr, "%sscxlab compare: %s %s %s r%d failed (exit %d); log: %s\n",
@@ -497,6 +561,14 @@ int cmd_compare(int argc, char **argv)
 		else
 			timeline_plot(&o, policies[nr_pol - 1], pdir);
 	}
+	int policy_failures = summary__policy_failures(&sum);
+	if (o.junit && compare_junit(&sum, o.junit))
+		failed++;
 	summary__free(&sum);
+	if (policy_failures) {
+		fprintf(stderr, "scxlab compare: %d of the compared groups had a failing policy (exit status 3)\n",
+			policy_failures);
+		return SCXLAB_EXIT_POLICY_FAILED;
+	}
 	return failed ? 1 : 0;
 }

@@ -50,6 +50,8 @@ struct outcome {
 	bool stressors_ok;
 	bool has_counter;       /* the class's policy counter is in the result */
 	double counter;
+	bool verdict_failed;    /* the run's own verdict (with the class's --expect-exit) */
+	char verdict_why[320];
 	bool pass;
 	char why[200];
 };
@@ -138,6 +140,11 @@ static int run_one(const struct fault_opts *o, const char *target, const struct 
 		argv__add(&a, "--inject");
 		argv__add(&a, inject);
 	}
+	if (c->expected_kind) {
+		/* the class's exit is the expected outcome: the run's verdict then judges the rest */
+		argv__add(&a, "--expect-exit");
+		argv__add(&a, fault_kind_name(c->expected_kind));
+	}
 	for (int i = 0; use_knobs && i < 4 && c->knobs[i]; i++) {
 		argv__add(&a, "--knob");
 		argv__add(&a, c->knobs[i]);
@@ -177,6 +184,10 @@ static void judge(const struct fault_class *c, bool real, struct outcome *r)
 		snprintf(r->why, sizeof(r->why), "the policy's %s stayed 0", c->counter);
 		return;
 	}
+	if (r->verdict_failed) {
+		snprintf(r->why, sizeof(r->why), "verdict: %.190s", r->verdict_why);
+		return;
+	}
 	if (c->expect_restart && r->restarts < 1) {
 		snprintf(r->why, sizeof(r->why), "the policy was not loaded again after its restart request");
 		return;
@@ -212,6 +223,11 @@ static void read_outcome(const struct fault_class *c, const char *dir, struct ou
 	if (!doc)
 		return;
 	r->ran = true;
+	char status[16] = "";
+	if (!result_read__string(doc, "verdict", "status", status, sizeof(status)) && !strcmp(status, "failed")) {
+		r->verdict_failed = true;
+		result_read__string(doc, "verdict", "first_failure", r->verdict_why, sizeof(r->verdict_why));
+	}
 	if (!result_read__number(doc, "fault", "kind", &v))
 		r->kind = (int)v;
 	result_read__string(doc, "fault", "msg", r->msg, sizeof(r->msg));

@@ -374,20 +374,28 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 
 /*
  * How long a task may wait for a CPU before it counts as starved at the end of the run: what
- * --starve-after says, else the watchdog's timeout (the policy's, or the kernel's maximum for
- * the fair class) or half the measured run, whichever is shorter, so a task starved for most
- * of a run shorter than the watchdog is still caught.
+ * --starve-after says, else the watchdog's timeout (the policy's, or the kernel's default for
+ * the fair class), but no longer than half the measured run so that a task starved for most
+ * of a run shorter than the watchdog is still caught; and never less than a full round of
+ * default slices (20 ms) of every task runnable at the end over the CPUs, the wait a fair
+ * scheduler may impose on an overloaded machine.
  */
 static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o)
 {
 	uint64_t watchdog = scx_sched__watchdog_timeout_ns(sim);
-	uint64_t half = sim__now(sim) / 2;
+	uint64_t limit, round, runnable = 0;
 
 	if (o->starve_after_ns)
 		return o->starve_after_ns;
 	if (!watchdog)
 		watchdog = 30000000000ULL;
-	return watchdog < half ? watchdog : half;
+	for (int i = 0; i < sim->nr_tasks; i++)
+		runnable += sim->tasks[i]->state == SIM_TASK_RUNNABLE || sim->tasks[i]->state == SIM_TASK_RUNNING;
+	round = (runnable + (uint64_t)sim->topo.nr_cpus - 1) / (uint64_t)sim->topo.nr_cpus * 20000000ULL;
+	limit = sim__now(sim) / 2;
+	if (limit > watchdog)
+		limit = watchdog;
+	return limit > round ? limit : round;
 }
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
@@ -663,6 +671,7 @@ int cmd_run(int argc, char **argv)
 			.inject = o.nr_inject ? o.inject[0].name : NULL,
 			.daemon = o.daemon,
 			.inject_at_ns = o.nr_inject ? o.inject[0].at_ns : 0,
+			.expect = &o.expect,
 		};
 		if (o.nr_inject > 1) {
 			fprintf(stderr, "scxlab run: --inject: one fault per real-kernel run\n");

@@ -8,7 +8,9 @@
 #include "harness/plots.h"
 #include "harness/proc.h"
 #include "harness/run_key.h"
+#include "harness/result_read.h"
 #include "harness/sweep_spec.h"
+#include "harness/verdict.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,8 +50,27 @@ static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job,
 }
 
 #define RUN_KEPT 2   /* run_one: done before with the same inputs */
+#define RUN_POLICY_FAILED 3  /* run_one: finished, and its verdict is that the policy failed */
 
-/* Run one of the sweep's runs into @dir: 0 done, 1 failed (failed.txt says why), RUN_KEPT, -1. */
+/* Whether the finished run in @dir has a failing verdict. */
+static bool policy_failed_in(const char *dir)
+{
+	char path[4400], status[16] = "";
+	char *doc;
+
+	snprintf(path, sizeof(path), "%.4000s/result.json", dir);
+	doc = result_read__file(path);
+	if (!doc)
+		return false;
+	result_read__string(doc, "verdict", "status", status, sizeof(status));
+	free(doc);
+	return !strcmp(status, "failed");
+}
+
+/*
+ * Run one of the sweep's runs into @dir: 0 done, RUN_POLICY_FAILED done with a failing policy,
+ * 1 failed (failed.txt says why), RUN_KEPT (done before; @was_policy_failure says how), -1.
+ */
 static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const char *dir)
 {
 	char path[4400], log[4400], params[4096], pol[512], job[256];
@@ -117,8 +139,12 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	if (rc)
 		return -1;
 	snprintf(path, sizeof(path), "%.4000s/result.json", dir);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !access(path, R_OK))
-		return run_key__record(dir, key) ? -1 : 0;
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == SCXLAB_EXIT_POLICY_FAILED) &&
+	    !access(path, R_OK)) {
+		if (run_key__record(dir, key))
+			return -1;
+		return WEXITSTATUS(status) ? RUN_POLICY_FAILED : 0;
+	}
 	/* recorded as failed, with why: the exit and the end of its log */
 	char why[2048], *logtext = NULL;
 	FILE *lf = fopen(log, "r");
@@ -256,7 +282,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	int mine = 0, done = 0, failed = 0;
+	int mine = 0, done = 0, failed = 0, policy_failed = 0;
 	time_t t0 = time(NULL);
 	for (int i = shard - 1; i < total; i += nshards)
 		mine++;
@@ -269,9 +295,21 @@ int cmd_sweep(int argc, char **argv)
 		if (!quiet && isatty(2))
 			fprintf(stderr, "\r[%d/%d] run %05d  elapsed %lds   ", done, mine, i, (long)(time(NULL) - t0));
 		int rc = run_one(s, &r, dir);
-		if (rc == RUN_KEPT)
+		if (rc == RUN_KEPT) {
+			char failed_path[4400];
+			snprintf(failed_path, sizeof(failed_path), "%.4000s/failed.txt", dir);
+			if (!access(failed_path, R_OK))
+				failed++;
+			else if (policy_failed_in(dir))
+				policy_failed++;
 			continue;
-		if (rc) {
+		}
+		if (rc == RUN_POLICY_FAILED) {
+			policy_failed++;
+			if (!quiet)
+				fprintf(stderr, "%sscxlab sweep: run %05d: the policy failed (its verdict is in %s/result.json)\n",
+					isatty(2) ? "\n" : "", i, dir);
+		} else if (rc) {
 			failed++;
 			if (!quiet)
 				fprintf(stderr, "%sscxlab sweep: run %05d failed (%s); see %s\n", isatty(2) ? "\n" : "", i,
@@ -284,8 +322,11 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "scxlab sweep: interrupted; run it again to go on\n");
 		ret = 130;
 	} else if (!quiet) {
-		printf("shard %d/%d: %d runs (%d failed) in %s/runs\n", shard, nshards, mine, failed, out);
+		printf("shard %d/%d: %d runs (%d failed, %d with a failing policy) in %s/runs\n", shard, nshards, mine,
+		       failed, policy_failed, out);
 	}
+	if (!interrupted)
+		ret = policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 	free(s);
 	return ret;
 }
@@ -332,6 +373,14 @@ int cmd_merge(int argc, char **argv)
 	if (!out || !nr_srcs) {
 		fprintf(stderr, "usage: scxlab merge --out DIR SWEEP_DIR...\n");
 		return 2;
+	}
+	for (int i = 0; i < nr_srcs; i++) {
+		struct stat st;
+		if (stat(srcs[i], &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "scxlab merge: %s: not a sweep directory (%s)\n", srcs[i],
+				errno ? strerror(errno) : "not a directory");
+			return 2;
+		}
 	}
 	for (int i = 0; i < nr_srcs; i++) {
 		char pattern[4300];
@@ -392,6 +441,12 @@ int cmd_merge(int argc, char **argv)
 		m[w++] = m[i];
 	}
 	nr = w;
+	if (!nr) {
+		fprintf(stderr, "scxlab merge: no sweep runs (runs/NNNNN/params.txt) under %s%s\n", srcs[0],
+			nr_srcs > 1 ? " or the other directories given" : "");
+		free(m);
+		return 2;
+	}
 	FILE *ff = NULL;
 	char path[4400];
 	scxlab__mkdirs(out);
@@ -425,7 +480,10 @@ int cmd_merge(int argc, char **argv)
 		summary__free(&sum);
 		return 1;
 	}
-	printf("merged %d runs (%d failed) into %s\n", nr - failed, failed, out);
+	int policy_failed = 0;
+	for (int i = 0; i < sum.nr_groups; i++)
+		policy_failed += sum.groups[i].policy_failed;
+	printf("merged %d runs (%d failed, %d with a failing policy) into %s\n", nr - failed, failed, policy_failed, out);
 	if (plots) {
 		char pdir[4300];
 		snprintf(pdir, sizeof(pdir), "%s/plots", out);
@@ -433,5 +491,5 @@ int cmd_merge(int argc, char **argv)
 			fprintf(stderr, "scxlab merge: plots: %s\n", err);
 	}
 	summary__free(&sum);
-	return 0;
+	return policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 }

@@ -79,6 +79,134 @@ void summary__note_failed(struct summary *s, const char *target, const char *pol
 		g->failed++;
 }
 
+void summary__note_policy_failed(struct summary *s, const char *target, const char *policy, const char *job,
+				 const char *why)
+{
+	struct group *g = group_of(s, target, policy, job);
+
+	if (!g)
+		return;
+	g->policy_failed++;
+	if (!g->failure[0])
+		snprintf(g->failure, sizeof(g->failure), "%s", why);
+}
+
+int summary__policy_failures(const struct summary *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nr_groups; i++)
+		n += s->groups[i].policy_failed > 0;
+	return n;
+}
+
+int summary__run_failures(const struct summary *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nr_groups; i++)
+		n += s->groups[i].failed;
+	return n;
+}
+
+bool group__emulated(const struct group *g)
+{
+	return !strcmp(g->accel, "tcg");
+}
+
+/* JSON string contents: quotes, backslashes and control characters escaped. */
+static void put_json_text(FILE *f, const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if ((unsigned char)*c < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*c);
+		else
+			fputc(*c, f);
+	}
+}
+
+const char *group__input(const struct group *g, const char *name)
+{
+	for (int i = 0; i < g->nr_inputs; i++)
+		if (!strcmp(g->inputs[i].name, name))
+			return g->inputs[i].value;
+	return NULL;
+}
+
+static void set_input(struct group *g, const char *name, const char *value)
+{
+	for (int i = 0; i < g->nr_inputs; i++)
+		if (!strcmp(g->inputs[i].name, name)) {
+			snprintf(g->inputs[i].value, sizeof(g->inputs[i].value), "%s", value);
+			return;
+		}
+	if (g->nr_inputs == SUMMARY_MAX_INPUTS)
+		return;
+	snprintf(g->inputs[g->nr_inputs].name, sizeof(g->inputs[0].name), "%s", name);
+	snprintf(g->inputs[g->nr_inputs].value, sizeof(g->inputs[0].value), "%s", value);
+	g->nr_inputs++;
+}
+
+/* The text of the object "key": {...} in @doc without spaces and quotes ({a:1,b:2}), or "". */
+static void raw_object(const char *doc, const char *key, char *out, size_t len)
+{
+	char pat[80];
+	const char *at, *end;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\": {", key);
+	out[0] = 0;
+	at = strstr(doc, pat);
+	if (!at)
+		return;
+	at += strlen(pat) - 1;
+	end = strchr(at, '}');
+	for (; at && end && at <= end && n + 1 < len; at++)
+		if (*at != ' ' && *at != '\n' && *at != '"')
+			out[n++] = *at;
+	out[n] = 0;
+}
+
+/* The inputs a run was made from, as its result.json records them; seeds accumulate. */
+static void add_inputs(struct group *g, const char *doc)
+{
+	char v[160], text[160];
+	double d;
+
+	if (!result_read__number(doc, "inputs", "duration_ns", &d)) {
+		snprintf(text, sizeof(text), "%.0f", d);
+		set_input(g, "duration_ns", text);
+	}
+	if (!result_read__string(doc, "topology", "spec", v, sizeof(v)))
+		set_input(g, "topology", v);
+	if (!result_read__string(doc, "workload", "file", v, sizeof(v)))
+		set_input(g, "workload", v);
+	else if (!result_read__number(doc, "workload", "hogs", &d)) {
+		double pairs = 0;
+		result_read__number(doc, "workload", "pairs", &pairs);
+		snprintf(text, sizeof(text), "builtin hogs=%.0f pairs=%.0f", d, pairs);
+		set_input(g, "workload", text);
+	}
+	if (!result_read__string(doc, "calibration", "hash", v, sizeof(v)))
+		set_input(g, "calibration", v);
+	else
+		set_input(g, "calibration", "built-in");
+	if (!result_read__string(doc, "policy", "source_hash", v, sizeof(v)))
+		set_input(g, "policy_hash", v);
+	raw_object(doc, "knobs", v, sizeof(v));
+	if (v[0])
+		set_input(g, "knobs", v);
+	if (!result_read__string(doc, "tool", "scxlab", v, sizeof(v)))
+		set_input(g, "scxlab", v);
+	if (!result_read__number(doc, "inputs", "seed", &d)) {
+		const char *seeds = group__input(g, "seeds");
+		snprintf(text, sizeof(text), "%s%s%.0f", seeds ? seeds : "", seeds ? "," : "", d);
+		set_input(g, "seeds", text);
+	}
+}
+
 /* Per stressor, bogo-ops per second of wall time, from the result's "stressors" array. */
 static void add_stressors(struct group *g, const char *doc)
 {
@@ -114,12 +242,28 @@ int summary__add_run(struct summary *s, const char *target, const char *policy, 
 
 	if (!doc)
 		return -1;
+	if (!result_read__complete(doc)) {
+		free(doc); /* cut off (a run killed while writing it, or a truncated copy) */
+		return -1;
+	}
 	g = group_of(s, target, policy, job);
 	if (!g) {
 		free(doc);
 		return -1;
 	}
 	g->runs++;
+	char status[16] = "", why[320] = "";
+	if (!result_read__string(doc, "verdict", "status", status, sizeof(status)) && !strcmp(status, "failed")) {
+		result_read__string(doc, "verdict", "first_failure", why, sizeof(why));
+		g->policy_failed++;
+		if (!g->failure[0])
+			snprintf(g->failure, sizeof(g->failure), "%s", why[0] ? why : "the policy failed");
+	}
+	if (!g->kernel[0])
+		result_read__string(doc, "real", "kernel_release", g->kernel, sizeof(g->kernel));
+	if (!g->accel[0])
+		result_read__string(doc, "real", "accel", g->accel, sizeof(g->accel));
+	add_inputs(g, doc);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (!result_read__number(doc, fields[i].obj, fields[i].key, &v))
 			add_value(g, fields[i].name, v);
@@ -167,11 +311,29 @@ int summary__write_json(const struct summary *s, const char *path)
 
 	if (!f)
 		return -1;
-	fprintf(f, "{\n  \"schema\": \"scxlab.compare/1\",\n  \"groups\": [\n");
+	fprintf(f, "{\n  \"schema\": \"scxlab.compare/1\",\n  \"skipped_targets\": [");
+	for (int i = 0; i < s->nr_skipped; i++) {
+		fprintf(f, "%s\"", i ? ", " : "");
+		put_json_text(f, s->skipped[i]);
+		fputc('"', f);
+	}
+	fprintf(f, "],\n  \"groups\": [\n");
 	for (int i = 0; i < s->nr_groups; i++) {
 		const struct group *g = &s->groups[i];
-		fprintf(f, "    { \"target\": \"%s\", \"policy\": \"%s\", \"job\": \"%s\", \"runs\": %d, \"failed\": %d,\n"
-			"      \"metrics\": {\n", g->target, g->policy, g->job, g->runs, g->failed);
+		fprintf(f, "    { \"target\": \"%s\", \"policy\": \"%s\", \"job\": \"%s\", \"runs\": %d, \"failed\": %d, "
+			"\"policy_failed\": %d, \"status\": \"%s\",\n", g->target, g->policy, g->job, g->runs, g->failed,
+			g->policy_failed, g->policy_failed ? "policy failed" : g->failed ? "runs failed" : "ok");
+		fprintf(f, "      \"failure\": \"");
+		put_json_text(f, g->failure);
+		fprintf(f, "\", \"kernel\": \"");
+		put_json_text(f, g->kernel);
+		fprintf(f, "\", \"accel\": \"%s\",\n      \"inputs\": {", g->accel);
+		for (int k = 0; k < g->nr_inputs; k++) {
+			fprintf(f, "%s\"%s\": \"", k ? ", " : " ", g->inputs[k].name);
+			put_json_text(f, g->inputs[k].value);
+			fputc('"', f);
+		}
+		fprintf(f, " },\n      \"metrics\": {\n");
 		for (int k = 0; k < g->nr_metrics; k++) {
 			const struct metric *m = &g->metrics[k];
 			fprintf(f, "        \"%s\": { \"median\": %.17g, \"min\": %.17g, \"max\": %.17g, \"values\": [", m->name,
@@ -198,12 +360,13 @@ int summary__write(const struct summary *s, const char *dir)
 	f = atomic_file__open(path, tmp, sizeof(tmp));
 	if (!f)
 		return -1;
-	fprintf(f, "target,policy,job,metric,median,min,max,runs\n");
+	fprintf(f, "target,policy,job,metric,median,min,max,runs,status,accel\n");
 	for (int i = 0; i < s->nr_groups; i++) {
 		const struct group *g = &s->groups[i];
+		const char *status = g->policy_failed ? "policy failed" : g->failed ? "runs failed" : "ok";
 		for (int k = 0; k < g->nr_metrics; k++)
-			fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%d\n", g->target, g->policy, g->job, g->metrics[k].name,
-				g->metrics[k].median, g->metrics[k].min, g->metrics[k].max, g->metrics[k].n);
+			fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%d,%s,%s\n", g->target, g->policy, g->job, g->metrics[k].name,
+				g->metrics[k].median, g->metrics[k].min, g->metrics[k].max, g->metrics[k].n, status, g->accel);
 	}
 	return atomic_file__commit(f, tmp, path);
 }
@@ -214,7 +377,16 @@ static double med(const struct group *g, const char *name)
 	return m ? m->median : NAN;
 }
 
+static void print_body(const struct summary *s, FILE *f);
+
 void summary__print(const struct summary *s, FILE *f)
+{
+	print_body(s, f);
+	for (int i = 0; i < s->nr_skipped; i++)
+		fprintf(f, "\nNOT RUN: target %s\n", s->skipped[i]);
+}
+
+static void print_body(const struct summary *s, FILE *f)
 {
 	char jobs[32][64];
 	int nr_jobs = 0;
@@ -241,7 +413,30 @@ void summary__print(const struct summary *s, FILE *f)
 			for (int k = 0; k < g->nr_metrics; k++)
 				if (!strncmp(g->metrics[k].name, "ops_per_s.", 10))
 					fprintf(f, " %s %.0f", g->metrics[k].name + 10, g->metrics[k].median);
+			if (g->policy_failed)
+				fprintf(f, "  POLICY FAILED");
 			fputc('\n', f);
+		}
+		/* what failed, and which kernel the real targets ran (emulated under TCG or not) */
+		for (int i = 0; i < s->nr_groups; i++) {
+			const struct group *g = &s->groups[i];
+			if (strcmp(g->job, jobs[j]))
+				continue;
+			if (g->policy_failed)
+				fprintf(f, "  FAILED %s on %s: %d of %d runs: %s\n", g->policy, g->target, g->policy_failed,
+					g->runs + g->failed, g->failure);
+			else if (g->failed)
+				fprintf(f, "  %d run%s of %s on %s did not finish (their logs say why)\n", g->failed,
+					g->failed == 1 ? "" : "s", g->policy, g->target);
+		}
+		for (int i = 0; i < s->nr_groups; i++) {
+			const struct group *g = &s->groups[i];
+			bool first = true;
+			for (int k = 0; k < i; k++)
+				first &= strcmp(s->groups[k].target, g->target) || strcmp(s->groups[k].job, g->job);
+			if (!strcmp(g->job, jobs[j]) && strcmp(g->target, "sim") && first && g->kernel[0])
+				fprintf(f, "  %s: kernel %s%s\n", g->target, g->kernel,
+					group__emulated(g) ? ", TCG (emulated): its times describe the emulator as much as the policy" : "");
 		}
 		/* the simulator against each real target, per policy */
 		for (int i = 0; i < s->nr_groups; i++) {
@@ -252,7 +447,7 @@ void summary__print(const struct summary *s, FILE *f)
 				real = &s->groups[r];
 				if (strcmp(real->job, jobs[j]) || !strcmp(real->target, "sim") || strcmp(real->policy, sim->policy))
 					continue;
-				fprintf(f, "  sim vs %s, %s:", real->target, sim->policy);
+				fprintf(f, "  sim vs %s%s, %s:", real->target, group__emulated(real) ? " (TCG)" : "", sim->policy);
 				for (int k = 0; k < sim->nr_metrics; k++) {
 					const char *n = sim->metrics[k].name;
 					double a = sim->metrics[k].median, b = med(real, n);
@@ -276,6 +471,14 @@ int summary__load(struct summary *s, const char *path, char *err, size_t errlen)
 
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot read it", path);
+		return -1;
+	}
+	char *whole = result_read__file(path);
+	int complete = whole && result_read__complete(whole);
+	free(whole);
+	if (!complete) {
+		fclose(f);
+		snprintf(err, errlen, "%s: not a whole JSON document (cut off, or not scxlab's)", path);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -318,11 +521,49 @@ int summary__load(struct summary *s, const char *path, char *err, size_t errlen)
 				break;
 			g->runs = runs;
 			g->failed = failed;
+			const char *pf = strstr(p, "\"policy_failed\": ");
+			if (pf)
+				g->policy_failed = atoi(pf + strlen("\"policy_failed\": "));
+		} else if (g && !strncmp(p, "\"failure\": \"", 12)) {
+			/* the failure text (no escapes expected beyond what was written) and the real target */
+			sscanf(p, "\"failure\": \"%319[^\"]\"", g->failure);
+			const char *k = strstr(p, "\"kernel\": \"");
+			if (k)
+				sscanf(k, "\"kernel\": \"%63[^\"]\"", g->kernel);
+			const char *a = strstr(p, "\"accel\": \"");
+			if (a)
+				sscanf(a, "\"accel\": \"%7[^\"]\"", g->accel);
+		} else if (g && !strncmp(p, "\"inputs\": {", 11)) {
+			/* "name": "value" pairs; values hold no quotes but escaped ones, read back as written */
+			const char *q = p + 11;
+			char iname[16], ivalue[160];
+			while ((q = strchr(q, '"'))) {
+				if (sscanf(q, "\"%15[^\"]\": \"%159[^\"]\"", iname, ivalue) == 2) {
+					set_input(g, iname, ivalue);
+				} else if (sscanf(q, "\"%15[^\"]\": \"\"", iname) == 1) {
+					set_input(g, iname, "");
+				} else {
+					break;
+				}
+				/* skip past the value's closing quote */
+				q = strchr(q + 1, '"');
+				q = q ? strchr(q + 1, '"') : NULL;
+				q = q ? strchr(q + 1, '"') : NULL;
+				if (!q)
+					break;
+				q++;
+			}
 		} else if (g && sscanf(p, "\"%63[^\"]\": { \"median\": %lf, \"min\": %lf, \"max\": %lf", name, &md, &mn, &mx) == 4) {
 			struct metric *m = metric_of(g, name);
 			const char *v = strstr(p, "\"values\": [");
 			if (!m)
 				continue;
+			if (!isfinite(md) || !isfinite(mn) || !isfinite(mx)) {
+				fclose(f);
+				snprintf(err, errlen, "%s: %s/%s/%s %s is not a finite number", path, g->target, g->policy,
+					 g->job, name);
+				return -1;
+			}
 			m->median = md;
 			m->min = mn;
 			m->max = mx;

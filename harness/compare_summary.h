@@ -12,6 +12,7 @@
 
 #define SUMMARY_MAX_METRICS 48
 #define SUMMARY_MAX_VALUES 64
+#define SUMMARY_MAX_INPUTS 10
 
 /* One metric of one group: the values of its runs, and their median / min / max. */
 struct metric {
@@ -23,7 +24,15 @@ struct metric {
 
 struct group {
 	char target[8], policy[64], job[64];
-	int runs, failed;
+	int runs;
+	int failed;             /* runs that did not finish (no result) */
+	int policy_failed;      /* finished runs whose verdict is "failed" (the policy failed) */
+	char failure[320];      /* the first failure's text, "" if none */
+	char kernel[64];        /* real targets: the kernel release that ran */
+	char accel[8];          /* vm: "kvm" or "tcg" (emulated) */
+	/* what the runs were made from (docs/results.md): `check` refuses to compare unlike inputs */
+	struct { char name[16]; char value[160]; } inputs[SUMMARY_MAX_INPUTS];
+	int nr_inputs;
 	struct metric metrics[SUMMARY_MAX_METRICS];
 	int nr_metrics;
 };
@@ -31,12 +40,24 @@ struct group {
 struct summary {
 	struct group *groups;
 	int nr_groups, cap;
+	char skipped[4][320];   /* "TARGET: why" for each target asked for that could not run */
+	int nr_skipped;
 };
 
 /* Add the metrics of the run whose result.json is @path to its group. 0, or -1 if unreadable. */
 int summary__add_run(struct summary *s, const char *target, const char *policy, const char *job,
 		     const char *path);
 void summary__note_failed(struct summary *s, const char *target, const char *policy, const char *job);
+/* A run that could not produce a result because the policy failed (crash, load failure): @why. */
+void summary__note_policy_failed(struct summary *s, const char *target, const char *policy, const char *job,
+				 const char *why);
+/* Groups with a failed policy, and runs that did not finish, over the whole summary. */
+int summary__policy_failures(const struct summary *s);
+int summary__run_failures(const struct summary *s);
+/* The value of input @name of @g, NULL if not recorded. */
+const char *group__input(const struct group *g, const char *name);
+/* "tcg" when the group's real target ran emulated (its figures describe the emulator too). */
+bool group__emulated(const struct group *g);
 /* Medians and spreads. */
 void summary__finish(struct summary *s);
 struct group *summary__find(struct summary *s, const char *target, const char *policy, const char *job);

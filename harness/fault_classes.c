@@ -2,6 +2,7 @@
  * The fault classes (see fault_classes.h).
  */
 #include "harness/fault_classes.h"
+#include "harness/verdict.h"
 
 #include <string.h>
 
@@ -57,15 +58,5 @@ const struct fault_class *fault_class__find(const char *name)
 
 const char *fault_kind_name(int kind)
 {
-	switch (kind) {
-	case 0: return "SCX_EXIT_NONE";
-	case 64: return "SCX_EXIT_UNREG";
-	case 65: return "SCX_EXIT_UNREG_BPF";
-	case 66: return "SCX_EXIT_UNREG_KERN";
-	case 67: return "SCX_EXIT_SYSRQ";
-	case 1024: return "SCX_EXIT_ERROR";
-	case 1025: return "SCX_EXIT_ERROR_BPF";
-	case 1026: return "SCX_EXIT_ERROR_STALL";
-	default: return "SCX_EXIT_OTHER";
-	}
+	return scx_exit_kind__name(kind);
 }

@@ -7,6 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Where a real kernel's error exit was raised: the dump's backtrace names the policy's BPF
+ * programs as bpf_prog_TAG_FUNC+OFF; the innermost one is the site (the kernel has no source
+ * lines for it here), the chain is every such frame.
+ */
+static void kreport__exit_site(struct scx_exit_record *e)
+{
+	const char *bt = strstr(e->dump, "\nBacktrace:\n");
+	const char *end = bt ? strstr(bt + 12, "\n\n") : NULL;
+	size_t used = 0;
+
+	if (!bt)
+		return;
+	for (const char *p = strstr(bt, "bpf_prog_"); p && (!end || p < end); p = strstr(p + 1, "bpf_prog_")) {
+		size_t n = strcspn(p, " \n");
+		if (!e->site[0])
+			snprintf(e->site, sizeof(e->site), "%.*s", (int)(n < sizeof(e->site) ? n : sizeof(e->site) - 1), p);
+		if (used + n + 2 < sizeof(e->chain)) {
+			if (used)
+				e->chain[used++] = '\n';
+			memcpy(e->chain + used, p, n);
+			used += n;
+			e->chain[used] = 0;
+		}
+	}
+}
+
 static int hist_index(const char *name)
 {
 	return !strcmp(name, "wakeup") ? 0 : !strcmp(name, "preempt") ? 1 : !strcmp(name, "run_delay") ? 2 : -1;
@@ -210,6 +237,13 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			snprintf(info->exit.reason, sizeof(info->exit.reason), "%.127s", line + 12);
 		} else if (!strncmp(line, "exit_msg ", 9)) {
 			snprintf(info->exit.msg, sizeof(info->exit.msg), "%.1023s", line + 9);
+		} else if (!strncmp(line, "exit_dump_line ", 15)) {
+			size_t used = strlen(info->exit.dump), n = strlen(line + 15);
+			if (used + n + 2 < sizeof(info->exit.dump)) {
+				memcpy(info->exit.dump + used, line + 15, n);
+				info->exit.dump[used + n] = '\n';
+				info->exit.dump[used + n + 1] = 0;
+			}
 		} else if (!strncmp(line, "klog ", 5)) {
 			snprintf(text, sizeof(text), "%s", line + 5);
 			if (append(&info->klog, &klog_len, text))
@@ -223,6 +257,7 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 		snprintf(err, errlen, "%s: the report is cut short (no end line)", path);
 		return -1;
 	}
+	kreport__exit_site(&info->exit);
 	info->nr_wakeups = info->wakeup.count;
 	info->sim_time_ns = kr->real.elapsed_ns;
 	info->duration_ns = kr->real.elapsed_ns;
@@ -341,6 +376,7 @@ static void real_fault(struct kreport *kr, struct run_info *info)
 		}
 	}
 }
+
 
 int kreport__load(struct kreport *kr, struct run_info *info, const char *report_path,
 		  const char *yaml_path, int online_cpus, char *err, size_t errlen)

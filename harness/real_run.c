@@ -182,6 +182,34 @@ static int extract(const char *console, const char *name, const char *dest)
 	return state == 2 ? 0 : -1;
 }
 
+/*
+ * The guest's loader said why it could not run the policy ("scxlab load: ...", then libbpf's
+ * and the verifier's log): print that part of the console to stderr. Whether the kernel
+ * refused the policy (its verifier, or the struct_ops attach).
+ */
+static bool print_loader_errors(const char *console)
+{
+	FILE *in = fopen(console, "r");
+	char line[8192];
+	bool printing = false, refused = false;
+
+	if (!in)
+		return false;
+	while (fgets(line, sizeof(line), in)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (strstr(line, "SCXLAB-RUN-END") || strstr(line, "SCXLAB-FILE-BEGIN"))
+			break;
+		if (!printing && strstr(line, "scxlab load:"))
+			printing = true;
+		if (printing) {
+			fprintf(stderr, "  guest| %s\n", line);
+			refused |= strstr(line, "the kernel refused it") || strstr(line, "attach failed");
+		}
+	}
+	fclose(in);
+	return refused;
+}
+
 static int run_vm(const struct real_run_opts *o, const struct job *job, const struct sim_topology *topo,
 		  struct paths *p, struct run_real *real, char *err, size_t errlen)
 {
@@ -245,6 +273,11 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 	if (o->daemon)
 		extract(p->console, "daemon.log", p->daemon_log);
 	if (extract(p->console, "kreport.txt", p->report) || extract(p->console, "stress-ng.yaml", p->yaml)) {
+		if (print_loader_errors(p->console)) {
+			snprintf(err, errlen, "the guest's kernel refused the policy (its verifier log is above; console "
+				 "log kept: %.1900s)", p->console);
+			return SCXLAB_EXIT_POLICY_FAILED;
+		}
 		snprintf(err, errlen, "the guest did not report a finished run (console log kept: %.1900s)", p->console);
 		return 1;
 	}
@@ -371,16 +404,10 @@ int real_run__main(const struct real_run_opts *o)
 	info.topo = &topo;
 	info.version = SCXLAB_VERSION;
 	info.daemon = o->daemon;
-	/* inputs.policy.knobs: NAME\0VALUE, as the simulator's option parser leaves them */
-	static char knob_copies[64][256];
+	/* inputs.policy.knobs: NAME=VALUE as given */
 	static const char *knob_ptrs[64];
-	for (int i = 0; i < o->nr_knobs && i < 64; i++) {
-		snprintf(knob_copies[i], sizeof(knob_copies[i]), "%s", o->knobs[i]);
-		char *eq = strchr(knob_copies[i], '=');
-		if (eq)
-			*eq = 0;
-		knob_ptrs[i] = knob_copies[i];
-	}
+	for (int i = 0; i < o->nr_knobs && i < 64; i++)
+		knob_ptrs[i] = o->knobs[i];
 	info.knobs = knob_ptrs;
 	info.nr_knobs = o->nr_knobs < 64 ? o->nr_knobs : 64;
 	info.kernel_api = release_code(kr.real.kernel_release);
@@ -400,6 +427,8 @@ int real_run__main(const struct real_run_opts *o)
 		rc = 1;
 		goto out_info;
 	}
+	info.expect = o->expect;
+	run_verdict__judge(&info.verdict, &info, o->expect);
 	if (run_result__write(&info, o->out, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: %s\n", err);
 		rc = 1;
@@ -418,7 +447,7 @@ int real_run__main(const struct real_run_opts *o)
 		run_result__print_summary(&info, stdout);
 		printf("result: %s/result.json\n", o->out);
 	}
-	rc = 0;
+	rc = run_verdict__exit_status(&info.verdict);
 out_info:
 	info.stressor_rows = NULL;
 	run_result__free(&info);

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "harness/verdict.h"
+
 struct real_run_opts {
 	const char *target;        /* "host" or "vm" */
 	const char *policy;        /* .bpf.c or .bpf.o; NULL: the default scheduler */
@@ -31,9 +33,11 @@ struct real_run_opts {
 	int vm_timeout_s;          /* the guest is killed after this (0: job time + 180 s) */
 	const char *out;
 	bool quiet;
+	const struct run_expect *expect; /* --expect-exit, NULL: none */
 };
 
-/* 0 ok; 1 the run failed; 2 bad input or a machine that cannot run it (says what is missing). */
+/* 0 ok; 1 the run failed; 2 bad input or a machine that cannot run it (says what is missing);
+ * 3 the policy failed (its verdict, verdict.h). */
 int real_run__main(const struct real_run_opts *o);
 
 #endif

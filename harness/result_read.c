@@ -27,6 +27,37 @@ char *result_read__file(const char *path)
 	return buf;
 }
 
+int result_read__complete(const char *doc)
+{
+	int depth = 0;
+	const char *p = doc, *last = NULL;
+
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	if (*p != '{')
+		return 0;
+	for (; *p; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				return 0;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (--depth < 0)
+				return 0;
+			last = p;
+		} else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
+			last = NULL; /* something after the closing brace */
+		}
+	}
+	return depth == 0 && last && *last == '}';
+}
+
 /* Where "key": 's value starts, within @object's braces. */
 static const char *value_at(const char *doc, const char *object, const char *key)
 {
@@ -45,6 +76,8 @@ static const char *value_at(const char *doc, const char *object, const char *key
 				for (end++; *end && *end != '"'; end++)
 					if (*end == '\\' && end[1])
 						end++;
+				if (!*end)
+					break; /* an unterminated string: the object ends with the text */
 				continue;
 			}
 			if (*end == '{')

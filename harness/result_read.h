@@ -11,6 +11,8 @@
 
 /* The whole file, or NULL. */
 char *result_read__file(const char *path);
+/* Whether @doc is one whole JSON object (balanced, nothing cut off): 1, else 0. */
+int result_read__complete(const char *doc);
 /* The number after "key": inside the object that starts at the first "@object": { (NULL: the
  * whole document). 0 if found. */
 int result_read__number(const char *doc, const char *object, const char *key, double *v);

@@ -183,9 +183,13 @@ static void write_inputs(struct json_writer *w, const struct run_info *in)
 		json__key(w, "knobs");
 		json__begin_object(w);
 		for (int i = 0; i < in->nr_knobs; i++) {
-			/* knobs were split in place as NAME\0VALUE by the option parser */
-			json__key(w, in->knobs[i]);
-			json__string(w, in->knobs[i] + strlen(in->knobs[i]) + 1);
+			/* NAME=VALUE as given to --knob */
+			char name[256];
+			const char *eq = strchr(in->knobs[i], '=');
+			size_t n = eq ? (size_t)(eq - in->knobs[i]) : strlen(in->knobs[i]);
+			snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : sizeof(name) - 1), in->knobs[i]);
+			json__key(w, name);
+			json__string(w, eq ? eq + 1 : "");
 		}
 		json__end_object(w);
 		json__end_object(w);
@@ -329,6 +333,7 @@ static void write_verdict(struct json_writer *w, const struct run_info *in)
 		json__string(w, in->expect->spec);
 	else
 		json__null(w);
+	json__key(w, "first_failure"); json__string(w, v->nr_failures ? v->failures[0] : "");
 	json__key(w, "failures");
 	json__begin_array(w);
 	for (int i = 0; i < v->nr_failures; i++)

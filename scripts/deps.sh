@@ -14,7 +14,7 @@ PKGS=(
   build-essential pkg-config git make
   clang llvm libcriterion-dev
   libelf-dev libdw-dev zlib1g-dev libzstd-dev zstd xz-utils
-  stress-ng gnuplot-nox jq slurm-wlm munge
+  stress-ng gnuplot-nox jq slurm-wlm munge python3-junitparser
   qemu-system-x86 busybox-static cpio file
 )
 BACKPORT_PKGS=(libbpf-dev bpftool)

@@ -3,7 +3,8 @@
 # fetch the sched_ext kernel, then compare every policy in sched/ (but the fault-injection
 # one) and the default scheduler on the demo stress-ng job, in the simulator and in a QEMU
 # guest booting Debian's sched_ext kernel, and print the table and where the plots are.
-# When the VM cannot run here, `scxlab compare` says why and does the simulator part.
+# When the VM cannot run here, `scxlab compare` says why and does the simulator part, and
+# the job's last line and $OUT/NOT-RUN.txt say what did not run.
 #
 # Overridable: JOB, TOPOLOGY (default 2: the guest gets this machine's two cores), TARGETS,
 # REPS (simulator seeds), REAL_REPS (VM repetitions), OUT.
@@ -17,12 +18,27 @@ REPS="${REPS:-3}"
 REAL_REPS="${REAL_REPS:-2}"
 OUT="${OUT:-results/main}"
 
+notes=()
 bash scripts/deps.sh
 make -j"$(nproc)"
 if ! bash scripts/fetch-kernel.sh >/dev/null; then
-  echo "main job: could not fetch the sched_ext kernel; the VM part will be skipped" >&2
+  notes+=("the sched_ext kernel could not be fetched (scripts/fetch-kernel.sh)")
 fi
-make -j"$(nproc)" bpf || echo "main job: the kernel objects did not build; the VM part will be skipped" >&2
+if ! make -j"$(nproc)" bpf; then
+  notes+=("the kernel objects did not build (make bpf)")
+fi
 
+# Exit status as `scxlab compare`'s (0 ok, 1 runs did not finish, 3 a policy failed); a
+# target asked for that could not run is recorded in $OUT/summary.json (skipped_targets),
+# in $OUT/NOT-RUN.txt, and said in the last line.
+rc=0
 build/scxlab compare --jobs "$JOB" --topology "$TOPOLOGY" --targets "$TARGETS" \
-  --reps "$REPS" --real-reps "$REAL_REPS" --out "$OUT"
+  --reps "$REPS" --real-reps "$REAL_REPS" --out "$OUT" --junit "$OUT/junit.xml" || rc=$?
+
+skipped="$(jq -r '.skipped_targets[]?' "$OUT/summary.json" 2>/dev/null || true)"
+rm -f "$OUT/NOT-RUN.txt"
+if [ -n "$skipped" ] || [ ${#notes[@]} -gt 0 ]; then
+  { printf '%s\n' "${notes[@]}"; printf '%s\n' "$skipped"; } | sed '/^$/d' > "$OUT/NOT-RUN.txt"
+  echo "main job: NOT EVERYTHING RAN: $(paste -sd';' "$OUT/NOT-RUN.txt") (recorded in $OUT/NOT-RUN.txt)" >&2
+fi
+exit "$rc"

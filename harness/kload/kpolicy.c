@@ -199,6 +199,7 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 			return 2;
 		}
 	}
+	kpolicy_dump__prepare(kp);
 	if (bpf_object__load(kp->obj)) {
 		fprintf(stderr, "scxlab load: %s: the kernel refused it (verifier log below)\n%s", path,
 			kpolicy__libbpf_log());
@@ -219,6 +220,7 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 		else
 			kp->uei = (struct kpolicy_exit *)((char *)kp->uei_map + off);
 	}
+	kpolicy_dump__map(kp);
 	return 0;
 }
 
@@ -281,6 +283,7 @@ void kpolicy__close(struct kpolicy *kp)
 	kpolicy__detach(kp);
 	if (kp->uei_map)
 		munmap(kp->uei_map, kp->uei_map_len);
+	kpolicy_dump__unmap(kp);
 	if (kp->obj)
 		bpf_object__close(kp->obj);
 	kp->obj = NULL;

@@ -35,7 +35,18 @@ struct kpolicy {
 	struct kpolicy_exit *uei; /* in the kernel's .data map (mmap'ed), NULL if it has none */
 	void *uei_map;
 	size_t uei_map_len;
+	void *dump_map;           /* the kernel's copy of uei_dump (kpolicy_dump.c) */
+	size_t dump_map_len;
+	const char *dump;
+	size_t dump_size;
 };
+
+/* The debug dump buffer (kpolicy_dump.c): size it before load, map it after. */
+void kpolicy_dump__prepare(struct kpolicy *kp);
+void kpolicy_dump__map(struct kpolicy *kp);
+void kpolicy_dump__unmap(struct kpolicy *kp);
+/* The dump text UEI_RECORD copied at the exit into @out (at most @len - 1 bytes); its length. */
+size_t kpolicy__dump(const struct kpolicy *kp, char *out, size_t len);
 
 /* libbpf's messages are kept and printed only when something fails. */
 void kpolicy__quiet_libbpf(void);

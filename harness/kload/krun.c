@@ -147,6 +147,7 @@ struct run_state {
 	int restarts;
 	bool have_first_exit;
 	struct kpolicy_exit first_exit;
+	char first_dump[32768];   /* the kernel's debug dump of that first exit */
 	uint64_t fault_injected_at;
 };
 
@@ -208,6 +209,7 @@ static void maybe_restart(const struct krun_opts *o, struct kpolicy *kp, struct 
 	}
 	if (!rs->have_first_exit) {
 		rs->first_exit = *kp->uei;
+		kpolicy__dump(kp, rs->first_dump, sizeof(rs->first_dump));
 		rs->have_first_exit = true;
 	}
 	if (!rs->fault_injected_at)
@@ -346,6 +348,15 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 		one_line(e.msg);
 		fprintf(f, "exit_kind %d\nexit_code %lld\nexit_cpu %d\nexit_reason %s\nexit_msg %s\n", e.kind,
 			(long long)e.exit_code, e.exit_cpu, e.reason, e.msg);
+		/* the kernel's debug dump, a report line per dump line */
+		static char dump[32768];
+		if (rs->have_first_exit)
+			snprintf(dump, sizeof(dump), "%s", rs->first_dump);
+		else
+			kpolicy__dump(kp, dump, sizeof(dump));
+		char *save = NULL;
+		for (char *l = strtok_r(dump, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			fprintf(f, "exit_dump_line %s\n", l);
 	}
 	fputs(events ? events : "", f);
 	fputs(maps ? maps : "", f);

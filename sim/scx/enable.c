@@ -284,6 +284,20 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 	if (sch->exit_claimed)
 		return abort_enable(sch, err, errlen);
 	sch->state = SCX_ST_ENABLED;
+	/*
+	 * Tasks enqueued while enabling went to the bypass DSQs, which nothing consumes once the
+	 * policy is enabled: requeue them through it, as the kernel does when bypass ends. (Only
+	 * tasks that exist at attach can be there: a restart after an exit, --attach-at.)
+	 */
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		struct scx_dsq *bypass = &sim->cpus[cpu].scx.bypass;
+		while (bypass->head && !sch->exit_claimed) {
+			struct sim_task *p = bypass->head;
+			sim_sched__change_task(sim, p, NULL, NULL, NULL);
+			if (p->scx.dsq == bypass)
+				break; /* it went back there: leave it to the consume path */
+		}
+	}
 	scx_watchdog_start(sch);
 	/* leaving bypass reschedules every online CPU: idle ones go through ops.dispatch once */
 	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)

@@ -335,8 +335,8 @@ Test(daemons, a_policy_that_queues_its_own_daemon_behind_it_stalls, .timeout = 3
 	snprintf(job, sizeof(job), "%s/workloads/jobs/default.job", src);
 	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--daemon", daemon, "--daemon-cpu", "50us", "--job", job,
 			       "--topology", "2", "--duration", "3s", "--out", out, "--quiet", "--knob", "fallback_after_ns=0",
-			       "--knob", "scxlab_daemon_tgid=-1", NULL),
-		     0);
+			       "--knob", "scxlab_daemon_tgid=-1", "--expect-exit", "SCX_EXIT_ERROR_STALL", NULL),
+		     0, "the stall is this run's expected outcome");
 	snprintf(path, sizeof(path), "%s/result.json", out);
 	char *doc = th_read_file(path, NULL);
 	cr_assert_not_null(strstr(doc, "\"kind_name\": \"SCX_EXIT_ERROR_STALL\""), "the watchdog ejected it");

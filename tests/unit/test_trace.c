@@ -33,7 +33,8 @@ Test(trace, one_second_eight_cpus_is_valid_chrome_trace_json, .timeout = 300)
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
 	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--knob", "fault=2", "--knob", "fault_after_ns=500000000",
 			       "--topology", "8cpu-2llc", "--duration", "1s", "--hogs", "6", "--pairs", "4", "--trace", trace,
-			       "--timeline", timeline, "--timeline-window", "0.45s:0.55s", "--out", out, "--quiet", NULL), 0);
+			       "--timeline", timeline, "--timeline-window", "0.45s:0.55s", "--out", out, "--quiet",
+			       "--expect-exit", "SCX_EXIT_ERROR_BPF", NULL), 0);
 
 	jq_true(trace, "type == \"object\" and (.traceEvents | type == \"array\")", "an object with traceEvents");
 	jq_true(trace, "[.traceEvents[] | select(.ph == \"M\" and .name == \"thread_name\") | .tid] | sort == [0,1,2,3,4,5,6,7]",
