@@ -322,7 +322,7 @@ static void inject_fn(struct sim_loop *loop, struct sim_event *ev)
  * workload's tasks that were in sched_ext at the ejection.
  */
 static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy *pol,
-		      const struct run_opts *o, const struct scx_exit_record *first)
+		      const struct run_opts *o, const struct scx_exit_record *first, uint64_t lost_after_ns)
 {
 	struct run_fault *f = &info->fault;
 	size_t size = 0;
@@ -342,6 +342,8 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 	f->ejected = true;
 	f->exit = *first;
 	f->ejected_at_ns = first->at_ns;
+	/* a task can only be found lost when the fair class has had time to run it */
+	bool judge_lost = first->disabled_ns && sim__now(sim) - first->disabled_ns > lost_after_ns;
 	if (f->injected_at_ns && first->at_ns >= f->injected_at_ns)
 		f->time_to_ejection_ns = first->at_ns - f->injected_at_ns;
 	for (int i = 0; i < sim->nr_tasks; i++) {
@@ -354,7 +356,7 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
 		 * that was running at the ejection and kept its CPU on the fair class, or one that was
 		 * blocked then and was never woken, is not lost.
 		 */
-		if (!t->stats.resumed_ns && t->state == SIM_TASK_RUNNABLE && t->in_wait) {
+		if (!t->stats.resumed_ns && t->state == SIM_TASK_RUNNABLE && t->in_wait && judge_lost) {
 			if (!f->tasks_lost)
 				snprintf(f->lost_reason, sizeof(f->lost_reason), "%s[%d] never ran again after the ejection",
 					 t->ts.comm, t->ts.pid);
@@ -863,18 +865,27 @@ int cmd_run(int argc, char **argv)
 		info.daemon_late_max_ns = ds.late_max_ns;
 		info.daemon_late_mean_ns = ds.late_mean_ns;
 	}
+	/*
+	 * Starvation is judged over what the scheduling in force did: after an ejection, from when
+	 * the fair class took over; an ejection whose disable had not finished when the run ended
+	 * leaves nothing to judge.
+	 */
+	const struct scx_exit_record *judged = first_exit.exited ? &first_exit : pol ? scx_sched__exit_record(sim) : NULL;
+	uint64_t starve_from = judged && judged->exited ? (judged->disabled_ns ? judged->disabled_ns : UINT64_MAX) : 0;
+	uint64_t starve_after = starve_threshold(sim, &o);
 	if (run_result__snapshot(&info, sim) ||
-	    run_verdict__collect_starved(&info.verdict, sim, starve_threshold(sim, &o))) {
+	    (starve_from != UINT64_MAX && run_verdict__collect_starved(&info.verdict, sim, starve_after, starve_from))) {
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_sim;
 	}
+	info.verdict.starve_threshold_ns = starve_after;
 	if (o.timeline && timeline__write(sim, o.timeline)) {
 		fprintf(stderr, "scxlab run: --timeline %s: cannot write it\n", o.timeline);
 		goto out_res;
 	}
 	if (pol) {
 		const struct scx_exit_record *now_rec = scx_sched__exit_record(sim);
-		sim_fault(&info, sim, pol, &o, first_exit.exited ? &first_exit : now_rec);
+		sim_fault(&info, sim, pol, &o, first_exit.exited ? &first_exit : now_rec, starve_after);
 	}
 	info.expect = &o.expect;
 	run_verdict__judge(&info.verdict, &info, &o.expect);

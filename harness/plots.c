@@ -107,7 +107,8 @@ static int cdf_plot(const struct summary *s, const char *out, const char *dir, c
 		}
 		fprintf(f, "\n\n");
 		size_t tl = strlen(titles), cl = strlen(colors), dl = strlen(dashes);
-		snprintf(titles + tl, sizeof(titles) - tl, "%s%s/%s", blocks ? " " : "", g->policy, g->target);
+		snprintf(titles + tl, sizeof(titles) - tl, "%s%s/%s%s%s", blocks ? " " : "", g->policy, g->target,
+			 group__emulated(g) ? "[TCG]" : "", g->policy_failed ? "[FAILED]" : "");
 		snprintf(colors + cl, sizeof(colors) - cl, "%s%d", blocks ? " " : "", policy_color(s, g->policy));
 		snprintf(dashes + dl, sizeof(dashes) - dl, "%s%d", blocks ? " " : "", strcmp(g->target, "sim") ? 2 : 1);
 		blocks++;
@@ -172,7 +173,8 @@ static int throughput_plot(const struct summary *s, const char *dir, const char 
 	fclose(f);
 	for (int c = 0; c < cols; c++) {
 		size_t tl = strlen(titles);
-		snprintf(titles + tl, sizeof(titles) - tl, "%s%s/%s", c ? " " : "", gs[c]->policy, gs[c]->target);
+		snprintf(titles + tl, sizeof(titles) - tl, "%s%s/%s%s%s", c ? " " : "", gs[c]->policy, gs[c]->target,
+			 group__emulated(gs[c]) ? "[TCG]" : "", gs[c]->policy_failed ? "[FAILED]" : "");
 	}
 	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s'; job='%s'; titles='%s'", dat, base, job, titles);
 	return gnuplot("throughput.gp", vars, err, errlen);
@@ -228,7 +230,19 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 	fclose(fl);
 	if (!points)
 		return 0;
-	snprintf(vars, sizeof(vars), "thrfile='%.3000s'; latfile='%.3000s'; outbase='%.3000s'; real='%s'", thr, lat, base, real);
+	/* the real side named by its kernel, and marked when it ran emulated */
+	char real_label[160];
+	snprintf(real_label, sizeof(real_label), "%s", real);
+	for (int k = 0; k < s->nr_groups; k++) {
+		const struct group *r = &s->groups[k];
+		if (!strcmp(r->target, real) && r->kernel[0]) {
+			snprintf(real_label, sizeof(real_label), "%s (%.60s%s)", real, r->kernel,
+				 group__emulated(r) ? ", TCG emulated" : "");
+			break;
+		}
+	}
+	snprintf(vars, sizeof(vars), "thrfile='%.3000s'; latfile='%.3000s'; outbase='%.3000s'; real='%s'", thr, lat, base,
+		 real_label);
 	return gnuplot("sim_vs_real.gp", vars, err, errlen);
 }
 

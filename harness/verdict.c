@@ -208,18 +208,27 @@ static int by_wait_desc(const void *a, const void *b)
 	return x->pid - y->pid;
 }
 
-int run_verdict__collect_starved(struct run_verdict *v, const struct sim *sim, uint64_t threshold_ns)
+/* How long @t has waited for a CPU, counted from @from_ns at the earliest; 0 if it is not waiting. */
+static uint64_t waited(const struct sim_task *t, uint64_t now, uint64_t from_ns)
+{
+	uint64_t since;
+
+	if (t->unmeasured || !t->in_wait || t->state != SIM_TASK_RUNNABLE)
+		return 0;
+	since = t->runnable_since > from_ns ? t->runnable_since : from_ns;
+	return now > since ? now - since : 0;
+}
+
+int run_verdict__collect_starved(struct run_verdict *v, const struct sim *sim, uint64_t threshold_ns,
+				 uint64_t from_ns)
 {
 	uint64_t now = sim->loop.now;
 	int n = 0;
 
 	v->starve_threshold_ns = threshold_ns;
 	v->nr_starved = 0;
-	for (int i = 0; i < sim->nr_tasks; i++) {
-		const struct sim_task *t = sim->tasks[i];
-		if (!t->unmeasured && t->in_wait && t->state == SIM_TASK_RUNNABLE && now - t->runnable_since > threshold_ns)
-			n++;
-	}
+	for (int i = 0; i < sim->nr_tasks; i++)
+		n += waited(sim->tasks[i], now, from_ns) > threshold_ns;
 	v->nr_starved = n;
 	if (!n)
 		return 0;
@@ -229,12 +238,13 @@ int run_verdict__collect_starved(struct run_verdict *v, const struct sim *sim, u
 	n = 0;
 	for (int i = 0; i < sim->nr_tasks; i++) {
 		const struct sim_task *t = sim->tasks[i];
-		if (t->unmeasured || !t->in_wait || t->state != SIM_TASK_RUNNABLE || now - t->runnable_since <= threshold_ns)
+		uint64_t w = waited(t, now, from_ns);
+		if (w <= threshold_ns)
 			continue;
 		struct run_starved *s = &v->starved[n++];
 		s->pid = t->ts.pid;
 		snprintf(s->comm, sizeof(s->comm), "%s", t->ts.comm);
-		s->waited_ns = now - t->runnable_since;
+		s->waited_ns = w;
 	}
 	qsort(v->starved, (size_t)n, sizeof(*v->starved), by_wait_desc);
 	v->nr_starved_listed = n < VERDICT_MAX_STARVED_LISTED ? n : VERDICT_MAX_STARVED_LISTED;

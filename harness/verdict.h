@@ -65,8 +65,13 @@ struct run_verdict {
 struct run_info;
 struct sim;
 
-/* Tasks of @sim runnable and not run for more than @threshold_ns now, longest wait first. */
-int run_verdict__collect_starved(struct run_verdict *v, const struct sim *sim, uint64_t threshold_ns);
+/*
+ * Tasks of @sim runnable and not run for more than @threshold_ns now, longest wait first,
+ * counting waits from @from_ns at the earliest (after an ejection: from when the fair class
+ * took over, since waits before it are the exit's own story).
+ */
+int run_verdict__collect_starved(struct run_verdict *v, const struct sim *sim, uint64_t threshold_ns,
+				 uint64_t from_ns);
 
 /* Judge @info (its fault record, exits and starved tasks) against @expect (may be NULL). */
 void run_verdict__judge(struct run_verdict *v, const struct run_info *info, const struct run_expect *expect);

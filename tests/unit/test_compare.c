@@ -75,7 +75,7 @@ Test(check, rerun_passes_and_a_doubled_p99_fails, .timeout = 300)
 	free(out);
 	xml = th_read_file(junit, NULL);
 	cr_assert_not_null(strstr(xml, "failures=\"1\""), "%s", xml);
-	cr_assert_not_null(strstr(xml, "<failure message=\"wakeup_p99_ns regressed"), "%s", xml);
+	cr_assert_not_null(strstr(xml, "<failure type=\"regression\" message=\"wakeup_p99_ns regressed"), "%s", xml);
 	free(xml);
 }
 

@@ -85,3 +85,33 @@ Test(vm_runs, every_policy_and_the_baseline_run_stress_ng_in_the_guest, .timeout
 		check_run(g.gl_pathv[i]);
 	globfree(&g);
 }
+
+/*
+ * A policy error in the guest: the run exits 3, and result.json holds the real kernel's debug
+ * dump with the policy's own ops.dump() lines (read from its uei_dump by the loader) and the
+ * policy's BPF program named as the site.
+ */
+Test(vm_runs, an_error_exit_brings_back_the_kernels_dump, .timeout = 600)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char job[4200], pol[4200], out[700], log[800], result[800];
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(pol, sizeof(pol), "%s/tests/policies/starve_one.bpf.c", src);
+	snprintf(out, sizeof(out), "%s/dump", th_tmpdir());
+	snprintf(log, sizeof(log), "%s.log", out);
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", pol, "--knob",
+			   "error_after=200", "--out", out, NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 3, "a policy error is exit status 3: %s", text);
+	free(text);
+	snprintf(result, sizeof(result), "%s/result.json", out);
+	char *json = th_read_file(result, NULL);
+	cr_assert_not_null(json);
+	cr_assert_not_null(strstr(json, "\"kind_name\": \"SCX_EXIT_ERROR_BPF\""), "%s", json);
+	cr_assert_not_null(strstr(json, "triggered exit kind 1025"), "the kernel's dump header");
+	cr_assert_not_null(strstr(json, "\\n\\nstarve_one: 200 enqueues\\nstarve_one: victim -1\\n"),
+			   "the policy's ops.dump() lines in the dump");
+	cr_assert_not_null(strstr(json, "\"site\": \"bpf_prog_"), "the BPF program that raised it");
+	free(json);
+}
