@@ -237,10 +237,11 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			snprintf(info->exit.reason, sizeof(info->exit.reason), "%.127s", line + 12);
 		} else if (!strncmp(line, "exit_msg ", 9)) {
 			snprintf(info->exit.msg, sizeof(info->exit.msg), "%.1023s", line + 9);
-		} else if (!strncmp(line, "exit_dump_line ", 15)) {
-			size_t used = strlen(info->exit.dump), n = strlen(line + 15);
+		} else if (!strncmp(line, "exit_dump_line", 14) && (line[14] == ' ' || !line[14])) {
+			const char *dline = line[14] ? line + 15 : "";
+			size_t used = strlen(info->exit.dump), n = strlen(dline);
 			if (used + n + 2 < sizeof(info->exit.dump)) {
-				memcpy(info->exit.dump + used, line + 15, n);
+				memcpy(info->exit.dump + used, dline, n);
 				info->exit.dump[used + n] = '\n';
 				info->exit.dump[used + n + 1] = 0;
 			}

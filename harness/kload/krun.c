@@ -354,9 +354,15 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 			snprintf(dump, sizeof(dump), "%s", rs->first_dump);
 		else
 			kpolicy__dump(kp, dump, sizeof(dump));
-		char *save = NULL;
-		for (char *l = strtok_r(dump, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		for (char *l = dump; *l;) {
+			char *nl = strchr(l, '\n');
+			if (nl)
+				*nl = 0;
 			fprintf(f, "exit_dump_line %s\n", l);
+			if (!nl)
+				break;
+			l = nl + 1;
+		}
 	}
 	fputs(events ? events : "", f);
 	fputs(maps ? maps : "", f);

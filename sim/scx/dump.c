@@ -138,7 +138,7 @@ static long jiffies_delta_ms(uint64_t from_ns, uint64_t to_ns)
 static void dump_task(struct scx_sched *sch, struct scx_dump_ctx *dctx, struct sim_task *p, char marker)
 {
 	struct sim *sim = sch->sim;
-	unsigned int scx_state = p->scx.enabled ? 3 : p->scx.init_done ? 2 : 0;
+	unsigned int scx_state = (unsigned int)((p->ts.scx.flags & SCX_TASK_STATE_MASK) >> SCX_TASK_STATE_SHIFT);
 	char dsq_id[24] = "(n/a)", cpus[1200];
 	uint64_t now = sim__now(sim);
 
@@ -282,6 +282,8 @@ void scx_dump_state(struct scx_sched *sch)
 		snprintf(comm, sizeof(comm), "%s", cur->ts.comm);
 	else
 		snprintf(comm, sizeof(comm), "swapper/%d", r->exit_cpu > 0 ? r->exit_cpu : 0);
+	/* 7.x kernels (built with sub-scheduler support, as Debian's) name the scheduler first */
+	line(sch, "%s: root", sch->name);
 	if (r->exit_cpu >= 0)
 		line(sch, "%s[%d] triggered exit kind %d on CPU %d:", comm, cur ? cur->ts.pid : 0, r->kind, r->exit_cpu);
 	else

@@ -19,6 +19,8 @@ const volatile u64 error_after;
 
 static u64 nr_enqueued;
 
+UEI_DEFINE(uei);
+
 void BPF_STRUCT_OPS(starve_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	nr_enqueued++;
@@ -62,6 +64,11 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(starve_init)
 	return scx_bpf_create_dsq(NEVER_DSQ, -1);
 }
 
+void BPF_STRUCT_OPS(starve_exit, struct scx_exit_info *ei)
+{
+	UEI_RECORD(uei, ei);
+}
+
 SCX_OPS_DEFINE(starve_one_ops,
 	       .enqueue = (void *)starve_enqueue,
 	       .dispatch = (void *)starve_dispatch,
@@ -69,5 +76,6 @@ SCX_OPS_DEFINE(starve_one_ops,
 	       .dump_cpu = (void *)starve_dump_cpu,
 	       .dump_task = (void *)starve_dump_task,
 	       .init = (void *)starve_init,
+	       .exit = (void *)starve_exit,
 	       .timeout_ms = 30000,
 	       .name = "starve_one");
