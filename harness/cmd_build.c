@@ -148,6 +148,8 @@ static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int
 	} else {
 		argv__add(&a, "-g");
 		argv__add(&a, "-gbtf");
+		/* every policy frame stays on the stack, so an error names the policy's line (exit_site.c) */
+		argv__add(&a, "-fno-optimize-sibling-calls");
 		argv__add(&a, "-fPIC");
 		argv__add(&a, "-Wall");
 		argv__add(&a, "-Wno-unused-function");
