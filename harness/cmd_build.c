@@ -127,6 +127,9 @@ static int add_flags(struct argv_buf *a, const struct build_opts *o, bool bpf, c
 		argv__add(a, "-std=gnu17");
 		argv__add(a, "-O2");
 		argv__add(a, "-D__SCXSIM__=1");
+		/* every policy frame stays on the stack, so an error names the policy's line (exit_site.c);
+		 * among the hashed flags, so objects built without it are not reused */
+		argv__add(a, "-fno-optimize-sibling-calls");
 		argv__addf(a, "-I%s/sim/shim", root);
 	}
 	for (int i = 0; i < o->nr_incs; i++)
@@ -148,8 +151,6 @@ static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int
 	} else {
 		argv__add(&a, "-g");
 		argv__add(&a, "-gbtf");
-		/* every policy frame stays on the stack, so an error names the policy's line (exit_site.c) */
-		argv__add(&a, "-fno-optimize-sibling-calls");
 		argv__add(&a, "-fPIC");
 		argv__add(&a, "-Wall");
 		argv__add(&a, "-Wno-unused-function");

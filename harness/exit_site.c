@@ -13,9 +13,13 @@
 #include "harness/exit_site.h"
 
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,6 +75,43 @@ static const char *shown_path(const char *path, const char *comp_dir, char *buf,
 	return buf;
 }
 
+/* A file of the simulator's shim headers: an inlined kfunc wrapper, not the policy's code. */
+static bool in_shim(const char *file)
+{
+	return file && strstr(file, "sim/shim/");
+}
+
+/*
+ * While @*file:@*line lies in an inlined shim wrapper, move out to where the policy called it
+ * (DW_AT_call_file/line of the inlined scopes around @pc, innermost first).
+ */
+static void out_of_shim(Dwfl_Module *mod, Dwarf_Addr pc, const char **file, int *line)
+{
+	Dwarf_Addr bias = 0;
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias), *scopes = NULL;
+	Dwarf_Files *files = NULL;
+	size_t nfiles = 0;
+	int n;
+
+	if (!cu || !in_shim(*file) || dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
+		return;
+	n = dwarf_getscopes(cu, pc - bias, &scopes);
+	for (int i = 0; i < n && in_shim(*file); i++) {
+		Dwarf_Attribute af, al;
+		Dwarf_Word fidx, ln;
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine ||
+		    !dwarf_attr(&scopes[i], DW_AT_call_file, &af) || !dwarf_attr(&scopes[i], DW_AT_call_line, &al) ||
+		    dwarf_formudata(&af, &fidx) || dwarf_formudata(&al, &ln) || fidx >= nfiles)
+			continue;
+		const char *f = dwarf_filesrc(files, fidx, NULL, NULL);
+		if (!f)
+			break;
+		*file = f;
+		*line = (int)ln;
+	}
+	free(scopes);
+}
+
 /* The load base of the object an address lies in, NULL if none. */
 static void *base_of(const void *addr)
 {
@@ -114,6 +155,7 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 		if (l) {
 			file = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
 			comp_dir = dwfl_line_comp_dir(l);
+			out_of_shim(mod, pc, &file, &line);
 		}
 		if (file)
 			snprintf(where, sizeof(where), "%s:%d", shown_path(file, comp_dir, shown, sizeof(shown)), line);

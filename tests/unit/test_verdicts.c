@@ -98,6 +98,18 @@ Test(verdicts, an_error_exit_fails_the_run_and_says_where, .timeout = 120)
 	cr_assert_eq(result_read__string(doc, "verdict", "first_failure", first, sizeof(first)), 0);
 	cr_assert_not_null(strstr(first, "expected SCX_EXIT_ERROR_STALL"), "%s", first);
 	free(doc);
+	/* an error found applying a verdict after the callback returned still names it and the call */
+	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--knob", "fault=3", "--duration", "500ms", "--out", out,
+			       "--quiet", NULL), 3);
+	doc = result_of(out);
+	expect_string(doc, "fault", "msg", "non-existent DSQ 0x1234");
+	expect_string(doc, "fault", "callback", "enqueue");
+	cr_assert_not_null(strstr(doc, "\"deferred\": true"));
+	snprintf(want, sizeof(want), "scxl_faulty.bpf.c:%d", line_of(pol, "scx_bpf_dsq_insert(p, BOGUS_DSQ"));
+	cr_assert_eq(result_read__string(doc, "fault", "site", site, sizeof(site)), 0);
+	cr_assert(strlen(site) >= strlen(want) && !strcmp(site + strlen(site) - strlen(want), want),
+		  "site %s, expected ...%s (the policy's call, not the shim's inline wrapper)", site, want);
+	free(doc);
 	/* a policy that runs clean expects no exit */
 	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("sched/scxl_vtime.bpf.c"), "--duration", "500ms",
 			       "--out", out, "--quiet", "--expect-exit", "none", NULL), 0);
