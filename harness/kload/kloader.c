@@ -5,6 +5,7 @@
 #include "harness/kload/kpolicy.h"
 
 #include <signal.h>
+#include <sys/utsname.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +34,16 @@ int kloader__run(const struct kloader_opts *o)
 	int ret;
 
 	kpolicy__quiet_libbpf();
+	/* without sched_ext the verifier refuses every struct_ops of it: say what is really missing */
+	ksys__state(state, sizeof(state));
+	if (!state[0]) {
+		struct utsname u;
+		uname(&u);
+		fprintf(stderr, "scxlab load: kernel %s has no sched_ext (no /sys/kernel/sched_ext: CONFIG_SCHED_CLASS_EXT "
+			"is not enabled); use `scxlab run --target vm` or `scxlab verify`, which boot a sched_ext kernel\n",
+			u.release);
+		return 2;
+	}
 	ret = kpolicy__load(&kp, o->path, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
 	if (ret)
 		goto out;
