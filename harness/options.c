@@ -4,6 +4,7 @@
 #include "harness/options.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ int opt__parse_duration(const char *opt, const char *text, uint64_t *ns, char *e
 
 	errno = 0;
 	v = text ? strtod(text, &end) : 0;
-	if (!text || end == text || errno || v < 0) {
+	if (!text || end == text || errno || !isfinite(v) || v < 0) {
 		snprintf(err, errlen, "%s: expected a duration such as 10s, 250ms or 1500us, got '%s'",
 			 opt, text ? text : "");
 		return -1;

@@ -336,6 +336,8 @@ Test(verdicts, bad_options_leave_a_written_result_alone, .timeout = 120)
 	free(text);
 	cr_assert_eq(th_scxlab(log, "run", "--duration", "200ms", "--out", out, "--quiet", "--starve-after", "0", NULL), 2);
 	cr_assert_eq(th_scxlab(log, "run", "--duration", "nope", "--out", out, "--quiet", NULL), 2);
+	cr_assert_eq(th_scxlab(log, "run", "--duration", "nan", "--out", out, "--quiet", NULL), 2, "nan ran for ever once");
+	cr_assert_eq(th_scxlab(log, "run", "--duration", "inf", "--out", out, "--quiet", NULL), 2);
 	char *after = th_read_file(path, &n2);
 	cr_assert(n1 == n2 && !memcmp(before, after, n1), "result.json unchanged");
 	free(before);
