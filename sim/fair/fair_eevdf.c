@@ -3,7 +3,8 @@
  *
  * Each CPU keeps its waiting tasks in a list sorted by virtual deadline; the running task is
  * outside the list but counted in the load and in the zero-lag point. Queues are short in
- * practice (tasks per CPU), so a sorted list beats a tree on constant factors.
+ * practice (tasks per CPU), so a sorted list beats a tree on constant factors; inserts search
+ * from the tail, where new deadlines land.
  */
 #include "sim/fair/fair_internal.h"
 
@@ -68,12 +69,16 @@ static void account_sub(struct fair_rq *rq, struct fair_entity *se)
 
 static void queue_insert(struct fair_rq *rq, struct sim_task *p)
 {
-	struct sim_task *prev = NULL, *it = rq->head;
+	struct sim_task *prev = rq->tail, *it = NULL;
 
-	/* after every task with the same or an earlier deadline: FIFO among equals */
-	while (it && (int64_t)(it->fair.deadline - p->fair.deadline) <= 0) {
-		prev = it;
-		it = it->fair.q_next;
+	/*
+	 * After every task with the same or an earlier deadline: FIFO among equals. Searched
+	 * from the tail, where a newly placed deadline usually lands (O(1) then, instead of a
+	 * walk over every waiting task: 100,000 tasks on 8 CPUs made setup quadratic).
+	 */
+	while (prev && (int64_t)(prev->fair.deadline - p->fair.deadline) > 0) {
+		it = prev;
+		prev = prev->fair.q_prev;
 	}
 	p->fair.q_prev = prev;
 	p->fair.q_next = it;
@@ -83,6 +88,8 @@ static void queue_insert(struct fair_rq *rq, struct sim_task *p)
 		rq->head = p;
 	if (it)
 		it->fair.q_prev = p;
+	else
+		rq->tail = p;
 	p->fair.queued = true;
 }
 
@@ -94,6 +101,8 @@ static void queue_remove(struct fair_rq *rq, struct sim_task *p)
 		rq->head = p->fair.q_next;
 	if (p->fair.q_next)
 		p->fair.q_next->fair.q_prev = p->fair.q_prev;
+	else
+		rq->tail = p->fair.q_prev;
 	p->fair.q_prev = p->fair.q_next = NULL;
 	p->fair.queued = false;
 }

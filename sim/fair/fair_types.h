@@ -31,6 +31,7 @@ struct fair_rq {
 	__int128 wsum_vruntime; /* sum of weight * vruntime over them: the zero-lag point */
 	uint64_t min_vruntime;  /* monotonic floor, the reference point of an empty queue */
 	struct sim_task *head;  /* wait queue (the running task is not in it) */
+	struct sim_task *tail;  /* its last task: inserts search from here */
 	struct sim_task *curr;  /* the running fair task, if any */
 	uint64_t next_balance;  /* when the tick next tries periodic balancing */
 };
