@@ -153,12 +153,10 @@ int fair__select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uint64_t
 /* The waiting task of @src that @dst should take: the last queued one allowed on @dst. */
 static struct sim_task *detachable_task(struct sim *sim, int src, int dst)
 {
-	struct sim_task *last = NULL;
-
-	for (struct sim_task *it = sim->cpus[src].fair.head; it; it = it->fair.q_next)
+	for (struct sim_task *it = sim->cpus[src].fair.tail; it; it = it->fair.q_prev)
 		if (allowed(sim, it, dst))
-			last = it;
-	return last;
+			return it;
+	return NULL;
 }
 
 static void migrate_waiting(struct sim *sim, struct sim_task *p, int dst, int from_cpu)
@@ -210,17 +208,26 @@ void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq)
 		migrate_waiting(sim, p, rq->id, rq->id);
 }
 
-/* nohz idle balancing: a waiting task goes to an idle CPU, nearest first. */
+/*
+ * nohz idle balancing: a waiting task goes to an idle CPU, nearest first (ties: lowest id).
+ * The idle CPUs are listed once, so a busy machine costs one pass over the CPUs per tick
+ * rather than one per waiting task.
+ */
 static void push_to_idle(struct sim *sim, struct sim_cpu *rq)
 {
-	int best = -1, best_dist = DIST_FAR + 1;
+	int best = -1, best_dist = DIST_FAR + 1, nr_idle = 0;
+	int idle[NR_CPUS];
 	struct sim_task *p = NULL;
 
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
+		if (cpu != rq->id && fair__cpu_idle(sim, cpu))
+			idle[nr_idle++] = cpu;
+	if (!nr_idle)
+		return;
 	for (struct sim_task *it = rq->fair.head; it && best < 0; it = it->fair.q_next) {
-		for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
-			int dist = cpu_distance(&sim->topo, rq->id, cpu);
-			if (dist == DIST_SELF || dist >= best_dist || !allowed(sim, it, cpu) ||
-			    !fair__cpu_idle(sim, cpu))
+		for (int i = 0; i < nr_idle; i++) {
+			int cpu = idle[i], dist = cpu_distance(&sim->topo, rq->id, cpu);
+			if (dist >= best_dist || !allowed(sim, it, cpu))
 				continue;
 			best = cpu;
 			best_dist = dist;
