@@ -14,17 +14,25 @@ void json__init_file(struct json_writer *w, FILE *f)
 	w->first[0] = true;
 }
 
+static void put_n(struct json_writer *w, const char *s, size_t n)
+{
+	if (!w->failed && n && fwrite(s, 1, n, w->f) != n)
+		w->failed = true;
+}
+
 static void put(struct json_writer *w, const char *s)
 {
-	if (!w->failed && fputs(s, w->f) == EOF)
-		w->failed = true;
+	put_n(w, s, strlen(s));
 }
 
 static void indent(struct json_writer *w)
 {
-	put(w, "\n");
-	for (int i = 0; i < w->depth; i++)
-		put(w, "  ");
+	static const char spaces[] = "\n                                                                ";
+	int n = 2 * w->depth;
+
+	put_n(w, spaces, 1);
+	for (; n > 0; n -= (int)sizeof(spaces) - 2)
+		put_n(w, spaces + 1, n < (int)sizeof(spaces) - 2 ? (size_t)n : sizeof(spaces) - 2);
 }
 
 /* Separator and indentation before a value (or a key) at the current level. */
@@ -80,30 +88,34 @@ void json__begin_array(struct json_writer *w) { open_level(w, "[", false, false)
 void json__begin_array_inline(struct json_writer *w) { open_level(w, "[", false, true); }
 void json__end_array(struct json_writer *w) { close_level(w, "]", false); }
 
+/* A quoted string: runs of characters that need no escape go out in one write. */
 static void put_string(struct json_writer *w, const char *s)
 {
+	const unsigned char *c = (const unsigned char *)s, *run = c;
 	char buf[8];
 
-	put(w, "\"");
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	put_n(w, "\"", 1);
+	for (; *c; c++) {
+		const char *esc;
+
 		switch (*c) {
-		case '"': put(w, "\\\""); break;
-		case '\\': put(w, "\\\\"); break;
-		case '\n': put(w, "\\n"); break;
-		case '\r': put(w, "\\r"); break;
-		case '\t': put(w, "\\t"); break;
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
 		default:
-			if (*c < 0x20) {
-				snprintf(buf, sizeof(buf), "\\u%04x", *c);
-				put(w, buf);
-			} else {
-				buf[0] = (char)*c;
-				buf[1] = 0;
-				put(w, buf);
-			}
+			if (*c >= 0x20)
+				continue;
+			snprintf(buf, sizeof(buf), "\\u%04x", *c);
+			esc = buf;
 		}
+		put_n(w, (const char *)run, (size_t)(c - run));
+		put(w, esc);
+		run = c + 1;
 	}
-	put(w, "\"");
+	put_n(w, (const char *)run, (size_t)(c - run));
+	put_n(w, "\"", 1);
 }
 
 void json__key(struct json_writer *w, const char *key)
