@@ -165,24 +165,32 @@ static void migrate_waiting(struct sim *sim, struct sim_task *p, int dst, int fr
 	sim_sched__check_preempt(sim, &sim->cpus[dst], p, 0, from_cpu);
 }
 
-/* The CPU with the most fair tasks that has one waiting for @dst, nearest domain first. */
+/*
+ * The CPU with the most fair tasks that has one waiting for @dst, nearest domain first. The
+ * CPUs that could qualify (a waiting task, enough load, busy) are listed in one pass first, so
+ * a machine with nothing to pull costs one cheap pass instead of one per domain level.
+ */
 static int find_busiest(struct sim *sim, int dst, uint32_t min_nr, struct sim_task **task)
 {
-	for (int level = DIST_CORE; level <= DIST_FAR; level++) {
+	int cand[NR_CPUS], nr_cand = 0;
+
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		struct sim_cpu *rq = &sim->cpus[cpu];
+		/* a CPU that is idle will run its queued task itself */
+		if (rq->fair.head && rq->fair.nr_running >= min_nr && rq->curr)
+			cand[nr_cand++] = cpu;
+	}
+	for (int level = DIST_CORE; level <= DIST_FAR && nr_cand; level++) {
 		int best = -1;
 		uint32_t best_nr = 0;
 		struct sim_task *best_task = NULL;
 
-		for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		for (int i = 0; i < nr_cand; i++) {
+			int cpu = cand[i];
 			struct sim_cpu *rq = &sim->cpus[cpu];
 			struct sim_task *p;
 
-			if (cpu_distance(&sim->topo, dst, cpu) != level || !rq->fair.head)
-				continue;
-			if (rq->fair.nr_running < min_nr || rq->fair.nr_running <= best_nr)
-				continue;
-			/* a CPU that is idle will run its queued task itself */
-			if (!rq->curr)
+			if (cpu_distance(&sim->topo, dst, cpu) != level || rq->fair.nr_running <= best_nr)
 				continue;
 			p = detachable_task(sim, cpu, dst);
 			if (!p)
