@@ -3,7 +3,6 @@
  */
 #include "sim/metrics/json.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -16,7 +15,8 @@ void json__init_file(struct json_writer *w, FILE *f)
 
 static void put_n(struct json_writer *w, const char *s, size_t n)
 {
-	if (!w->failed && n && fwrite(s, 1, n, w->f) != n)
+	/* the writer owns its stream: no lock per call */
+	if (!w->failed && n && fwrite_unlocked(s, 1, n, w->f) != n)
 		w->failed = true;
 }
 
@@ -139,22 +139,30 @@ void json__string(struct json_writer *w, const char *s)
 		put(w, "null");
 }
 
+/* Decimal digits of @v, with a leading '-' if @neg, as printf's %llu would give them. */
+static void put_decimal(struct json_writer *w, uint64_t v, bool neg)
+{
+	char buf[24], *end = buf + sizeof(buf), *c = end;
+
+	do {
+		*--c = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--c = '-';
+	put_n(w, c, (size_t)(end - c));
+}
+
 void json__u64(struct json_writer *w, uint64_t v)
 {
-	char buf[32];
-
 	before_item(w, false);
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	put(w, buf);
+	put_decimal(w, v, false);
 }
 
 void json__i64(struct json_writer *w, int64_t v)
 {
-	char buf[32];
-
 	before_item(w, false);
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	put(w, buf);
+	put_decimal(w, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void json__double(struct json_writer *w, double v)
