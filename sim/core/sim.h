@@ -181,6 +181,10 @@ struct sim {
 	uint64_t nr_wakeups;
 	uint64_t first_exit_ns;   /* when a policy first asked to exit or was ejected (0: never) */
 
+	/* CPUs with no current task (cpus[i].curr NULL), kept by the scheduler core: idle
+	 * searches walk these bits instead of testing every CPU */
+	struct cpumask curr_none;
+
 	/* the CPU whose code is executing (a policy callback, a kfunc), -1 outside */
 	int current_cpu;
 	/* Called when a CPU enters (idle=true) or leaves idle (built-in idle tracking). */

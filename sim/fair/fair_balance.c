@@ -43,29 +43,70 @@ static bool allowed(const struct sim *sim, const struct sim_task *p, int cpu)
 	return sim->cpus[cpu].online && cpumask__test(p->ts.cpus_ptr, cpu);
 }
 
+#define WORD_BITS (8 * (int)sizeof(unsigned long))
+
+/* First CPU in [from, to) set in all three masks, or -1: a word at a time. */
+static int first_in_all(const struct cpumask *a, const struct cpumask *b, const struct cpumask *c,
+			int from, int to)
+{
+	for (int w = from / WORD_BITS; from < to && w * WORD_BITS < to; w++) {
+		unsigned long bits = a->bits[w] & b->bits[w] & c->bits[w];
+		int cpu;
+
+		if (w == from / WORD_BITS)
+			bits &= ~0UL << (from % WORD_BITS);
+		if (!bits)
+			continue;
+		cpu = w * WORD_BITS + __builtin_ctzl(bits);
+		return cpu < to ? cpu : -1;
+	}
+	return -1;
+}
+
+/*
+ * Idle searches visit only CPUs without a current task (sim->curr_none), in the order the
+ * scan over every CPU would: fair__cpu_idle() is false for all the others.
+ */
+
+/* Is @cpu (which has no current task) idle in the fair__cpu_idle() sense? */
+static bool nothing_queued(const struct sim *sim, int cpu)
+{
+	return sim->cpus[cpu].online && cpu_nr_running(sim, cpu) == 0;
+}
+
+/* Is the core whose first thread is @cpu idle? Its first allowed thread, or -1. */
+static int idle_core_first_allowed(struct sim *sim, struct sim_task *p, int cpu)
+{
+	const struct sim_topology *t = &sim->topo;
+	int sib, first = -1;
+
+	cpumask__for_each(sib, &t->core_mask[t->cpu[cpu].core], sim->nr_cpus) {
+		if (!fair__cpu_idle(sim, sib))
+			return -1;
+		if (first < 0 && allowed(sim, p, sib))
+			first = sib;
+	}
+	return first;
+}
+
 /* An idle core (every SMT sibling idle) in @target's LLC, scanning from @target's core. */
 static int select_idle_core(struct sim *sim, struct sim_task *p, int target)
 {
 	const struct sim_topology *t = &sim->topo;
 	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
-	int n = sim->nr_cpus;
+	int n = sim->nr_cpus, seg[2][2] = { { target, n }, { 0, target } };
 
-	for (int i = 0; i < n; i++) {
-		int cpu = (target + i) % n, sib, first = -1;
-		bool idle = true;
+	for (int s = 0; s < 2; s++) {
+		for (int cpu = first_in_all(llc, &sim->curr_none, llc, seg[s][0], seg[s][1]); cpu >= 0;
+		     cpu = first_in_all(llc, &sim->curr_none, llc, cpu + 1, seg[s][1])) {
+			int first;
 
-		if (!cpumask__test(llc, cpu) || t->cpu[cpu].smt_index != 0)
-			continue;
-		cpumask__for_each(sib, &t->core_mask[t->cpu[cpu].core], n) {
-			if (!fair__cpu_idle(sim, sib)) {
-				idle = false;
-				break;
-			}
-			if (first < 0 && allowed(sim, p, sib))
-				first = sib;
+			if (t->cpu[cpu].smt_index != 0)
+				continue;
+			first = idle_core_first_allowed(sim, p, cpu);
+			if (first >= 0)
+				return first;
 		}
-		if (idle && first >= 0)
-			return first;
 	}
 	return -1;
 }
@@ -75,12 +116,14 @@ static int select_idle_cpu(struct sim *sim, struct sim_task *p, int target)
 {
 	const struct sim_topology *t = &sim->topo;
 	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
-	int n = sim->nr_cpus;
+	int n = sim->nr_cpus, seg[2][2] = { { target + 1, n }, { 0, target + 1 } };
 
-	for (int i = 1; i <= n; i++) {
-		int cpu = (target + i) % n;
-		if (cpumask__test(llc, cpu) && allowed(sim, p, cpu) && fair__cpu_idle(sim, cpu))
-			return cpu;
+	for (int s = 0; s < 2; s++) {
+		for (int cpu = first_in_all(llc, p->ts.cpus_ptr, &sim->curr_none, seg[s][0], seg[s][1]);
+		     cpu >= 0;
+		     cpu = first_in_all(llc, p->ts.cpus_ptr, &sim->curr_none, cpu + 1, seg[s][1]))
+			if (nothing_queued(sim, cpu))
+				return cpu;
 	}
 	return -1;
 }
