@@ -5,7 +5,8 @@
  * A DSQ is one doubly linked list in dispatch order. In PRIQ mode the list is kept sorted by
  * p->scx.dsq_vtime (wrap-safe compare; equal keys keep insertion order), so consuming and
  * iterating take the smallest vtime first, as the kernel's rbtree-backed list does. Where an
- * insert goes is found through the DSQ's vtime index (dsq_index.c), in O(log n).
+ * insert goes is found through the DSQ's vtime index (a treap, sim/engine/treap.h), in
+ * O(log n); it mirrors the list, whose walk it replaces.
  */
 #include "sim/scx/scx_internal.h"
 
@@ -110,7 +111,9 @@ void scx_dsq_link(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p
 		}
 		/* last task whose vtime is <= p's: p goes right after it */
 		if (!dsq->vt_unindexed) {
-			pos = scx_dsq_index__insert(dsq, p);
+			struct sim_treap_node *prev = sim_treap__insert(&dsq->vt, &p->scx.vt_node,
+									&p->ts.scx.dsq_vtime);
+			pos = sim_treap__entry(prev, struct sim_task, scx.vt_node);
 		} else {
 			for (pos = dsq->tail; pos; pos = pos->scx.dsq_prev)
 				if (!vtime_before(p->ts.scx.dsq_vtime, pos->ts.scx.dsq_vtime))
@@ -157,8 +160,8 @@ void scx_dsq_unlink(struct sim_task *p)
 	else
 		dsq->tail = p->scx.dsq_prev;
 	p->scx.dsq_next = p->scx.dsq_prev = NULL;
-	if (p->scx.vt_indexed)
-		scx_dsq_index__remove(dsq, p);
+	if (p->scx.vt_node.linked)
+		sim_treap__remove(&dsq->vt, &p->scx.vt_node);
 	p->scx.dsq = NULL;
 	p->ts.scx.dsq = NULL;
 	p->scx.on_priq = false;

@@ -148,9 +148,6 @@ struct scx_dsq *scx_global_dsq(struct scx_sched *sch, int cpu);
 /* Link @p into @dsq (FIFO tail/head or vtime order). Performs the kernel's checks. */
 void scx_dsq_link(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p, uint64_t enq_flags);
 void scx_dsq_unlink(struct sim_task *p);
-/* The PRIQ vtime index (dsq_index.c): insert returns the task @p goes after (NULL: head). */
-struct sim_task *scx_dsq_index__insert(struct scx_dsq *dsq, struct sim_task *p);
-void scx_dsq_index__remove(struct scx_dsq *dsq, struct sim_task *p);
 static inline struct sim_task *scx_dsq_first(const struct scx_dsq *dsq) { return dsq->head; }
 
 /* ---- the class (class.c, dispatch.c) ---- */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/engine/treap.h"
 #include "sim/shim/vmlinux.h"
 
 struct sim_task;
@@ -25,9 +26,8 @@ struct scx_dsq {
 	int cpu;           /* for local DSQs */
 	int node;          /* creation node (user DSQs) */
 	struct scx_dsq *hash_next; /* user DSQ table chaining */
-	/* vtime index of a PRIQ DSQ (dsq_index.c): a treap over the same tasks as the list */
-	struct sim_task *vt_root;
-	uint32_t vt_prio_seq;  /* source of the treap's deterministic priorities */
+	/* vtime index of a PRIQ DSQ: the same tasks as the list, in the same order */
+	struct sim_treap vt;
 	bool vt_unindexed;     /* FIFO and PRIQ mixed (an error): the list is searched instead */
 };
 
@@ -42,9 +42,7 @@ struct scx_task {
 	struct sim_task *dsq_next, *dsq_prev;
 	uint32_t dsq_seq;             /* dsq->seq when inserted */
 	bool on_priq;
-	bool vt_indexed;              /* in dsq->vt_root's treap */
-	uint32_t vt_prio;
-	struct sim_task *vt_left, *vt_right, *vt_parent;
+	struct sim_treap_node vt_node; /* in dsq->vt when on a PRIQ DSQ */
 	enum scx_ops_state ops_state;
 	uint32_t qseq;                /* bumped each time the task enters ops.enqueue */
 	bool ddsp_pending;            /* a direct dispatch verdict is recorded */

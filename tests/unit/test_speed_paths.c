@@ -90,7 +90,7 @@ Test(speed_paths, priq_index_orders_as_the_list_walk_did)
 		scx_dsq_unlink(list[0]);
 		oracle_remove(list, &n, 0);
 	}
-	cr_assert_null(dsq.vt_root, "the index empties with the list");
+	cr_assert_null(dsq.vt.root, "the index empties with the list");
 	free(tasks);
 	sim__free(sim);
 }
