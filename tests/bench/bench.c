@@ -72,6 +72,9 @@ static int selected(const char *env, const char *word)
 	return 0;
 }
 
+/* Fewer decisions than this in a cell (100,000 hogs on few CPUs): no per-decision ratio. */
+#define MIN_DECISIONS 1000
+
 static uint64_t cell_sim_ns(int tasks, int full)
 {
 	uint64_t ms = tasks <= 64 ? 1000 : tasks <= 4096 ? 200 : 100;
@@ -86,8 +89,8 @@ int main(void)
 
 	printf("scxlab scaling benchmark (%s; built-in workload: 3/4 CPU hogs, 1/4 ping-pong pairs)\n",
 	       full ? "full" : "quick: SCXLAB_BENCH_FULL=1 for 10x longer cells");
-	printf("decisions = context switches; xFIFO = wall time per decision / the C-ops FIFO's;"
-	       " floor = a bare event heap's events/s\n\n");
+	printf("decisions = context switches; xFIFO = wall time per decision / the C-ops FIFO's"
+	       " (0: under %d decisions); floor = a bare event heap's events/s\n\n", MIN_DECISIONS);
 	printf("%-6s %4s %6s %6s | %8s %10s %6s %10s %10s %6s | %7s %7s %7s %5s | %7s %6s\n",
 	       "policy", "cpus", "tasks", "sim-s", "sim/wall", "decis/s", "xFIFO", "events/s",
 	       "floor", "%flr", "setup-s", "loop-s", "fin-s", "fin%", "RSS-MiB", "B/task");
@@ -97,7 +100,7 @@ int main(void)
 			continue;
 		double floor = bench_floor__events_per_s(2 * cpus[ci]);
 		for (size_t ti = 0; ti < sizeof(tasks) / sizeof(tasks[0]); ti++) {
-			double fifo_ns = 0;
+			double fifo_ns = 0; /* 0: the FIFO did not run or decided too rarely to compare */
 
 			snprintf(num, sizeof(num), "%d", tasks[ti]);
 			if (!selected("SCXLAB_BENCH_TASKS", num))
@@ -115,13 +118,14 @@ int main(void)
 				}
 				total = f.setup_s + f.loop_s + f.finish_s;
 				ns_per = f.decisions ? f.loop_s * 1e9 / (double)f.decisions : 0;
-				if (p == BENCH_FIFO)
+				if (p == BENCH_FIFO && f.decisions >= MIN_DECISIONS)
 					fifo_ns = ns_per;
 				printf("%-6s %4d %6d %6.2f | %8.2f %10.0f %6.2f %10.0f %10.0f %5.1f%% |"
 				       " %7.2f %7.2f %7.2f %4.1f%% | %7.1f %6.0f\n",
 				       labels[p], cell.cpus, cell.tasks, cell.sim_ns / 1e9,
 				       cell.sim_ns / 1e9 / f.loop_s, f.decisions / f.loop_s,
-				       fifo_ns > 0 ? ns_per / fifo_ns : 0, f.events / f.loop_s, floor,
+				       fifo_ns > 0 && f.decisions >= MIN_DECISIONS ? ns_per / fifo_ns : 0,
+				       f.events / f.loop_s, floor,
 				       100.0 * f.events / f.loop_s / floor, f.setup_s, f.loop_s, f.finish_s,
 				       100.0 * f.finish_s / total, f.peak_rss_kib / 1024.0,
 				       f.peak_rss_kib * 1024.0 / cell.tasks);
