@@ -31,7 +31,8 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
+# the bench finishes a run as the CLI does (result.json through run_result)
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o
 
 # the daemon API's shared parts and atomic files go into both programs
 KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c
@@ -117,7 +118,11 @@ test-asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 
+# The scaling benchmark also runs the kernel's scx_simple example (fetched once into the cache).
 bench: all policies $(BENCHBIN)
+	@mkdir -p $(BUILD)/policies/examples
+	$(SCXLAB) build --sim-only --out $(BUILD)/policies/examples/scx_simple.sim.so \
+	  $$(bash scripts/fetch-sched-ext-examples.sh | tail -n1)/7.2/scx_simple.bpf.c
 	SCXLAB_BUILD=$(abspath $(BUILD)) $(BENCHBIN)
 
 clean:

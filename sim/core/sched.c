@@ -291,6 +291,7 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 			sim_sched__mark_runnable(sim, prev, false);
 		}
 		rq->curr = NULL;
+		cpumask__set(&sim->curr_none, rq->id);
 		prev->ts.on_cpu = 0;
 		prev->cls->put_prev(sim, rq, prev, next);
 	}
@@ -303,6 +304,7 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 		next->state = SIM_TASK_RUNNING;
 		next->ts.on_cpu = 1;
 		rq->curr = next;
+		cpumask__clear(&sim->curr_none, rq->id);
 		rq->seg_start = sim->loop.now;
 		next->cls->set_next(sim, rq, next);
 		account_switch_in(sim, rq, next);
@@ -482,6 +484,7 @@ void sim_sched__init_cpu(struct sim *sim, struct sim_cpu *rq, int id)
 	rq->sim = sim;
 	rq->online = true;
 	rq->speed = 1024;
+	cpumask__set(&sim->curr_none, id);
 	sim_event__init(&rq->resched_ev, resched_fn, rq);
 	sim_event__init(&rq->tick_ev, tick_fn, rq);
 	sim_event__init(&rq->done_ev, sim_exec__done_fn, rq);

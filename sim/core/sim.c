@@ -13,16 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Thread_local struct sim *current_sim;
-
-struct sim *sim__current(void)
-{
-	return current_sim;
-}
+_Thread_local struct sim *sim__running __attribute__((tls_model("initial-exec")));
 
 void sim__set_current(struct sim *sim)
 {
-	current_sim = sim;
+	sim__running = sim;
 }
 
 void sim_config__defaults(struct sim_config *cfg)
@@ -150,8 +145,8 @@ void sim__free(struct sim *sim)
 	free(sim->cpus);
 	free(sim->klog);
 	sim_topology__destroy(&sim->topo);
-	if (current_sim == sim)
-		current_sim = NULL;
+	if (sim__running == sim)
+		sim__running = NULL;
 	free(sim);
 }
 
@@ -223,11 +218,11 @@ void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t)
 
 int sim__run_until(struct sim *sim, uint64_t until)
 {
-	struct sim *saved = current_sim;
+	struct sim *saved = sim__running;
 
-	current_sim = sim;
+	sim__running = sim;
 	if (sim->nr_live > 0 && !sim->fatal[0])
 		sim_loop__run_until(&sim->loop, until);
-	current_sim = saved;
+	sim__running = saved;
 	return sim->fatal[0] ? -1 : 0;
 }

@@ -181,6 +181,10 @@ struct sim {
 	uint64_t nr_wakeups;
 	uint64_t first_exit_ns;   /* when a policy first asked to exit or was ejected (0: never) */
 
+	/* CPUs with no current task (cpus[i].curr NULL), kept by the scheduler core: idle
+	 * searches walk these bits instead of testing every CPU */
+	struct cpumask curr_none;
+
 	/* the CPU whose code is executing (a policy callback, a kfunc), -1 outside */
 	int current_cpu;
 	/* Called when a CPU enters (idle=true) or leaves idle (built-in idle tracking). */
@@ -216,8 +220,16 @@ static inline uint64_t sim__now(const struct sim *sim) { return sim->loop.now; }
 /* The kernel's monotonic clock as BPF code sees it: time since boot. */
 static inline uint64_t sim__ktime(const struct sim *sim) { return sim->cfg.uptime_ns + sim->loop.now; }
 
-/* The simulation whose code is executing on this thread (policies call kfuncs through it). */
-struct sim *sim__current(void);
+/*
+ * The simulation whose code is executing on this thread (policies call kfuncs through it).
+ * Read inline from an initial-exec thread-local: kfuncs look it up on every call, and the
+ * general-dynamic model's __tls_get_addr call was a fifth of a large run's time.
+ */
+extern _Thread_local struct sim *sim__running __attribute__((tls_model("initial-exec")));
+static inline struct sim *sim__current(void)
+{
+	return sim__running;
+}
 void sim__set_current(struct sim *sim);
 
 /* ---- scheduler core, used by the classes and by channels ---- */

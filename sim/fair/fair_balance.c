@@ -43,29 +43,70 @@ static bool allowed(const struct sim *sim, const struct sim_task *p, int cpu)
 	return sim->cpus[cpu].online && cpumask__test(p->ts.cpus_ptr, cpu);
 }
 
+#define WORD_BITS (8 * (int)sizeof(unsigned long))
+
+/* First CPU in [from, to) set in all three masks, or -1: a word at a time. */
+static int first_in_all(const struct cpumask *a, const struct cpumask *b, const struct cpumask *c,
+			int from, int to)
+{
+	for (int w = from / WORD_BITS; from < to && w * WORD_BITS < to; w++) {
+		unsigned long bits = a->bits[w] & b->bits[w] & c->bits[w];
+		int cpu;
+
+		if (w == from / WORD_BITS)
+			bits &= ~0UL << (from % WORD_BITS);
+		if (!bits)
+			continue;
+		cpu = w * WORD_BITS + __builtin_ctzl(bits);
+		return cpu < to ? cpu : -1;
+	}
+	return -1;
+}
+
+/*
+ * Idle searches visit only CPUs without a current task (sim->curr_none), in the order the
+ * scan over every CPU would: fair__cpu_idle() is false for all the others.
+ */
+
+/* Is @cpu (which has no current task) idle in the fair__cpu_idle() sense? */
+static bool nothing_queued(const struct sim *sim, int cpu)
+{
+	return sim->cpus[cpu].online && cpu_nr_running(sim, cpu) == 0;
+}
+
+/* Is the core whose first thread is @cpu idle? Its first allowed thread, or -1. */
+static int idle_core_first_allowed(struct sim *sim, struct sim_task *p, int cpu)
+{
+	const struct sim_topology *t = &sim->topo;
+	int sib, first = -1;
+
+	cpumask__for_each(sib, &t->core_mask[t->cpu[cpu].core], sim->nr_cpus) {
+		if (!fair__cpu_idle(sim, sib))
+			return -1;
+		if (first < 0 && allowed(sim, p, sib))
+			first = sib;
+	}
+	return first;
+}
+
 /* An idle core (every SMT sibling idle) in @target's LLC, scanning from @target's core. */
 static int select_idle_core(struct sim *sim, struct sim_task *p, int target)
 {
 	const struct sim_topology *t = &sim->topo;
 	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
-	int n = sim->nr_cpus;
+	int n = sim->nr_cpus, seg[2][2] = { { target, n }, { 0, target } };
 
-	for (int i = 0; i < n; i++) {
-		int cpu = (target + i) % n, sib, first = -1;
-		bool idle = true;
+	for (int s = 0; s < 2; s++) {
+		for (int cpu = first_in_all(llc, &sim->curr_none, llc, seg[s][0], seg[s][1]); cpu >= 0;
+		     cpu = first_in_all(llc, &sim->curr_none, llc, cpu + 1, seg[s][1])) {
+			int first;
 
-		if (!cpumask__test(llc, cpu) || t->cpu[cpu].smt_index != 0)
-			continue;
-		cpumask__for_each(sib, &t->core_mask[t->cpu[cpu].core], n) {
-			if (!fair__cpu_idle(sim, sib)) {
-				idle = false;
-				break;
-			}
-			if (first < 0 && allowed(sim, p, sib))
-				first = sib;
+			if (t->cpu[cpu].smt_index != 0)
+				continue;
+			first = idle_core_first_allowed(sim, p, cpu);
+			if (first >= 0)
+				return first;
 		}
-		if (idle && first >= 0)
-			return first;
 	}
 	return -1;
 }
@@ -75,12 +116,14 @@ static int select_idle_cpu(struct sim *sim, struct sim_task *p, int target)
 {
 	const struct sim_topology *t = &sim->topo;
 	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
-	int n = sim->nr_cpus;
+	int n = sim->nr_cpus, seg[2][2] = { { target + 1, n }, { 0, target + 1 } };
 
-	for (int i = 1; i <= n; i++) {
-		int cpu = (target + i) % n;
-		if (cpumask__test(llc, cpu) && allowed(sim, p, cpu) && fair__cpu_idle(sim, cpu))
-			return cpu;
+	for (int s = 0; s < 2; s++) {
+		for (int cpu = first_in_all(llc, p->ts.cpus_ptr, &sim->curr_none, seg[s][0], seg[s][1]);
+		     cpu >= 0;
+		     cpu = first_in_all(llc, p->ts.cpus_ptr, &sim->curr_none, cpu + 1, seg[s][1]))
+			if (nothing_queued(sim, cpu))
+				return cpu;
 	}
 	return -1;
 }
@@ -153,12 +196,10 @@ int fair__select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uint64_t
 /* The waiting task of @src that @dst should take: the last queued one allowed on @dst. */
 static struct sim_task *detachable_task(struct sim *sim, int src, int dst)
 {
-	struct sim_task *last = NULL;
-
-	for (struct sim_task *it = sim->cpus[src].fair.head; it; it = it->fair.q_next)
+	for (struct sim_task *it = sim->cpus[src].fair.tail; it; it = it->fair.q_prev)
 		if (allowed(sim, it, dst))
-			last = it;
-	return last;
+			return it;
+	return NULL;
 }
 
 static void migrate_waiting(struct sim *sim, struct sim_task *p, int dst, int from_cpu)
@@ -167,24 +208,32 @@ static void migrate_waiting(struct sim *sim, struct sim_task *p, int dst, int fr
 	sim_sched__check_preempt(sim, &sim->cpus[dst], p, 0, from_cpu);
 }
 
-/* The CPU with the most fair tasks that has one waiting for @dst, nearest domain first. */
+/*
+ * The CPU with the most fair tasks that has one waiting for @dst, nearest domain first. The
+ * CPUs that could qualify (a waiting task, enough load, busy) are listed in one pass first, so
+ * a machine with nothing to pull costs one cheap pass instead of one per domain level.
+ */
 static int find_busiest(struct sim *sim, int dst, uint32_t min_nr, struct sim_task **task)
 {
-	for (int level = DIST_CORE; level <= DIST_FAR; level++) {
+	int cand[NR_CPUS], nr_cand = 0;
+
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		struct sim_cpu *rq = &sim->cpus[cpu];
+		/* a CPU that is idle will run its queued task itself */
+		if (rq->fair.head && rq->fair.nr_running >= min_nr && rq->curr)
+			cand[nr_cand++] = cpu;
+	}
+	for (int level = DIST_CORE; level <= DIST_FAR && nr_cand; level++) {
 		int best = -1;
 		uint32_t best_nr = 0;
 		struct sim_task *best_task = NULL;
 
-		for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		for (int i = 0; i < nr_cand; i++) {
+			int cpu = cand[i];
 			struct sim_cpu *rq = &sim->cpus[cpu];
 			struct sim_task *p;
 
-			if (cpu_distance(&sim->topo, dst, cpu) != level || !rq->fair.head)
-				continue;
-			if (rq->fair.nr_running < min_nr || rq->fair.nr_running <= best_nr)
-				continue;
-			/* a CPU that is idle will run its queued task itself */
-			if (!rq->curr)
+			if (cpu_distance(&sim->topo, dst, cpu) != level || rq->fair.nr_running <= best_nr)
 				continue;
 			p = detachable_task(sim, cpu, dst);
 			if (!p)
@@ -210,17 +259,26 @@ void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq)
 		migrate_waiting(sim, p, rq->id, rq->id);
 }
 
-/* nohz idle balancing: a waiting task goes to an idle CPU, nearest first. */
+/*
+ * nohz idle balancing: a waiting task goes to an idle CPU, nearest first (ties: lowest id).
+ * The idle CPUs are listed once, so a busy machine costs one pass over the CPUs per tick
+ * rather than one per waiting task.
+ */
 static void push_to_idle(struct sim *sim, struct sim_cpu *rq)
 {
-	int best = -1, best_dist = DIST_FAR + 1;
+	int best = -1, best_dist = DIST_FAR + 1, nr_idle = 0;
+	int idle[NR_CPUS];
 	struct sim_task *p = NULL;
 
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
+		if (cpu != rq->id && fair__cpu_idle(sim, cpu))
+			idle[nr_idle++] = cpu;
+	if (!nr_idle)
+		return;
 	for (struct sim_task *it = rq->fair.head; it && best < 0; it = it->fair.q_next) {
-		for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
-			int dist = cpu_distance(&sim->topo, rq->id, cpu);
-			if (dist == DIST_SELF || dist >= best_dist || !allowed(sim, it, cpu) ||
-			    !fair__cpu_idle(sim, cpu))
+		for (int i = 0; i < nr_idle; i++) {
+			int cpu = idle[i], dist = cpu_distance(&sim->topo, rq->id, cpu);
+			if (dist >= best_dist || !allowed(sim, it, cpu))
 				continue;
 			best = cpu;
 			best_dist = dist;

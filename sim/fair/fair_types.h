@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/engine/treap.h"
+
 struct sim_task;
 
 struct fair_entity {
@@ -23,6 +25,7 @@ struct fair_entity {
 	uint64_t slept_at;      /* went to sleep owing CPU time (negative lag), or 0 */
 	uint64_t slept_load;    /* load left on its CPU then: how fast the debt is served */
 	struct sim_task *q_prev, *q_next; /* wait queue, in deadline order */
+	struct sim_treap_node q_node;     /* in the queue's deadline index */
 };
 
 struct fair_rq {
@@ -31,6 +34,8 @@ struct fair_rq {
 	__int128 wsum_vruntime; /* sum of weight * vruntime over them: the zero-lag point */
 	uint64_t min_vruntime;  /* monotonic floor, the reference point of an empty queue */
 	struct sim_task *head;  /* wait queue (the running task is not in it) */
+	struct sim_task *tail;  /* its last task */
+	struct sim_treap index; /* the wait queue by deadline: where an insert goes */
 	struct sim_task *curr;  /* the running fair task, if any */
 	uint64_t next_balance;  /* when the tick next tries periodic balancing */
 };

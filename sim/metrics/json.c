@@ -3,7 +3,6 @@
  */
 #include "sim/metrics/json.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -14,17 +13,26 @@ void json__init_file(struct json_writer *w, FILE *f)
 	w->first[0] = true;
 }
 
+static void put_n(struct json_writer *w, const char *s, size_t n)
+{
+	/* the writer owns its stream: no lock per call */
+	if (!w->failed && n && fwrite_unlocked(s, 1, n, w->f) != n)
+		w->failed = true;
+}
+
 static void put(struct json_writer *w, const char *s)
 {
-	if (!w->failed && fputs(s, w->f) == EOF)
-		w->failed = true;
+	put_n(w, s, strlen(s));
 }
 
 static void indent(struct json_writer *w)
 {
-	put(w, "\n");
-	for (int i = 0; i < w->depth; i++)
-		put(w, "  ");
+	static const char spaces[] = "\n                                                                ";
+	int n = 2 * w->depth;
+
+	put_n(w, spaces, 1);
+	for (; n > 0; n -= (int)sizeof(spaces) - 2)
+		put_n(w, spaces + 1, n < (int)sizeof(spaces) - 2 ? (size_t)n : sizeof(spaces) - 2);
 }
 
 /* Separator and indentation before a value (or a key) at the current level. */
@@ -80,30 +88,34 @@ void json__begin_array(struct json_writer *w) { open_level(w, "[", false, false)
 void json__begin_array_inline(struct json_writer *w) { open_level(w, "[", false, true); }
 void json__end_array(struct json_writer *w) { close_level(w, "]", false); }
 
+/* A quoted string: runs of characters that need no escape go out in one write. */
 static void put_string(struct json_writer *w, const char *s)
 {
+	const unsigned char *c = (const unsigned char *)s, *run = c;
 	char buf[8];
 
-	put(w, "\"");
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	put_n(w, "\"", 1);
+	for (; *c; c++) {
+		const char *esc;
+
 		switch (*c) {
-		case '"': put(w, "\\\""); break;
-		case '\\': put(w, "\\\\"); break;
-		case '\n': put(w, "\\n"); break;
-		case '\r': put(w, "\\r"); break;
-		case '\t': put(w, "\\t"); break;
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
 		default:
-			if (*c < 0x20) {
-				snprintf(buf, sizeof(buf), "\\u%04x", *c);
-				put(w, buf);
-			} else {
-				buf[0] = (char)*c;
-				buf[1] = 0;
-				put(w, buf);
-			}
+			if (*c >= 0x20)
+				continue;
+			snprintf(buf, sizeof(buf), "\\u%04x", *c);
+			esc = buf;
 		}
+		put_n(w, (const char *)run, (size_t)(c - run));
+		put(w, esc);
+		run = c + 1;
 	}
-	put(w, "\"");
+	put_n(w, (const char *)run, (size_t)(c - run));
+	put_n(w, "\"", 1);
 }
 
 void json__key(struct json_writer *w, const char *key)
@@ -127,22 +139,30 @@ void json__string(struct json_writer *w, const char *s)
 		put(w, "null");
 }
 
+/* Decimal digits of @v, with a leading '-' if @neg, as printf's %llu would give them. */
+static void put_decimal(struct json_writer *w, uint64_t v, bool neg)
+{
+	char buf[24], *end = buf + sizeof(buf), *c = end;
+
+	do {
+		*--c = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--c = '-';
+	put_n(w, c, (size_t)(end - c));
+}
+
 void json__u64(struct json_writer *w, uint64_t v)
 {
-	char buf[32];
-
 	before_item(w, false);
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	put(w, buf);
+	put_decimal(w, v, false);
 }
 
 void json__i64(struct json_writer *w, int64_t v)
 {
-	char buf[32];
-
 	before_item(w, false);
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	put(w, buf);
+	put_decimal(w, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void json__double(struct json_writer *w, double v)

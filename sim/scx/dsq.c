@@ -4,8 +4,9 @@
  *
  * A DSQ is one doubly linked list in dispatch order. In PRIQ mode the list is kept sorted by
  * p->scx.dsq_vtime (wrap-safe compare; equal keys keep insertion order), so consuming and
- * iterating take the smallest vtime first, as the kernel's rbtree-backed list does. Inserts
- * search from the tail, where new (larger) vtimes usually land.
+ * iterating take the smallest vtime first, as the kernel's rbtree-backed list does. Where an
+ * insert goes is found through the DSQ's vtime index (a treap, sim/engine/treap.h), in
+ * O(log n); it mirrors the list, whose walk it replaces.
  */
 #include "sim/scx/scx_internal.h"
 
@@ -103,20 +104,30 @@ void scx_dsq_link(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p
 	if (enq_flags & SCX_ENQ_DSQ_PRIQ) {
 		struct sim_task *pos;
 
-		if (dsq->has_fifo && dsq->nr)
+		if (dsq->has_fifo && dsq->nr) {
 			scx_error(sch, "DSQ ID 0x%016llx already had FIFO-enqueued tasks",
 				  (unsigned long long)dsq->id);
+			dsq->vt_unindexed = true;
+		}
 		/* last task whose vtime is <= p's: p goes right after it */
-		for (pos = dsq->tail; pos; pos = pos->scx.dsq_prev)
-			if (!vtime_before(p->ts.scx.dsq_vtime, pos->ts.scx.dsq_vtime))
-				break;
+		if (!dsq->vt_unindexed) {
+			struct sim_treap_node *prev = sim_treap__insert(&dsq->vt, &p->scx.vt_node,
+									&p->ts.scx.dsq_vtime);
+			pos = sim_treap__entry(prev, struct sim_task, scx.vt_node);
+		} else {
+			for (pos = dsq->tail; pos; pos = pos->scx.dsq_prev)
+				if (!vtime_before(p->ts.scx.dsq_vtime, pos->ts.scx.dsq_vtime))
+					break;
+		}
 		link_after(dsq, pos, p);
 		p->scx.on_priq = true;
 		dsq->has_priq = true;
 	} else {
-		if (dsq->has_priq && dsq->nr)
+		if (dsq->has_priq && dsq->nr) {
 			scx_error(sch, "DSQ ID 0x%016llx already had PRIQ-enqueued tasks",
 				  (unsigned long long)dsq->id);
+			dsq->vt_unindexed = true;
+		}
 		if (enq_flags & (SCX_ENQ_HEAD | SCX_ENQ_PREEMPT))
 			link_after(dsq, NULL, p);
 		else
@@ -149,12 +160,14 @@ void scx_dsq_unlink(struct sim_task *p)
 	else
 		dsq->tail = p->scx.dsq_prev;
 	p->scx.dsq_next = p->scx.dsq_prev = NULL;
+	if (p->scx.vt_node.linked)
+		sim_treap__remove(&dsq->vt, &p->scx.vt_node);
 	p->scx.dsq = NULL;
 	p->ts.scx.dsq = NULL;
 	p->scx.on_priq = false;
 	dsq->nr--;
 	if (!dsq->nr)
-		dsq->has_fifo = dsq->has_priq = false;
+		dsq->has_fifo = dsq->has_priq = dsq->vt_unindexed = false;
 	if (p->sim->on_dsq_depth)
 		p->sim->on_dsq_depth(p->sim, dsq->id, dsq->is_local ? dsq->cpu : -1, dsq->nr);
 }

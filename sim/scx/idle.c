@@ -64,21 +64,51 @@ static bool smt_active(const struct scx_sched *sch)
 	return sch->sim->topo.threads_per_core > 1;
 }
 
-/* Claim an idle CPU in @allowed (whole idle cores only if @core), round-robin start. */
+#define MASK_WORD_BITS (8 * (int)sizeof(unsigned long))
+
+/* First CPU in [from, to) set in both @a and @b, or -1: a word at a time. */
+static int first_in_both(const struct cpumask *a, const struct cpumask *b, int from, int to)
+{
+	for (int w = from / MASK_WORD_BITS; w * MASK_WORD_BITS < to; w++) {
+		unsigned long bits = a->bits[w] & b->bits[w];
+		int cpu;
+
+		if (w == from / MASK_WORD_BITS)
+			bits &= ~0UL << (from % MASK_WORD_BITS);
+		if (!bits)
+			continue;
+		cpu = w * MASK_WORD_BITS + __builtin_ctzl(bits);
+		return cpu < to ? cpu : -1;
+	}
+	return -1;
+}
+
+/* First CPU set in both masks in the rotation that starts at sch->pick_cursor, or -1. */
+static int first_in_rotation(const struct scx_sched *sch, const struct cpumask *a,
+			     const struct cpumask *b)
+{
+	int nr = sch->sim->nr_cpus;
+	int start = sch->pick_cursor % nr;
+	int cpu = first_in_both(a, b, start, nr);
+
+	if (cpu < 0 && start > 0)
+		cpu = first_in_both(a, b, 0, start);
+	return cpu;
+}
+
+/*
+ * Claim an idle CPU in @allowed (whole idle cores only if @core), round-robin start. Every CPU
+ * of idle_smt is in idle_mask, so the first CPU of the rotation in both masks is claimed.
+ */
 static int pick_idle_in(struct scx_sched *sch, const struct cpumask *allowed, bool core)
 {
 	const struct cpumask *pool = core ? &sch->idle_smt : &sch->idle_mask;
-	int nr = sch->sim->nr_cpus;
+	int cpu = first_in_rotation(sch, allowed, pool);
 
-	for (int i = 0; i < nr; i++) {
-		int cpu = (sch->pick_cursor + i) % nr;
-		if (cpumask__test(allowed, cpu) && cpumask__test(pool, cpu) &&
-		    scx_idle_test_and_clear(sch, cpu)) {
-			sch->pick_cursor = cpu + 1;
-			return cpu;
-		}
-	}
-	return -EBUSY;
+	if (cpu < 0 || !scx_idle_test_and_clear(sch, cpu))
+		return -EBUSY;
+	sch->pick_cursor = cpu + 1;
+	return cpu;
 }
 
 static void mask_and(struct cpumask *dst, const struct cpumask *a, const struct cpumask *b)
@@ -315,7 +345,6 @@ s32 scx_bpf_pick_any_cpu(const struct cpumask *cpus_allowed, u64 flags)
 {
 	struct scx_sched *sch = scx_current();
 	s32 cpu;
-	int nr;
 
 	if (!sch || !cpus_allowed)
 		return -EBUSY;
@@ -324,15 +353,11 @@ s32 scx_bpf_pick_any_cpu(const struct cpumask *cpus_allowed, u64 flags)
 		if (cpu >= 0)
 			return cpu;
 	}
-	nr = sch->sim->nr_cpus;
-	for (int i = 0; i < nr; i++) {
-		cpu = (sch->pick_cursor + i) % nr;
-		if (cpumask__test(cpus_allowed, cpu) && cpumask__test(&sch->online_mask, cpu)) {
-			sch->pick_cursor = cpu + 1;
-			return cpu;
-		}
-	}
-	return -EBUSY;
+	cpu = first_in_rotation(sch, cpus_allowed, &sch->online_mask);
+	if (cpu < 0)
+		return -EBUSY;
+	sch->pick_cursor = cpu + 1;
+	return cpu;
 }
 
 s32 scx_bpf_pick_any_cpu_node(const struct cpumask *cpus_allowed, s32 node, u64 flags)

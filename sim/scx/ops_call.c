@@ -44,7 +44,7 @@ const char *const scx_op_names[SCX_NR_OPS] = {
 };
 
 /* Name of the callback running right now on this thread, for crash reports ("" if none). */
-static _Thread_local const char *running_op;
+static _Thread_local const char *running_op __attribute__((tls_model("initial-exec")));
 
 const char *scx_running_op(void)
 {

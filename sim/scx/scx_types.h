@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/engine/treap.h"
 #include "sim/shim/vmlinux.h"
 
 struct sim_task;
@@ -25,6 +26,9 @@ struct scx_dsq {
 	int cpu;           /* for local DSQs */
 	int node;          /* creation node (user DSQs) */
 	struct scx_dsq *hash_next; /* user DSQ table chaining */
+	/* vtime index of a PRIQ DSQ: the same tasks as the list, in the same order */
+	struct sim_treap vt;
+	bool vt_unindexed;     /* FIFO and PRIQ mixed (an error): the list is searched instead */
 };
 
 enum scx_ops_state {
@@ -38,6 +42,7 @@ struct scx_task {
 	struct sim_task *dsq_next, *dsq_prev;
 	uint32_t dsq_seq;             /* dsq->seq when inserted */
 	bool on_priq;
+	struct sim_treap_node vt_node; /* in dsq->vt when on a PRIQ DSQ */
 	enum scx_ops_state ops_state;
 	uint32_t qseq;                /* bumped each time the task enters ops.enqueue */
 	bool ddsp_pending;            /* a direct dispatch verdict is recorded */

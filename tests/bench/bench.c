@@ -1,97 +1,137 @@
 /*
- * `make bench`: how fast the simulator runs. Prints simulated events per wall second and
- * simulated seconds per wall second for 8 CPUs and 64 tasks (48 CPU hogs + 8 ping-pong pairs),
- * on the fair model alone, under a global-FIFO sched_ext policy written as a C ops table, and
- * under the project's compiled policies (.sim.so through the loader and the BPF runtime).
- * Figures only: nothing here passes or fails.
+ * `make bench`: the simulator's scaling benchmark. A table over CPUs {8, 64, 512} x tasks
+ * {64, 4096, 100000} for the fair model alone, a global-FIFO sched_ext policy written as a C
+ * ops table, the kernel's scx_simple example and the project's scxl_vtime and scxl_llc (all
+ * three compiled .sim.so through the loader and the BPF runtime), on the built-in workload.
+ *
+ * Per cell: simulated seconds per wall second of the loop, scheduling decisions (context
+ * switches) per wall second and the wall time per decision relative to the C-ops FIFO's in the
+ * same cell, events per wall second beside the bare event heap's floor at that CPU count, the
+ * setup / loop / finish wall times (finish: unload, results, result.json) and the peak RSS per
+ * task. Figures only: nothing here passes or fails.
+ *
+ * The default is a quick run (a few minutes on 2 cores); SCXLAB_BENCH_FULL=1 simulates 10x
+ * longer per cell (1 s at 100,000 tasks). SCXLAB_BENCH_POLICIES=fair,simple limits the
+ * policies, SCXLAB_BENCH_CPUS=512 and SCXLAB_BENCH_TASKS=4096 the sizes.
  */
+#include "tests/bench/bench.h"
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-#include "sim/core/sim.h"
-#include "sim/policy/policy.h"
-#include "sim/scx/scx.h"
-#include "sim/shim/scxsim/kfuncs.h"
-#include "workloads/builtin.h"
-
-static void fifo_enqueue(struct task_struct *p, u64 enq_flags)
-{
-	scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, 5000000, enq_flags);
-}
-
-static struct sched_ext_ops fifo_ops = { .enqueue = fifo_enqueue, .name = "bench_fifo" };
-
-static double wall(void)
+double bench__wall(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void bench(const char *label, struct sched_ext_ops *ops, struct sim_policy *pol,
-		  uint64_t sim_ns)
-{
-	struct sim_topology topo;
-	struct sim_config cfg;
-	struct builtin_workload wl;
-	char err[256];
+static const char *const labels[BENCH_NR_POLICIES] = {
+	[BENCH_FAIR] = "fair", [BENCH_FIFO] = "fifo", [BENCH_SIMPLE] = "simple",
+	[BENCH_VTIME] = "vtime", [BENCH_LLC] = "llc",
+};
 
-	if (sim_topology__parse(&topo, "8cpu-2llc", err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
-	}
-	if (pol) {
-		sim_policy__apply_topology(pol, &topo);
-		if (sim_policy__freeze(pol, err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			exit(1);
-		}
-		ops = sim_policy__ops(pol);
-	}
-	sim_config__defaults(&cfg);
-	struct sim *sim = sim__new(&cfg, &topo);
-	sim__set_current(sim);
-	if (ops && scx_sched__attach(sim, ops, label, err, sizeof(err))) {
-		fprintf(stderr, "attach: %s\n", err);
-		exit(1);
-	}
-	builtin_workload__defaults(&wl, topo.nr_cpus);
-	wl.hogs = 48;
-	wl.pairs = 8;
-	builtin_workload__add(sim, &wl);
-	double t0 = wall();
-	sim__run_until(sim, sim_ns);
-	double dt = wall() - t0;
-	printf("%-28s 8 CPUs, %d tasks, %.1f s simulated: %10.0f events/s, %8.1f sim-s/wall-s, %llu switches\n",
-	       label, sim->nr_tasks, sim_ns / 1e9, sim->loop.nr_fired / dt, (sim_ns / 1e9) / dt,
-	       (unsigned long long)sim->nr_switches);
-	sim__free(sim);
-	sim_topology__destroy(&topo);
+const char *bench_policy__label(enum bench_policy p)
+{
+	return labels[p];
 }
 
-/* A policy built by `make policies` into $SCXLAB_BUILD/policies/sched/NAME.sim.so. */
-static void bench_policy(const char *name, uint64_t sim_ns)
+/* scx_simple is built from the kernel's examples by the Makefile's bench target. */
+const char *bench_policy__path(enum bench_policy p, char *buf, unsigned long len)
 {
-	const char *build = getenv("SCXLAB_BUILD");
-	char path[4096], err[512];
-	struct sim_policy *pol;
+	const char *build = getenv("SCXLAB_BUILD") ? getenv("SCXLAB_BUILD") : "build";
 
-	snprintf(path, sizeof(path), "%s/policies/sched/%s.sim.so", build ? build : "build", name);
-	pol = sim_policy__open(path, 8, err, sizeof(err));
-	if (!pol) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
+	switch (p) {
+	case BENCH_SIMPLE:
+		snprintf(buf, len, "%s/policies/examples/scx_simple.sim.so", build);
+		return buf;
+	case BENCH_VTIME:
+		snprintf(buf, len, "%s/policies/sched/scxl_vtime.sim.so", build);
+		return buf;
+	case BENCH_LLC:
+		snprintf(buf, len, "%s/policies/sched/scxl_llc.sim.so", build);
+		return buf;
+	default:
+		return NULL;
 	}
-	bench(name, NULL, pol, sim_ns);
-	sim_policy__close(pol);
+}
+
+/* Is @word in the comma-separated list of $@env (unset: everything)? */
+static int selected(const char *env, const char *word)
+{
+	const char *list = getenv(env);
+	size_t n = strlen(word);
+
+	if (!list || !*list)
+		return 1;
+	for (const char *s = list; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
+		if (!strncmp(s, word, n) && (s[n] == ',' || !s[n]))
+			return 1;
+	return 0;
+}
+
+/* Fewer decisions than this in a cell (100,000 hogs on few CPUs): no per-decision ratio. */
+#define MIN_DECISIONS 1000
+
+static uint64_t cell_sim_ns(int tasks, int full)
+{
+	uint64_t ms = tasks <= 64 ? 1000 : tasks <= 4096 ? 200 : 100;
+	return ms * 1000000ULL * (full ? 10 : 1);
 }
 
 int main(void)
 {
-	bench("fair model", NULL, NULL, 20000000000ULL);
-	bench("C ops global FIFO", &fifo_ops, NULL, 20000000000ULL);
-	bench_policy("scxl_vtime", 20000000000ULL);
-	bench_policy("scxl_llc", 20000000000ULL);
+	static const int cpus[] = { 8, 64, 512 }, tasks[] = { 64, 4096, 100000 };
+	int full = getenv("SCXLAB_BENCH_FULL") && atoi(getenv("SCXLAB_BENCH_FULL"));
+	char num[16];
+
+	printf("scxlab scaling benchmark (%s; built-in workload: 3/4 CPU hogs, 1/4 ping-pong pairs)\n",
+	       full ? "full" : "quick: SCXLAB_BENCH_FULL=1 for 10x longer cells");
+	printf("decisions = context switches; xFIFO = wall time per decision / the C-ops FIFO's"
+	       " (0: under %d decisions); floor = a bare event heap's events/s\n\n", MIN_DECISIONS);
+	printf("%-6s %4s %6s %6s | %8s %10s %6s %10s %10s %6s | %7s %7s %7s %5s | %7s %6s\n",
+	       "policy", "cpus", "tasks", "sim-s", "sim/wall", "decis/s", "xFIFO", "events/s",
+	       "floor", "%flr", "setup-s", "loop-s", "fin-s", "fin%", "RSS-MiB", "B/task");
+	for (size_t ci = 0; ci < sizeof(cpus) / sizeof(cpus[0]); ci++) {
+		snprintf(num, sizeof(num), "%d", cpus[ci]);
+		if (!selected("SCXLAB_BENCH_CPUS", num))
+			continue;
+		double floor = bench_floor__events_per_s(2 * cpus[ci]);
+		for (size_t ti = 0; ti < sizeof(tasks) / sizeof(tasks[0]); ti++) {
+			double fifo_ns = 0; /* 0: the FIFO did not run or decided too rarely to compare */
+
+			snprintf(num, sizeof(num), "%d", tasks[ti]);
+			if (!selected("SCXLAB_BENCH_TASKS", num))
+				continue;
+			for (int p = 0; p < BENCH_NR_POLICIES; p++) {
+				struct bench_cell cell = { p, cpus[ci], tasks[ti], cell_sim_ns(tasks[ti], full) };
+				struct bench_figures f;
+				double total, ns_per;
+
+				if (!selected("SCXLAB_BENCH_POLICIES", labels[p]))
+					continue;
+				if (bench_cell__run(&cell, &f)) {
+					printf("%-6s %4d %6d  failed\n", labels[p], cell.cpus, cell.tasks);
+					continue;
+				}
+				total = f.setup_s + f.loop_s + f.finish_s;
+				ns_per = f.decisions ? f.loop_s * 1e9 / (double)f.decisions : 0;
+				if (p == BENCH_FIFO && f.decisions >= MIN_DECISIONS)
+					fifo_ns = ns_per;
+				printf("%-6s %4d %6d %6.2f | %8.2f %10.0f %6.2f %10.0f %10.0f %5.1f%% |"
+				       " %7.2f %7.2f %7.2f %4.1f%% | %7.1f %6.0f\n",
+				       labels[p], cell.cpus, cell.tasks, cell.sim_ns / 1e9,
+				       cell.sim_ns / 1e9 / f.loop_s, f.decisions / f.loop_s,
+				       fifo_ns > 0 && f.decisions >= MIN_DECISIONS ? ns_per / fifo_ns : 0,
+				       f.events / f.loop_s, floor,
+				       100.0 * f.events / f.loop_s / floor, f.setup_s, f.loop_s, f.finish_s,
+				       100.0 * f.finish_s / total, f.peak_rss_kib / 1024.0,
+				       f.peak_rss_kib * 1024.0 / cell.tasks);
+				fflush(stdout);
+			}
+		}
+	}
 	return 0;
 }

@@ -1,0 +1,37 @@
+/*
+ * The scaling benchmark's shared declarations: one cell (a policy on a machine size and a task
+ * count) measured in its own process, and the bare event-heap floor it is compared with.
+ */
+#ifndef TESTS_BENCH_BENCH_H
+#define TESTS_BENCH_BENCH_H
+
+#include <stdint.h>
+
+enum bench_policy { BENCH_FAIR, BENCH_FIFO, BENCH_SIMPLE, BENCH_VTIME, BENCH_LLC, BENCH_NR_POLICIES };
+
+struct bench_cell {
+	enum bench_policy policy;
+	int cpus, tasks;
+	uint64_t sim_ns;
+};
+
+struct bench_figures {
+	int ok;
+	double setup_s, loop_s, finish_s;
+	uint64_t events, decisions; /* events fired, context switches (picks of the next task) */
+	long peak_rss_kib;
+};
+
+/* Where a compiled policy's .sim.so is, or NULL for the fair model and the C-ops FIFO. */
+const char *bench_policy__path(enum bench_policy p, char *buf, unsigned long len);
+const char *bench_policy__label(enum bench_policy p);
+
+/* Run @cell in a child process (so peak RSS is the cell's own). Returns 0 or -1. */
+int bench_cell__run(const struct bench_cell *cell, struct bench_figures *out);
+
+/* Events per wall second of a bare event heap holding @pending self-rescheduling events. */
+double bench_floor__events_per_s(int pending);
+
+double bench__wall(void);
+
+#endif
