@@ -8,6 +8,7 @@
 #include "sim/core/sim.h"
 #include "sim/shim/scxsim/helpers.h"
 #include "sim/shim/scx/bpf_kfuncs.bpf.h"
+#include "sim/shim/scxsim/kfuncs.h"
 #include "sim/scx/scx.h"
 
 #include <errno.h>
@@ -330,4 +331,34 @@ int bpf_res_spin_lock(struct bpf_res_spin_lock *lock)
 void bpf_res_spin_unlock(struct bpf_res_spin_lock *lock)
 {
 	lock->val = 0;
+}
+
+/*
+ * bpf_throw() (bpf_assert and friends, bpf_experimental.h). The kernel unwinds the program and
+ * returns the cookie from it; C cannot unwind a callback, so the simulator ends the policy
+ * with an error exit naming the cookie instead (docs/limits.md).
+ */
+void scxsim_bpf_throw(u64 cookie);
+void scxsim_bpf_throw(u64 cookie)
+{
+	unsigned long long data[1] = { cookie };
+	static char fmt[] = "bpf_throw(%llu): a BPF assertion failed";
+
+	scx_bpf_error_bstr(fmt, data, sizeof(data));
+}
+
+/* bpf_strncmp(): @s1 (at most @s1_sz bytes) against the NUL-terminated @s2, as strncmp. */
+long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2)
+{
+	if (!s1 || !s2)
+		return -EFAULT;
+	for (u32 i = 0; i < s1_sz; i++) {
+		unsigned char a = (unsigned char)s1[i], b = (unsigned char)s2[i];
+
+		if (a != b)
+			return a < b ? -1 : 1;
+		if (!a)
+			return 0;
+	}
+	return 0;
 }
