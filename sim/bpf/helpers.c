@@ -362,3 +362,36 @@ long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2)
 	}
 	return 0;
 }
+
+/* bpf_jiffies64(): ticks of the emulated kernel's HZ since boot. */
+u64 bpf_jiffies64(void)
+{
+	return bpf_ktime_get_ns() / (1000000000ULL / SIM_HZ);
+}
+
+/*
+ * bpf_snprintf(): the kernel's bstr rules (each argument one u64 of @data). Returns the length
+ * of the whole formatted string with its NUL (more than @str_size when cut short), or -EINVAL
+ * for a format the kernel refuses.
+ */
+long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_len)
+{
+	char buf[1024], err[128];
+	int n;
+
+	if (!fmt || (data_len % 8) || (data_len && !data))
+		return -EINVAL;
+	n = scx_bstr_format(buf, sizeof(buf), fmt, (const unsigned long long *)data, data_len, err,
+			    sizeof(err));
+	if (n < 0)
+		return -EINVAL;
+	if (str && str_size) {
+		size_t len = strlen(buf);
+
+		if (len >= str_size)
+			len = str_size - 1;
+		memcpy(str, buf, len);
+		str[len] = 0;
+	}
+	return (long)strlen(buf) + 1;
+}

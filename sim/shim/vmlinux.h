@@ -755,6 +755,18 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_ARENA = 33,
 };
 
+/* What bpf_perf_event_read_value() fills in. */
+struct bpf_perf_event_value {
+	u64 counter;
+	u64 enabled;
+	u64 running;
+};
+
+enum {
+	BPF_F_INDEX_MASK = 0xffffffffULL,
+	BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK,
+};
+
 /* The most iterations bpf_loop() and open-coded loops are given (kernel's BPF_MAX_LOOPS). */
 enum {
 	BPF_MAX_LOOPS = 8 * 1024 * 1024,

@@ -48,6 +48,12 @@ u64 bpf_get_current_task(void);
 long bpf_probe_read_kernel(void *dst, u32 size, const void *src);
 long bpf_probe_read_kernel_str(void *dst, u32 size, const void *src);
 long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2);
+long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_len);
+u64 bpf_jiffies64(void);
+
+/* ---- perf events (sim/bpf/perf_event.c) ---- */
+long bpf_perf_event_read_value(void *map, u64 flags, struct bpf_perf_event_value *buf, u32 buf_size);
+u64 bpf_perf_event_read(void *map, u64 flags);
 long bpf_probe_read(void *dst, u32 size, const void *src);
 long bpf_probe_read_str(void *dst, u32 size, const void *src);
 void *bpf_kptr_xchg(void *dst, void *ptr);
