@@ -58,14 +58,22 @@ int btf_merge__objects(const char *const *objs, int n, const char *so, char *err
 		snprintf(err, errlen, "cannot write %s: %s", raw, strerror(errno));
 		goto out;
 	}
+	/* replace the linked .BTF, or add one (no source was built with gcc -gbtf) */
 	argv__add(&a, "objcopy");
 	argv__addf(&a, "--update-section=.BTF=%s", raw);
 	argv__add(&a, so);
-	rc = proc__run(&a);
+	rc = proc__run_silent(&a);
 	argv__free(&a);
+	if (rc) {
+		argv__add(&a, "objcopy");
+		argv__addf(&a, "--add-section=.BTF=%s", raw);
+		argv__add(&a, so);
+		rc = proc__run(&a);
+		argv__free(&a);
+	}
 	unlink(raw);
 	if (rc) {
-		snprintf(err, errlen, "objcopy --update-section .BTF failed (exit %d)", rc);
+		snprintf(err, errlen, "objcopy could not write the merged .BTF (exit %d)", rc);
 		goto out;
 	}
 	ret = 0;

@@ -259,6 +259,9 @@ static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int
 			o->srcs[i], o->clang);
 	} else if (compile_run(o, false, cc, true, false, i, obj, false)) {
 		return -1;
+	} else {
+		fprintf(stderr, "scxlab build: %s: gcc cannot preprocess it; built with %s for the host\n",
+			o->srcs[i], o->clang);
 	}
 	return host_clang_btf(o, i, obj, btf_obj, btf_len);
 }

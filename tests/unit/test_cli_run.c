@@ -138,6 +138,31 @@ Test(cli_build, a_policy_in_two_files_links_into_one_object_each)
 	struct sim_policy *pol = sim_policy__open(so, 4, err, sizeof(err));
 	cr_assert_not_null(pol, "%s", err);
 	cr_assert_str_eq(sim_policy__name(pol), "multi");
+	/* the second source's map and global are seen: its BTF was merged into the .sim.so */
+	cr_assert_not_null(sim_policy__map_by_name(pol, "multi_slice_stats"));
+	cr_assert_not_null(sim_policy__global(pol, "multi_slice_calls", NULL));
+	sim_policy__close(pol);
+}
+
+/* A source that refuses gcc (`#ifndef __clang__ #error`) is built for the simulator by the
+ * host's clang, unedited, and its maps, knobs and ops are seen by the loader. */
+Test(cli_build, source_that_refuses_gcc_builds_with_host_clang)
+{
+	const char *root = getenv("SCXLAB_SRC");
+	char src[1024], log[1024], so[1024], err[512];
+
+	snprintf(src, sizeof(src), "%s/tests/fixtures/clang_only/clang_only.bpf.c", root);
+	snprintf(log, sizeof(log), "%s/clang_only.log", th_tmpdir());
+	int rc = th_scxlab(log, "build", "--sim-only", "--out-dir", th_tmpdir(), src, NULL);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", msg);
+	free(msg);
+	snprintf(so, sizeof(so), "%s/clang_only.sim.so", th_tmpdir());
+	struct sim_policy *pol = sim_policy__open(so, 4, err, sizeof(err));
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_str_eq(sim_policy__name(pol), "clang_only");
+	cr_assert_not_null(sim_policy__map_by_name(pol, "clang_only_stats"));
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "clang_only_slice_ns", NULL), 3000000);
 	sim_policy__close(pol);
 }
 
