@@ -122,6 +122,7 @@ void sim_policy__close(struct sim_policy *pol)
 		sim_bpf_map__free(pol->maps[i]);
 	free(pol->maps);
 	free(pol->knobs);
+	free(pol->vars);
 	free(pol->pending);
 	free(pol->inner);
 	sim_bpf__obj_free_all();

@@ -254,7 +254,7 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	const struct btf_type *t = skip_mods(pol->btf, type_id, NULL, &is_const);
 	struct policy_knob k = { 0 }, *knobs;
 
-	if (!is_const || !t)
+	if (!t)
 		return 0;
 	k.nelems = 1;
 	if (btf_is_array(t)) {
@@ -282,6 +282,14 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	k.addr = dlsym(pol->dl, name);
 	if (!k.addr)
 		return 0;
+	if (!is_const) {
+		knobs = realloc(pol->vars, (pol->nr_vars + 1) * sizeof(*knobs));
+		if (!knobs)
+			return -1;
+		pol->vars = knobs;
+		pol->vars[pol->nr_vars++] = k;
+		return 0;
+	}
 	knobs = realloc(pol->knobs, (pol->nr_knobs + 1) * sizeof(*knobs));
 	if (!knobs)
 		return -1;

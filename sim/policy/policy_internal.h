@@ -41,6 +41,9 @@ struct sim_policy {
 	char name[128];
 	struct policy_knob *knobs;
 	int nr_knobs;
+	/* writable integer globals (.data, .bss): what a loader writes before attach; not knobs */
+	struct policy_knob *vars;
+	int nr_vars;
 	struct sim_bpf_map **maps;
 	int nr_maps;
 	bool frozen;
