@@ -70,4 +70,7 @@ int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_
 			  const char *text, char *err, size_t errlen);
 int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v);
 
+/* policy_enums.c: set the __SCX_* rodata (scx's enums.autogen.bpf.h) to the simulated kernel's values */
+int policy__import_kernel_enums(struct sim_policy *pol);
+
 #endif

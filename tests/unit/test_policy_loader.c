@@ -298,3 +298,23 @@ Test(policy_loader, perf_event_reads_count_simulated_execution)
 	sim__free(sim);
 	sim_policy__close(pol);
 }
+
+/* scx's __SCX_* rodata gets the simulated kernel's SCX_* values when the policy is opened, as
+ * a libbpf loader fills it from the kernel's BTF; a u64 knob keeps all 64 bits. */
+Test(policy_loader, scx_enum_rodata_reads_the_kernels_values)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/enum_reader.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_eq(sim_policy__set_knob(pol, "big_knob", "0xfffffffffffffffe", err, sizeof(err)), 0, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert(scx_sched__enabled(sim), "no error exit");
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_dsq_local", NULL), SCX_DSQ_LOCAL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_slice_dfl", NULL), SCX_SLICE_DFL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_enq_wakeup", NULL), SCX_ENQ_WAKEUP);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_big_knob", NULL), 0xfffffffffffffffeULL);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
