@@ -20,6 +20,11 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(enum_reader_init)
 	seen_slice_dfl = __SCX_SLICE_DFL;
 	seen_enq_wakeup = __SCX_ENQ_WAKEUP;
 	seen_big_knob = big_knob;
+	/* a loader that clamps at 2^63 - 1 hands over 0x7fffffffffffffff: an error exit says so */
+	if (big_knob != 1 && big_knob != 0xfffffffffffffffeULL)
+		scx_bpf_error("big_knob arrived as 0x%llx", big_knob);
+	if (__SCX_DSQ_LOCAL != (SCX_DSQ_FLAG_BUILTIN | 2))
+		scx_bpf_error("__SCX_DSQ_LOCAL is 0x%llx, not the kernel's", __SCX_DSQ_LOCAL);
 	return 0;
 }
 

@@ -85,3 +85,30 @@ Test(vm_runs, every_policy_and_the_baseline_run_stress_ng_in_the_guest, .timeout
 		check_run(g.gl_pathv[i]);
 	globfree(&g);
 }
+
+/*
+ * On the real kernel, a policy that reads SCX_DSQ_LOCAL through scx's __SCX_* rodata gets the
+ * kernel's value (scxlab-kload imports it from BTF) and a u64 knob >= 2^63 arrives whole: the
+ * fixture ends with an error exit otherwise, and dispatches to DSQ 0 (refused) without the
+ * import.
+ */
+Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 900)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char job[4200], policy[4200], out[700], log[800], result[800];
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(policy, sizeof(policy), "%s/tests/policies/enum_reader.bpf.c", src);
+	snprintf(out, sizeof(out), "%s/enum_reader", th_tmpdir());
+	snprintf(log, sizeof(log), "%s.log", out);
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
+			   "--knob", "big_knob=0xfffffffffffffffe", "--out", out, NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", text);
+	free(text);
+	snprintf(result, sizeof(result), "%s/result.json", out);
+	char *json = th_read_file(result, NULL);
+	cr_assert_not_null(json);
+	cr_assert_not_null(strstr(json, "\"kind_name\": \"SCX_EXIT_UNREG\""), "%s", json);
+	free(json);
+}
