@@ -318,3 +318,21 @@ Test(policy_loader, scx_enum_rodata_reads_the_kernels_values)
 	sim__free(sim);
 	sim_policy__close(pol);
 }
+
+/* scx_bpf_cpu_curr() of an idle CPU is its idle task, as in the kernel (it was NULL here,
+ * which made the selftest allowed_cpus fail with "running CPU 0 should be marked as busy"). */
+Test(policy_loader, cpu_curr_of_an_idle_cpu_is_its_idle_task)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/cpu_curr_reader.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_null", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_pid", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_idle_flag", NULL), 1);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_on_cpu", NULL), 1);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
