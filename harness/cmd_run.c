@@ -709,10 +709,16 @@ int cmd_run(int argc, char **argv)
 			goto out_sim;
 		}
 		if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
-			fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
-			goto out_sim;
-		}
-		if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, true, err, sizeof(err))) {
+			const struct scx_exit_record *r = sim->scx ? scx_sched__exit_record(sim) : NULL;
+
+			if (!r || !r->exited) {
+				fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
+				goto out_sim;
+			}
+			/* an exit while attaching (ops.init, the ops checks): the kernel reports it to
+			 * ops.exit and the tasks stay on fair; the run goes on and records it */
+			fprintf(stderr, "scxlab run: %s exited while attaching: %s\n", o.policy, err);
+		} else if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, true, err, sizeof(err))) {
 			fprintf(stderr, "scxlab run: --loader: %s\n", err);
 			goto out_sim;
 		}
