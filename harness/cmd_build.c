@@ -3,6 +3,7 @@
  */
 #include "harness/cmd_build.h"
 #include "harness/bpf_check.h"
+#include "harness/btf_merge.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 #include "harness/undef_check.h"
@@ -20,8 +21,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define MAX_INCLUDES 16
-#define MAX_SRCS 16
+/* what the cache key says of the build steps themselves (objcopy, BTF merge, clang fallback) */
+#define BUILD_RECIPE "recipe 2: merged BTF, host clang fallback"
+
+/* scx_lavd links 21 sources; room for larger policies too */
+#define MAX_INCLUDES 32
+#define MAX_SRCS 64
 
 struct build_opts {
 	bool sim, bpf, quiet;
@@ -31,6 +36,9 @@ struct build_opts {
 	const char *incs[MAX_INCLUDES];
 	int nr_incs;
 	char base[256];
+	/* simulator build: sources gcc cannot build, compiled by the host clang instead */
+	bool host_clang[MAX_SRCS];
+	char clang[PATH_MAX];
 };
 
 static void usage(FILE *f)
@@ -117,6 +125,10 @@ static int add_flags(struct argv_buf *a, const struct build_opts *o, bool bpf, c
 		argv__add(a, "-g");
 		argv__add(a, "-O2");
 		argv__add(a, "-D__TARGET_ARCH_x86");
+		/* the scheduler's own headers first; the project's sched/include serves the
+		 * project's policies and fills in what another tree lacks */
+		for (int i = 0; i < o->nr_incs; i++)
+			argv__addf(a, "-I%s", o->incs[i]);
 		argv__addf(a, "-I%s", vml);
 		argv__addf(a, "-I%s/sched/include", root);
 		uname(&u);
@@ -130,43 +142,131 @@ static int add_flags(struct argv_buf *a, const struct build_opts *o, bool bpf, c
 		/* every policy frame stays on the stack, so an error names the policy's line (exit_site.c);
 		 * among the hashed flags, so objects built without it are not reused */
 		argv__add(a, "-fno-optimize-sibling-calls");
+		/* what clang -target bpf defines: upstream headers keep their BPF-side half
+		 * (prototypes, arena types) under #ifdef __BPF__ */
+		argv__add(a, "-D__BPF__=1");
 		argv__addf(a, "-I%s/sim/shim", root);
+		for (int i = 0; i < o->nr_incs; i++)
+			argv__addf(a, "-I%s", o->incs[i]);
 	}
-	for (int i = 0; i < o->nr_incs; i++)
-		argv__addf(a, "-I%s", o->incs[i]);
 	return 0;
 }
 
-/* Compile source @i of @o into object @obj (cc -c for the simulator, clang for the kernel). */
-static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int i, const char *obj)
+/* The compile command of source @i into @obj: clang -target bpf (kernel), cc or the host
+ * clang (simulator; @host_clang), or clang -target bpf with the simulator's headers (@btf_only:
+ * an object only for its BTF, the layout of the host build's types). */
+static void compile_argv(struct argv_buf *a, const struct build_opts *o, bool bpf, const char *cc,
+			 bool host_clang, bool btf_only, int i, const char *obj)
+{
+	char err[1024];
+
+	argv__add(a, host_clang || btf_only ? o->clang : cc);
+	add_flags(a, o, bpf, err, sizeof(err));
+	if (bpf) {
+		argv__add(a, "-Wno-missing-declarations"); /* vmlinux.h's anonymous enums */
+	} else if (btf_only) {
+		argv__add(a, "-target");
+		argv__add(a, "bpf");
+		argv__add(a, "-g");
+		argv__add(a, "-w");
+		/* the host's C library headers, as for the host (64-bit x86) */
+		argv__add(a, "-D__x86_64__=1");
+		argv__add(a, "-idirafter/usr/include/x86_64-linux-gnu");
+	} else {
+		argv__add(a, "-g");
+		if (!host_clang)
+			argv__add(a, "-gbtf");
+		argv__add(a, "-fPIC");
+		argv__add(a, "-Wall");
+		argv__add(a, "-Wno-unused-function");
+		if (host_clang)
+			argv__add(a, "-Wno-unknown-attributes");
+	}
+	argv__add(a, "-c");
+	argv__add(a, o->srcs[i]);
+	argv__add(a, "-o");
+	argv__add(a, obj);
+}
+
+static int compile_run(const struct build_opts *o, bool bpf, const char *cc, bool host_clang,
+		       bool btf_only, int i, const char *obj, bool quiet)
 {
 	struct argv_buf a = { 0 };
-	char err[1024], cmd[8192];
+	char cmd[8192];
 	int rc;
 
-	argv__add(&a, cc);
-	add_flags(&a, o, bpf, err, sizeof(err));
-	if (bpf) {
-		argv__add(&a, "-Wno-missing-declarations"); /* vmlinux.h's anonymous enums */
-	} else {
-		argv__add(&a, "-g");
-		argv__add(&a, "-gbtf");
-		argv__add(&a, "-fPIC");
-		argv__add(&a, "-Wall");
-		argv__add(&a, "-Wno-unused-function");
-	}
-	argv__add(&a, "-c");
-	argv__add(&a, o->srcs[i]);
-	argv__add(&a, "-o");
-	argv__add(&a, obj);
-	rc = proc__run(&a);
-	if (rc) {
+	compile_argv(&a, o, bpf, cc, host_clang, btf_only, i, obj);
+	rc = quiet ? proc__run_silent(&a) : proc__run(&a);
+	if (rc && !quiet) {
 		argv__format(&a, cmd, sizeof(cmd));
 		fprintf(stderr, "scxlab build: %s: the %s build failed (exit %d):\n  %s\n", o->srcs[i],
-			bpf ? "kernel" : "simulator", rc, cmd);
+			bpf ? "kernel" : host_clang ? "simulator (host clang)" : "simulator", rc, cmd);
 	}
 	argv__free(&a);
 	return rc ? -1 : 0;
+}
+
+/*
+ * The BTF of a host-clang object: clang emits BTF only for the BPF target, so the source is
+ * compiled once more with -target bpf and the simulator's headers (types have the same layout
+ * on BPF as on x86-64: LP64, natural alignment) and its .BTF is used; if even that fails,
+ * pahole -J makes BTF from the host object's DWARF (types only: pahole 1.24 writes no VARs,
+ * so that source's maps and globals stay invisible, and the build says so).
+ */
+static int host_clang_btf(const struct build_opts *o, int i, const char *obj, char *btf_obj, size_t len)
+{
+	struct argv_buf a = { 0 };
+	int rc;
+
+	snprintf(btf_obj, len, "%s.btf.o", obj);
+	if (!compile_run(o, false, NULL, false, true, i, btf_obj, true))
+		return 0;
+	unlink(btf_obj);
+	snprintf(btf_obj, len, "%s", obj);
+	argv__add(&a, "pahole");
+	argv__add(&a, "-J");
+	argv__add(&a, obj);
+	rc = proc__run_silent(&a);
+	argv__free(&a);
+	if (rc) {
+		fprintf(stderr, "scxlab build: %s: no BTF for the host-clang object (pahole -J failed; "
+			"install dwarves)\n", o->srcs[i]);
+		return -1;
+	}
+	fprintf(stderr, "scxlab build: %s: warning: its BTF comes from pahole -J (types only): maps "
+		"and globals it defines are not seen by the simulator's loader\n", o->srcs[i]);
+	return 0;
+}
+
+/*
+ * Compile source @i of @o into object @obj (cc -c for the simulator, clang for the kernel).
+ * A simulator source gcc cannot build (it refuses non-clang compilers, or uses what only
+ * clang accepts) is built by the host clang: then @btf_obj names the file its BTF is read
+ * from, else @obj itself.
+ */
+static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int i, const char *obj,
+		       char *btf_obj, size_t btf_len)
+{
+	snprintf(btf_obj, btf_len, "%s", obj);
+	if (bpf)
+		return compile_run(o, true, cc, false, false, i, obj, false);
+	if (!o->host_clang[i]) {
+		if (!compile_run(o, false, cc, false, false, i, obj, !!o->clang[0]))
+			return 0;
+		if (!o->clang[0] || compile_run(o, false, cc, true, false, i, obj, true)) {
+			if (o->clang[0]) /* show gcc's complaint */
+				compile_run(o, false, cc, false, false, i, obj, false);
+			return -1;
+		}
+		fprintf(stderr, "scxlab build: %s: gcc cannot build it; built with %s for the host\n",
+			o->srcs[i], o->clang);
+	} else if (compile_run(o, false, cc, true, false, i, obj, false)) {
+		return -1;
+	} else {
+		fprintf(stderr, "scxlab build: %s: gcc cannot preprocess it; built with %s for the host\n",
+			o->srcs[i], o->clang);
+	}
+	return host_clang_btf(o, i, obj, btf_obj, btf_len);
 }
 
 /* Link the objects into @tmp: bpftool gen object for the kernel, a shared object for the sim. */
@@ -208,16 +308,50 @@ static int link_objects(const struct build_opts *o, bool bpf, const char *cc, ch
 	return rc ? -1 : 0;
 }
 
+/*
+ * Each BPF source of a policy defines its own `_license` (and may define `_version`); the BPF
+ * linker merges those sections, a host linker would refuse the duplicates. Make them local to
+ * each simulator object, as they are only markers there.
+ */
+static int localize_markers(const char *obj)
+{
+	struct argv_buf a = { 0 };
+	int rc;
+
+	argv__add(&a, "objcopy");
+	argv__add(&a, "--localize-symbol=_license");
+	argv__add(&a, "--localize-symbol=_version");
+	argv__add(&a, obj);
+	rc = proc__run(&a);
+	if (rc)
+		fprintf(stderr, "scxlab build: %s: objcopy failed (exit %d)\n", obj, rc);
+	argv__free(&a);
+	return rc ? -1 : 0;
+}
+
 /* Compile every source, check (simulator) that all it calls exists, link into @tmp. */
 static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, const char *tmp)
 {
-	char objs[MAX_SRCS][PATH_MAX + 48];
+	char (*objs)[PATH_MAX + 48] = calloc(MAX_SRCS, sizeof(*objs));
+	char (*btfs)[PATH_MAX + 64] = calloc(MAX_SRCS, sizeof(*btfs));
+	bool merge_btf = !bpf && o->nr_srcs > 1;
 	int ret = -1, done = 0;
 
+	if (!objs || !btfs) {
+		free(objs);
+		free(btfs);
+		return -1;
+	}
 	for (; done < o->nr_srcs; done++) {
 		snprintf(objs[done], sizeof(objs[done]), "%s.%d.o", tmp, done);
-		if (compile_one(o, bpf, cc, done, objs[done]))
+		if (compile_one(o, bpf, cc, done, objs[done], btfs[done], sizeof(btfs[done])))
 			goto out;
+		if (strcmp(btfs[done], objs[done]))
+			merge_btf = true;
+		if (!bpf && o->nr_srcs > 1 && localize_markers(objs[done])) {
+			done++;
+			goto out;
+		}
 	}
 	if (!bpf) {
 		const char *obj_list[MAX_SRCS];
@@ -232,13 +366,59 @@ static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, 
 		}
 	}
 	ret = link_objects(o, bpf, cc, objs, tmp);
+	if (!ret && merge_btf) {
+		const char *btf_list[MAX_SRCS];
+		char err[1024];
+
+		for (int i = 0; i < o->nr_srcs; i++)
+			btf_list[i] = btfs[i];
+		ret = btf_merge__objects(btf_list, o->nr_srcs, tmp, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0], err);
+	}
 out:
-	for (int i = 0; i < done + (done < o->nr_srcs ? 1 : 0) && i < o->nr_srcs; i++)
+	for (int i = 0; i < done + (done < o->nr_srcs ? 1 : 0) && i < o->nr_srcs; i++) {
+		if (strcmp(btfs[i], objs[i]))
+			unlink(btfs[i]);
 		unlink(objs[i]);
+	}
+	free(objs);
+	free(btfs);
 	return ret;
 }
 
-static int build_one(const struct build_opts *o, bool bpf, const char *out)
+/* A simulator source that gcc cannot even preprocess (`#ifndef __clang__ #error`) while the
+ * host clang can: build it with clang. */
+static bool needs_host_clang(const struct build_opts *o, int i)
+{
+	bool gcc_ok, clang_ok = false;
+
+	for (int k = 0; k < 2; k++) {
+		struct argv_buf pre = { 0 };
+		char err[1024];
+		int rc;
+
+		if (k == 1 && !o->clang[0])
+			break;
+		argv__add(&pre, k ? o->clang : (getenv("SCXLAB_CC") && *getenv("SCXLAB_CC") ? getenv("SCXLAB_CC") : "cc"));
+		add_flags(&pre, o, false, err, sizeof(err));
+		argv__add(&pre, "-E");
+		argv__add(&pre, "-o");
+		argv__add(&pre, "/dev/null");
+		argv__add(&pre, o->srcs[i]);
+		rc = proc__run_silent(&pre);
+		argv__free(&pre);
+		if (k == 0)
+			gcc_ok = !rc;
+		else
+			clang_ok = !rc;
+		if (k == 0 && gcc_ok)
+			return false;
+	}
+	return !gcc_ok && clang_ok;
+}
+
+static int build_one(struct build_opts *o, bool bpf, const char *out)
 {
 	char clang_buf[PATH_MAX], cached[PATH_MAX], tmp[PATH_MAX + 32], err[1024];
 	const char *cc = bpf ? find_clang(clang_buf, sizeof(clang_buf)) : getenv("SCXLAB_CC");
@@ -246,16 +426,27 @@ static int build_one(const struct build_opts *o, bool bpf, const char *out)
 
 	if (!bpf && (!cc || !*cc))
 		cc = "cc";
+	if (!bpf) {
+		const char *c = find_clang(o->clang, sizeof(o->clang));
+		if (c && c != o->clang)
+			snprintf(o->clang, sizeof(o->clang), "%s", c);
+		else if (!c)
+			o->clang[0] = 0;
+	}
 	if (!cc) {
 		fprintf(stderr, "scxlab build: no clang found for the kernel build (install clang, or set SCXLAB_CLANG)\n");
 		return -1;
 	}
-	/* the cache key: compiler, flags and every preprocessed source */
+	/* the cache key: how outputs are made (bump on a change), compiler, flags and every
+	 * preprocessed source */
+	h = hash__bytes(h, BUILD_RECIPE, sizeof(BUILD_RECIPE));
 	for (int i = 0; i < o->nr_srcs; i++) {
 		struct argv_buf pre = { 0 };
 		int rc;
 
-		argv__add(&pre, cc);
+		if (!bpf)
+			o->host_clang[i] = needs_host_clang(o, i);
+		argv__add(&pre, o->host_clang[i] ? o->clang : cc);
 		if (add_flags(&pre, o, bpf, err, sizeof(err))) {
 			fprintf(stderr, "scxlab build: %s\n", err);
 			argv__free(&pre);

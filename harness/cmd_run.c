@@ -9,6 +9,7 @@
  * policy as its loader would (SCX_EXIT_UNREG) and write the result atomically.
  */
 #include "harness/cmd_run.h"
+#include "harness/loader_profile.h"
 #include "harness/daemon_sim.h"
 #include "harness/exit_site.h"
 #include "harness/options.h"
@@ -63,6 +64,8 @@ struct run_opts {
 	int nr_knobs;
 	char *map_sizes[MAX_KNOBS];
 	int nr_map_sizes;
+	const char *loader;             /* --loader FILE (harness/loader_profile.h) */
+	struct loader_profile profile;
 	struct builtin_workload wl;
 	bool wl_hogs_set, wl_pairs_set;
 	const char *job;
@@ -106,6 +109,9 @@ static void run_usage(FILE *f)
 		"                    (bpf_ksym_exists, CO-RE enum checks, LINUX_KERNEL_VERSION)\n"
 		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
+		"  --loader FILE     a loader profile: what the scheduler's own loader sets (globals,\n"
+		"                    struct_ops fields and flags, map sizes, syscall programs), applied\n"
+		"                    before --knob/--map-entries (docs/loader-profiles.md)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
 		"  --job FILE        a stress-ng job file as the workload (instead of the built-in one);\n"
 		"                    the run lasts the job's timeout (per entry when sequential), capped\n"
@@ -223,6 +229,12 @@ static struct sim_policy *load_policy(const char *so_path, const struct sim_topo
 		return NULL;
 	}
 	sim_policy__apply_topology(pol, topo);
+	if (o->loader && loader_profile__apply_open(&o->profile, pol, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --loader: %s\n", err);
+		*exit_code = 2;
+		sim_policy__close(pol);
+		return NULL;
+	}
 	for (int i = 0; i < o->nr_knobs; i++) {
 		char kv[4096], *name, *value;
 
@@ -402,7 +414,7 @@ static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -411,6 +423,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "seed", required_argument, NULL, 's' },
 		{ "knob", required_argument, NULL, 'k' },
 		{ "map-entries", required_argument, NULL, O_MAPSIZE },
+		{ "loader", required_argument, NULL, O_LOADER },
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "job", required_argument, NULL, O_JOB },
 		{ "calibration", required_argument, NULL, O_CAL },
@@ -551,6 +564,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			}
 			break;
+		case O_LOADER:
+			o->loader = optarg;
+			break;
 		case O_MAPSIZE:
 			if (o->nr_map_sizes == MAX_KNOBS) {
 				snprintf(err, errlen, "--map-entries: at most %d", MAX_KNOBS);
@@ -607,6 +623,17 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		snprintf(err, errlen, "--knob needs --policy");
 		return -1;
 	}
+	if (o->loader && !o->policy) {
+		snprintf(err, errlen, "--loader needs --policy");
+		return -1;
+	}
+	if (o->loader && strcmp(o->target, "sim")) {
+		snprintf(err, errlen, "--loader: loader profiles are applied in the simulator only so far "
+			 "(scxlab-kload does not read them yet)");
+		return -1;
+	}
+	if (o->loader && loader_profile__parse(&o->profile, o->loader, err, errlen))
+		return -1;
 	if (o->daemon_cpu_ns && !o->daemon) {
 		snprintf(err, errlen, "--daemon-cpu needs --daemon");
 		return -1;
@@ -743,9 +770,23 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pol) {
 		sim__set_current(sim);
+		if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, false, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --loader: %s\n", err);
+			goto out_sim;
+		}
 		if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
-			fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
-			ret = SCXLAB_EXIT_POLICY_FAILED;
+			const struct scx_exit_record *r = sim->scx ? scx_sched__exit_record(sim) : NULL;
+
+			if (!r || !r->exited) {
+				fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
+				ret = SCXLAB_EXIT_POLICY_FAILED;
+				goto out_sim;
+			}
+			/* an exit while attaching (ops.init, the ops checks): the kernel reports it to
+			 * ops.exit and the tasks stay on fair; the run goes on and records it */
+			fprintf(stderr, "scxlab run: %s exited while attaching: %s\n", o.policy, err);
+		} else if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, true, err, sizeof(err))) {
+			fprintf(stderr, "scxlab run: --loader: %s\n", err);
 			goto out_sim;
 		}
 	}
@@ -835,8 +876,16 @@ int cmd_run(int argc, char **argv)
 			ret = 1;
 			if (o.daemon)
 				daemon_sim__set_policy(pol);
+			if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, false, err, sizeof(err))) {
+				fprintf(stderr, "scxlab run: --loader: %s\n", err);
+				goto out_sim;
+			}
 			if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
 				fprintf(stderr, "scxlab run: reloading %s failed: %s\n", o.policy, err);
+				goto out_sim;
+			}
+			if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, true, err, sizeof(err))) {
+				fprintf(stderr, "scxlab run: --loader: %s\n", err);
 				goto out_sim;
 			}
 		}
@@ -927,5 +976,6 @@ out_topo:
 	if (so_path[0] && o.policy && strcmp(so_path, o.policy))
 		unlink(so_path); /* the private build of this run; the build cache keeps its own */
 	sim_topology__destroy(&topo);
+	loader_profile__free(&o.profile);
 	return ret;
 }

@@ -5,7 +5,9 @@
 #include "harness/paths.h"
 #include "harness/proc.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,13 +17,49 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * The booted kernel's build configuration: a config-RELEASE file beside the kernel image
+ * (scripts/fetch-kernel.sh keeps the package's /boot/config-RELEASE there). The guest gets it
+ * as /boot/config-RELEASE, where libbpf looks for the Kconfig behind `__kconfig` externs.
+ * 0 and the guest path in @dest, or -1 when there is none.
+ */
+static int kernel_config(const char *kernel, char *src, size_t srclen, char *dest, size_t destlen)
+{
+	char dir[4096], *slash;
+	struct dirent *de;
+	DIR *d;
+	int ret = -1;
+
+	if (!realpath(kernel, dir))
+		return -1;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	*slash = 0;
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "config-", 7)) {
+			snprintf(src, srclen, "%.3800s/%.255s", dir, de->d_name);
+			snprintf(dest, destlen, "/boot/%s", de->d_name);
+			ret = 0;
+			break;
+		}
+	closedir(d);
+	return ret;
+}
+
 static int kernel_path(const struct vm_run *r, char *buf, size_t len, char *err, size_t errlen)
 {
 	if (r->kernel) {
 		snprintf(buf, len, "%s", r->kernel);
 	} else {
+		char cfg[4096], dest[512];
+
 		snprintf(buf, len, "%s/kernel/current/vmlinuz", scxlab__cache_dir());
-		if (access(buf, R_OK)) {
+		/* fetched, with its config (a cache from before configs were kept fetches again) */
+		if (access(buf, R_OK) || kernel_config(buf, cfg, sizeof(cfg), dest, sizeof(dest))) {
 			struct argv_buf a = { 0 };
 			argv__add(&a, "bash");
 			argv__addf(&a, "%s/scripts/fetch-kernel.sh", scxlab__root());
@@ -148,6 +186,11 @@ static int boot(const struct vm_run *r, const char *accel, char *err, size_t err
 	argv__add(&a, init);
 	for (int i = 0; i < r->nr_files; i++)
 		argv__add(&a, r->files[i]);
+	{
+		char cfg[4096], dest[512];
+		if (!kernel_config(kernel, cfg, sizeof(cfg), dest, sizeof(dest)))
+			argv__addf(&a, "%s=%s", dest, cfg);
+	}
 	rc = proc__run(&a);
 	argv__free(&a);
 	unlink(init);

@@ -15,9 +15,11 @@ PKGS=(
   clang llvm libcriterion-dev
   libelf-dev libdw-dev zlib1g-dev libzstd-dev zstd xz-utils
   stress-ng gnuplot-nox jq slurm-wlm munge python3-junitparser
-  qemu-system-x86 busybox-static cpio file
+  qemu-system-x86 busybox-static cpio file dwarves binutils
 )
-BACKPORT_PKGS=(libbpf-dev bpftool)
+# clang-19: Debian 12's clang 14 emits BTF that `bpftool gen object` cannot link for
+# multi-source schedulers ("failed to find BTF info for global/extern symbol")
+BACKPORT_PKGS=(libbpf-dev bpftool clang-19 llvm-19)
 
 # shellcheck source=scripts/lib/apt-archive.sh
 . "$(dirname "$0")/lib/apt-archive.sh"
@@ -45,6 +47,7 @@ bp_missing=0
 libbpf_ver="$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || true)"
 if [ -z "$libbpf_ver" ] || dpkg --compare-versions "$libbpf_ver" lt "1:1.4"; then bp_missing=1; fi
 command -v bpftool >/dev/null 2>&1 || bp_missing=1
+if [ "$codename" = "bookworm" ]; then command -v clang-19 >/dev/null 2>&1 || bp_missing=1; fi
 
 if [ ${#missing[@]} -eq 0 ] && [ $bp_missing -eq 0 ]; then
   echo "deps.sh: all dependencies present"

@@ -22,7 +22,9 @@ CACHE="${SCXLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/scxlab}"
 KDIR="$CACHE/kernel"
 mkdir -p "$KDIR"
 
-if [ -s "$KDIR/vmlinux.h" ] && grep -q "struct sched_ext_ops {" "$KDIR/vmlinux.h"; then
+# done: the header, and the kernel's config beside it (the guest gets it as /boot/config-*)
+if [ -s "$KDIR/vmlinux.h" ] && grep -q "struct sched_ext_ops {" "$KDIR/vmlinux.h" &&
+   ls "$KDIR"/current/config-* >/dev/null 2>&1; then
   echo "$KDIR/vmlinux.h"
   exit 0
 fi
@@ -77,6 +79,20 @@ if ! grep -q "struct sched_ext_ops {" "$work/vmlinux.h"; then
 fi
 mv "$work/vmlinux.h" "$out/vmlinux.h"
 cp "$vmlinuz" "$out/vmlinuz"
+# the kernel's build configuration, which libbpf reads (/boot/config-$(uname -r)) to resolve
+# `extern ... __kconfig` in every current scx scheduler; the VM target puts it in the guest.
+# Debian 7.x ships it in linux-base-VERSION (lib/modules/VERSION/config), older packages in
+# the image's /boot/config-VERSION.
+config="$(find "$work/root" \( -path '*/boot/config-*' -o -path "*/modules/$version/config" \) -type f | head -n1)"
+if [ -z "$config" ] && mkdir -p "$work/base" && private_apt_download "linux-base-$version" "$work/base" 2>/dev/null; then
+  dpkg-deb -x "$work"/base/*.deb "$work/root"
+  config="$(find "$work/root" \( -path '*/boot/config-*' -o -path "*/modules/$version/config" \) -type f | head -n1)"
+fi
+if [ -n "$config" ]; then
+  cp "$config" "$out/config-$version"
+else
+  echo "fetch-kernel.sh: warning: no kernel config for $pkg: schedulers with __kconfig externs will not load in the guest" >&2
+fi
 echo "$pkg" > "$out/package"
 ln -sfn "$version/vmlinux.h" "$KDIR/vmlinux.h.tmp" && mv -T "$KDIR/vmlinux.h.tmp" "$KDIR/vmlinux.h"
 ln -sfn "$version" "$KDIR/current.tmp" && mv -T "$KDIR/current.tmp" "$KDIR/current"

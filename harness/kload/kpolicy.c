@@ -2,6 +2,7 @@
  * A sched_ext policy in the real kernel through libbpf (see kpolicy.h).
  */
 #include "harness/kload/kpolicy.h"
+#include "harness/kload/kenums.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -103,6 +104,14 @@ void *kobj__find_var_in(struct bpf_object *obj, const char *name, size_t *size, 
 	return NULL;
 }
 
+/* A knob's number: every u64 (0x8000000000000000 and above included), or a negative one. */
+static long long knob_number(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return *s == '-' ? strtoll(s, NULL, 0) : (long long)strtoull(s, NULL, 0);
+}
+
 static int set_int(void *at, size_t size, long long v)
 {
 	switch (size) {
@@ -140,16 +149,16 @@ static int set_knob(struct bpf_object *obj, const char *kv)
 		long idx = strtol(br + 1, NULL, 10);
 		if (idx < 0 || (size_t)(idx + 1) * elem > size)
 			return -1;
-		return set_int((char *)at + (size_t)idx * elem, elem, strtoll(eq + 1, NULL, 0));
+		return set_int((char *)at + (size_t)idx * elem, elem, knob_number(eq + 1));
 	}
 	if (strchr(eq + 1, ',')) {
 		size_t n = 0;
 		for (char *save = NULL, *tok = strtok_r(eq + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
-			if ((n + 1) * elem > size || set_int((char *)at + n * elem, elem, strtoll(tok, NULL, 0)))
+			if ((n + 1) * elem > size || set_int((char *)at + n * elem, elem, knob_number(tok)))
 				return -1;
 		return 0;
 	}
-	return set_int(at, size, strtoll(eq + 1, NULL, 0));
+	return set_int(at, size, knob_number(eq + 1));
 }
 
 int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
@@ -174,6 +183,9 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 		fprintf(stderr, "scxlab load: %s: no struct_ops map\n", path);
 		return 1;
 	}
+	/* what every libbpf-based scx loader does first: the SCX_* constants from the kernel */
+	if (kenums__import(kp->obj, getenv("SCXLAB_VMLINUX_BTF")) < 0)
+		fprintf(stderr, "scxlab load: %s: warning: no kernel BTF: __SCX_* constants stay 0\n", path);
 	/* what every scx loader sets: the CPU count */
 	nr = kobj__find_var(kp->obj, "nr_cpu_ids", &sz, NULL);
 	if (nr)

@@ -84,4 +84,17 @@ void sim_bpf__rcu_quiesce(void);
 /* The CPU whose policy code is executing (0 outside callbacks, as a loader thread's view). */
 int sim_bpf__this_cpu(void);
 
+/*
+ * Kernel configuration values (sim/bpf/kconfig.c): each integer one is 8 bytes, so a policy's
+ * `extern <any integer type> CONFIG_X __kconfig` reads it whatever type it declares.
+ */
+typedef uint64_t sim_kconfig_t __attribute__((aligned(8)));
+extern sim_kconfig_t LINUX_KERNEL_VERSION;
+extern const char CONFIG_CC_VERSION_TEXT[64];
+extern const char CONFIG_LOCALVERSION[64];
+extern sim_kconfig_t CONFIG_HZ, CONFIG_NR_CPUS, CONFIG_X86_64, CONFIG_SMP, CONFIG_SCHED_CLASS_EXT,
+	CONFIG_EXT_GROUP_SCHED, CONFIG_SCHED_SMT, CONFIG_SCHED_MC, CONFIG_NUMA, CONFIG_NO_HZ_IDLE,
+	CONFIG_NO_HZ_FULL, CONFIG_PREEMPT_RCU, CONFIG_PREEMPT_RT, CONFIG_PREEMPT_DYNAMIC,
+	CONFIG_CGROUP_SCHED, CONFIG_FAIR_GROUP_SCHED;
+
 #endif

@@ -8,6 +8,7 @@
 #include "sim/core/sim.h"
 #include "sim/shim/scxsim/helpers.h"
 #include "sim/shim/scx/bpf_kfuncs.bpf.h"
+#include "sim/shim/scxsim/kfuncs.h"
 #include "sim/scx/scx.h"
 
 #include <errno.h>
@@ -330,4 +331,67 @@ int bpf_res_spin_lock(struct bpf_res_spin_lock *lock)
 void bpf_res_spin_unlock(struct bpf_res_spin_lock *lock)
 {
 	lock->val = 0;
+}
+
+/*
+ * bpf_throw() (bpf_assert and friends, bpf_experimental.h). The kernel unwinds the program and
+ * returns the cookie from it; C cannot unwind a callback, so the simulator ends the policy
+ * with an error exit naming the cookie instead (docs/limits.md).
+ */
+void scxsim_bpf_throw(u64 cookie);
+void scxsim_bpf_throw(u64 cookie)
+{
+	unsigned long long data[1] = { cookie };
+	static char fmt[] = "bpf_throw(%llu): a BPF assertion failed";
+
+	scx_bpf_error_bstr(fmt, data, sizeof(data));
+}
+
+/* bpf_strncmp(): @s1 (at most @s1_sz bytes) against the NUL-terminated @s2, as strncmp. */
+long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2)
+{
+	if (!s1 || !s2)
+		return -EFAULT;
+	for (u32 i = 0; i < s1_sz; i++) {
+		unsigned char a = (unsigned char)s1[i], b = (unsigned char)s2[i];
+
+		if (a != b)
+			return a < b ? -1 : 1;
+		if (!a)
+			return 0;
+	}
+	return 0;
+}
+
+/* bpf_jiffies64(): ticks of the emulated kernel's HZ since boot. */
+u64 bpf_jiffies64(void)
+{
+	return bpf_ktime_get_ns() / (1000000000ULL / SIM_HZ);
+}
+
+/*
+ * bpf_snprintf(): the kernel's bstr rules (each argument one u64 of @data). Returns the length
+ * of the whole formatted string with its NUL (more than @str_size when cut short), or -EINVAL
+ * for a format the kernel refuses.
+ */
+long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_len)
+{
+	char buf[1024], err[128];
+	int n;
+
+	if (!fmt || (data_len % 8) || (data_len && !data))
+		return -EINVAL;
+	n = scx_bstr_format(buf, sizeof(buf), fmt, (const unsigned long long *)data, data_len, err,
+			    sizeof(err));
+	if (n < 0)
+		return -EINVAL;
+	if (str && str_size) {
+		size_t len = strlen(buf);
+
+		if (len >= str_size)
+			len = str_size - 1;
+		memcpy(str, buf, len);
+		str[len] = 0;
+	}
+	return (long)strlen(buf) + 1;
 }

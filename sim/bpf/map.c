@@ -25,6 +25,7 @@ bool sim_bpf_map__type_supported(uint32_t type)
 	switch (type) {
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_HASH:
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
@@ -48,6 +49,7 @@ const char *sim_bpf_map__type_name(uint32_t type)
 	switch (type) {
 	case BPF_MAP_TYPE_HASH: return "hash";
 	case BPF_MAP_TYPE_ARRAY: return "array";
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY: return "perf_event_array";
 	case BPF_MAP_TYPE_PERCPU_HASH: return "percpu_hash";
 	case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
 	case BPF_MAP_TYPE_LRU_HASH: return "lru_hash";
@@ -116,6 +118,11 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 		}
 		return 0;
 	}
+	if (d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && (d->key_size != 4 || d->value_size != 4)) {
+		snprintf(err, errlen, "map '%s': perf event arrays need key_size and value_size 4, got %u "
+			 "and %u", name, d->key_size, d->value_size);
+		return -1;
+	}
 	if ((d->type == BPF_MAP_TYPE_ARRAY || d->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
 	     d->type == BPF_MAP_TYPE_ARRAY_OF_MAPS) && d->key_size != 4) {
 		snprintf(err, errlen, "map '%s': array maps need key_size 4, got %u", name, d->key_size);
@@ -166,7 +173,7 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 		return m;
 	}
 	if (def->type == BPF_MAP_TYPE_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	    def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS) {
+	    def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 		size_t n = (size_t)def->max_entries * (m->percpu ? (size_t)m->nr_cpus : 1);
 		m->array = calloc(n, m->stride);
 		if (!m->array)

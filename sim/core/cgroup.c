@@ -71,6 +71,10 @@ struct sim_cgroup *sim_cgroup__create(struct sim *sim, struct sim_cgroup *parent
 	cg->cg.kn = &cg->kn;
 	cg->cg.id = cg->kn.id;
 	cg->cg.parent = parent ? &parent->cg : NULL;
+	cg->cg.self.cgroup = &cg->cg;
+	cg->cg.self.parent = parent ? &parent->cg.self : NULL;
+	cg->cg.self.serial_nr = cg->kn.id;
+	cg->cg.dom_cgrp = &cg->cg;
 	for (struct sim_cgroup *a = cg; a; a = a->parent)
 		cg->cg.ancestors[a->cg.level] = &a->cg;
 	cg->cset.dfl_cgrp = &cg->cg;

@@ -88,6 +88,8 @@ struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, si
 		goto fail;
 	}
 	snprintf(pol->name, sizeof(pol->name), "%s", pol->ops->name[0] ? pol->ops->name : ops_sym);
+	/* as a libbpf loader does first: the kernel's SCX_* constants into __SCX_* rodata */
+	policy__import_kernel_enums(pol);
 
 	/* UEI_DEFINE(x): the loader tells the policy how much dump room x_dump has */
 	for (int i = 0; i < pol->nr_knobs; i++) {
@@ -122,6 +124,7 @@ void sim_policy__close(struct sim_policy *pol)
 		sim_bpf_map__free(pol->maps[i]);
 	free(pol->maps);
 	free(pol->knobs);
+	free(pol->vars);
 	free(pol->pending);
 	free(pol->inner);
 	sim_bpf__obj_free_all();

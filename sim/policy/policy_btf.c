@@ -254,17 +254,18 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	const struct btf_type *t = skip_mods(pol->btf, type_id, NULL, &is_const);
 	struct policy_knob k = { 0 }, *knobs;
 
-	if (!is_const || !t)
+	if (!t)
 		return 0;
 	k.nelems = 1;
-	if (btf_is_array(t)) {
+	/* arrays of arrays (u64 dom_cpumasks[MAX_DOMS][N]) are set as one flat list, row after row */
+	while (t && btf_is_array(t)) {
 		const struct btf_array *a = btf_array(t);
 		k.is_array = true;
-		k.nelems = a->nelems;
+		k.nelems *= a->nelems;
 		t = skip_mods(pol->btf, a->type, NULL, NULL);
-		if (!t)
-			return 0;
 	}
+	if (!t)
+		return 0;
 	if (btf_is_int(t)) {
 		__u8 enc = btf_int_encoding(t);
 		k.is_signed = enc & BTF_INT_SIGNED;
@@ -282,6 +283,14 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	k.addr = dlsym(pol->dl, name);
 	if (!k.addr)
 		return 0;
+	if (!is_const) {
+		knobs = realloc(pol->vars, (pol->nr_vars + 1) * sizeof(*knobs));
+		if (!knobs)
+			return -1;
+		pol->vars = knobs;
+		pol->vars[pol->nr_vars++] = k;
+		return 0;
+	}
 	knobs = realloc(pol->knobs, (pol->nr_knobs + 1) * sizeof(*knobs));
 	if (!knobs)
 		return -1;

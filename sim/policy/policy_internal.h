@@ -41,6 +41,9 @@ struct sim_policy {
 	char name[128];
 	struct policy_knob *knobs;
 	int nr_knobs;
+	/* writable integer globals (.data, .bss): what a loader writes before attach; not knobs */
+	struct policy_knob *vars;
+	int nr_vars;
 	struct sim_bpf_map **maps;
 	int nr_maps;
 	bool frozen;
@@ -66,5 +69,8 @@ struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name);
 int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_t idx,
 			  const char *text, char *err, size_t errlen);
 int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v);
+
+/* policy_enums.c: set the __SCX_* rodata (scx's enums.autogen.bpf.h) to the simulated kernel's values */
+int policy__import_kernel_enums(struct sim_policy *pol);
 
 #endif

@@ -122,8 +122,11 @@ int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *v
 	}
 	snprintf(base, sizeof(base), "%.*s", br ? (int)(br - name) : (int)strlen(name), name);
 	k = policy__find_knob(pol, base);
+	for (int i = 0; !k && i < pol->nr_vars; i++) /* a .data/.bss write, as loaders do */
+		if (!strcmp(pol->vars[i].name, base))
+			k = &pol->vars[i];
 	if (!k) {
-		snprintf(err, errlen, "%s: the policy has no const volatile global of that name", base);
+		snprintf(err, errlen, "%s: the policy has no integer global of that name", base);
 		return -1;
 	}
 	if (br) {

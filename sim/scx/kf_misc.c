@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool unlocked_context(const struct scx_sched *sch)
@@ -166,6 +167,38 @@ s32 scx_bpf_task_cpu(const struct task_struct *p)
 
 static struct rq rq_views[SIM_MAX_CPUS];
 
+/*
+ * Each CPU's idle task, which the kernel's rq->curr is while the CPU idles (pid 0,
+ * "swapper/N", PF_IDLE | PF_KTHREAD, allowed on that CPU only): what scx_bpf_cpu_curr() and
+ * rq->curr return for an idle CPU, as on the kernel, instead of NULL. It is not a simulated
+ * task: it never joins a run queue. Kept per simulator CPU id; filled on first use.
+ */
+static struct sim_task idle_tasks[SIM_MAX_CPUS];
+
+static struct task_struct *idle_task(struct sim *sim, s32 cpu)
+{
+	struct sim_task *t = &idle_tasks[cpu];
+
+	if (t->sim != sim) {
+		memset(t, 0, sizeof(*t));
+		t->sim = sim;
+		t->id = -1;
+		t->state = SIM_TASK_RUNNING;
+		t->cpu = cpu;
+		t->last_ran_cpu = cpu;
+		t->group = -1;
+		t->ts.pid = 0;
+		t->ts.tgid = 0;
+		t->ts.flags = PF_IDLE | PF_KTHREAD;
+		t->ts.prio = t->ts.static_prio = t->ts.normal_prio = 120;
+		t->ts.nr_cpus_allowed = 1;
+		t->ts.cpus_mask.bits[cpu / (8 * sizeof(unsigned long))] = 1UL << (cpu % (8 * sizeof(unsigned long)));
+		t->ts.cpus_ptr = &t->ts.cpus_mask;
+		snprintf(t->ts.comm, sizeof(t->ts.comm), "swapper/%d", cpu);
+	}
+	return &t->ts;
+}
+
 struct rq *scx_bpf_cpu_rq(s32 cpu)
 {
 	struct scx_sched *sch = scx_current();
@@ -176,7 +209,7 @@ struct rq *scx_bpf_cpu_rq(s32 cpu)
 	c = &sch->sim->cpus[cpu];
 	rq_views[cpu] = (struct rq){
 		.cpu = cpu,
-		.curr = c->curr ? &c->curr->ts : NULL,
+		.curr = c->curr ? &c->curr->ts : idle_task(sch->sim, cpu),
 		.nr_running = c->scx.nr_running + c->fair.nr_running,
 		.clock = sim__ktime(sch->sim),
 		.clock_task = sim__ktime(sch->sim),
@@ -200,7 +233,7 @@ struct task_struct *scx_bpf_cpu_curr(s32 cpu)
 
 	if (!sch || !scx_cpu_valid(sch, cpu, NULL))
 		return NULL;
-	return sch->sim->cpus[cpu].curr ? &sch->sim->cpus[cpu].curr->ts : NULL;
+	return sch->sim->cpus[cpu].curr ? &sch->sim->cpus[cpu].curr->ts : idle_task(sch->sim, cpu);
 }
 
 struct cgroup *scx_bpf_task_cgroup(struct task_struct *p)

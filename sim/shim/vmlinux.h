@@ -38,6 +38,8 @@ typedef __u32 __be32;
 typedef __u64 __be64;
 typedef __u32 __wsum;
 typedef int pid_t;
+typedef long ssize_t;
+typedef s64 ktime_t;
 typedef unsigned int uid_t;
 typedef unsigned int gid_t;
 
@@ -114,14 +116,40 @@ struct kernfs_node {
 	const char *name;
 };
 
+struct cgroup;
+
+/* A cgroup's own subsystem state (cgrp->self), what css iterators walk. */
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+	struct cgroup_subsys_state *parent;
+	u64 serial_nr;
+};
+
 struct cgroup {
+	struct cgroup_subsys_state self;
 	int level;
 	int max_depth;
 	struct kernfs_node *kn;
 	u64 id; /* simulator: same as kn->id */
 	struct cgroup *parent;
+	struct cgroup *dom_cgrp; /* itself: the simulator has no threaded cgroups */
 	struct cgroup *ancestors[];
 };
+
+/* The orders of bpf_iter_css_new() (the kernel's enum bpf_cgroup_iter_order). */
+enum bpf_cgroup_iter_order {
+	BPF_CGROUP_ITER_ORDER_UNSPEC = 0,
+	BPF_CGROUP_ITER_SELF_ONLY,
+	BPF_CGROUP_ITER_DESCENDANTS_PRE,
+	BPF_CGROUP_ITER_DESCENDANTS_POST,
+	BPF_CGROUP_ITER_ANCESTORS_UP,
+	BPF_CGROUP_ITER_CHILDREN,
+};
+
+/* Open-coded css iterator state (bpf_for_each(css, ...)). */
+struct bpf_iter_css {
+	u64 __opaque[3];
+} __attribute__((aligned(8)));
 
 struct css_set {
 	struct cgroup *dfl_cgrp;
@@ -135,12 +163,99 @@ struct cred {
 	kuid_t uid;
 	kgid_t gid;
 	kuid_t euid;
+	kgid_t egid;
+};
+
+/* ---- process ids and namespaces (the simulator has one namespace: these stay NULL) ---- */
+enum pid_type {
+	PIDTYPE_PID,
+	PIDTYPE_TGID,
+	PIDTYPE_PGID,
+	PIDTYPE_SID,
+	PIDTYPE_MAX,
+};
+
+struct ns_common {
+	unsigned int inum;
+};
+
+struct pid_namespace {
+	struct ns_common ns;
+	unsigned int level;
+	struct pid_namespace *parent;
+};
+
+struct upid {
+	int nr;
+	struct pid_namespace *ns;
+};
+
+struct pid {
+	refcount_t count;
+	unsigned int level;
+	struct upid numbers[1];
 };
 
 struct signal_struct {
 	struct list_head thread_head;
 	int nr_threads;
+	struct pid *pids[PIDTYPE_MAX];
 };
+
+/* ---- NUMA memory policy (p->mempolicy; NULL in the simulator: the default policy) ---- */
+typedef struct { unsigned long bits[1]; } nodemask_t;
+
+enum {
+	MPOL_DEFAULT,
+	MPOL_PREFERRED,
+	MPOL_BIND,
+	MPOL_INTERLEAVE,
+	MPOL_LOCAL,
+	MPOL_PREFERRED_MANY,
+	MPOL_WEIGHTED_INTERLEAVE,
+	MPOL_MAX,
+};
+
+struct mempolicy {
+	atomic_t refcnt;
+	unsigned short mode;
+	unsigned short flags;
+	nodemask_t nodes;
+	int home_node;
+};
+
+/* ---- CPU frequency (cpufreq_cpu_data: no CPU has a cpufreq policy in the simulator) ---- */
+struct cpufreq_cpuinfo {
+	unsigned int max_freq;
+	unsigned int min_freq;
+	unsigned int transition_latency;
+};
+
+struct cpufreq_policy {
+	unsigned int cpu;
+	struct cpufreq_cpuinfo cpuinfo;
+	unsigned int min;
+	unsigned int max;
+	unsigned int cur;
+};
+
+/* ---- tracepoint records (policies' tracing programs name them; the simulator fires none) ---- */
+struct trace_entry {
+	unsigned short type;
+	unsigned char flags;
+	unsigned char preempt_count;
+	int pid;
+};
+
+struct __kernel_timespec {
+	long long tv_sec;
+	long long tv_nsec;
+};
+
+/* The kernel's guard(rcu) class type, which vmlinux.h exports and scx's cleanup.bpf.h reuses. */
+typedef struct {
+	void *lock;
+} class_rcu_t;
 
 /* ---- scheduler entities ---- */
 struct load_weight {
@@ -284,6 +399,8 @@ struct task_struct {
 	struct signal_struct *signal;
 	struct css_set *cgroups;
 	int numa_preferred_nid;
+	struct pid *thread_pid;
+	struct mempolicy *mempolicy;
 };
 
 /* Task flags (p->flags) that policies test. */
@@ -636,6 +753,18 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_USER_RINGBUF = 31,
 	BPF_MAP_TYPE_CGRP_STORAGE = 32,
 	BPF_MAP_TYPE_ARENA = 33,
+};
+
+/* What bpf_perf_event_read_value() fills in. */
+struct bpf_perf_event_value {
+	u64 counter;
+	u64 enabled;
+	u64 running;
+};
+
+enum {
+	BPF_F_INDEX_MASK = 0xffffffffULL,
+	BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK,
 };
 
 /* The most iterations bpf_loop() and open-coded loops are given (kernel's BPF_MAX_LOOPS). */

@@ -138,6 +138,31 @@ Test(cli_build, a_policy_in_two_files_links_into_one_object_each)
 	struct sim_policy *pol = sim_policy__open(so, 4, err, sizeof(err));
 	cr_assert_not_null(pol, "%s", err);
 	cr_assert_str_eq(sim_policy__name(pol), "multi");
+	/* the second source's map and global are seen: its BTF was merged into the .sim.so */
+	cr_assert_not_null(sim_policy__map_by_name(pol, "multi_slice_stats"));
+	cr_assert_not_null(sim_policy__global(pol, "multi_slice_calls", NULL));
+	sim_policy__close(pol);
+}
+
+/* A source that refuses gcc (`#ifndef __clang__ #error`) is built for the simulator by the
+ * host's clang, unedited, and its maps, knobs and ops are seen by the loader. */
+Test(cli_build, source_that_refuses_gcc_builds_with_host_clang)
+{
+	const char *root = getenv("SCXLAB_SRC");
+	char src[1024], log[1024], so[1024], err[512];
+
+	snprintf(src, sizeof(src), "%s/tests/fixtures/clang_only/clang_only.bpf.c", root);
+	snprintf(log, sizeof(log), "%s/clang_only.log", th_tmpdir());
+	int rc = th_scxlab(log, "build", "--sim-only", "--out-dir", th_tmpdir(), src, NULL);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", msg);
+	free(msg);
+	snprintf(so, sizeof(so), "%s/clang_only.sim.so", th_tmpdir());
+	struct sim_policy *pol = sim_policy__open(so, 4, err, sizeof(err));
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_str_eq(sim_policy__name(pol), "clang_only");
+	cr_assert_not_null(sim_policy__map_by_name(pol, "clang_only_stats"));
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "clang_only_slice_ns", NULL), 3000000);
 	sim_policy__close(pol);
 }
 
@@ -218,4 +243,48 @@ Test(cli_run, host_target_without_sched_ext_names_the_option_and_suggests_the_vm
 	cr_assert_not_null(strstr(msg, "--target vm"), "%s", msg);
 	cr_assert_eq(access(out, F_OK), -1, "a failed preflight wrote %s", out);
 	free(msg);
+}
+
+/* An exit while attaching is a result like any other: result.json with the exit record (here
+ * scx_bpf_exit from ops.init, and the kernel's ops check "SCX_OPS_ENQ_LAST requires
+ * ops.enqueue()" from a loader profile's flags), the workload run on the fair class. */
+static char *run_attach_exit(const char *policy, const char *loader, const char *name)
+{
+	char out[700], log[800], result[800];
+
+	snprintf(out, sizeof(out), "%s/%s", th_tmpdir(), name);
+	snprintf(log, sizeof(log), "%s.log", out);
+	if (loader)
+		th_scxlab(log, "run", "--policy", th_build_path(policy), "--loader", loader, "--topology", "4cpu",
+			  "--duration", "200ms", "--out", out, NULL);
+	else
+		th_scxlab(log, "run", "--policy", th_build_path(policy), "--topology", "4cpu", "--duration", "200ms",
+			  "--out", out, NULL);
+	snprintf(result, sizeof(result), "%s/result.json", out);
+	char *json = th_read_file(result, NULL);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_not_null(json, "no result.json: %s", msg);
+	free(msg);
+	return json;
+}
+
+Test(cli_run, exit_while_attaching_gives_a_result_with_its_exit_record)
+{
+	char *json = run_attach_exit("policies/tests/policies/init_exit.sim.so", NULL, "init_exit");
+	cr_assert_not_null(strstr(json, "\"kind_name\": \"SCX_EXIT_UNREG_BPF\""), "%s", json);
+	cr_assert_not_null(strstr(json, "not configured by its loader"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"exit_code\": 42"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"callback\": \"init\""), "%s", json);
+	free(json);
+
+	char prof[700];
+	snprintf(prof, sizeof(prof), "%s/enq_last.loader", th_tmpdir());
+	FILE *f = fopen(prof, "w");
+	cr_assert_not_null(f);
+	fputs("ops flags = SCX_OPS_ENQ_LAST\n", f);
+	fclose(f);
+	json = run_attach_exit("policies/tests/policies/profile_target.sim.so", prof, "enq_last");
+	cr_assert_not_null(strstr(json, "SCX_OPS_ENQ_LAST requires ops.enqueue()"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"kind_name\": \"SCX_EXIT_ERROR\""), "%s", json);
+	free(json);
 }

@@ -245,3 +245,94 @@ Test(policy_loader, syscall_programs_run_with_unlocked_kfuncs)
 	sim__free(sim);
 	sim_policy__close(pol);
 }
+
+/* A policy's own types for __kconfig externs (unsigned, unsigned long, bool, unsigned char)
+ * read the emulated kernel's values. */
+Test(policy_loader, kconfig_externs_read_in_the_type_the_source_declares)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/kconfig_perf.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_hz", NULL), 250);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_nr_cpus", NULL), 512);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_x86_64", NULL), 1);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_preempt_rt", NULL), 0);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+/* Perf event reads: a slot user space filled counts the reading CPU's busy time, never going
+ * backwards and never past the time run; an empty slot reads -ENOENT. */
+Test(policy_loader, perf_event_reads_count_simulated_execution)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/kconfig_perf.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim_bpf_map *counters = sim_policy__map_by_name(pol, "counters");
+	cr_assert_not_null(counters);
+	for (uint32_t cpu = 0; cpu < 2; cpu++) {
+		uint32_t fd = 100 + cpu; /* what a loader stores: the event's fd */
+		cr_assert_eq(sim_bpf_map__update(counters, &cpu, &fd, sizeof(fd), 0), 0);
+	}
+	struct sim *sim = smoke_run(pol, 200000000ULL);
+	const uint64_t *reads = sim_policy__global(pol, "nr_reads", NULL);
+	const uint64_t *enoent = sim_policy__global(pol, "nr_enoent", NULL);
+	const uint64_t *last = sim_policy__global(pol, "last_counter", NULL);
+
+	for (int cpu = 0; cpu < 2; cpu++) {
+		cr_assert_gt(reads[cpu], 0, "cpu %d", cpu);
+		cr_assert_eq(enoent[cpu], 0, "cpu %d", cpu);
+		cr_assert_gt(last[cpu], 0, "cpu %d", cpu);
+		cr_assert_leq(last[cpu], 200000000ULL, "cpu %d: %llu", cpu, (unsigned long long)last[cpu]);
+	}
+	for (int cpu = 2; cpu < 4; cpu++) {
+		cr_assert_eq(reads[cpu], 0, "cpu %d", cpu);
+		cr_assert_gt(enoent[cpu], 0, "cpu %d", cpu);
+	}
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "went_backwards", NULL), 0);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+/* scx's __SCX_* rodata gets the simulated kernel's SCX_* values when the policy is opened, as
+ * a libbpf loader fills it from the kernel's BTF; a u64 knob keeps all 64 bits. */
+Test(policy_loader, scx_enum_rodata_reads_the_kernels_values)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/enum_reader.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_eq(sim_policy__set_knob(pol, "big_knob", "0xfffffffffffffffe", err, sizeof(err)), 0, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert(scx_sched__enabled(sim), "no error exit");
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_dsq_local", NULL), SCX_DSQ_LOCAL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_slice_dfl", NULL), SCX_SLICE_DFL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_enq_wakeup", NULL), SCX_ENQ_WAKEUP);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_big_knob", NULL), 0xfffffffffffffffeULL);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+/* scx_bpf_cpu_curr() of an idle CPU is its idle task, as in the kernel (it was NULL here,
+ * which made the selftest allowed_cpus fail with "running CPU 0 should be marked as busy"). */
+Test(policy_loader, cpu_curr_of_an_idle_cpu_is_its_idle_task)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/cpu_curr_reader.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_null", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_pid", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_idle_flag", NULL), 1);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_on_cpu", NULL), 1);
+	sim__free(sim);
+	sim_policy__close(pol);
+}

@@ -138,3 +138,34 @@ Test(vm_runs, a_verifier_rejection_prints_the_verifiers_log, .timeout = 600)
 	cr_assert_not_null(strstr(text, "math between map_value pointer"), "the verifier's own words: %s", text);
 	free(text);
 }
+
+/*
+ * On the real kernel, a policy that reads SCX_DSQ_LOCAL through scx's __SCX_* rodata gets the
+ * kernel's value (scxlab-kload imports it from BTF) and a u64 knob >= 2^63 arrives whole: the
+ * fixture ends with an error exit otherwise, and dispatches to DSQ 0 (refused) without the
+ * import.
+ */
+Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 900)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char job[4200], policy[4200], out[700], log[800], result[800];
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(policy, sizeof(policy), "%s/tests/policies/enum_reader.bpf.c", src);
+	snprintf(out, sizeof(out), "%s/enum_reader", th_tmpdir());
+	snprintf(log, sizeof(log), "%s.log", out);
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
+			   "--knob", "big_knob=0xfffffffffffffffe", "--out", out, NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", text);
+	free(text);
+	snprintf(result, sizeof(result), "%s/result.json", out);
+	char *json = th_read_file(result, NULL);
+	cr_assert_not_null(json);
+	/* it stayed attached until unloaded: no error exit (a wrong constant or a clamped knob
+	 * ends it with one, which the kernel log would name) */
+	cr_assert_not_null(strstr(json, "\"enabled_at_end\": true"), "%s", json);
+	cr_assert_not_null(strstr(json, "disabled (unregistered from user space)"), "%s", json);
+	cr_assert_null(strstr(json, "big_knob arrived"), "%s", json);
+	free(json);
+}

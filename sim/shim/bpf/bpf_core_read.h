@@ -32,6 +32,7 @@
 /* BPF_CORE_READ(src, a, b, c) reads src->a->b->c. */
 #define BPF_CORE_READ(src, ...)							\
 	(___core_cat(___core_chain, ___core_pick(__VA_ARGS__))((src), __VA_ARGS__))
+#define BPF_PROBE_READ(src, ...) BPF_CORE_READ(src, __VA_ARGS__)
 #define BPF_CORE_READ_INTO(dst, src, ...)					\
 	({ *(dst) = BPF_CORE_READ(src, __VA_ARGS__); 0; })
 #define BPF_CORE_READ_STR_INTO(dst, src, field)					\

@@ -21,6 +21,24 @@
 #define __ulong(name, val) enum { ___bpf_concat(__unique_value, __COUNTER__) = val } name
 
 #define ___bpf_concat(a, b) a##b
+#define ___bpf_apply(fn, n) ___bpf_concat(fn, n)
+/* libbpf's argument counting and array filling, for headers that build their own printk */
+#define ___bpf_nth(_, _1, _2, _3, _4, _5, _6, _7, _8, _9, _a, _b, _c, N, ...) N
+#define ___bpf_narg(...) ___bpf_nth(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define ___bpf_fill0(arr, p, x) do {} while (0)
+#define ___bpf_fill1(arr, p, x) arr[p] = (unsigned long long)(x)
+#define ___bpf_fill2(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill1(arr, p + 1, args)
+#define ___bpf_fill3(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill2(arr, p + 1, args)
+#define ___bpf_fill4(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill3(arr, p + 1, args)
+#define ___bpf_fill5(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill4(arr, p + 1, args)
+#define ___bpf_fill6(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill5(arr, p + 1, args)
+#define ___bpf_fill7(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill6(arr, p + 1, args)
+#define ___bpf_fill8(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill7(arr, p + 1, args)
+#define ___bpf_fill9(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill8(arr, p + 1, args)
+#define ___bpf_fill10(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill9(arr, p + 1, args)
+#define ___bpf_fill11(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill10(arr, p + 1, args)
+#define ___bpf_fill12(arr, p, x, args...) arr[p] = (unsigned long long)(x); ___bpf_fill11(arr, p + 1, args)
+#define ___bpf_fill(arr, args...) ___bpf_apply(___bpf_fill, ___bpf_narg(args))(arr, 0, args)
 
 /* Data goes to the named ELF section of the .sim.so (the loader finds maps and rodata there). */
 #define SEC(name) __attribute__((section(name), used))
@@ -65,8 +83,10 @@
 #define __bpf_unreachable() __builtin_unreachable()
 
 /* Whether the emulated kernel (7.2 by default, or 6.12) has the kfunc, as libbpf would resolve
- * it (a ___flavour suffix is ignored). Generic BPF kfuncs always exist. */
-#define bpf_ksym_exists(sym) scxsim_ksym_exists(#sym)
+ * it (a ___flavour suffix is ignored). Generic BPF kfuncs always exist. A `__weak __ksym` the
+ * simulator does not implement at all resolves to NULL and does not exist either. */
+#define bpf_ksym_exists(sym)							\
+	(((unsigned long)(const void *)&(sym)) != 0UL && scxsim_ksym_exists(#sym))
 
 /* Every argument becomes one u64, as in BPF, and the kernel's bstr rules format them. */
 #define bpf_printk(fmt, ...)							\

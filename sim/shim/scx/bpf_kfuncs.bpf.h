@@ -62,8 +62,6 @@ void bpf_cgroup_release(struct cgroup *cgrp);
 struct cgroup *bpf_cgroup_from_id(u64 cgid);
 
 /* ---- css iteration ---- */
-struct bpf_iter_css;
-struct cgroup_subsys_state;
 int bpf_iter_css_new(struct bpf_iter_css *it, struct cgroup_subsys_state *start,
 		     unsigned int flags);
 struct cgroup_subsys_state *bpf_iter_css_next(struct bpf_iter_css *it);

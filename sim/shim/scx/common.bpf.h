@@ -13,7 +13,8 @@
  *    steering the verifier with inline BPF assembly.
  *  - is_migration_disabled() reads p->migration_disabled as is: the simulator does not add the
  *    BPF program prologue's migrate_disable() count to the current task.
- *  - scx_clock_task/pelt/virt/irq() and get_current_rq() (per-CPU `runqueues` via CO-RE) are not
+ *  - scx_clock_task/pelt() read the simulated rq's clocks; scx_clock_virt/irq() are 0 (no steal
+ *    or IRQ time is simulated); get_current_rq() (per-CPU `runqueues` via CO-RE) is not
  *    provided, nor the cid-form ops (SCX_OPS_CID_DEFINE, cid.bpf.h) or the enums.autogen layer
  *    (SCX_* enumerators come straight from vmlinux.h).
  */
@@ -188,5 +189,37 @@ static inline u64 get_prandom_u64(void)
 #include "scx/cpu_iter.bpf.h"
 #include "scx/user_exit_info.bpf.h"
 #include "scx/compat.bpf.h"
+
+/* ---- per-CPU clocks (scx's wrappers around the rq's clocks) ---- */
+static inline u64 scx_clock_task(u32 cpu)
+{
+	struct rq *rq = scx_bpf_cpu_rq((s32)cpu);
+
+	return rq ? rq->clock_task : 0;
+}
+
+static inline u64 scx_clock_pelt(u32 cpu)
+{
+	struct rq *rq = scx_bpf_cpu_rq((s32)cpu);
+
+	return rq ? rq->clock_pelt : 0;
+}
+
+static inline u64 scx_clock_virt(u32 cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+static inline u64 scx_clock_irq(u32 cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+/* clang's fixed-size copy; gcc has only the ordinary builtin */
+#ifndef __clang__
+#define __builtin_memcpy_inline(dst, src, n) __builtin_memcpy((dst), (src), (n))
+#endif
 
 #endif /* __SCX_COMMON_BPF_H */

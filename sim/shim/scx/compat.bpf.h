@@ -85,6 +85,13 @@ static inline bool __COMPAT_scx_bpf_reenqueue_local_from_anywhere(void)
 	return true;
 }
 
+/* 0: the simulated kernel always has the variant callable from anywhere */
+static inline int scx_bpf_reenqueue_local_from_anywhere(void)
+{
+	scx_bpf_reenqueue_local___v2();
+	return 0;
+}
+
 static inline bool __COMPAT_has_generic_reenq(void)
 {
 	return true;

@@ -25,9 +25,10 @@
 	const volatile u32 __name##_dump_len;					\
 	struct user_exit_info __name SEC(".data")
 
+/* the dump buffer's length, clamped to what UEI_DEFINE allocates (the buffer may be declared
+ * `extern char uei_dump[]` in the source that records the exit) */
 #define __UEI_DUMP_LEN(__name)							\
-	(__name##_dump_len < sizeof(__name##_dump) ?				\
-	 __name##_dump_len : (u32)sizeof(__name##_dump))
+	(__name##_dump_len < UEI_DUMP_DFL_LEN ? __name##_dump_len : (u32)UEI_DUMP_DFL_LEN)
 
 #define UEI_RECORD(__name, __ei)						\
 ({										\

@@ -8,16 +8,12 @@
 
 #include "../vmlinux.h"
 
-/* ---- kernel configuration (`extern ... __kconfig`), exported by libscxsim ---- */
-extern int LINUX_KERNEL_VERSION;
-extern const char CONFIG_CC_VERSION_TEXT[64];
-extern const char CONFIG_LOCALVERSION[64];
-extern unsigned long CONFIG_HZ;
-extern int CONFIG_NR_CPUS;
-extern _Bool CONFIG_SCHED_CLASS_EXT;
-extern _Bool CONFIG_EXT_GROUP_SCHED;
-extern _Bool CONFIG_SCHED_SMT;
-extern _Bool CONFIG_NUMA;
+/*
+ * Kernel configuration values (`extern ... __kconfig`) are not declared here: a policy declares
+ * each one with its own type (`extern unsigned CONFIG_HZ __kconfig`, `extern unsigned long
+ * CONFIG_NR_CPUS __kconfig`, ...), and libscxsim defines every integer one in 8 bytes
+ * (sim/bpf/kconfig.c), so any integer type reads the right value.
+ */
 
 /* ---- the emulated kernel: kfunc and enumerator existence (sim/bpf/kernel_api.c) ---- */
 bool scxsim_ksym_exists(const char *name);
@@ -51,6 +47,13 @@ u64 bpf_get_current_task(void);
 /* ---- memory ---- */
 long bpf_probe_read_kernel(void *dst, u32 size, const void *src);
 long bpf_probe_read_kernel_str(void *dst, u32 size, const void *src);
+long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2);
+long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_len);
+u64 bpf_jiffies64(void);
+
+/* ---- perf events (sim/bpf/perf_event.c) ---- */
+long bpf_perf_event_read_value(void *map, u64 flags, struct bpf_perf_event_value *buf, u32 buf_size);
+u64 bpf_perf_event_read(void *map, u64 flags);
 long bpf_probe_read(void *dst, u32 size, const void *src);
 long bpf_probe_read_str(void *dst, u32 size, const void *src);
 void *bpf_kptr_xchg(void *dst, void *ptr);

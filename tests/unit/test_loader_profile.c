@@ -1,0 +1,166 @@
+/*
+ * Loader profiles (harness/loader_profile.c): bad lines fail with FILE:LINE, and a profile's
+ * settings reach the policy in a loader's order (globals, struct_ops, load, syscall programs
+ * before attach, attach, syscall programs after attach).
+ */
+#include "harness/loader_profile.h"
+#include "sim/core/sim.h"
+#include "sim/policy/policy.h"
+#include "sim/scx/scx.h"
+#include "test_helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TARGET "policies/tests/policies/profile_target.sim.so"
+
+static const char *write_profile(const char *name, const char *text)
+{
+	static char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* @text fails to parse, with an error naming the file and line @line. */
+static void expect_parse_error(const char *text, int line, const char *what)
+{
+	struct loader_profile lp;
+	char err[2048], want[1200];
+	const char *path = write_profile("bad.loader", text);
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), -1, "accepted: %s", text);
+	snprintf(want, sizeof(want), "%s:%d: ", path, line);
+	cr_assert_eq(strncmp(err, want, strlen(want)), 0, "want '%s...', got '%s'", want, err);
+	cr_assert_not_null(strstr(err, what), "'%s' not in '%s'", what, err);
+}
+
+Test(loader_profile, bad_lines_fail_with_file_and_line)
+{
+	expect_parse_error("# ok\nrodata x = 1\nfrobnicate y = 2\n", 3, "unknown setting 'frobnicate'");
+	expect_parse_error("ops flags = SCX_OPS_ENQ_LAST\nops nonsense = 1\n", 2, "ops nonsense: unknown field");
+	expect_parse_error("ops flags = SCX_OPS_ENQ_LAST | SCX_OPS_BOGUS\n", 1, "SCX_OPS_BOGUS");
+	expect_parse_error("\n\nops timeout_ms = soon\n", 3, "not a 32-bit unsigned number");
+	expect_parse_error("ops not_a_callback = null\n", 1, "not a sched_ext_ops callback");
+	expect_parse_error("map_entries m = 0\n", 1, "map_entries m");
+	expect_parse_error("rodata = 3\n", 1, "expected 'rodata NAME = VALUE'");
+	expect_parse_error("syscall prog before-attach sometimes\n", 1, "expected once, per-cpu or on-cpu=N");
+	expect_parse_error("syscall prog during once\n", 1, "expected before-attach or after-attach");
+	expect_parse_error("syscall prog before-attach once f32:1\n", 1, "unknown argument type 'f32'");
+	expect_parse_error("syscall prog before-attach once s32:many\n", 1, "not a number or 'cpu'");
+}
+
+static struct sim_policy *open_target(void)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path(TARGET), 4, err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	return pol;
+}
+
+Test(loader_profile, a_global_the_policy_lacks_fails_with_file_and_line)
+{
+	struct loader_profile lp;
+	char err[2048], want[1200];
+	const char *path = write_profile("noglobal.loader", "rodata big_knob = 2\n\nrodata no_such_global = 1\n");
+	struct sim_policy *pol = open_target();
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(loader_profile__apply_open(&lp, pol, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: no_such_global", path);
+	cr_assert_not_null(strstr(err, want), "%s", err);
+	loader_profile__free(&lp);
+	sim_policy__close(pol);
+}
+
+Test(loader_profile, settings_reach_the_policy_in_loader_order)
+{
+	struct loader_profile lp;
+	char err[2048];
+	const char *path = write_profile("good.loader",
+		"rodata big_knob = 0x8000000000000001   # needs all 64 bits\n"
+		"bss bss_start = 5\n"
+		"ops flags = SCX_OPS_SWITCH_PARTIAL | SCX_OPS_ENQ_EXITING\n"
+		"ops timeout_ms = 5000\n"
+		"ops dump = null\n"
+		"syscall record_call before-attach once s32:-1 u64:7\n"
+		"syscall record_call before-attach per-cpu s32:cpu u64:1\n"
+		"syscall record_call after-attach on-cpu=3 s32:cpu u64:9\n");
+	struct sim_policy *pol = open_target();
+	struct sim_topology topo;
+	struct sim_config cfg;
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(loader_profile__apply_open(&lp, pol, err, sizeof(err)), 0, "%s", err);
+	struct sched_ext_ops *ops = sim_policy__ops(pol);
+	cr_assert_eq(ops->flags, SCX_OPS_SWITCH_PARTIAL | SCX_OPS_ENQ_EXITING);
+	cr_assert_eq(ops->timeout_ms, 5000);
+	cr_assert_null(ops->dump);
+	cr_assert_not_null(ops->init);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "big_knob", NULL), 0x8000000000000001ULL);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "bss_start", NULL), 5);
+
+	cr_assert_eq(sim_topology__parse(&topo, "4cpu", err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim__set_current(sim);
+	cr_assert_eq(sim_policy__freeze(pol, err, sizeof(err)), 0, "%s", err);
+	/* the before-attach programs run, in file order; the after-attach one waits for attach
+	 * (which `scxlab run` does between the two phases) */
+	cr_assert_eq(loader_profile__run_syscalls(&lp, pol, sim, false, err, sizeof(err)), 0, "%s", err);
+
+	struct call_rec { int32_t arg_cpu, ran_on; uint64_t arg_val; bool after_attach; };
+	const struct call_rec *calls = sim_policy__global(pol, "calls", NULL);
+	cr_assert_eq(*(uint32_t *)sim_policy__global(pol, "nr_calls", NULL), 5);
+	cr_assert_eq(calls[0].arg_cpu, -1);
+	cr_assert_eq(calls[0].arg_val, 7);
+	cr_assert(!calls[0].after_attach);
+	for (int cpu = 0; cpu < 4; cpu++) {
+		cr_assert_eq(calls[1 + cpu].arg_cpu, cpu);
+		cr_assert_eq(calls[1 + cpu].ran_on, cpu, "pinned to its CPU");
+		cr_assert_eq(calls[1 + cpu].arg_val, 1);
+		cr_assert(!calls[1 + cpu].after_attach);
+	}
+	cr_assert_eq(loader_profile__run_syscalls(&lp, pol, sim, true, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(*(uint32_t *)sim_policy__global(pol, "nr_calls", NULL), 6);
+	cr_assert_eq(calls[5].arg_cpu, 3);
+	cr_assert_eq(calls[5].ran_on, 3, "pinned to on-cpu=3");
+	cr_assert_eq(calls[5].arg_val, 9);
+	sim__free(sim);
+	sim_topology__destroy(&topo);
+	loader_profile__free(&lp);
+	sim_policy__close(pol);
+}
+
+Test(loader_profile, a_missing_program_fails_with_file_and_line)
+{
+	struct loader_profile lp;
+	char err[2048], want[1200];
+	const char *path = write_profile("noprog.loader", "syscall no_such_prog before-attach once\n");
+	struct sim_policy *pol = open_target();
+	struct sim_topology topo;
+	struct sim_config cfg;
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sim_topology__parse(&topo, "2cpu", err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim__set_current(sim);
+	cr_assert_eq(sim_policy__freeze(pol, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(loader_profile__run_syscalls(&lp, pol, sim, false, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:1: ", path);
+	cr_assert_not_null(strstr(err, want), "%s", err);
+	cr_assert_not_null(strstr(err, "no_such_prog"), "%s", err);
+	sim__free(sim);
+	sim_topology__destroy(&topo);
+	loader_profile__free(&lp);
+	sim_policy__close(pol);
+}
