@@ -124,12 +124,21 @@ static void usage(FILE *f)
 		"3 a policy failed.\n");
 }
 
-static void split_into(char *list, char **items, int *n)
+/* Split a comma list into @items (at most @max); -1 when it holds more. */
+static int split_max(char *list, char **items, int *n, int max)
 {
 	*n = 0;
-	for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok && *n < MAX_ITEMS;
-	     tok = strtok_r(NULL, ", ", &save))
+	for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (*n == max)
+			return -1;
 		items[(*n)++] = tok;
+	}
+	return 0;
+}
+
+static void split_into(char *list, char **items, int *n)
+{
+	split_max(list, items, n, MAX_ITEMS);
 }
 
 /* A matrix file: the same settings as the options, one per line; '#' comments. */
@@ -368,7 +377,21 @@ int cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 'p': snprintf(pol_buf, sizeof(pol_buf), "%s", optarg); split_into(pol_buf, o.policies, &o.nr_policies); break;
 		case 'j': snprintf(job_buf, sizeof(job_buf), "%s", optarg); split_into(job_buf, o.jobs, &o.nr_jobs); break;
-		case 't': snprintf(tgt_buf, sizeof(tgt_buf), "%s", optarg); split_into(tgt_buf, o.targets, &o.nr_targets); break;
+		case 't':
+			snprintf(tgt_buf, sizeof(tgt_buf), "%s", optarg);
+			if (split_max(tgt_buf, o.targets, &o.nr_targets, (int)(sizeof(o.targets) / sizeof(o.targets[0])))) {
+				fprintf(stderr, "scxlab compare: --targets %s: at most %d targets (sim, vm, host), each once\n",
+					optarg, (int)(sizeof(o.targets) / sizeof(o.targets[0])));
+				return 2;
+			}
+			for (int i = 0; i < o.nr_targets; i++)
+				for (int k = 0; k < i; k++)
+					if (!strcmp(o.targets[i], o.targets[k])) {
+						fprintf(stderr, "scxlab compare: --targets %s: '%s' is named twice\n", optarg,
+							o.targets[i]);
+						return 2;
+					}
+			break;
 		case 'r': o.reps = atoi(optarg); break;
 		case O_REALREPS: o.real_reps = atoi(optarg); break;
 		case 'T': o.topology = optarg; break;

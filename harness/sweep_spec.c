@@ -32,10 +32,10 @@ static int parse_seeds(struct sweep_spec *s, char *rest)
 		} else {
 			return -1;
 		}
-		for (int v = a; v <= b; v++) {
+		for (long long v = a; v <= b; v++) { /* long long: b may be INT_MAX */
 			if (s->nr_seeds == (int)(sizeof(s->seeds) / sizeof(s->seeds[0])))
 				return -1;
-			s->seeds[s->nr_seeds++] = v;
+			s->seeds[s->nr_seeds++] = (int)v;
 		}
 	}
 	return s->nr_seeds ? 0 : -1;

@@ -68,8 +68,9 @@ int sim_topology__init_uniform(struct sim_topology *t, int nodes, int llcs_per_n
 			       int cores_per_llc, int threads_per_core, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
-	if (nodes < 1 || llcs_per_node < 1 || cores_per_llc < 1 || threads_per_core < 1) {
-		snprintf(err, errlen, "topology: every level needs at least 1 (got %dx%dx%dx%d)",
+	if (nodes < 1 || llcs_per_node < 1 || cores_per_llc < 1 || threads_per_core < 1 || nodes > SIM_MAX_CPUS ||
+	    llcs_per_node > SIM_MAX_CPUS || cores_per_llc > SIM_MAX_CPUS || threads_per_core > SIM_MAX_CPUS) {
+		snprintf(err, errlen, "topology: every level needs 1 to %d (got %dx%dx%dx%d)", SIM_MAX_CPUS,
 			 nodes, llcs_per_node, cores_per_llc, threads_per_core);
 		return -1;
 	}
@@ -118,11 +119,30 @@ int sim_topology__init_uniform(struct sim_topology *t, int nodes, int llcs_per_n
 	return 0;
 }
 
+/*
+ * "N" or "AxBxCxD": the numbers, each read whole (digits only) and clamped to one past the
+ * CPU limit so that an oversized one is refused rather than wrapped. How many, or -1.
+ */
+static int parse_levels(const char *spec, int out[4])
+{
+	int n = 0;
+
+	for (const char *p = spec;; p++) {
+		long long v = 0;
+		if (*p < '0' || *p > '9' || n == 4)
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++)
+			v = v > SIM_MAX_CPUS ? SIM_MAX_CPUS + 1 : v * 10 + (*p - '0');
+		out[n++] = (int)(v > SIM_MAX_CPUS ? SIM_MAX_CPUS + 1 : v);
+		if (!*p)
+			return n;
+		if (*p != 'x')
+			return -1;
+	}
+}
+
 int sim_topology__parse(struct sim_topology *t, const char *spec, char *err, size_t errlen)
 {
-	int n, l, c, th;
-	char tail;
-
 	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++) {
 		if (!strcmp(spec, presets[i].name)) {
 			int ret = sim_topology__init_uniform(t, presets[i].nodes, presets[i].llcs,
@@ -135,10 +155,11 @@ int sim_topology__parse(struct sim_topology *t, const char *spec, char *err, siz
 	}
 	if (strchr(spec, '/') || strstr(spec, ".topo"))
 		return sim_topology__load(t, spec, err, errlen);
-	if (sscanf(spec, "%dx%dx%dx%d%c", &n, &l, &c, &th, &tail) == 4)
-		return sim_topology__init_uniform(t, n, l, c, th, err, errlen);
-	if (sscanf(spec, "%d%c", &n, &tail) == 1)
-		return sim_topology__init_uniform(t, 1, 1, n, 1, err, errlen);
+	int levels[4], nr_levels = parse_levels(spec, levels);
+	if (nr_levels == 4)
+		return sim_topology__init_uniform(t, levels[0], levels[1], levels[2], levels[3], err, errlen);
+	if (nr_levels == 1)
+		return sim_topology__init_uniform(t, 1, 1, levels[0], 1, err, errlen);
 
 	size_t off = (size_t)snprintf(err, errlen,
 		"topology '%s': expected NODESxLLCSxCORESxTHREADS (e.g. 1x2x4x1), a CPU count, a .topo file, or one of:", spec);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /*
  * Measured with stress-ng 0.15.06 on the reference machine (2 cores), one instance pinned to
@@ -63,8 +64,15 @@ int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, co
 	char line[512];
 	int lineno = 0;
 
+	struct stat st;
+
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: not a calibration file (a directory?)", path);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {

@@ -1,0 +1,58 @@
+/*
+ * Bad input found by fuzzing and careless use, each refused with a clear exit 2 where it once
+ * hung, crashed, overflowed or was silently taken: durations of nan and inf, topologies whose
+ * numbers overflow, a compare naming more targets than there are, a directory given as a
+ * calibration file; and the largest valid sweep seed, which was refused.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
+
+static void refused(const char *what, const char *says, const char *a0, const char *a1, const char *a2,
+		    const char *a3, const char *a4)
+{
+	char log[700];
+
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	int rc = th_scxlab(log, a0, a1, a2, a3, a4, NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 2, "%s: exit %d: %s", what, rc, text);
+	cr_assert_not_null(strstr(text, says), "%s: expected '%s' in: %s", what, says, text);
+	free(text);
+}
+
+Test(bad_input, overflowing_and_non_numbers_are_refused, .timeout = 60)
+{
+	refused("nan duration (ran for ever)", "--duration", "run", "--duration", "nan", "--quiet", NULL);
+	refused("inf duration", "--duration", "run", "--duration", "inf", "--quiet", NULL);
+	refused("a topology whose product overflowed to 0 CPUs (SIGFPE)", "--topology", "run", "--topology",
+		"1x4194304x2097152x2097152", "--quiet", NULL);
+	refused("a CPU count beyond 32 bits (became 2 CPUs)", "--topology", "run", "--topology", "4294967298", "--quiet",
+		NULL);
+	refused("five targets (wrote past the options' array)", "--targets", "compare", "--targets",
+		"sim,sim,sim,sim,sim", NULL, NULL);
+	refused("a target twice", "named twice", "compare", "--targets", "sim,sim", NULL, NULL);
+	refused("a directory as calibration", "not a calibration file", "run", "--calibration", th_tmpdir(), "--quiet",
+		NULL);
+}
+
+Test(bad_input, the_largest_seed_is_a_seed, .timeout = 60)
+{
+	char spec[700], log[700];
+	FILE *f;
+
+	snprintf(spec, sizeof(spec), "%s/s.sweep", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	f = fopen(spec, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "policies default\njobs builtin\nseeds 2147483646-2147483647\nduration 10ms\n");
+	fclose(f);
+	cr_assert_eq(th_scxlab(log, "sweep", spec, "--list", NULL), 0);
+	char *text = th_read_file(log, NULL);
+	cr_assert_not_null(strstr(text, "seed 2147483647"), "%s", text);
+	cr_assert_not_null(strstr(text, "seed 2147483646"), "%s", text);
+	free(text);
+}
