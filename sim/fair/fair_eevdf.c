@@ -25,29 +25,45 @@ uint64_t sim_fair__base_slice(const struct sim *sim)
 	return 750000ULL * (uint64_t)(1 + lg);
 }
 
+/*
+ * vruntime is a u64 that wraps, as in the kernel: only differences are meaningful. The
+ * queue's sums are kept relative to a base (the kernel's zero_vruntime, here min_vruntime):
+ * key = (s64)(vruntime - base), so a task placed before the base with positive lag has a
+ * small negative key instead of an unsigned value near 2^64.
+ */
+static int64_t entity_key(const struct fair_rq *rq, const struct fair_entity *se)
+{
+	return (int64_t)(se->vruntime - rq->min_vruntime);
+}
+
 static uint64_t avg_vruntime(const struct fair_rq *rq)
 {
 	if (!rq->load)
 		return rq->min_vruntime;
-	return (uint64_t)(rq->wsum_vruntime / (__int128)rq->load);
+	return rq->min_vruntime + (uint64_t)(int64_t)(rq->wsum_vruntime / (__int128)rq->load);
 }
 
 static bool entity_eligible(const struct fair_rq *rq, const struct fair_entity *se)
 {
 	if (!rq->load)
 		return true;
-	return (__int128)se->vruntime * (__int128)rq->load <= rq->wsum_vruntime;
+	return (__int128)entity_key(rq, se) * (__int128)rq->load <= rq->wsum_vruntime;
 }
 
+/* Move the base forward to the zero-lag point (never back); the keys shift with it. */
 static void update_min_vruntime(struct fair_rq *rq)
 {
 	uint64_t v;
+	int64_t d;
 
 	if (!rq->load)
 		return;
 	v = avg_vruntime(rq);
-	if ((int64_t)(v - rq->min_vruntime) > 0)
+	d = (int64_t)(v - rq->min_vruntime);
+	if (d > 0) {
 		rq->min_vruntime = v;
+		rq->wsum_vruntime -= (__int128)rq->load * d;
+	}
 }
 
 static void account_add(struct fair_rq *rq, struct fair_entity *se)
@@ -55,7 +71,7 @@ static void account_add(struct fair_rq *rq, struct fair_entity *se)
 	se->on_rq = true;
 	rq->nr_running++;
 	rq->load += se->weight;
-	rq->wsum_vruntime += (__int128)se->weight * se->vruntime;
+	rq->wsum_vruntime += (__int128)se->weight * entity_key(rq, se);
 }
 
 static void account_sub(struct fair_rq *rq, struct fair_entity *se)
@@ -63,7 +79,7 @@ static void account_sub(struct fair_rq *rq, struct fair_entity *se)
 	se->on_rq = false;
 	rq->nr_running--;
 	rq->load -= se->weight;
-	rq->wsum_vruntime -= (__int128)se->weight * se->vruntime;
+	rq->wsum_vruntime -= (__int128)se->weight * entity_key(rq, se);
 }
 
 static void queue_insert(struct fair_rq *rq, struct sim_task *p)

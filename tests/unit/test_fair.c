@@ -148,3 +148,56 @@ Test(fair, a_cpu_going_idle_pulls_waiting_work)
 	cr_assert_gt(sim->cpus[0].busy_ns + sim->cpus[1].busy_ns, 1990 * MS);
 	sim__free(sim);
 }
+
+/* 100 us pieces; at its first action after 10.5 ms it pins itself to CPU 1, once. */
+static struct cpumask only_cpu1;
+
+static void mover_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct sleeper *s = t->beh_state;
+
+	if (!s->step && sim__now(sim) >= 10 * MS + MS / 2) {
+		s->step = 1;
+		cpumask__clear_all(&only_cpu1);
+		cpumask__set(&only_cpu1, 1);
+		act->kind = SIM_ACT_AFFINITY;
+		act->mask = &only_cpu1;
+		return;
+	}
+	act->kind = SIM_ACT_RUN;
+	act->ns = 100000;
+}
+
+static const struct sim_behaviour_ops mover_ops = { .name = "mover", .next = mover_next, .free = free };
+
+/*
+ * A task that waited on a busy CPU has positive lag; moved to a CPU whose queue has barely
+ * started (zero-lag point near 0), it is placed before that point. vruntime is unsigned: the
+ * placement must stay a small negative offset, not wrap to ~1.8e19 and never be eligible.
+ */
+Test(fair, a_task_placed_early_with_positive_lag_still_runs)
+{
+	struct sim *sim = new_sim("1x1x2x1");
+	struct sim_task *a = hog(sim, 0);
+	struct sim_task *b = sim__add_task(sim, "mover", 0, &mover_ops, calloc(1, sizeof(struct sleeper)), 0);
+	struct sim_task *c;
+
+	cpumask__clear_all(&a->allowed);
+	cpumask__set(&a->allowed, 0);
+	a->ts.cpus_mask = a->allowed;
+	a->ts.nr_cpus_allowed = 1;
+	b->allowed = a->allowed;
+	b->ts.cpus_mask = b->allowed;
+	b->ts.nr_cpus_allowed = 1;
+	/* starts just before the mover next runs (12.1 ms): CPU 1's zero-lag point is ~0.1 ms then */
+	c = sim__add_task(sim, "late-hog", 0, &hog_ops, NULL, 12 * MS);
+	cr_assert_eq(sim__run_until(sim, 10 * MS - 1), 0);
+	cr_assert_gt(b->stats.cpu_ns, 3 * MS, "the mover shares CPU 0 with the hog first");
+	cr_assert_eq(sim__run_until(sim, 200 * MS), 0);
+	cr_assert_eq(b->cpu, 1);
+	cr_assert_eq(c->cpu, 1);
+	/* on CPU 1 it shares with the late hog: about 94 ms of the 188 ms left */
+	cr_assert_gt(b->stats.cpu_ns, 80 * MS, "mover ran %lu ns", (unsigned long)b->stats.cpu_ns);
+	cr_assert_gt(c->stats.cpu_ns, 80 * MS, "late hog ran %lu ns", (unsigned long)c->stats.cpu_ns);
+	sim__free(sim);
+}
