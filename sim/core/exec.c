@@ -115,14 +115,36 @@ static void spawn_from(struct sim *sim, struct sim_task *parent, const struct si
 	sim_sched__wake(sim, child, SIM_WF_FORK, parent->cpu);
 }
 
+/*
+ * A task that is about to block first spends sched_delay_ns in schedule() (it is still
+ * current: a task it just woke on this CPU waits that long). True if that time is now due
+ * and @a is kept pending until it has passed; false if it has passed and @a blocks now.
+ */
+static bool enter_schedule(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+{
+	if (p->block_pending) {
+		p->block_pending = false;
+		return false;
+	}
+	p->block_started_at = sim->loop.now;
+	if (!sim->cfg.costs.sched_delay_ns)
+		return false;
+	p->block_pending = true;
+	p->overhead_left += sim->cfg.costs.sched_delay_ns;
+	sim_sched__arm_done(sim, rq);
+	return true;
+}
+
 static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 {
 	for (int n = 0; n < EXEC_MAX_INSTANT_ACTIONS; n++) {
 		struct sim_action *a = &p->act;
 
-		a->kind = SIM_ACT_EXIT;
-		p->beh->next(sim, p, a);
-		p->act_valid = true;
+		if (!p->block_pending) {
+			a->kind = SIM_ACT_EXIT;
+			p->beh->next(sim, p, a);
+			p->act_valid = true;
+		}
 		switch (a->kind) {
 		case SIM_ACT_RUN:
 			if (!a->ns)
@@ -131,11 +153,22 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			sim_sched__arm_done(sim, rq);
 			return;
 		case SIM_ACT_SLEEP:
+			if (enter_schedule(sim, rq, p))
+				return;
 			block_current(sim, rq, p);
+			/* the timer was armed on entry, before schedule() */
 			sim_loop__schedule(&sim->loop, &p->timer,
-					   sim->loop.now + a->ns + sim->cfg.costs.timer_slack_ns);
+					   p->block_started_at + a->ns + sim->cfg.costs.timer_slack_ns);
 			return;
 		case SIM_ACT_WAIT:
+			/* a post that arrives meanwhile is taken: the wait does not block */
+			if (a->chan->tokens > 0) {
+				p->block_pending = false;
+				sim_chan__take_or_wait(a->chan, p);
+				continue;
+			}
+			if (enter_schedule(sim, rq, p))
+				return;
 			if (sim_chan__take_or_wait(a->chan, p))
 				continue;
 			block_current(sim, rq, p);

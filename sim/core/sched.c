@@ -104,7 +104,7 @@ void sim_sched__arm_done(struct sim *sim, struct sim_cpu *rq)
 	need = p->overhead_left;
 	if (p->act_valid && p->act.kind == SIM_ACT_RUN)
 		need += p->work_left;
-	else if (p->act_valid) {
+	else if (p->act_valid && !p->block_pending) {
 		/* a blocking action is in progress for the running task: nothing to time */
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
 		return;
@@ -188,14 +188,19 @@ void sim_sched__resched(struct sim *sim, int cpu)
 	sim_sched__resched_remote(sim, cpu, sim->current_cpu);
 }
 
+/*
+ * The next switch on @cpu happens after schedule()'s own path (sched_delay_ns), after an IPI
+ * if the request comes from another CPU, and after the idle exit if @cpu was idle and is
+ * woken from outside: by another CPU, or by an interrupt on itself (a timer: sim->in_irq).
+ */
 void sim_sched__resched_remote(struct sim *sim, int cpu, int from_cpu)
 {
 	const struct sim_costs *c = &sim->cfg.costs;
-	uint64_t delay = 0;
+	uint64_t delay = c->sched_delay_ns;
 
 	if (from_cpu >= 0 && from_cpu != cpu)
 		delay += c->wakeup_ipi_ns;
-	if (!sim->cpus[cpu].curr && from_cpu != cpu)
+	if (!sim->cpus[cpu].curr && (from_cpu != cpu || sim->in_irq))
 		delay += c->idle_exit_ns;
 	resched_at(sim, cpu, sim->loop.now + delay);
 }
@@ -236,7 +241,8 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	rq->nr_switches++;
 	sim->nr_switches += !p->unmeasured;
 
-	p->overhead_left += c->ctx_switch_ns;
+	/* the part of the switch before the switch-in was the wait (see sched_delay_ns) */
+	p->overhead_left += c->ctx_switch_ns > c->sched_delay_ns ? c->ctx_switch_ns - c->sched_delay_ns : 0;
 	if (p->last_ran_cpu >= 0 && p->last_ran_cpu != rq->id) {
 		const struct sim_topology *t = &sim->topo;
 		int a = p->last_ran_cpu, b = rq->id;
@@ -405,11 +411,16 @@ void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, i
 	sim->nr_wakeups += !p->unmeasured;
 
 	struct sim_cpu *rq = &sim->cpus[cpu];
+	bool saved_irq = sim->in_irq;
+	/* no waker: a timer interrupt on the CPU it slept on woke it (an idle CPU exits idle) */
+	if (waker_cpu < 0)
+		sim->in_irq = true;
 	sim_sched__update_curr(sim, rq);
 	sim->current_cpu = cpu;
 	p->cls->enqueue(sim, rq, p, is_new ? SIM_ENQ_INITIAL : SIM_ENQ_WAKEUP);
-	sim_sched__check_preempt(sim, rq, p, wake_flags, waker_cpu >= 0 ? waker_cpu : cpu);
+	sim_sched__check_preempt(sim, rq, p, wake_flags, waker_cpu >= 0 ? waker_cpu : prev_cpu);
 	sim->current_cpu = saved_cpu;
+	sim->in_irq = saved_irq;
 }
 
 void sim_sched__set_task_cpu(struct sim *sim, struct sim_task *p, int cpu)

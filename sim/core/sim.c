@@ -32,6 +32,7 @@ void sim_config__defaults(struct sim_config *cfg)
 	cfg->duration_ns = 1000000000ULL;
 	cfg->costs = (struct sim_costs){
 		.ctx_switch_ns = 1500,
+		.sched_delay_ns = 300,
 		.wakeup_ipi_ns = 2000,
 		.idle_exit_ns = 5000,
 		.migrate_core_ns = 2000,

@@ -31,7 +31,10 @@
 
 /* Costs of the target machine (calibrated per target; defaults are documented in docs/). */
 struct sim_costs {
-	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task */
+	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task (sched_delay_ns included) */
+	uint64_t sched_delay_ns;   /* of which spent in schedule() before the next task is switched in:
+				    * a woken or preempting task waits that long (charged to the CPU's
+				    * previous task: it is still current; the rest to the next task) */
 	uint64_t wakeup_ipi_ns;    /* delay before a remote CPU reacts to a wakeup or kick */
 	uint64_t idle_exit_ns;     /* extra delay when the target CPU was idle */
 	uint64_t migrate_core_ns;  /* extra work after moving to another core in the same LLC */
@@ -88,6 +91,8 @@ struct sim_task {
 	void *beh_state;
 	struct sim_action act;       /* current action */
 	bool act_valid;
+	bool block_pending;          /* act blocks after the task has spent sched_delay_ns entering schedule() */
+	uint64_t block_started_at;   /* when that began (a sleep's timer counts from there) */
 	uint64_t work_left;          /* ns of work left in the current RUN action */
 	uint64_t overhead_left;      /* switch/migration cost to burn before work */
 	struct sim_event timer;      /* sleep / start timer */
@@ -165,6 +170,7 @@ struct sim {
 	int nr_live;                  /* tasks not dead */
 	pid_t next_pid;
 
+	bool in_irq;                  /* waking a task from a timer interrupt (no waker task) */
 	const struct sim_class *fair_class;
 	const struct sim_class *ext_class;
 	struct scx_sched *scx;        /* NULL when no policy is attached */
