@@ -216,7 +216,13 @@ void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev)
 
 	if (!p)
 		return;
+	/*
+	 * The end of a piece of work is user space going on, not a kernel event: the kernel
+	 * would not look at the slice here (it does at the next tick, wakeup or syscall).
+	 */
+	sim->in_user = true;
 	sim_sched__update_curr(sim, rq);
+	sim->in_user = false;
 	if (p->overhead_left || (p->act_valid && p->act.kind == SIM_ACT_RUN && p->work_left)) {
 		sim_sched__arm_done(sim, rq); /* rounding: a little left */
 		return;

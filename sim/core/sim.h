@@ -171,6 +171,7 @@ struct sim {
 	pid_t next_pid;
 
 	bool in_irq;                  /* waking a task from a timer interrupt (no waker task) */
+	bool in_user;                 /* accounting at a user-space op boundary: no kernel event */
 	const struct sim_class *fair_class;
 	const struct sim_class *ext_class;
 	struct scx_sched *scx;        /* NULL when no policy is attached */

@@ -268,7 +268,8 @@ static void fair_update_curr(struct sim *sim, struct sim_cpu *cpu, struct sim_ta
 		rq->wsum_vruntime += (__int128)se->weight * dv;
 	curr->ts.se.vruntime = se->vruntime;
 	update_min_vruntime(rq);
-	if ((int64_t)(se->vruntime - se->deadline) >= 0) {
+	/* a request served is noticed at kernel events only (a CPU hog's: at the tick) */
+	if (!sim->in_user && (int64_t)(se->vruntime - se->deadline) >= 0) {
 		/* request served: a new one, and the CPU is contested again */
 		se->deadline = se->vruntime + calc_delta_fair(se->slice, se->weight);
 		if (rq->nr_running > 1)

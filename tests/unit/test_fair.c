@@ -201,3 +201,41 @@ Test(fair, a_task_placed_early_with_positive_lag_still_runs)
 	cr_assert_gt(c->stats.cpu_ns, 80 * MS, "late hog ran %lu ns", (unsigned long)c->stats.cpu_ns);
 	sim__free(sim);
 }
+
+/* Runs forever in 700 us pieces: op boundaries fall between ticks. */
+static void hog700_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	act->kind = SIM_ACT_RUN;
+	act->ns = 700000;
+}
+
+static const struct sim_behaviour_ops hog700_ops = { .name = "hog700", .next = hog700_next };
+
+static uint64_t switch_at[64];
+static int nr_switch_at;
+
+static void note_switch(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next)
+{
+	if (prev && next && nr_switch_at < 64)
+		switch_at[nr_switch_at++] = sim__now(sim);
+}
+
+/*
+ * Two CPU hogs on one CPU: the kernel notices a served request only at a kernel event, for a
+ * hog the tick (HZ=250), not where its user-space work happens to end.
+ */
+Test(fair, a_cpu_hogs_slice_ends_at_a_tick)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+
+	sim__add_task(sim, "hog700", 0, &hog700_ops, NULL, 0);
+	sim__add_task(sim, "hog700", 0, &hog700_ops, NULL, 0);
+	nr_switch_at = 0;
+	sim->on_switch = note_switch;
+	cr_assert_eq(sim__run_until(sim, 200 * MS), 0);
+	cr_assert_geq(nr_switch_at, 40, "%d switches", nr_switch_at);
+	for (int i = 0; i < nr_switch_at; i++)
+		cr_assert_eq(switch_at[i] % SIM_TICK_NS, sim->cfg.costs.sched_delay_ns,
+			     "switch %d at %lu ns, not a tick + schedule()", i, (unsigned long)switch_at[i]);
+	sim__free(sim);
+}
