@@ -81,10 +81,15 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	sim_sched__change_task(sim, p, NULL, apply_affinity, &a);
 	if (cpumask__test(&p->allowed, rq->id))
 		return;
-	/* the stopper moves it: off this CPU, onto an allowed one */
+	/*
+	 * The stopper moves it: the caller sleeps until the move is done (the kernel's
+	 * affine_move_task() waits for its completion) and is woken on an allowed CPU.
+	 */
 	sim_sched__update_curr(sim, rq);
 	p->cls->dequeue(sim, rq, p, SIM_DEQ_SAVE | SIM_DEQ_MIGRATING);
-	p->state = SIM_TASK_BLOCKED; /* transiently off any runqueue */
+	p->state = SIM_TASK_BLOCKED;
+	p->stats.nr_vol_switches++;
+	p->ts.nvcsw++;
 	sim_sched__schedule(sim, rq);
 	cpu = cpumask__next_and_wrap(&p->allowed, &sim->topo.all, rq->id + 1, sim->nr_cpus);
 	p->cpu = cpu;
@@ -92,7 +97,10 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	p->ts.se.nr_migrations++;
 	sim->nr_migrations += !p->unmeasured;
 	p->state = SIM_TASK_RUNNABLE;
-	sim_sched__mark_runnable(sim, p, false);
+	sim_sched__mark_runnable(sim, p, true);
+	p->stats.nr_wakeups++;
+	p->ts.stats.nr_wakeups++;
+	sim->nr_wakeups += !p->unmeasured;
 	p->cls->enqueue(sim, &sim->cpus[cpu], p, SIM_ENQ_RESTORE | SIM_ENQ_MIGRATING);
 	sim_sched__check_preempt(sim, &sim->cpus[cpu], p, 0, rq->id);
 }
@@ -189,6 +197,12 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			continue;
 		}
 		case SIM_ACT_AFFINITY:
+			/* a move off this CPU blocks the caller: it enters schedule() first */
+			if (a->mask && !cpumask__test(a->mask, rq->id) &&
+			    cpumask__next_and_wrap(a->mask, &sim->topo.all, 0, sim->nr_cpus) >= 0 &&
+			    enter_schedule(sim, rq, p))
+				return;
+			p->block_pending = false;
 			set_affinity_current(sim, rq, p, a->mask);
 			if (rq->curr != p) {
 				p->act_valid = false;
@@ -199,6 +213,9 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			spawn_from(sim, p, &a->spawn);
 			continue;
 		case SIM_ACT_EXIT:
+			/* do_exit() ends in schedule() too: a task it woke (a parent) waits for it */
+			if (enter_schedule(sim, rq, p))
+				return;
 			exit_current(sim, rq, p);
 			return;
 		}

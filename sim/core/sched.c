@@ -264,6 +264,25 @@ void sim_sched__mark_runnable(struct sim *sim, struct sim_task *p, bool wakeup)
 	p->ts.sched_info.last_queued = sim->loop.now;
 }
 
+/*
+ * A preempted task ran on for sched_delay_ns after the request (resched_remote): that was
+ * schedule(), not its work. Its work is given back, so that a switch costs ctx_switch_ns of
+ * CPU whether the previous task blocked (it spent sched_delay_ns before blocking) or not.
+ */
+static void undo_sched_delay_work(struct sim *sim, struct sim_cpu *rq, struct sim_task *prev)
+{
+	uint64_t ran = sim->loop.now - prev->ts.sched_info.last_arrival, back;
+
+	back = sim->cfg.costs.sched_delay_ns < ran ? sim->cfg.costs.sched_delay_ns : ran;
+	back = back * rq->speed / 1024;
+	if (!prev->act_valid || prev->act.kind != SIM_ACT_RUN)
+		return;
+	if (back > prev->stats.work_done_ns)
+		back = prev->stats.work_done_ns;
+	prev->work_left += back;
+	prev->stats.work_done_ns -= back;
+}
+
 /* The kernel's __schedule() for one CPU. */
 void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 {
@@ -290,6 +309,8 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 
 	if (prev) {
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
+		if (prev->state == SIM_TASK_RUNNING)
+			undo_sched_delay_work(sim, rq, prev);
 		if (prev->state == SIM_TASK_RUNNING) {
 			prev->state = SIM_TASK_RUNNABLE;
 			prev->stats.nr_invol_switches++;

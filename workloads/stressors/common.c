@@ -41,6 +41,12 @@ void stressor__op(struct sim_task *t, struct stressor_task *st)
 	t->stats.ops++;
 }
 
+void stressor__ops(struct sim_task *t, struct stressor_task *st, uint64_t n)
+{
+	st->ops += n;
+	t->stats.ops += n;
+}
+
 int stressor__opt_line(const struct stressor_ctx *ctx, const char *name)
 {
 	int line = 0;

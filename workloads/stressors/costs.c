@@ -27,6 +27,7 @@ void stressor_costs__defaults(struct stressor_costs *c)
 		.futex_ns = 14000,
 		.sem_ns = 2600,
 		.sleep_call_ns = 2000,
+		.sleep_loop_ns = 5,
 		.affinity_ns = 8000,
 		.fork_parent_ns = 200000,
 		.fork_child_ns = 226000,
@@ -42,7 +43,7 @@ static const struct {
 	size_t off;
 } fields[] = {
 	FIELD(cpu_op_ns), FIELD(yield_ns), FIELD(pipe_write_ns), FIELD(pipe_read_ns),
-	FIELD(eventfd_ns), FIELD(mq_ns), FIELD(futex_ns), FIELD(sem_ns), FIELD(sleep_call_ns),
+	FIELD(eventfd_ns), FIELD(mq_ns), FIELD(futex_ns), FIELD(sem_ns), FIELD(sleep_call_ns), FIELD(sleep_loop_ns),
 	FIELD(affinity_ns), FIELD(fork_parent_ns), FIELD(fork_child_ns), FIELD(clone_parent_ns),
 	FIELD(clone_child_ns), FIELD(pipeherd_ns),
 };
