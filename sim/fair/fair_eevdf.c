@@ -294,14 +294,33 @@ static void fair_tick(struct sim *sim, struct sim_cpu *cpu, struct sim_task *cur
 	fair__tick_balance(sim, cpu);
 }
 
+/* Linux 6.17 made a yield forfeit the rest of the request's vruntime (6.12 moved the deadline only). */
+#define FAIR_YIELD_FORFEIT_VERSION ((6 << 16) | (17 << 8))
+
 static void fair_yield(struct sim *sim, struct sim_cpu *cpu, struct sim_task *curr)
 {
+	struct fair_rq *rq = &cpu->fair;
 	struct fair_entity *se = &curr->fair;
 
-	if (cpu->fair.nr_running <= 1)
+	if (rq->nr_running <= 1)
 		return;
-	/* give up the rest of the request: the deadline moves one slice on */
-	se->deadline += calc_delta_fair(se->slice, se->weight);
+	if (sim->cfg.kernel_version < FAIR_YIELD_FORFEIT_VERSION) {
+		/* give up the rest of the request: the deadline moves one slice on */
+		se->deadline += calc_delta_fair(se->slice, se->weight);
+		return;
+	}
+	/* 6.17+: an eligible task also forfeits its vruntime up to the deadline */
+	if (entity_eligible(rq, se)) {
+		int64_t d = (int64_t)(se->deadline - se->vruntime);
+
+		se->vruntime = se->deadline;
+		if (se->on_rq)
+			rq->wsum_vruntime += (__int128)se->weight * d;
+		se->deadline += calc_delta_fair(se->slice, se->weight);
+		update_min_vruntime(rq);
+		curr->ts.se.vruntime = se->vruntime;
+	}
+	curr->ts.se.deadline = se->deadline;
 }
 
 static uint32_t fair_nr_running(struct sim *sim, struct sim_cpu *cpu)

@@ -239,3 +239,45 @@ Test(fair, a_cpu_hogs_slice_ends_at_a_tick)
 			     "switch %d at %lu ns, not a tick + schedule()", i, (unsigned long)switch_at[i]);
 	sim__free(sim);
 }
+
+/* 20 us of work, then sched_yield(), forever. */
+static void yielder_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct sleeper *s = t->beh_state;
+
+	act->kind = s->step++ % 2 ? SIM_ACT_YIELD : SIM_ACT_RUN;
+	act->ns = 20000;
+}
+
+static const struct sim_behaviour_ops yielder_ops = { .name = "yielder", .next = yielder_next, .free = free };
+
+/* CPU share of a yielder against a hog on one CPU, with the fair model of kernel @version. */
+static double yielder_share(uint32_t version)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+	struct sim_task *y, *h;
+	double share;
+
+	sim->cfg.kernel_version = version;
+	h = hog(sim, 0);
+	y = sim__add_task(sim, "yielder", 0, &yielder_ops, calloc(1, sizeof(struct sleeper)), 0);
+	cr_assert_eq(sim__run_until(sim, 500 * MS), 0);
+	share = (double)y->stats.cpu_ns / (double)(y->stats.cpu_ns + h->stats.cpu_ns);
+	sim__free(sim);
+	return share;
+}
+
+/*
+ * Linux 6.17+ (the host's 6.18, the default 7.2): an eligible task that yields forfeits the
+ * rest of its request (vruntime to the deadline), so a yield loop against a hog gets one
+ * 20 us piece per slice of the hog. 6.12 only moved the deadline: the yielder kept its lag
+ * and came back at once while eligible.
+ */
+Test(fair, a_yield_forfeits_the_request_on_6_17_and_later)
+{
+	double now = yielder_share((7 << 16) | (2 << 8) | 13), old = yielder_share((6 << 16) | (12 << 8) | 117);
+
+	cr_assert_lt(now, 0.05, "7.2: yielder share %.3f", now);
+	cr_log_info("yielder share: 7.2 %.4f, 6.12 %.4f", now, old);
+	cr_assert_gt(old, 2 * now, "6.12: yielder share %.3f vs %.3f", old, now);
+}
