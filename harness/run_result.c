@@ -183,6 +183,7 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "smt_speed_pct"); json__u64(w, c->smt_speed_pct);
 	json__key(w, "timer_slack_ns"); json__u64(w, c->timer_slack_ns);
 	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
+	json__key(w, "jitter_pct"); json__u64(w, c->jitter_pct);
 	json__end_object(w);
 }
 

@@ -143,6 +143,25 @@ static bool enter_schedule(struct sim *sim, struct sim_cpu *rq, struct sim_task 
 	return true;
 }
 
+/*
+ * Run-to-run noise of real machines (cache, frequency, interrupts): with machine.jitter_pct
+ * J, a piece of work of N ns takes N x (1 + J/100 x u), u uniform with mean 0 and standard
+ * deviation 1 (in [-sqrt 3, sqrt 3]), drawn from the seed's own stream: the mean cost is kept,
+ * different seeds give different timings, the same seed the same.
+ */
+static uint64_t jittered(struct sim *sim, uint64_t ns)
+{
+	double f;
+
+	if (!sim->cfg.costs.jitter_pct)
+		return ns;
+	f = 1.0 + (double)sim->cfg.costs.jitter_pct / 100.0 * (2.0 * sim_rng__unit(&sim->rng_jitter) - 1.0) *
+		      1.7320508075688772;
+	if (f < 0.01)
+		f = 0.01;
+	return (uint64_t)((double)ns * f + 0.5);
+}
+
 static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 {
 	for (int n = 0; n < EXEC_MAX_INSTANT_ACTIONS; n++) {
@@ -157,7 +176,7 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 		case SIM_ACT_RUN:
 			if (!a->ns)
 				continue;
-			p->work_left = a->ns;
+			p->work_left = jittered(sim, a->ns);
 			sim_sched__arm_done(sim, rq);
 			return;
 		case SIM_ACT_SLEEP:

@@ -119,6 +119,7 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	sim->next_pid = 1000;
 	sim_rng__seed(&sim->rng_workload, cfg->seed, 1);
 	sim_rng__seed(&sim->rng_policy, cfg->seed, 2);
+	sim_rng__seed(&sim->rng_jitter, cfg->seed, 3);
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
 	hist__init(&sim->run_delay);

@@ -43,6 +43,8 @@ struct sim_costs {
 	uint32_t smt_speed_pct;    /* speed of a thread while its SMT sibling is busy, % */
 	uint64_t timer_slack_ns;   /* added to every timed sleep */
 	uint64_t scx_disable_ns;   /* delay from an scx exit request to the disable work running */
+	uint64_t jitter_pct;       /* spread of every piece of work: a seeded factor with mean 1 and
+				    * this standard deviation in % (uniform), 0: none */
 };
 
 enum sim_task_state {
@@ -178,6 +180,7 @@ struct sim {
 
 	struct sim_rng rng_workload;
 	struct sim_rng rng_policy;
+	struct sim_rng rng_jitter;    /* machine.jitter_pct draws */
 
 	/* run-wide measurements */
 	struct hist wakeup_lat;   /* waits that began with a wakeup */

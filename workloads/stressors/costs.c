@@ -54,7 +54,7 @@ static const struct {
 	size_t off;
 } machine_fields[] = {
 	MFIELD(ctx_switch_ns), MFIELD(sched_delay_ns), MFIELD(wakeup_ipi_ns), MFIELD(idle_exit_ns), MFIELD(migrate_core_ns),
-	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns),
+	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns), MFIELD(jitter_pct),
 };
 
 int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, const char *path,
@@ -98,6 +98,10 @@ int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, co
 				*(uint64_t *)((char *)c + fields[i].off) = v;
 				found = true;
 			}
+		}
+		if (!strcmp(key, "machine.jitter_pct") && v > 50) {
+			snprintf(err, errlen, "%s:%d: '%s': jitter_pct is 0..50", path, lineno, value);
+			goto fail;
 		}
 		for (size_t i = 0; i < sizeof(machine_fields) / sizeof(machine_fields[0]) && !found; i++) {
 			if (!strcmp(key, machine_fields[i].key)) {
