@@ -9,6 +9,7 @@
 #include "sim/core/sim.h"
 #include "sim/core/sched_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 
 static const uint32_t nice_weights[40] = {
@@ -135,6 +136,32 @@ static void update_sibling_speeds(struct sim *sim, int cpu)
 		srq->speed = speed;
 		sim_sched__arm_done(sim, srq);
 	}
+}
+
+/* ---- utilization ---- */
+
+#define UTIL_HALF_LIFE_NS 32000000.0
+
+/* @rq's util at @now, busy (or idle) since its last update as @busy says. */
+static double util_at(const struct sim_cpu *rq, uint64_t now, bool busy)
+{
+	double keep = exp2(-(double)(now - rq->util_at) / UTIL_HALF_LIFE_NS);
+
+	return rq->util * keep + (busy ? 1.0 - keep : 0.0);
+}
+
+double sim_sched__cpu_util(const struct sim *sim, int cpu)
+{
+	const struct sim_cpu *rq = &sim->cpus[cpu];
+
+	return util_at(rq, sim->loop.now, rq->curr != NULL);
+}
+
+/* Bring @rq's util up to now before it changes between busy and idle. */
+static void util_update(struct sim *sim, struct sim_cpu *rq)
+{
+	rq->util = util_at(rq, sim->loop.now, rq->curr != NULL);
+	rq->util_at = sim->loop.now;
 }
 
 /* ---- ticks ---- */
@@ -307,6 +334,8 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 		return;
 	}
 
+	if (!prev != !next)
+		util_update(sim, rq);
 	if (prev) {
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
 		if (prev->state == SIM_TASK_RUNNING)

@@ -137,6 +137,10 @@ struct sim_cpu {
 	struct fair_rq fair;
 	struct scx_rq scx;
 
+	/* utilization as the kernel's PELT sees it, roughly: busy fraction, 32 ms half-life */
+	double util;
+	uint64_t util_at;             /* when util was last brought up to date */
+
 	/* measurements */
 	uint64_t busy_ns;
 	uint64_t idle_since;

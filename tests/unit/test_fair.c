@@ -281,3 +281,4 @@ Test(fair, a_yield_forfeits_the_request_on_6_17_and_later)
 	cr_log_info("yielder share: 7.2 %.4f, 6.12 %.4f", now, old);
 	cr_assert_gt(old, 2 * now, "6.12: yielder share %.3f vs %.3f", old, now);
 }
+
