@@ -44,7 +44,8 @@ static const struct rule rules[] = {
 	{ "futex", "futex_ns", 0.5, 0 },
 	{ "sem", "sem_ns", 0.4, 0 },
 	{ "nanosleep", "sleep_call_ns", 1.0 / 19, 0 },
-	{ "affinity", "affinity_ns", 1.0, 0 },
+	{ "sleep", "sleep_loop_ns", 1.0, 0 },
+	{ "affinity", "affinity_ns", 1.0, 1 }, /* the move blocks the caller: a switch per op */
 	{ "fork", "fork_parent_ns", 0.47, 0 },
 	{ "fork", "fork_child_ns", 0.53, 0 },
 	{ "clone", "clone_parent_ns", 0.45, 0 },
@@ -53,7 +54,7 @@ static const struct rule rules[] = {
 };
 
 static const char *const stressors[] = { "cpu", "yield", "switch", "eventfd", "mq", "futex", "sem",
-					 "nanosleep", "affinity", "fork", "clone", "pipeherd" };
+					 "nanosleep", "sleep", "affinity", "fork", "clone", "pipeherd" };
 
 #define NR_STRESSORS (sizeof(stressors) / sizeof(stressors[0]))
 
@@ -338,8 +339,18 @@ int cmd_calibrate(int argc, char **argv)
 		for (size_t i = 0; i < NR_STRESSORS; i++)
 			if (!strcmp(stressors[i], rules[r].stressor))
 				op = per_op[i];
-		double v = (op - rules[r].switches * (double)cfg.costs.ctx_switch_ns) * rules[r].share;
-		fprintf(f, "%s %.0f\n", rules[r].field, v < 50 ? 50 : v);
+		double sw = rules[r].switches * (double)cfg.costs.ctx_switch_ns;
+		double v = (op - sw) * rules[r].share;
+		if (sw > 0 && v < 50) {
+			/* never silently: the assumed switch cost is more than the measured op */
+			fprintf(stderr, "scxlab calibrate: %s: %.0f ns per %s op is less than the %.0f ns of "
+				"context switches assumed (machine.ctx_switch_ns %llu); written as 50\n",
+				rules[r].field, op, rules[r].stressor, sw,
+				(unsigned long long)cfg.costs.ctx_switch_ns);
+			fprintf(f, "# %s: measured %.0f ns per op < %.0f ns of assumed switches: floor 50\n",
+				rules[r].field, op, sw);
+		}
+		fprintf(f, "%s %.0f\n", rules[r].field, v < 1 ? 1 : v < 50 && sw > 0 ? 50 : v);
 	}
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
 	if (out && atomic_file__commit(f, tmp, out)) {

@@ -4,6 +4,7 @@
 #include "harness/preflight.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static const char *kconfig(const char *opt)
 	return buf;
 }
 
-int preflight__host(const char *sysfs, char *err, size_t errlen)
+static int check_host(const char *sysfs, bool need_sched_ext, char *err, size_t errlen)
 {
 	char path[512], state[64] = "";
 	struct utsname u;
@@ -64,12 +65,12 @@ int preflight__host(const char *sysfs, char *err, size_t errlen)
 	uname(&u);
 	err[0] = 0;
 	snprintf(path, sizeof(path), "%s/sys/kernel/sched_ext", sysfs);
-	if (access(path, F_OK)) {
+	if (access(path, F_OK) && need_sched_ext) {
 		const char *v = kconfig("CONFIG_SCHED_CLASS_EXT");
 		add(err, errlen, &off, "kernel %s has no sched_ext: CONFIG_SCHED_CLASS_EXT is %s (no %s); "
 		    "use --target vm to run in a VM with a sched_ext kernel\n", u.release,
 		    strcmp(v, "unknown") ? v : "not enabled", path);
-	} else {
+	} else if (!access(path, F_OK)) {
 		snprintf(path, sizeof(path), "%s/sys/kernel/sched_ext/state", sysfs);
 		f = fopen(path, "r");
 		if (f) {
@@ -85,10 +86,21 @@ int preflight__host(const char *sysfs, char *err, size_t errlen)
 	if (access(path, R_OK))
 		add(err, errlen, &off, "no kernel BTF (%s): CONFIG_DEBUG_INFO_BTF is needed\n", path);
 	if (geteuid() != 0)
-		add(err, errlen, &off, "not root: loading a BPF scheduler needs CAP_BPF and CAP_SYS_ADMIN\n");
+		add(err, errlen, &off, "not root: loading %s needs CAP_BPF and CAP_SYS_ADMIN\n",
+		    need_sched_ext ? "a BPF scheduler" : "the latency probes");
 	if (system("stress-ng --version >/dev/null 2>&1") != 0)
 		add(err, errlen, &off, "stress-ng is not installed (scripts/deps.sh installs it)\n");
 	if (off && err[off - 1] == '\n')
 		err[off - 1] = 0;
 	return off ? -1 : 0;
+}
+
+int preflight__host(const char *sysfs, char *err, size_t errlen)
+{
+	return check_host(sysfs, true, err, errlen);
+}
+
+int preflight__host_baseline(const char *sysfs, char *err, size_t errlen)
+{
+	return check_host(sysfs, false, err, errlen);
 }

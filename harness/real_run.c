@@ -121,8 +121,9 @@ static int run_host(const struct real_run_opts *o, const struct job *job, struct
 	char why[768];
 	int rc;
 
-	if (preflight__host("", why, sizeof(why))) {
-		snprintf(err, errlen, "--target host: this machine cannot run policies on its kernel:\n%s", why);
+	if (o->policy ? preflight__host("", why, sizeof(why)) : preflight__host_baseline("", why, sizeof(why))) {
+		snprintf(err, errlen, "--target host: this machine cannot run %s on its kernel:\n%s",
+			 o->policy ? "policies" : "the baseline", why);
 		return 2;
 	}
 	argv__add(&a, p->kload);

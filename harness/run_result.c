@@ -158,6 +158,7 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	}
 	json__begin_object(w);
 	json__key(w, "ctx_switch_ns"); json__u64(w, c->ctx_switch_ns);
+	json__key(w, "sched_delay_ns"); json__u64(w, c->sched_delay_ns);
 	json__key(w, "wakeup_ipi_ns"); json__u64(w, c->wakeup_ipi_ns);
 	json__key(w, "idle_exit_ns"); json__u64(w, c->idle_exit_ns);
 	json__key(w, "migrate_core_ns"); json__u64(w, c->migrate_core_ns);
@@ -166,6 +167,7 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "smt_speed_pct"); json__u64(w, c->smt_speed_pct);
 	json__key(w, "timer_slack_ns"); json__u64(w, c->timer_slack_ns);
 	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
+	json__key(w, "jitter_pct"); json__u64(w, c->jitter_pct);
 	json__end_object(w);
 }
 

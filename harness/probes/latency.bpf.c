@@ -3,9 +3,11 @@
  * (docs/architecture.md, "Latency: one definition for both worlds"), measured in the kernel,
  * with or without a sched_ext policy loaded.
  *
- * A task becomes runnable when it is woken (sched_wakeup, sched_wakeup_new: a wakeup wait) or
+ * A task becomes runnable when it is woken (sched_waking, sched_wakeup_new: a wakeup wait) or
  * switched out while still runnable (sched_switch with prev_state TASK_RUNNING: a preemption
- * wait); the wait ends when it is switched in. Waits go into in-kernel histograms with the
+ * wait); the wait ends when it is switched in. A wakeup wait starts at sched_waking, the start
+ * of try_to_wake_up() on the waker's CPU, where the simulator starts it too: sched_wakeup fires
+ * later, on the target CPU after the IPI and its idle exit, which would leave those out. Waits go into in-kernel histograms with the
  * simulator's log-linear buckets (32 per power of two), per CPU, plus exact count, sum, min and
  * max: wakeup, preemption, and every wait (run delay).
  *
@@ -204,8 +206,8 @@ static void charge(struct task_struct *p, struct task_state *s, u64 now)
 	s->on_cpu_at = 0;
 }
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(lat_wakeup, struct task_struct *p)
+SEC("tp_btf/sched_waking")
+int BPF_PROG(lat_waking, struct task_struct *p)
 {
 	if (of_workload(p))
 		mark_runnable(p, 1);

@@ -81,10 +81,15 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	sim_sched__change_task(sim, p, NULL, apply_affinity, &a);
 	if (cpumask__test(&p->allowed, rq->id))
 		return;
-	/* the stopper moves it: off this CPU, onto an allowed one */
+	/*
+	 * The stopper moves it: the caller sleeps until the move is done (the kernel's
+	 * affine_move_task() waits for its completion) and is woken on an allowed CPU.
+	 */
 	sim_sched__update_curr(sim, rq);
 	p->cls->dequeue(sim, rq, p, SIM_DEQ_SAVE | SIM_DEQ_MIGRATING);
-	p->state = SIM_TASK_BLOCKED; /* transiently off any runqueue */
+	p->state = SIM_TASK_BLOCKED;
+	p->stats.nr_vol_switches++;
+	p->ts.nvcsw++;
 	sim_sched__schedule(sim, rq);
 	cpu = cpumask__next_and_wrap(&p->allowed, &sim->topo.all, rq->id + 1, sim->nr_cpus);
 	p->cpu = cpu;
@@ -92,7 +97,10 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	p->ts.se.nr_migrations++;
 	sim->nr_migrations += !p->unmeasured;
 	p->state = SIM_TASK_RUNNABLE;
-	sim_sched__mark_runnable(sim, p, false);
+	sim_sched__mark_runnable(sim, p, true);
+	p->stats.nr_wakeups++;
+	p->ts.stats.nr_wakeups++;
+	sim->nr_wakeups += !p->unmeasured;
 	p->cls->enqueue(sim, &sim->cpus[cpu], p, SIM_ENQ_RESTORE | SIM_ENQ_MIGRATING);
 	sim_sched__check_preempt(sim, &sim->cpus[cpu], p, 0, rq->id);
 }
@@ -115,27 +123,79 @@ static void spawn_from(struct sim *sim, struct sim_task *parent, const struct si
 	sim_sched__wake(sim, child, SIM_WF_FORK, parent->cpu);
 }
 
+/*
+ * A task that is about to block first spends sched_delay_ns in schedule() (it is still
+ * current: a task it just woke on this CPU waits that long). True if that time is now due
+ * and @a is kept pending until it has passed; false if it has passed and @a blocks now.
+ */
+static bool enter_schedule(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+{
+	if (p->block_pending) {
+		p->block_pending = false;
+		return false;
+	}
+	p->block_started_at = sim->loop.now;
+	if (!sim->cfg.costs.sched_delay_ns)
+		return false;
+	p->block_pending = true;
+	p->overhead_left += sim->cfg.costs.sched_delay_ns;
+	sim_sched__arm_done(sim, rq);
+	return true;
+}
+
+/*
+ * Run-to-run noise of real machines (cache, frequency, interrupts): with machine.jitter_pct
+ * J, a piece of work of N ns takes N x (1 + J/100 x u), u uniform with mean 0 and standard
+ * deviation 1 (in [-sqrt 3, sqrt 3]), drawn from the seed's own stream: the mean cost is kept,
+ * different seeds give different timings, the same seed the same.
+ */
+static uint64_t jittered(struct sim *sim, uint64_t ns)
+{
+	double f;
+
+	if (!sim->cfg.costs.jitter_pct)
+		return ns;
+	f = 1.0 + (double)sim->cfg.costs.jitter_pct / 100.0 * (2.0 * sim_rng__unit(&sim->rng_jitter) - 1.0) *
+		      1.7320508075688772;
+	if (f < 0.01)
+		f = 0.01;
+	return (uint64_t)((double)ns * f + 0.5);
+}
+
 static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 {
 	for (int n = 0; n < EXEC_MAX_INSTANT_ACTIONS; n++) {
 		struct sim_action *a = &p->act;
 
-		a->kind = SIM_ACT_EXIT;
-		p->beh->next(sim, p, a);
-		p->act_valid = true;
+		if (!p->block_pending) {
+			a->kind = SIM_ACT_EXIT;
+			p->beh->next(sim, p, a);
+			p->act_valid = true;
+		}
 		switch (a->kind) {
 		case SIM_ACT_RUN:
 			if (!a->ns)
 				continue;
-			p->work_left = a->ns;
+			p->work_left = jittered(sim, a->ns);
 			sim_sched__arm_done(sim, rq);
 			return;
 		case SIM_ACT_SLEEP:
+			if (enter_schedule(sim, rq, p))
+				return;
 			block_current(sim, rq, p);
+			/* the timer was armed on entry, before schedule() */
 			sim_loop__schedule(&sim->loop, &p->timer,
-					   sim->loop.now + a->ns + sim->cfg.costs.timer_slack_ns);
+					   p->block_started_at + a->ns + sim->cfg.costs.timer_slack_ns);
 			return;
 		case SIM_ACT_WAIT:
+			/* a post that arrives meanwhile is taken: the wait does not block */
+			if (a->chan->tokens > 0) {
+				p->block_pending = false;
+				sim_chan__take_or_wait(a->chan, p);
+				continue;
+			}
+			if (enter_schedule(sim, rq, p))
+				return;
 			if (sim_chan__take_or_wait(a->chan, p))
 				continue;
 			block_current(sim, rq, p);
@@ -156,6 +216,12 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			continue;
 		}
 		case SIM_ACT_AFFINITY:
+			/* a move off this CPU blocks the caller: it enters schedule() first */
+			if (a->mask && !cpumask__test(a->mask, rq->id) &&
+			    cpumask__next_and_wrap(a->mask, &sim->topo.all, 0, sim->nr_cpus) >= 0 &&
+			    enter_schedule(sim, rq, p))
+				return;
+			p->block_pending = false;
 			set_affinity_current(sim, rq, p, a->mask);
 			if (rq->curr != p) {
 				p->act_valid = false;
@@ -166,6 +232,9 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			spawn_from(sim, p, &a->spawn);
 			continue;
 		case SIM_ACT_EXIT:
+			/* do_exit() ends in schedule() too: a task it woke (a parent) waits for it */
+			if (enter_schedule(sim, rq, p))
+				return;
 			exit_current(sim, rq, p);
 			return;
 		}
@@ -183,7 +252,13 @@ void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev)
 
 	if (!p)
 		return;
+	/*
+	 * The end of a piece of work is user space going on, not a kernel event: the kernel
+	 * would not look at the slice here (it does at the next tick, wakeup or syscall).
+	 */
+	sim->in_user = true;
 	sim_sched__update_curr(sim, rq);
+	sim->in_user = false;
 	if (p->overhead_left || (p->act_valid && p->act.kind == SIM_ACT_RUN && p->work_left)) {
 		sim_sched__arm_done(sim, rq); /* rounding: a little left */
 		return;

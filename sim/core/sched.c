@@ -9,6 +9,7 @@
 #include "sim/core/sim.h"
 #include "sim/core/sched_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 
 static const uint32_t nice_weights[40] = {
@@ -104,7 +105,7 @@ void sim_sched__arm_done(struct sim *sim, struct sim_cpu *rq)
 	need = p->overhead_left;
 	if (p->act_valid && p->act.kind == SIM_ACT_RUN)
 		need += p->work_left;
-	else if (p->act_valid) {
+	else if (p->act_valid && !p->block_pending) {
 		/* a blocking action is in progress for the running task: nothing to time */
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
 		return;
@@ -135,6 +136,32 @@ static void update_sibling_speeds(struct sim *sim, int cpu)
 		srq->speed = speed;
 		sim_sched__arm_done(sim, srq);
 	}
+}
+
+/* ---- utilization ---- */
+
+#define UTIL_HALF_LIFE_NS 32000000.0
+
+/* @rq's util at @now, busy (or idle) since its last update as @busy says. */
+static double util_at(const struct sim_cpu *rq, uint64_t now, bool busy)
+{
+	double keep = exp2(-(double)(now - rq->util_at) / UTIL_HALF_LIFE_NS);
+
+	return rq->util * keep + (busy ? 1.0 - keep : 0.0);
+}
+
+double sim_sched__cpu_util(const struct sim *sim, int cpu)
+{
+	const struct sim_cpu *rq = &sim->cpus[cpu];
+
+	return util_at(rq, sim->loop.now, rq->curr != NULL);
+}
+
+/* Bring @rq's util up to now before it changes between busy and idle. */
+static void util_update(struct sim *sim, struct sim_cpu *rq)
+{
+	rq->util = util_at(rq, sim->loop.now, rq->curr != NULL);
+	rq->util_at = sim->loop.now;
 }
 
 /* ---- ticks ---- */
@@ -188,14 +215,19 @@ void sim_sched__resched(struct sim *sim, int cpu)
 	sim_sched__resched_remote(sim, cpu, sim->current_cpu);
 }
 
+/*
+ * The next switch on @cpu happens after schedule()'s own path (sched_delay_ns), after an IPI
+ * if the request comes from another CPU, and after the idle exit if @cpu was idle and is
+ * woken from outside: by another CPU, or by an interrupt on itself (a timer: sim->in_irq).
+ */
 void sim_sched__resched_remote(struct sim *sim, int cpu, int from_cpu)
 {
 	const struct sim_costs *c = &sim->cfg.costs;
-	uint64_t delay = 0;
+	uint64_t delay = c->sched_delay_ns;
 
 	if (from_cpu >= 0 && from_cpu != cpu)
 		delay += c->wakeup_ipi_ns;
-	if (!sim->cpus[cpu].curr && from_cpu != cpu)
+	if (!sim->cpus[cpu].curr && (from_cpu != cpu || sim->in_irq))
 		delay += c->idle_exit_ns;
 	resched_at(sim, cpu, sim->loop.now + delay);
 }
@@ -236,7 +268,8 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	rq->nr_switches++;
 	sim->nr_switches += !p->unmeasured;
 
-	p->overhead_left += c->ctx_switch_ns;
+	/* the part of the switch before the switch-in was the wait (see sched_delay_ns) */
+	p->overhead_left += c->ctx_switch_ns > c->sched_delay_ns ? c->ctx_switch_ns - c->sched_delay_ns : 0;
 	if (p->last_ran_cpu >= 0 && p->last_ran_cpu != rq->id) {
 		const struct sim_topology *t = &sim->topo;
 		int a = p->last_ran_cpu, b = rq->id;
@@ -256,6 +289,25 @@ void sim_sched__mark_runnable(struct sim *sim, struct sim_task *p, bool wakeup)
 	p->runnable_is_wakeup = wakeup;
 	p->in_wait = true;
 	p->ts.sched_info.last_queued = sim->loop.now;
+}
+
+/*
+ * A preempted task ran on for sched_delay_ns after the request (resched_remote): that was
+ * schedule(), not its work. Its work is given back, so that a switch costs ctx_switch_ns of
+ * CPU whether the previous task blocked (it spent sched_delay_ns before blocking) or not.
+ */
+static void undo_sched_delay_work(struct sim *sim, struct sim_cpu *rq, struct sim_task *prev)
+{
+	uint64_t ran = sim->loop.now - prev->ts.sched_info.last_arrival, back;
+
+	back = sim->cfg.costs.sched_delay_ns < ran ? sim->cfg.costs.sched_delay_ns : ran;
+	back = back * rq->speed / 1024;
+	if (!prev->act_valid || prev->act.kind != SIM_ACT_RUN)
+		return;
+	if (back > prev->stats.work_done_ns)
+		back = prev->stats.work_done_ns;
+	prev->work_left += back;
+	prev->stats.work_done_ns -= back;
 }
 
 /* The kernel's __schedule() for one CPU. */
@@ -282,8 +334,12 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 		return;
 	}
 
+	if (!prev != !next)
+		util_update(sim, rq);
 	if (prev) {
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
+		if (prev->state == SIM_TASK_RUNNING)
+			undo_sched_delay_work(sim, rq, prev);
 		if (prev->state == SIM_TASK_RUNNING) {
 			prev->state = SIM_TASK_RUNNABLE;
 			prev->stats.nr_invol_switches++;
@@ -407,11 +463,16 @@ void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, i
 	sim->nr_wakeups += !p->unmeasured;
 
 	struct sim_cpu *rq = &sim->cpus[cpu];
+	bool saved_irq = sim->in_irq;
+	/* no waker: a timer interrupt on the CPU it slept on woke it (an idle CPU exits idle) */
+	if (waker_cpu < 0)
+		sim->in_irq = true;
 	sim_sched__update_curr(sim, rq);
 	sim->current_cpu = cpu;
 	p->cls->enqueue(sim, rq, p, is_new ? SIM_ENQ_INITIAL : SIM_ENQ_WAKEUP);
-	sim_sched__check_preempt(sim, rq, p, wake_flags, waker_cpu >= 0 ? waker_cpu : cpu);
+	sim_sched__check_preempt(sim, rq, p, wake_flags, waker_cpu >= 0 ? waker_cpu : prev_cpu);
 	sim->current_cpu = saved_cpu;
+	sim->in_irq = saved_irq;
 }
 
 void sim_sched__set_task_cpu(struct sim *sim, struct sim_task *p, int cpu)

@@ -20,4 +20,7 @@ void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev);
 void sim_exec__timer_fn(struct sim_loop *loop, struct sim_event *ev);
 void sim_task__set_nice(struct sim *sim, struct sim_task *p, int nice);
 
+/* @cpu's utilization now, 0..1: its busy time decayed with PELT's 32 ms half-life. */
+double sim_sched__cpu_util(const struct sim *sim, int cpu);
+
 #endif

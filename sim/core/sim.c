@@ -27,6 +27,7 @@ void sim_config__defaults(struct sim_config *cfg)
 	cfg->duration_ns = 1000000000ULL;
 	cfg->costs = (struct sim_costs){
 		.ctx_switch_ns = 1500,
+		.sched_delay_ns = 300,
 		.wakeup_ipi_ns = 2000,
 		.idle_exit_ns = 5000,
 		.migrate_core_ns = 2000,
@@ -113,6 +114,7 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	sim->next_pid = 1000;
 	sim_rng__seed(&sim->rng_workload, cfg->seed, 1);
 	sim_rng__seed(&sim->rng_policy, cfg->seed, 2);
+	sim_rng__seed(&sim->rng_jitter, cfg->seed, 3);
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
 	hist__init(&sim->run_delay);

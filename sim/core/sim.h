@@ -31,7 +31,10 @@
 
 /* Costs of the target machine (calibrated per target; defaults are documented in docs/). */
 struct sim_costs {
-	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task */
+	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task (sched_delay_ns included) */
+	uint64_t sched_delay_ns;   /* of which spent in schedule() before the next task is switched in:
+				    * a woken or preempting task waits that long (charged to the CPU's
+				    * previous task: it is still current; the rest to the next task) */
 	uint64_t wakeup_ipi_ns;    /* delay before a remote CPU reacts to a wakeup or kick */
 	uint64_t idle_exit_ns;     /* extra delay when the target CPU was idle */
 	uint64_t migrate_core_ns;  /* extra work after moving to another core in the same LLC */
@@ -40,6 +43,8 @@ struct sim_costs {
 	uint32_t smt_speed_pct;    /* speed of a thread while its SMT sibling is busy, % */
 	uint64_t timer_slack_ns;   /* added to every timed sleep */
 	uint64_t scx_disable_ns;   /* delay from an scx exit request to the disable work running */
+	uint64_t jitter_pct;       /* spread of every piece of work: a seeded factor with mean 1 and
+				    * this standard deviation in % (uniform), 0: none */
 };
 
 enum sim_task_state {
@@ -88,6 +93,8 @@ struct sim_task {
 	void *beh_state;
 	struct sim_action act;       /* current action */
 	bool act_valid;
+	bool block_pending;          /* act blocks after the task has spent sched_delay_ns entering schedule() */
+	uint64_t block_started_at;   /* when that began (a sleep's timer counts from there) */
 	uint64_t work_left;          /* ns of work left in the current RUN action */
 	uint64_t overhead_left;      /* switch/migration cost to burn before work */
 	struct sim_event timer;      /* sleep / start timer */
@@ -130,6 +137,10 @@ struct sim_cpu {
 	struct fair_rq fair;
 	struct scx_rq scx;
 
+	/* utilization as the kernel's PELT sees it, roughly: busy fraction, 32 ms half-life */
+	double util;
+	uint64_t util_at;             /* when util was last brought up to date */
+
 	/* measurements */
 	uint64_t busy_ns;
 	uint64_t idle_since;
@@ -165,12 +176,15 @@ struct sim {
 	int nr_live;                  /* tasks not dead */
 	pid_t next_pid;
 
+	bool in_irq;                  /* waking a task from a timer interrupt (no waker task) */
+	bool in_user;                 /* accounting at a user-space op boundary: no kernel event */
 	const struct sim_class *fair_class;
 	const struct sim_class *ext_class;
 	struct scx_sched *scx;        /* NULL when no policy is attached */
 
 	struct sim_rng rng_workload;
 	struct sim_rng rng_policy;
+	struct sim_rng rng_jitter;    /* machine.jitter_pct draws */
 
 	/* run-wide measurements */
 	struct hist wakeup_lat;   /* waits that began with a wakeup */

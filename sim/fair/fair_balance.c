@@ -128,6 +128,30 @@ static int select_idle_cpu(struct sim *sim, struct sim_task *p, int target)
 	return -1;
 }
 
+/*
+ * SIS_UTIL: how many CPUs of @target's LLC a wakeup may scan for an idle one. The kernel
+ * scans fewer as the LLC's utilization x grows, llc_weight x (1 - (x x 1.17)^2), and none
+ * from 85 % on (117 is the LLC domain's imbalance_pct): a busy machine keeps woken tasks on
+ * their CPU instead of chasing the CPU that happens to be idle at that instant.
+ */
+static int idle_scan_budget(struct sim *sim, int target)
+{
+	const struct sim_topology *t = &sim->topo;
+	const struct cpumask *llc = &t->llc_mask[t->cpu[target].llc];
+	double sum = 0, x, y;
+	int cpu, weight = 0;
+
+	cpumask__for_each(cpu, llc, sim->nr_cpus) {
+		sum += sim_sched__cpu_util(sim, cpu);
+		weight++;
+	}
+	if (!weight)
+		return 0;
+	x = sum / weight * 1.17;
+	y = 1.0 - x * x;
+	return y > 0 ? (int)(weight * y + 0.5) : 0;
+}
+
 /* The kernel's select_idle_sibling(), without the recent-CPU and capacity heuristics. */
 static int select_idle_sibling(struct sim *sim, struct sim_task *p, int prev, int target)
 {
@@ -138,6 +162,8 @@ static int select_idle_sibling(struct sim *sim, struct sim_task *p, int prev, in
 	if (prev != target && sim_topology__same_llc(&sim->topo, prev, target) &&
 	    allowed(sim, p, prev) && fair__cpu_idle(sim, prev))
 		return prev;
+	if (!idle_scan_budget(sim, target))
+		return target;
 	if (sim->topo.threads_per_core > 1) {
 		cpu = select_idle_core(sim, p, target);
 		if (cpu >= 0)

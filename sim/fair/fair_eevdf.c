@@ -26,29 +26,45 @@ uint64_t sim_fair__base_slice(const struct sim *sim)
 	return 750000ULL * (uint64_t)(1 + lg);
 }
 
+/*
+ * vruntime is a u64 that wraps, as in the kernel: only differences are meaningful. The
+ * queue's sums are kept relative to a base (the kernel's zero_vruntime, here min_vruntime):
+ * key = (s64)(vruntime - base), so a task placed before the base with positive lag has a
+ * small negative key instead of an unsigned value near 2^64.
+ */
+static int64_t entity_key(const struct fair_rq *rq, const struct fair_entity *se)
+{
+	return (int64_t)(se->vruntime - rq->min_vruntime);
+}
+
 static uint64_t avg_vruntime(const struct fair_rq *rq)
 {
 	if (!rq->load)
 		return rq->min_vruntime;
-	return (uint64_t)(rq->wsum_vruntime / (__int128)rq->load);
+	return rq->min_vruntime + (uint64_t)(int64_t)(rq->wsum_vruntime / (__int128)rq->load);
 }
 
 static bool entity_eligible(const struct fair_rq *rq, const struct fair_entity *se)
 {
 	if (!rq->load)
 		return true;
-	return (__int128)se->vruntime * (__int128)rq->load <= rq->wsum_vruntime;
+	return (__int128)entity_key(rq, se) * (__int128)rq->load <= rq->wsum_vruntime;
 }
 
+/* Move the base forward to the zero-lag point (never back); the keys shift with it. */
 static void update_min_vruntime(struct fair_rq *rq)
 {
 	uint64_t v;
+	int64_t d;
 
 	if (!rq->load)
 		return;
 	v = avg_vruntime(rq);
-	if ((int64_t)(v - rq->min_vruntime) > 0)
+	d = (int64_t)(v - rq->min_vruntime);
+	if (d > 0) {
 		rq->min_vruntime = v;
+		rq->wsum_vruntime -= (__int128)rq->load * d;
+	}
 }
 
 static void account_add(struct fair_rq *rq, struct fair_entity *se)
@@ -56,7 +72,7 @@ static void account_add(struct fair_rq *rq, struct fair_entity *se)
 	se->on_rq = true;
 	rq->nr_running++;
 	rq->load += se->weight;
-	rq->wsum_vruntime += (__int128)se->weight * se->vruntime;
+	rq->wsum_vruntime += (__int128)se->weight * entity_key(rq, se);
 }
 
 static void account_sub(struct fair_rq *rq, struct fair_entity *se)
@@ -64,7 +80,7 @@ static void account_sub(struct fair_rq *rq, struct fair_entity *se)
 	se->on_rq = false;
 	rq->nr_running--;
 	rq->load -= se->weight;
-	rq->wsum_vruntime -= (__int128)se->weight * se->vruntime;
+	rq->wsum_vruntime -= (__int128)se->weight * entity_key(rq, se);
 }
 
 static void queue_insert(struct fair_rq *rq, struct sim_task *p)
@@ -259,7 +275,8 @@ static void fair_update_curr(struct sim *sim, struct sim_cpu *cpu, struct sim_ta
 		rq->wsum_vruntime += (__int128)se->weight * dv;
 	curr->ts.se.vruntime = se->vruntime;
 	update_min_vruntime(rq);
-	if ((int64_t)(se->vruntime - se->deadline) >= 0) {
+	/* a request served is noticed at kernel events only (a CPU hog's: at the tick) */
+	if (!sim->in_user && (int64_t)(se->vruntime - se->deadline) >= 0) {
 		/* request served: a new one, and the CPU is contested again */
 		se->deadline = se->vruntime + calc_delta_fair(se->slice, se->weight);
 		if (rq->nr_running > 1)
@@ -284,14 +301,33 @@ static void fair_tick(struct sim *sim, struct sim_cpu *cpu, struct sim_task *cur
 	fair__tick_balance(sim, cpu);
 }
 
+/* Linux 6.17 made a yield forfeit the rest of the request's vruntime (6.12 moved the deadline only). */
+#define FAIR_YIELD_FORFEIT_VERSION ((6 << 16) | (17 << 8))
+
 static void fair_yield(struct sim *sim, struct sim_cpu *cpu, struct sim_task *curr)
 {
+	struct fair_rq *rq = &cpu->fair;
 	struct fair_entity *se = &curr->fair;
 
-	if (cpu->fair.nr_running <= 1)
+	if (rq->nr_running <= 1)
 		return;
-	/* give up the rest of the request: the deadline moves one slice on */
-	se->deadline += calc_delta_fair(se->slice, se->weight);
+	if (sim->cfg.kernel_version < FAIR_YIELD_FORFEIT_VERSION) {
+		/* give up the rest of the request: the deadline moves one slice on */
+		se->deadline += calc_delta_fair(se->slice, se->weight);
+		return;
+	}
+	/* 6.17+: an eligible task also forfeits its vruntime up to the deadline */
+	if (entity_eligible(rq, se)) {
+		int64_t d = (int64_t)(se->deadline - se->vruntime);
+
+		se->vruntime = se->deadline;
+		if (se->on_rq)
+			rq->wsum_vruntime += (__int128)se->weight * d;
+		se->deadline += calc_delta_fair(se->slice, se->weight);
+		update_min_vruntime(rq);
+		curr->ts.se.vruntime = se->vruntime;
+	}
+	curr->ts.se.deadline = se->deadline;
 }
 
 static uint32_t fair_nr_running(struct sim *sim, struct sim_cpu *cpu)

@@ -31,8 +31,8 @@ struct fair_entity {
 struct fair_rq {
 	uint32_t nr_running;    /* on_rq fair tasks on this CPU, running one included */
 	uint64_t load;          /* sum of their weights */
-	__int128 wsum_vruntime; /* sum of weight * vruntime over them: the zero-lag point */
-	uint64_t min_vruntime;  /* monotonic floor, the reference point of an empty queue */
+	__int128 wsum_vruntime; /* sum of weight * (vruntime - min_vruntime): the zero-lag point */
+	uint64_t min_vruntime;  /* monotonic base of the keys, the reference point of an empty queue */
 	struct sim_task *head;  /* wait queue (the running task is not in it) */
 	struct sim_task *tail;  /* its last task */
 	struct sim_treap index; /* the wait queue by deadline: where an insert goes */

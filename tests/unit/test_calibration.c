@@ -52,6 +52,7 @@ Test(calibration, reader_errors_name_the_line)
 		{ "cpu_op_ns -5\n", ":1: '-5': not a non-negative integer" },
 		{ "cpu_op_ns\n", ":1: 'cpu_op_ns': expected `key value`" },
 		{ "machine.smt_speed_pct 0\n", ":1: '0': smt_speed_pct is 1..100" },
+		{ "cpu_op_ns 1\nmachine.jitter_pct 80\n", ":2: '80': jitter_pct is 0..50" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -226,18 +226,22 @@ Test(cli_run, unknown_kernel_version_is_refused)
 	free(msg);
 }
 
-/* On a kernel without sched_ext the host target stops at once, says what is missing and where to go. */
+/*
+ * On a kernel without sched_ext the host target stops at once for a policy, says what is
+ * missing and where to go (the baseline, without --policy, needs no sched_ext: preflight tests).
+ */
 Test(cli_run, host_target_without_sched_ext_names_the_option_and_suggests_the_vm)
 {
 	const char *src = getenv("SCXLAB_SRC");
-	char job[4200], out[600], log[600];
+	char job[4200], policy[4200], out[600], log[600];
 
 	if (!access("/sys/kernel/sched_ext", F_OK))
 		cr_skip_test("this kernel has sched_ext: the host target would run");
 	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(policy, sizeof(policy), "%s/sched/scxl_vtime.bpf.c", src);
 	snprintf(out, sizeof(out), "%s/host", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/host.log", th_tmpdir());
-	cr_assert_eq(th_scxlab(log, "run", "--target", "host", "--job", job, "--out", out, NULL), 2);
+	cr_assert_eq(th_scxlab(log, "run", "--target", "host", "--policy", policy, "--job", job, "--out", out, NULL), 2);
 	char *msg = th_read_file(log, NULL);
 	cr_assert_not_null(strstr(msg, "CONFIG_SCHED_CLASS_EXT"), "%s", msg);
 	cr_assert_not_null(strstr(msg, "--target vm"), "%s", msg);

@@ -148,3 +148,137 @@ Test(fair, a_cpu_going_idle_pulls_waiting_work)
 	cr_assert_gt(sim->cpus[0].busy_ns + sim->cpus[1].busy_ns, 1990 * MS);
 	sim__free(sim);
 }
+
+/* 100 us pieces; at its first action after 10.5 ms it pins itself to CPU 1, once. */
+static struct cpumask only_cpu1;
+
+static void mover_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct sleeper *s = t->beh_state;
+
+	if (!s->step && sim__now(sim) >= 10 * MS + MS / 2) {
+		s->step = 1;
+		cpumask__clear_all(&only_cpu1);
+		cpumask__set(&only_cpu1, 1);
+		act->kind = SIM_ACT_AFFINITY;
+		act->mask = &only_cpu1;
+		return;
+	}
+	act->kind = SIM_ACT_RUN;
+	act->ns = 100000;
+}
+
+static const struct sim_behaviour_ops mover_ops = { .name = "mover", .next = mover_next, .free = free };
+
+/*
+ * A task that waited on a busy CPU has positive lag; moved to a CPU whose queue has barely
+ * started (zero-lag point near 0), it is placed before that point. vruntime is unsigned: the
+ * placement must stay a small negative offset, not wrap to ~1.8e19 and never be eligible.
+ */
+Test(fair, a_task_placed_early_with_positive_lag_still_runs)
+{
+	struct sim *sim = new_sim("1x1x2x1");
+	struct sim_task *a = hog(sim, 0);
+	struct sim_task *b = sim__add_task(sim, "mover", 0, &mover_ops, calloc(1, sizeof(struct sleeper)), 0);
+	struct sim_task *c;
+
+	cpumask__clear_all(&a->allowed);
+	cpumask__set(&a->allowed, 0);
+	a->ts.cpus_mask = a->allowed;
+	a->ts.nr_cpus_allowed = 1;
+	b->allowed = a->allowed;
+	b->ts.cpus_mask = b->allowed;
+	b->ts.nr_cpus_allowed = 1;
+	/* starts just before the mover next runs (12.1 ms): CPU 1's zero-lag point is ~0.1 ms then */
+	c = sim__add_task(sim, "late-hog", 0, &hog_ops, NULL, 12 * MS);
+	cr_assert_eq(sim__run_until(sim, 10 * MS - 1), 0);
+	cr_assert_gt(b->stats.cpu_ns, 3 * MS, "the mover shares CPU 0 with the hog first");
+	cr_assert_eq(sim__run_until(sim, 200 * MS), 0);
+	cr_assert_eq(b->cpu, 1);
+	cr_assert_eq(c->cpu, 1);
+	/* on CPU 1 it shares with the late hog: about 94 ms of the 188 ms left */
+	cr_assert_gt(b->stats.cpu_ns, 80 * MS, "mover ran %lu ns", (unsigned long)b->stats.cpu_ns);
+	cr_assert_gt(c->stats.cpu_ns, 80 * MS, "late hog ran %lu ns", (unsigned long)c->stats.cpu_ns);
+	sim__free(sim);
+}
+
+/* Runs forever in 700 us pieces: op boundaries fall between ticks. */
+static void hog700_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	act->kind = SIM_ACT_RUN;
+	act->ns = 700000;
+}
+
+static const struct sim_behaviour_ops hog700_ops = { .name = "hog700", .next = hog700_next };
+
+static uint64_t switch_at[64];
+static int nr_switch_at;
+
+static void note_switch(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next)
+{
+	if (prev && next && nr_switch_at < 64)
+		switch_at[nr_switch_at++] = sim__now(sim);
+}
+
+/*
+ * Two CPU hogs on one CPU: the kernel notices a served request only at a kernel event, for a
+ * hog the tick (HZ=250), not where its user-space work happens to end.
+ */
+Test(fair, a_cpu_hogs_slice_ends_at_a_tick)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+
+	sim__add_task(sim, "hog700", 0, &hog700_ops, NULL, 0);
+	sim__add_task(sim, "hog700", 0, &hog700_ops, NULL, 0);
+	nr_switch_at = 0;
+	sim->on_switch = note_switch;
+	cr_assert_eq(sim__run_until(sim, 200 * MS), 0);
+	cr_assert_geq(nr_switch_at, 40, "%d switches", nr_switch_at);
+	for (int i = 0; i < nr_switch_at; i++)
+		cr_assert_eq(switch_at[i] % SIM_TICK_NS, sim->cfg.costs.sched_delay_ns,
+			     "switch %d at %lu ns, not a tick + schedule()", i, (unsigned long)switch_at[i]);
+	sim__free(sim);
+}
+
+/* 20 us of work, then sched_yield(), forever. */
+static void yielder_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct sleeper *s = t->beh_state;
+
+	act->kind = s->step++ % 2 ? SIM_ACT_YIELD : SIM_ACT_RUN;
+	act->ns = 20000;
+}
+
+static const struct sim_behaviour_ops yielder_ops = { .name = "yielder", .next = yielder_next, .free = free };
+
+/* CPU share of a yielder against a hog on one CPU, with the fair model of kernel @version. */
+static double yielder_share(uint32_t version)
+{
+	struct sim *sim = new_sim("1x1x1x1");
+	struct sim_task *y, *h;
+	double share;
+
+	sim->cfg.kernel_version = version;
+	h = hog(sim, 0);
+	y = sim__add_task(sim, "yielder", 0, &yielder_ops, calloc(1, sizeof(struct sleeper)), 0);
+	cr_assert_eq(sim__run_until(sim, 500 * MS), 0);
+	share = (double)y->stats.cpu_ns / (double)(y->stats.cpu_ns + h->stats.cpu_ns);
+	sim__free(sim);
+	return share;
+}
+
+/*
+ * Linux 6.17+ (the host's 6.18, the default 7.2): an eligible task that yields forfeits the
+ * rest of its request (vruntime to the deadline), so a yield loop against a hog gets one
+ * 20 us piece per slice of the hog. 6.12 only moved the deadline: the yielder kept its lag
+ * and came back at once while eligible.
+ */
+Test(fair, a_yield_forfeits_the_request_on_6_17_and_later)
+{
+	double now = yielder_share((7 << 16) | (2 << 8) | 13), old = yielder_share((6 << 16) | (12 << 8) | 117);
+
+	cr_assert_lt(now, 0.05, "7.2: yielder share %.3f", now);
+	cr_log_info("yielder share: 7.2 %.4f, 6.12 %.4f", now, old);
+	cr_assert_gt(old, 2 * now, "6.12: yielder share %.3f vs %.3f", old, now);
+}
+

@@ -63,3 +63,24 @@ Test(preflight, a_ready_host_passes_when_root)
 	else
 		cr_assert_not_null(strstr(err, "not root"), "%s", err);
 }
+
+Test(preflight, the_baseline_needs_no_sched_ext)
+{
+	char err[1024];
+	int rc = preflight__host_baseline(fake_sys("base-noscx", false, NULL, true), err, sizeof(err));
+
+	cr_assert_null(strstr(err, "CONFIG_SCHED_CLASS_EXT"), "%s", err);
+	if (geteuid() == 0 && system("stress-ng --version >/dev/null 2>&1") == 0)
+		cr_assert_eq(rc, 0, "%s", err);
+	else
+		cr_assert_neq(rc, 0);
+}
+
+Test(preflight, the_baseline_still_refuses_a_loaded_scheduler_and_no_btf)
+{
+	char err[1024];
+
+	cr_assert_neq(preflight__host_baseline(fake_sys("base-busy", true, "enabled", false), err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "another sched_ext scheduler is active"), "%s", err);
+	cr_assert_not_null(strstr(err, "CONFIG_DEBUG_INFO_BTF"), "%s", err);
+}

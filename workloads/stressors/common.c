@@ -15,14 +15,23 @@ void stressor__init_task(const struct stressor_ctx *ctx, struct stressor_task *s
 	st->ops = 0;
 }
 
+/* Over how long the instances of a job start when timings are jittered. */
+#define STRESSOR_START_SPREAD_NS 1000000ULL
+
 struct sim_task *stressor__spawn(const struct stressor_ctx *ctx, const struct sim_behaviour_ops *ops,
 				 struct stressor_task *state)
 {
 	char comm[16];
 	struct sim_task *t;
 
+	uint64_t start = ctx->start_at;
+
+	/* with machine.jitter_pct, instances start in a seeded order over the first ms, as
+	 * stress-ng's forks do: which CPU queue each lands on differs from seed to seed */
+	if (ctx->sim->cfg.costs.jitter_pct)
+		start += sim_rng__below(&ctx->sim->rng_jitter, STRESSOR_START_SPREAD_NS);
 	snprintf(comm, sizeof(comm), "stress-ng-%s", ctx->job->entries[ctx->entry].stressor);
-	t = sim__add_task(ctx->sim, comm, 0, ops, state, ctx->start_at);
+	t = sim__add_task(ctx->sim, comm, 0, ops, state, start);
 	if (t)
 		t->group = ctx->entry;
 	return t;
@@ -39,6 +48,12 @@ void stressor__op(struct sim_task *t, struct stressor_task *st)
 {
 	st->ops++;
 	t->stats.ops++;
+}
+
+void stressor__ops(struct sim_task *t, struct stressor_task *st, uint64_t n)
+{
+	st->ops += n;
+	t->stats.ops += n;
 }
 
 int stressor__opt_line(const struct stressor_ctx *ctx, const char *name)

@@ -28,6 +28,7 @@ void stressor_costs__defaults(struct stressor_costs *c)
 		.futex_ns = 14000,
 		.sem_ns = 2600,
 		.sleep_call_ns = 2000,
+		.sleep_loop_ns = 5,
 		.affinity_ns = 8000,
 		.fork_parent_ns = 200000,
 		.fork_child_ns = 226000,
@@ -43,7 +44,7 @@ static const struct {
 	size_t off;
 } fields[] = {
 	FIELD(cpu_op_ns), FIELD(yield_ns), FIELD(pipe_write_ns), FIELD(pipe_read_ns),
-	FIELD(eventfd_ns), FIELD(mq_ns), FIELD(futex_ns), FIELD(sem_ns), FIELD(sleep_call_ns),
+	FIELD(eventfd_ns), FIELD(mq_ns), FIELD(futex_ns), FIELD(sem_ns), FIELD(sleep_call_ns), FIELD(sleep_loop_ns),
 	FIELD(affinity_ns), FIELD(fork_parent_ns), FIELD(fork_child_ns), FIELD(clone_parent_ns),
 	FIELD(clone_child_ns), FIELD(pipeherd_ns),
 };
@@ -53,8 +54,8 @@ static const struct {
 	const char *key;
 	size_t off;
 } machine_fields[] = {
-	MFIELD(ctx_switch_ns), MFIELD(wakeup_ipi_ns), MFIELD(idle_exit_ns), MFIELD(migrate_core_ns),
-	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns),
+	MFIELD(ctx_switch_ns), MFIELD(sched_delay_ns), MFIELD(wakeup_ipi_ns), MFIELD(idle_exit_ns), MFIELD(migrate_core_ns),
+	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns), MFIELD(jitter_pct),
 };
 
 int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, const char *path,
@@ -105,6 +106,10 @@ int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, co
 				*(uint64_t *)((char *)c + fields[i].off) = v;
 				found = true;
 			}
+		}
+		if (!strcmp(key, "machine.jitter_pct") && v > 50) {
+			snprintf(err, errlen, "%s:%d: '%s': jitter_pct is 0..50", path, lineno, value);
+			goto fail;
 		}
 		for (size_t i = 0; i < sizeof(machine_fields) / sizeof(machine_fields[0]) && !found; i++) {
 			if (!strcmp(key, machine_fields[i].key)) {

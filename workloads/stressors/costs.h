@@ -20,6 +20,7 @@ struct stressor_costs {
 	uint64_t futex_ns;         /* a futex wake or wait call */
 	uint64_t sem_ns;           /* sem_trywait() + sem_post() */
 	uint64_t sleep_call_ns;    /* entering and leaving a sleep call */
+	uint64_t sleep_loop_ns;    /* one pass of a stress-ng 0.15.06 sleep thread (it spins) */
 	uint64_t affinity_ns;      /* sched_setaffinity() + the op's work */
 	uint64_t fork_parent_ns;   /* fork() + waitpid() in the parent */
 	uint64_t fork_child_ns;    /* the child's life until exit */

@@ -59,6 +59,8 @@ void stressor__init_task(const struct stressor_ctx *ctx, struct stressor_task *s
 bool stressor__done(struct sim *sim, const struct stressor_task *st);
 /* Count one bogo-op for @t. */
 void stressor__op(struct sim_task *t, struct stressor_task *st);
+/* Count @n bogo-ops at once (a model that runs many tiny ops as one piece of work). */
+void stressor__ops(struct sim_task *t, struct stressor_task *st, uint64_t n);
 /* Integer option of the entry with a default, checked against [lo, hi]. */
 int stressor__int_opt(const struct stressor_ctx *ctx, const char *name, int64_t dflt, int64_t lo,
 		      int64_t hi, int64_t *out, char *err, size_t errlen);

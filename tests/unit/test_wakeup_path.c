@@ -1,0 +1,158 @@
+/*
+ * The wakeup path takes time before the woken task runs, as on the kernel: schedule()'s own
+ * path (sched_delay_ns), the IPI to another CPU, the idle exit of an idle one (also when a
+ * timer interrupt wakes it). No wakeup waits 0 ns: the real kernel's minimum is ~200 ns.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "sim/core/chan.h"
+#include "sim/core/sim.h"
+
+#define US 1000ULL
+#define MS 1000000ULL
+
+static struct sim *new_sim(const char *topology)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char err[256];
+	struct sim *sim;
+
+	cr_assert_eq(sim_topology__parse(&topo, topology, err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	sim = sim__new(&cfg, &topo);
+	sim_topology__destroy(&topo);
+	cr_assert_not_null(sim);
+	sim__set_current(sim);
+	return sim;
+}
+
+struct stepper { int step; struct sim_chan *mine, *other; };
+
+/* 10 us of work, then 1 ms asleep, forever. */
+static void sleeper_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct stepper *s = t->beh_state;
+
+	act->kind = s->step++ % 2 ? SIM_ACT_SLEEP : SIM_ACT_RUN;
+	act->ns = act->kind == SIM_ACT_RUN ? 10 * US : MS;
+}
+
+/* 5 us of work, post the partner, wait for it: a strictly alternating pair. */
+static void pinger_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	struct stepper *s = t->beh_state;
+
+	switch (s->step++ % 3) {
+	case 0:
+		act->kind = SIM_ACT_RUN;
+		act->ns = 5 * US;
+		break;
+	case 1:
+		act->kind = SIM_ACT_POST;
+		act->chan = s->other;
+		act->count = 1;
+		break;
+	default:
+		act->kind = SIM_ACT_WAIT;
+		act->chan = s->mine;
+		break;
+	}
+}
+
+static const struct sim_behaviour_ops sleeper_ops = { .name = "sleeper", .next = sleeper_next, .free = free };
+static const struct sim_behaviour_ops pinger_ops = { .name = "pinger", .next = pinger_next, .free = free };
+
+static void pin(struct sim_task *t, int cpu)
+{
+	cpumask__clear_all(&t->allowed);
+	cpumask__set(&t->allowed, cpu);
+	t->ts.cpus_mask = t->allowed;
+	t->ts.nr_cpus_allowed = 1;
+	t->cpu = cpu;
+}
+
+static struct sim_chan chan_a, chan_b;
+
+static void pair(struct sim *sim, int cpu_a, int cpu_b)
+{
+	struct stepper *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+
+	sim_chan__init(&chan_a, "a", 0);
+	sim_chan__init(&chan_b, "b", 0);
+	*a = (struct stepper){ .mine = &chan_a, .other = &chan_b };
+	*b = (struct stepper){ .step = 2, .mine = &chan_b, .other = &chan_a }; /* b waits first */
+	pin(sim__add_task(sim, "ping", 0, &pinger_ops, a, 0), cpu_a);
+	pin(sim__add_task(sim, "pong", 0, &pinger_ops, b, 0), cpu_b);
+}
+
+/* Waits shorter than @v (from the buckets: exact when @v starts a bucket or is below 64). */
+static uint64_t waits_below(const struct hist *h, uint64_t v)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < HIST_BUCKETS && hist__bucket_high(i) < v; i++)
+		n += h->buckets[i];
+	return n;
+}
+
+Test(wakeup_path, a_timer_wakeup_onto_an_idle_cpu_waits_the_idle_exit_and_the_switch)
+{
+	struct sim *sim = new_sim("1");
+	const struct sim_costs *c = &sim->cfg.costs;
+
+	sim__add_task(sim, "sleeper", 0, &sleeper_ops, calloc(1, sizeof(struct stepper)), 0);
+	cr_assert_eq(sim__run_until(sim, 100 * MS), 0);
+	cr_assert_gt(hist__count(&sim->wakeup_lat), 90);
+	/* alone on its CPU: every wait is exactly the path, none is 0 */
+	cr_assert_eq(hist__min(&sim->wakeup_lat), c->idle_exit_ns + c->sched_delay_ns,
+		     "min wait %lu", (unsigned long)hist__min(&sim->wakeup_lat));
+	cr_assert_eq(hist__max(&sim->wakeup_lat), c->idle_exit_ns + c->sched_delay_ns);
+	sim__free(sim);
+}
+
+Test(wakeup_path, a_waker_that_posts_then_blocks_delays_the_woken_task_by_schedule)
+{
+	struct sim *sim = new_sim("1");
+	const struct sim_costs *c = &sim->cfg.costs;
+
+	pair(sim, 0, 0);
+	cr_assert_eq(sim__run_until(sim, 20 * MS), 0);
+	cr_assert_gt(hist__count(&sim->wakeup_lat), 1000);
+	cr_assert_gt(c->sched_delay_ns, 0);
+	cr_assert_eq(hist__min(&sim->wakeup_lat), c->sched_delay_ns,
+		     "min wait %lu", (unsigned long)hist__min(&sim->wakeup_lat));
+	sim__free(sim);
+}
+
+Test(wakeup_path, a_wakeup_onto_another_idle_cpu_waits_ipi_idle_exit_and_switch)
+{
+	struct sim *sim = new_sim("2");
+	const struct sim_costs *c = &sim->cfg.costs;
+
+	pair(sim, 0, 1);
+	cr_assert_eq(sim__run_until(sim, 20 * MS), 0);
+	cr_assert_gt(hist__count(&sim->wakeup_lat), 500);
+	/* but the two starts (a timer on the task's own CPU: no IPI) */
+	uint64_t path = c->wakeup_ipi_ns + c->idle_exit_ns + c->sched_delay_ns;
+	cr_assert_eq(waits_below(&sim->wakeup_lat, path), 2);
+	cr_assert_leq(hist__bucket_low(hist__bucket_of(path)), hist__percentile(&sim->wakeup_lat, 1));
+	sim__free(sim);
+}
+
+Test(wakeup_path, a_switch_costs_the_same_cpu_time_split_or_not)
+{
+	/* sched_delay_ns is part of ctx_switch_ns: the pair's CPU per round trip is unchanged */
+	uint64_t busy[2];
+
+	for (int i = 0; i < 2; i++) {
+		struct sim *sim = new_sim("1");
+		sim->cfg.costs.sched_delay_ns = i ? 300 : 0;
+		pair(sim, 0, 0);
+		cr_assert_eq(sim__run_until(sim, 20 * MS), 0);
+		busy[i] = sim->cpus[0].busy_ns / (sim->nr_switches ? sim->nr_switches : 1);
+		sim__free(sim);
+	}
+	cr_assert_eq(busy[0], busy[1], "ns per switch %lu vs %lu", (unsigned long)busy[0], (unsigned long)busy[1]);
+}
