@@ -75,7 +75,7 @@ Test(sweep, four_shards_merge_into_the_same_results_as_one_run, .timeout = 900)
 	cr_assert_eq(th_scxlab(log, "merge", "--out", m1, "--no-plots", one, NULL), 0);
 	cr_assert_eq(th_scxlab(log, "merge", "--out", m4, "--no-plots", sh4, NULL), 0);
 	char *text = th_read_file(log, NULL);
-	cr_assert_not_null(strstr(text, "merged 200 runs (0 failed)"), "%s", text);
+	cr_assert_not_null(strstr(text, "merged 200 runs (0 failed, 0 with a failing policy)"), "%s", text);
 	free(text);
 	cr_assert_eq(sh("cmp -s '%s/summary.json' '%s/summary.json'", m1, m4), 0, "summaries differ");
 	cr_assert_eq(sh("diff -r -q '%s/runs' '%s/runs' >/dev/null", m1, m4), 0, "some run differs");
@@ -167,7 +167,7 @@ Test(sweep, runs_as_a_slurm_job_array_and_merges_like_a_local_run, .timeout = 90
 	cr_assert_eq(th_scxlab(log, "merge", "--out", m1, "--no-plots", local, NULL), 0);
 	cr_assert_eq(th_scxlab(log, "merge", "--out", m2, "--no-plots", viaslurm, NULL), 0);
 	char *out = th_read_file(log, NULL);
-	cr_assert_not_null(strstr(out, "merged 48 runs (0 failed)"), "%s", out);
+	cr_assert_not_null(strstr(out, "merged 48 runs (0 failed, 0 with a failing policy)"), "%s", out);
 	free(out);
 	cr_assert_eq(sh("cmp -s '%s/summary.json' '%s/summary.json'", m1, m2), 0, "summaries differ");
 	cr_assert_eq(sh("diff -r -q '%s/runs' '%s/runs' >/dev/null", m1, m2), 0, "some run differs");
