@@ -106,7 +106,7 @@ Test(cli_run, restart_requested_by_the_exit_code_reloads_the_policy)
 	snprintf(path, sizeof(path), "%s/result.json", dir);
 	snprintf(log, sizeof(log), "%s/restart.log", th_tmpdir());
 	/* shim_smoke exits with SCX_ECODE_ACT_RESTART | 42 after that many enqueues */
-	cr_assert_eq(th_scxlab(log, "run", "--policy", th_build_path(SMOKE), "--knob", "exit_after_enqueues=20000",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_build_path(SMOKE), "--knob", "exit_after_enqueues=60000",
 			       "--duration", "1s", "--topology", "4cpu", "--out", dir, NULL), 0);
 	char *res = th_read_file(path, NULL), *msg = th_read_file(log, NULL);
 	cr_assert_not_null(strstr(msg, "exited with restart requested"), "%s", msg);
