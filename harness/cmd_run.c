@@ -391,9 +391,10 @@ static void sim_fault(struct run_info *info, struct sim *sim, struct sim_policy 
  * How long a task may wait for a CPU before it counts as starved at the end of the run: what
  * --starve-after says, else the watchdog's timeout (the policy's, or the kernel's default for
  * the fair class), but no longer than half the measured run so that a task starved for most
- * of a run shorter than the watchdog is still caught; and never less than a full round of
+ * of a run shorter than the watchdog is still caught; and never less than two rounds of
  * default slices (20 ms) of every task runnable at the end over the CPUs, the wait a fair
- * scheduler may impose on an overloaded machine.
+ * scheduler may impose on an overloaded machine (a global FIFO with 8 tasks a CPU makes a
+ * hog wait 150 ms: no starvation).
  */
 static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o)
 {
@@ -406,7 +407,7 @@ static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o
 		watchdog = 30000000000ULL;
 	for (int i = 0; i < sim->nr_tasks; i++)
 		runnable += sim->tasks[i]->state == SIM_TASK_RUNNABLE || sim->tasks[i]->state == SIM_TASK_RUNNING;
-	round = (runnable + (uint64_t)sim->topo.nr_cpus - 1) / (uint64_t)sim->topo.nr_cpus * 20000000ULL;
+	round = 2 * ((runnable + (uint64_t)sim->topo.nr_cpus - 1) / (uint64_t)sim->topo.nr_cpus) * 20000000ULL;
 	limit = sim__now(sim) / 2;
 	if (limit > watchdog)
 		limit = watchdog;
