@@ -41,6 +41,9 @@ struct kpolicy {
 	size_t dump_size;
 };
 
+/* The kernel's default debug dump length (ops.exit_dump_len 0), what the loader reads at most. */
+#define KPOLICY_DUMP_LEN 32768
+
 /* The debug dump buffer (kpolicy_dump.c): size it before load, map it after. */
 void kpolicy_dump__prepare(struct kpolicy *kp);
 void kpolicy_dump__map(struct kpolicy *kp);

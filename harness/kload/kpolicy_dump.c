@@ -14,8 +14,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define KERNEL_DUMP_DFL_LEN 32768
-
 static int set_u32(void *at, size_t size, uint32_t v)
 {
 	if (size != sizeof(v))
@@ -33,9 +31,9 @@ void kpolicy_dump__prepare(struct kpolicy *kp)
 	if (!len || !kobj__find_var_in(kp->obj, "uei_dump", &size, &elem, &in, &off))
 		return;
 	/* a buffer alone in its section (a RESIZABLE_ARRAY, as in scx's headers) is grown to the default */
-	if (size < KERNEL_DUMP_DFL_LEN && off == 0 && (size_t)bpf_map__value_size(in) == size &&
-	    !bpf_map__set_value_size(in, KERNEL_DUMP_DFL_LEN))
-		size = KERNEL_DUMP_DFL_LEN;
+	if (size < KPOLICY_DUMP_LEN && off == 0 && (size_t)bpf_map__value_size(in) == size &&
+	    !bpf_map__set_value_size(in, KPOLICY_DUMP_LEN))
+		size = KPOLICY_DUMP_LEN;
 	set_u32(len, len_size, (uint32_t)size);
 }
 

@@ -147,7 +147,7 @@ struct run_state {
 	int restarts;
 	bool have_first_exit;
 	struct kpolicy_exit first_exit;
-	char first_dump[32768];   /* the kernel's debug dump of that first exit */
+	char first_dump[KPOLICY_DUMP_LEN];   /* the kernel's debug dump of that first exit */
 	uint64_t fault_injected_at;
 };
 
@@ -349,7 +349,7 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 		fprintf(f, "exit_kind %d\nexit_code %lld\nexit_cpu %d\nexit_reason %s\nexit_msg %s\n", e.kind,
 			(long long)e.exit_code, e.exit_cpu, e.reason, e.msg);
 		/* the kernel's debug dump, a report line per dump line */
-		static char dump[32768];
+		static char dump[KPOLICY_DUMP_LEN];
 		if (rs->have_first_exit)
 			snprintf(dump, sizeof(dump), "%s", rs->first_dump);
 		else

@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char trunc_marker[] = "\n\n~~~~ TRUNCATED ~~~~\n";
@@ -213,31 +214,55 @@ static void dump_cpu(struct scx_sched *sch, struct scx_dump_ctx *dctx, int cpu, 
 		dump_task(sch, dctx, runnable[i], ' ');
 }
 
-/* The ext tasks queued (runnable, not running) on each CPU, in task order. */
-static int runnable_on(struct sim *sim, int cpu, struct sim_task **out, int max)
+/*
+ * The ext tasks queued (runnable, not running) on each CPU, in task order: one pass over the
+ * tasks, grouped by CPU (@first[cpu] .. @first[cpu + 1] in @out). -1 when out of memory.
+ */
+static int runnable_by_cpu(struct sim *sim, struct sim_task ***out, int **first)
 {
-	int n = 0;
+	int nr_cpus = sim->topo.nr_cpus, *fill;
 
-	for (int i = 0; i < sim->nr_tasks && n < max; i++) {
-		struct sim_task *p = sim->tasks[i];
-		if (p->state == SIM_TASK_RUNNABLE && p->cpu == cpu && scx_is_ext(sim, p))
-			out[n++] = p;
+	*first = calloc((size_t)nr_cpus + 1, sizeof(**first));
+	fill = calloc((size_t)nr_cpus, sizeof(*fill));
+	*out = calloc((size_t)sim->nr_tasks + 1, sizeof(**out));
+	if (!*first || !fill || !*out) {
+		free(fill);
+		return -1;
 	}
-	return n;
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *p = sim->tasks[i];
+		if (p->state == SIM_TASK_RUNNABLE && scx_is_ext(sim, p))
+			(*first)[p->cpu + 1]++;
+	}
+	for (int cpu = 0; cpu < nr_cpus; cpu++)
+		(*first)[cpu + 1] += (*first)[cpu];
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *p = sim->tasks[i];
+		if (p->state == SIM_TASK_RUNNABLE && scx_is_ext(sim, p))
+			(*out)[(*first)[p->cpu] + fill[p->cpu]++] = p;
+	}
+	free(fill);
+	return 0;
 }
 
 static void dump_all_cpus(struct scx_sched *sch, struct scx_dump_ctx *dctx)
 {
 	struct sim *sim = sch->sim;
-	int exit_cpu = sch->exit.exit_cpu;
-	enum { MAX_LISTED = 64 }; /* runnable tasks listed per CPU; the dump length limits it anyway */
-	struct sim_task *runnable[MAX_LISTED];
+	int exit_cpu = sch->exit.exit_cpu, *first = NULL;
+	struct sim_task **runnable = NULL;
 
+	if (runnable_by_cpu(sim, &runnable, &first)) {
+		line(sch, "(out of memory listing the CPUs' tasks)");
+		goto out;
+	}
 	if (exit_cpu >= 0 && exit_cpu < sim->topo.nr_cpus)
-		dump_cpu(sch, dctx, exit_cpu, runnable, runnable_on(sim, exit_cpu, runnable, MAX_LISTED));
+		dump_cpu(sch, dctx, exit_cpu, runnable + first[exit_cpu], first[exit_cpu + 1] - first[exit_cpu]);
 	for (int cpu = 0; cpu < sim->topo.nr_cpus && !sch->dump.overflowed; cpu++)
 		if (cpu != exit_cpu)
-			dump_cpu(sch, dctx, cpu, runnable, runnable_on(sim, cpu, runnable, MAX_LISTED));
+			dump_cpu(sch, dctx, cpu, runnable + first[cpu], first[cpu + 1] - first[cpu]);
+out:
+	free(runnable);
+	free(first);
 }
 
 static void dump_events(struct scx_sched *sch)

@@ -2,7 +2,8 @@
  * Bad input found by fuzzing and careless use, each refused with a clear exit 2 where it once
  * hung, crashed, overflowed or was silently taken: durations of nan and inf, topologies whose
  * numbers overflow, a compare naming more targets than there are, a directory given as a
- * calibration file; and the largest valid sweep seed, which was refused.
+ * calibration file; and the largest valid sweep seed, which was refused. Every command's bad
+ * input names the option, file or line.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -55,4 +56,24 @@ Test(bad_input, the_largest_seed_is_a_seed, .timeout = 60)
 	cr_assert_not_null(strstr(text, "seed 2147483647"), "%s", text);
 	cr_assert_not_null(strstr(text, "seed 2147483646"), "%s", text);
 	free(text);
+}
+
+/* Each command names what is wrong in bad input and exits 2. */
+Test(bad_input, names_the_option_file_or_line, .timeout = 60)
+{
+	char spec[700];
+	FILE *f;
+
+	snprintf(spec, sizeof(spec), "%s/bad.sweep", th_tmpdir());
+	f = fopen(spec, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "policies default\nbogus line here\n");
+	fclose(f);
+	refused("sweep file", "bad.sweep:2: 'bogus': unknown setting", "sweep", spec, NULL, NULL, NULL);
+	refused("fault class", "--class nosuch: no such class", "fault", "--class", "nosuch", NULL, NULL);
+	refused("compare target", "unknown target 'nosuch'", "compare", "--targets", "nosuch", NULL, NULL);
+	refused("compare policy", "/no/such.bpf.c", "compare", "--policies", "/no/such.bpf.c", NULL, NULL);
+	refused("run topology", "--topology", "run", "--topology", "0x0x0", NULL, NULL);
+	refused("run knob without a policy", "--knob needs --policy", "run", "--expect-exit", "error_bpf:x", "--knob",
+		"a=1");
 }

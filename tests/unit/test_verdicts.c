@@ -348,37 +348,3 @@ Test(verdicts, bad_options_leave_a_written_result_alone, .timeout = 120)
 	free(before);
 	free(after);
 }
-
-/* Each command names what is wrong in bad input and exits 2. */
-Test(verdicts, bad_input_names_the_option_file_or_line, .timeout = 60)
-{
-	char log[700], spec[700];
-	FILE *f;
-
-	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
-	snprintf(spec, sizeof(spec), "%s/bad.sweep", th_tmpdir());
-	f = fopen(spec, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "policies default\nbogus line here\n");
-	fclose(f);
-	const struct {
-		const char *args[8];
-		const char *says;
-	} cases[] = {
-		{ { "sweep", spec, NULL }, "bad.sweep:2: 'bogus': unknown setting" },
-		{ { "fault", "--class", "nosuch", NULL }, "--class nosuch: no such class" },
-		{ { "compare", "--targets", "nosuch", NULL }, "unknown target 'nosuch'" },
-		{ { "compare", "--policies", "/no/such.bpf.c", NULL }, "/no/such.bpf.c" },
-		{ { "run", "--topology", "0x0x0", NULL }, "--topology" },
-		{ { "run", "--expect-exit", "error_bpf:x", "--knob", "a=1", NULL }, "--knob needs --policy" },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *const *a = cases[i].args;
-		int rc = th_scxlab(log, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
-		char *text = th_read_file(log, NULL);
-		cr_assert_eq(rc, 2, "%s %s: exit %d: %s", a[0], a[1], rc, text);
-		cr_assert_not_null(strstr(text, cases[i].says), "%s %s: expected '%s' in: %s", a[0], a[1], cases[i].says,
-				   text);
-		free(text);
-	}
-}

@@ -8,25 +8,10 @@
 
 #include "sim/core/chan.h"
 #include "sim/core/sim.h"
+#include "scx_fixture.h"
 
 #define US 1000ULL
 #define MS 1000000ULL
-
-static struct sim *new_sim(const char *topology)
-{
-	struct sim_topology topo;
-	struct sim_config cfg;
-	char err[256];
-	struct sim *sim;
-
-	cr_assert_eq(sim_topology__parse(&topo, topology, err, sizeof(err)), 0, "%s", err);
-	sim_config__defaults(&cfg);
-	sim = sim__new(&cfg, &topo);
-	sim_topology__destroy(&topo);
-	cr_assert_not_null(sim);
-	sim__set_current(sim);
-	return sim;
-}
 
 struct stepper { int step; struct sim_chan *mine, *other; };
 
@@ -99,7 +84,7 @@ static uint64_t waits_below(const struct hist *h, uint64_t v)
 
 Test(wakeup_path, a_timer_wakeup_onto_an_idle_cpu_waits_the_idle_exit_and_the_switch)
 {
-	struct sim *sim = new_sim("1");
+	struct sim *sim = fx_sim("1", 1);
 	const struct sim_costs *c = &sim->cfg.costs;
 
 	sim__add_task(sim, "sleeper", 0, &sleeper_ops, calloc(1, sizeof(struct stepper)), 0);
@@ -114,7 +99,7 @@ Test(wakeup_path, a_timer_wakeup_onto_an_idle_cpu_waits_the_idle_exit_and_the_sw
 
 Test(wakeup_path, a_waker_that_posts_then_blocks_delays_the_woken_task_by_schedule)
 {
-	struct sim *sim = new_sim("1");
+	struct sim *sim = fx_sim("1", 1);
 	const struct sim_costs *c = &sim->cfg.costs;
 
 	pair(sim, 0, 0);
@@ -128,7 +113,7 @@ Test(wakeup_path, a_waker_that_posts_then_blocks_delays_the_woken_task_by_schedu
 
 Test(wakeup_path, a_wakeup_onto_another_idle_cpu_waits_ipi_idle_exit_and_switch)
 {
-	struct sim *sim = new_sim("2");
+	struct sim *sim = fx_sim("2", 1);
 	const struct sim_costs *c = &sim->cfg.costs;
 
 	pair(sim, 0, 1);
@@ -147,7 +132,7 @@ Test(wakeup_path, a_switch_costs_the_same_cpu_time_split_or_not)
 	uint64_t busy[2];
 
 	for (int i = 0; i < 2; i++) {
-		struct sim *sim = new_sim("1");
+		struct sim *sim = fx_sim("1", 1);
 		sim->cfg.costs.sched_delay_ns = i ? 300 : 0;
 		pair(sim, 0, 0);
 		cr_assert_eq(sim__run_until(sim, 20 * MS), 0);
