@@ -474,7 +474,18 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				snprintf(err, errlen, "--knob: at most %d knobs", MAX_KNOBS);
 				return -1;
 			}
-			o->knobs[o->nr_knobs++] = optarg;
+			{
+				/* kept as the policy takes it: "slice_ns=5ms" is recorded as slice_ns=5000000 */
+				static char text[MAX_KNOBS][512];
+				char kv[512], *name, *value, norm[256];
+				snprintf(kv, sizeof(kv), "%s", optarg);
+				if (opt__split_kv("--knob", kv, &name, &value, err, errlen) ||
+				    opt__knob_value("--knob", name, value, norm, sizeof(norm), err, errlen))
+					return -1;
+				snprintf(text[o->nr_knobs], sizeof(text[0]), "%s=%s", name, norm);
+				o->knobs[o->nr_knobs] = text[o->nr_knobs];
+				o->nr_knobs++;
+			}
 			break;
 		case O_EXPECT:
 			if (run_expect__parse(&o->expect, optarg, err, errlen))

@@ -18,6 +18,9 @@ plot_it = 'plot for [i=1:n] datafile index (i-1) using (($2+$3)/2000.0-t0):1:(($
 set terminal pngcairo size 1200,600 font "sans,11"
 set output outbase.".png"
 eval plot_it
+set terminal svg size 1200,600 fixed font "sans,11" background "#ffffff"
+set output outbase.".svg"
+eval plot_it
 set terminal pdfcairo size 9in,4.5in font "sans,9"
 set output outbase.".pdf"
 eval plot_it
