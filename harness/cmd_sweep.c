@@ -6,6 +6,7 @@
 #include "harness/compare_summary.h"
 #include "harness/paths.h"
 #include "harness/plots.h"
+#include "harness/report_html.h"
 #include "harness/proc.h"
 #include "harness/run_key.h"
 #include "harness/result_read.h"
@@ -490,6 +491,8 @@ int cmd_merge(int argc, char **argv)
 		if (plots__make(&sum, out, pdir, err, sizeof(err)))
 			fprintf(stderr, "scxlab merge: plots: %s\n", err);
 	}
+	if (report_html__write_dir(&sum, out, plots, "sweep merge", "scxlab merge"))
+		failed++;
 	summary__free(&sum);
 	return policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 }

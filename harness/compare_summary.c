@@ -4,6 +4,7 @@
 #include "harness/compare_summary.h"
 #include "harness/atomic_file.h"
 #include "harness/result_read.h"
+#include "harness/report_tables.h"
 #include "harness/summary_csv.h"
 
 #include <math.h>
@@ -374,6 +375,9 @@ void summary__print(const struct summary *s, FILE *f)
 	print_body(s, f);
 	for (int i = 0; i < s->nr_skipped; i++)
 		fprintf(f, "\nNOT RUN: target %s\n", s->skipped[i]);
+	fprintf(f, "\ncolumns:\n");
+	for (int k = 0; report_tables__legend[k]; k++)
+		fprintf(f, "  %s\n", report_tables__legend[k]);
 }
 
 static void print_body(const struct summary *s, FILE *f)

@@ -25,6 +25,10 @@ void plots__append_word(char *list, size_t len, const char *word)
 	size_t l = strlen(list);
 
 	snprintf(list + l, len - l, "%s%s", l ? " " : "", word);
+	/* the lists travel inside gnuplot's single quotes: a quote in a name would end them */
+	for (char *c = list + l; *c; c++)
+		if (*c == '\'')
+			*c = '`';
 }
 
 void plots__append_wordf(char *list, size_t len, const char *fmt, ...)
@@ -207,35 +211,6 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 		 "thrfile='%.3000s'; latfile='%.3000s'; outbase='%.3000s'; real='%s'; tlo=%.6g; thi=%.6g; llo=%.6g; lhi=%.6g",
 		 thr, lat, base, real_label, tlo, thi, llo, lhi);
 	return plot_run__gnuplot("sim_vs_real.gp", vars, base, err, errlen);
-}
-
-int plots__timeline(const char *datafile, const char *dir, const char *what, int ncpu, double t0_ms, char *err,
-		    size_t errlen)
-{
-	char titles[2048] = "", line[512], vars[16384];
-	FILE *f = fopen(datafile, "r");
-	int n = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: no timeline", datafile);
-		return -1;
-	}
-	/* block headers name the tasks, in block order (the first line is the file's header) */
-	while (fgets(line, sizeof(line), f)) {
-		char name[64];
-		if (strncmp(line, "# scxlab", 8) && sscanf(line, "# %63s", name) == 1) {
-			size_t tl = strlen(titles);
-			snprintf(titles + tl, sizeof(titles) - tl, "%s%s", n++ ? " " : "", name);
-		}
-	}
-	fclose(f);
-	if (!n)
-		return 0;
-	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s/timeline'; titles='%s'; what='%s'; ncpu=%d; t0=%g",
-		 datafile, dir, titles, what, ncpu, t0_ms);
-	char base[4200];
-	snprintf(base, sizeof(base), "%s/timeline", dir);
-	return plot_run__gnuplot("timeline.gp", vars, base, err, errlen);
 }
 
 int plots__make(const struct summary *s, const char *out, const char *dir, char *err, size_t errlen)

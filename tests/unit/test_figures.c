@@ -2,8 +2,10 @@
  * Figures and tables for papers: a sweep over one knob on two topologies gives tidy tables
  * (the knob and the topology in columns of their own, a row per run with its seed) and the
  * metric-versus-knob figures; a policy keeps one colour in every figure of a comparison and
- * of a sweep; two runs of the same comparison draw byte-identical PNG, SVG and PDF files; a
- * time knob takes units (slice_ns=5ms) and is recorded in the knob's own unit.
+ * of a sweep; two runs of the same comparison draw byte-identical PNG, SVG and PDF files and
+ * write identical pages and tables; the report page loads in a real headless browser with every
+ * figure drawn and nothing on its console; a time knob takes units (slice_ns=5ms) and is
+ * recorded in the knob's own unit.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -231,7 +233,9 @@ Test(figures, two_runs_of_a_compare_draw_byte_identical_files, .timeout = 600)
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	snprintf(a, sizeof(a), "%s/a", th_tmpdir());
 	snprintf(b, sizeof(b), "%s/b", th_tmpdir());
-	compare_into(a);
+	/* the same command twice: the first run's directory moved aside before the second */
+	compare_into(b);
+	cr_assert_eq(rename(b, a), 0);
 	compare_into(b);
 	char pa[800];
 	snprintf(pa, sizeof(pa), "%s/plots", a);
@@ -257,6 +261,18 @@ Test(figures, two_runs_of_a_compare_draw_byte_identical_files, .timeout = 600)
 	}
 	closedir(d);
 	unsetenv("SOURCE_DATE_EPOCH");
+	const char *pages[] = { "report.html", "table.md", "table.txt", "summary.csv", "runs.csv" };
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		char fa[800], fb[800];
+		size_t la, lb;
+		snprintf(fa, sizeof(fa), "%s/%s", a, pages[i]);
+		snprintf(fb, sizeof(fb), "%s/%s", b, pages[i]);
+		char *x = th_read_file(fa, &la), *y = th_read_file(fb, &lb);
+		cr_assert(x && y, "%s missing", pages[i]);
+		cr_assert(la == lb && !memcmp(x, y, la), "%s differs between two runs", pages[i]);
+		free(x);
+		free(y);
+	}
 	cr_assert_geq(files, 9, "CDF, throughput and timeline, each PNG, SVG and PDF (%d files)", files);
 }
 
@@ -285,4 +301,76 @@ Test(figures, a_time_knob_takes_units_in_its_own_unit)
 	cr_assert_str_eq(out, "20s");
 	knob__human("nr_layers", "4", out, sizeof(out));
 	cr_assert_str_eq(out, "4", "not a time: shown as it is");
+}
+
+/* The headless browser the test drives: Debian's chromium-headless-shell or chromium. */
+static const char *browser(void)
+{
+	static const char *const names[] = { "chromium-headless-shell", "chromium", "chromium-browser" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char cmd[200];
+		snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", names[i]);
+		if (!system(cmd))
+			return names[i];
+	}
+	cr_assert_fail("no headless browser (scripts/deps.sh installs chromium-headless-shell)");
+	return NULL;
+}
+
+/* Run the browser on @page: the DOM after load into @dom, its log into @log, a screenshot into @png. */
+static void browse(const char *page, const char *dom, const char *log, const char *png)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 120 %s --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --virtual-time-budget=5000 "
+		 "--dump-dom 'file://%s' > '%s' 2> '%s' && timeout 120 %s --no-sandbox --disable-gpu --window-size=1400,3000 "
+		 "--screenshot='%s' 'file://%s' > /dev/null 2>&1",
+		 browser(), page, dom, log, browser(), png, page);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+Test(figures, the_report_page_loads_in_a_headless_browser_with_every_figure, .timeout = 600)
+{
+	char out[600], page[700], dom[700], log[700], png[700], blank[700], blank_png[700], plots[700];
+	snprintf(out, sizeof(out), "%s/cmp", th_tmpdir());
+	compare_into(out);
+	snprintf(page, sizeof(page), "%s/report.html", out);
+	snprintf(dom, sizeof(dom), "%s/dom.html", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/browser.log", th_tmpdir());
+	snprintf(png, sizeof(png), "%s/report.png", th_tmpdir());
+	browse(page, dom, log, png);
+
+	/* every SVG of plots/ is in the page, and every one of them drew */
+	int svgs = 0;
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	DIR *d = opendir(plots);
+	struct dirent *e;
+	cr_assert_not_null(d);
+	while ((e = readdir(d)))
+		svgs += strlen(e->d_name) > 4 && !strcmp(e->d_name + strlen(e->d_name) - 4, ".svg");
+	closedir(d);
+	cr_assert_geq(svgs, 3, "CDF, throughput and timelines");
+	char *text = th_read_file(dom, NULL), want[128];
+	cr_assert_not_null(text);
+	snprintf(want, sizeof(want), "data-figures=\"%d\" data-figures-ok=\"%d\"", svgs, svgs);
+	cr_assert_not_null(strstr(text, want), "want %s in <body>: %.300s", want, strstr(text, "<body") ? strstr(text, "<body") : text);
+	cr_assert_not_null(strstr(text, "scxl_vtime"), "the table names the policy");
+	free(text);
+	/* no console message at all: errors, warnings or a failed resource */
+	text = th_read_file(log, NULL);
+	cr_assert_null(strstr(text ? text : "", ":CONSOLE"), "the page logged to its console: %s", text);
+	free(text);
+
+	/* the screenshot is not blank: far more than an empty page's */
+	snprintf(blank, sizeof(blank), "%s", th_write_tmp("blank.html", "<!DOCTYPE html><html><body></body></html>\n"));
+	snprintf(blank_png, sizeof(blank_png), "%s/blank.png", th_tmpdir());
+	browse(blank, dom, log, blank_png);
+	cr_assert_gt(file_size(png), 3 * file_size(blank_png), "report %ld bytes, blank page %ld", file_size(png),
+		     file_size(blank_png));
 }

@@ -1,0 +1,12 @@
+/*
+ * `scxlab report DIR`: (re)write a compare or merged sweep directory's report page and tables
+ * from its summary.json and plots (after restyling the gnuplot scripts, or for results from an
+ * older scxlab). `scxlab timeline FILE`: draw a `scxlab run --timeline` file.
+ */
+#ifndef HARNESS_CMD_REPORT_H
+#define HARNESS_CMD_REPORT_H
+
+int cmd_report(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+
+#endif
