@@ -110,10 +110,12 @@ $(BENCHBIN): $(BENCH_OBJS) $(LIBSIM)
 	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN/..' $(LIBS)
 
 # Tests find the built policies and the CLI through these variables.
-# The external suite needs the kernel's example schedulers: fetched (once) into the cache.
+# The external suite needs the kernel's example schedulers, and the trace test Chrome DevTools'
+# trace engine (npm): each fetched once into the cache.
 test: all policies bpf $(TESTBIN)
 	SCXLAB_BUILD=$(abspath $(BUILD)) SCXLAB_SRC=$(CURDIR) \
 	SCXLAB_EXAMPLES=$$(bash scripts/fetch-sched-ext-examples.sh | tail -n1) \
+	SCXLAB_TRACE_ENGINE=$$(bash scripts/fetch-trace-engine.sh | tail -n1) \
 	$(TESTBIN) $(TEST_ARGS)
 
 test-asan:

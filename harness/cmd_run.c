@@ -952,12 +952,14 @@ int cmd_run(int argc, char **argv)
 	info.expect = &o.expect;
 	run_verdict__judge(&info.verdict, &info, &o.expect);
 	/* unload the policy as its loader would on exit */
+	bool unloaded_at_end = false;
 	if (pol && scx_sched__enabled(sim)) {
+		unloaded_at_end = true;
 		scx_sched__request_exit(sim, SCX_EXIT_UNREG, 0, "%s", "");
 		sim__run_until(sim, sim__now(sim) + sim->cfg.costs.scx_disable_ns + 1);
 	}
 	run_result__finish(&info, sim);
-	if (o.trace && trace__finish(sim, pol ? scx_sched__exit_record(sim) : NULL)) {
+	if (o.trace && trace__finish(sim, pol ? scx_sched__exit_record(sim) : NULL, unloaded_at_end)) {
 		fprintf(stderr, "scxlab run: --trace %s: cannot write it\n", o.trace);
 		goto out_res;
 	}
