@@ -113,7 +113,7 @@ static void usage(FILE *f)
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
 		"Finished runs are kept and not redone while their inputs (command, policy, daemon,\n"
 		"job and calibration files) are unchanged: run the same command again to resume.\n"
-		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
+		"Writes DIR/report.html, DIR/summary.json, summary.csv, runs.csv, table.{txt,md},\nDIR/plots/*.{png,svg,pdf} and DIR/runs/ (default\n"
 		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
 		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
 		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n"

@@ -7,6 +7,7 @@
 #include "harness/report_html.h"
 #include "harness/verdict.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,28 +16,47 @@ int cmd_report(int argc, char **argv)
 {
 	struct summary s = { 0 };
 	char path[4200], err[4400], what[4300];
-	struct stat st;
-	int rc;
+	const char *dir = NULL;
+	bool plots = true;
+	int rc = 0;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: scxlab report DIR\n\nWrite DIR/report.html, DIR/table.txt and DIR/table.md from "
-		       "DIR/summary.json and the figures in DIR/plots (a compare or `scxlab merge` directory).\n");
-		return 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: scxlab report [--no-plots] DIR\n\nRedraw the figures of a compare or `scxlab merge` "
+			       "directory from DIR/summary.json (and the histograms of DIR/runs, where they are) with the "
+			       "gnuplot scripts of harness/plots/, then write DIR/report.html, DIR/table.txt and "
+			       "DIR/table.md. --no-plots keeps the figures that are there.\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--no-plots")) {
+			plots = false;
+		} else if (argv[i][0] != '-' && !dir) {
+			dir = argv[i];
+		} else {
+			fprintf(stderr, "scxlab report: unexpected '%s' (see --help)\n", argv[i]);
+			return SCXLAB_EXIT_USAGE;
+		}
 	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: scxlab report DIR\n");
+	if (!dir) {
+		fprintf(stderr, "usage: scxlab report [--no-plots] DIR\n");
 		return SCXLAB_EXIT_USAGE;
 	}
-	snprintf(path, sizeof(path), "%s/summary.json", argv[1]);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	if (summary__load(&s, path, err, sizeof(err))) {
 		fprintf(stderr, "scxlab report: %s\n", err);
+		summary__free(&s);
 		return SCXLAB_EXIT_USAGE;
 	}
-	snprintf(path, sizeof(path), "%s/plots", argv[1]);
-	snprintf(what, sizeof(what), "%s", argv[1]);
-	rc = report_html__write_dir(&s, argv[1], !stat(path, &st) && S_ISDIR(st.st_mode), what, "scxlab report");
+	snprintf(path, sizeof(path), "%s/plots", dir);
+	if (plots && plots__make(&s, dir, path, err, sizeof(err))) {
+		fprintf(stderr, "scxlab report: plots: %s\n", err);
+		rc = SCXLAB_EXIT_CHECK_FAILED;
+	}
+	struct stat st;
+	snprintf(what, sizeof(what), "%s", dir);
+	if (report_html__write_dir(&s, dir, !stat(path, &st) && S_ISDIR(st.st_mode), what, "scxlab report"))
+		rc = SCXLAB_EXIT_CHECK_FAILED;
 	summary__free(&s);
-	return rc ? SCXLAB_EXIT_CHECK_FAILED : 0;
+	return rc;
 }
 
 int cmd_timeline(int argc, char **argv)

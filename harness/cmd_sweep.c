@@ -362,7 +362,8 @@ int cmd_merge(int argc, char **argv)
 		else if (!strcmp(argv[i], "--help")) {
 			printf("usage: scxlab merge --out DIR [--no-plots] SWEEP_DIR...\n\n"
 			       "Join sweep shard directories into one compare directory: DIR/runs/TARGET/POLICY/JOB/rSEED,\n"
-			       "DIR/summary.{json,csv}, DIR/plots, DIR/failed.txt listing failed runs.\n");
+			       "DIR/report.html, DIR/summary.{json,csv}, runs.csv, table.{txt,md}, DIR/plots (with\n"
+			       "metric-vs-knob figures), DIR/failed.txt listing failed runs.\n");
 			return 0;
 		} else if (argv[i][0] != '-' && nr_srcs < 256)
 			srcs[nr_srcs++] = argv[i];

@@ -54,7 +54,7 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
 	{ "fault", cmd_fault, "inject a fault, check the ejection and the fallback (one class, or --matrix)" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
-	{ "report", cmd_report, "(re)write a compare directory's report.html and tables" },
+	{ "report", cmd_report, "redraw a compare directory's figures, rewrite report.html and tables" },
 	{ "timeline", cmd_timeline, "draw a `run --timeline` file: a row per CPU, the busiest tasks named" },
 };
 

@@ -374,3 +374,58 @@ Test(figures, the_report_page_loads_in_a_headless_browser_with_every_figure, .ti
 	cr_assert_gt(file_size(png), 3 * file_size(blank_png), "report %ld bytes, blank page %ld", file_size(png),
 		     file_size(blank_png));
 }
+
+/* One group of a compare summary.json, as summary__write lays it out. */
+static void put_group(FILE *f, const char *target, const char *policy, double p50, double p99, double cpu_ops,
+		      bool last)
+{
+	fprintf(f,
+		"    { \"target\": \"%s\", \"policy\": \"%s\", \"job\": \"smoke-3s\", \"runs\": 1, \"failed\": 0, "
+		"\"policy_failed\": 0, \"status\": \"ok\",\n"
+		"      \"failure\": \"\", \"kernel\": \"%s\", \"accel\": \"%s\",\n"
+		"      \"inputs\": { \"seeds\": \"1\" },\n      \"metrics\": {\n"
+		"        \"wakeup_p50_ns\": { \"median\": %g, \"min\": %g, \"max\": %g, \"values\": [%g] },\n"
+		"        \"wakeup_p99_ns\": { \"median\": %g, \"min\": %g, \"max\": %g, \"values\": [%g] },\n"
+		"        \"ops_per_s.cpu\": { \"median\": %g, \"min\": %g, \"max\": %g, \"values\": [%g] }\n"
+		"      } }%s\n",
+		target, policy, strcmp(target, "sim") ? "7.2.13+deb14-cloud-amd64" : "", strcmp(target, "sim") ? "tcg" : "",
+		p50, p50, p50, p50, p99, p99, p99, p99, cpu_ops, cpu_ops, cpu_ops, cpu_ops, last ? "" : ",");
+}
+
+Test(figures, sim_vs_real_points_are_labelled_and_a_zero_is_kept, .timeout = 120)
+{
+	char dir[600], path[800], log[700];
+	snprintf(dir, sizeof(dir), "%s/cmp", th_tmpdir());
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "{\n  \"schema\": \"scxlab.compare/1\",\n  \"skipped_targets\": [],\n  \"groups\": [\n");
+	put_group(f, "sim", "scxl_vtime", 300, 5000, 1000, false);
+	put_group(f, "vm", "scxl_vtime", 0, 90000, 400, false); /* the guest measured a p50 of 0 */
+	put_group(f, "sim", "scxl_llc", 400, 6000, 990, false);
+	put_group(f, "vm", "scxl_llc", 20000, 80000, 380, true);
+	fprintf(f, "  ]\n}\n");
+	fclose(f);
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "report", dir, NULL), 0, "%s", th_read_file(log, NULL));
+
+	snprintf(path, sizeof(path), "%s/plots/sim_vs_vm-latency.dat", dir);
+	char *dat = th_read_file(path, NULL);
+	cr_assert_not_null(dat);
+	cr_assert_not_null(strstr(dat, "\n0 0.3 scxl_vtime:smoke-3s:p50 "), "the zero p50 is a point: %s", dat);
+	cr_assert_not_null(strstr(dat, "scxl_llc:smoke-3s:p99"), "%s", dat);
+	free(dat);
+	snprintf(path, sizeof(path), "%s/plots/sim_vs_vm.svg", dir);
+	char *svg = th_read_file(path, NULL);
+	cr_assert_not_null(svg);
+	cr_assert_not_null(strstr(svg, "scxl_vtime:smoke-3s:p50"), "the point is labelled in the figure");
+	cr_assert_not_null(strstr(svg, "a value of 0"), "the key explains the zero marker");
+	cr_assert_not_null(strstr(svg, "TCG emulated"), "the figure says the guest was emulated");
+	free(svg);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	char *page = th_read_file(path, NULL);
+	cr_assert_not_null(page);
+	cr_assert_not_null(strstr(page, "under TCG"), "the report page marks the TCG guest");
+	free(page);
+}
