@@ -8,9 +8,13 @@
  *       --calibration FILE): what the models produce, to compare with a host file.
  * vm:   the host method inside the sched_ext guest (one boot for every stressor): what the
  *       operations cost on the kernel policies really run on, under QEMU.
+ * host also measures the machine's own costs (harness/machine_probe.h): the context switch,
+ * the wakeup onto a busy and onto an idle CPU, how late a timed sleep ends; they become the
+ * machine.* lines, and the switch cost is the one taken out of the stressors' ops.
  */
 #include "harness/cmd_calibrate.h"
 #include "harness/atomic_file.h"
+#include "harness/machine_probe.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 #include "harness/vm.h"
@@ -246,6 +250,29 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
 	return 0;
 }
 
+/*
+ * The measured machine costs in the model's terms: a task woken onto a busy CPU waits the
+ * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
+ * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit.
+ */
+static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model)
+{
+	uint64_t sd = model->sched_delay_ns;
+	uint64_t ipi = mc->wakeup_busy_ns > sd ? mc->wakeup_busy_ns - sd : 0;
+	uint64_t idle = mc->wakeup_idle_ns > mc->wakeup_busy_ns ? mc->wakeup_idle_ns - mc->wakeup_busy_ns : 0;
+	uint64_t slack = mc->timer_late_ns > idle + sd ? mc->timer_late_ns - idle - sd : 0;
+
+	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1):\n"
+		"#   switch %llu ns (a futex hand-over %llu ns less the calls %llu ns), wakeup onto a busy CPU %llu ns,\n"
+		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late\n",
+		mc->samples, (unsigned long long)mc->ctx_switch_ns,
+		(unsigned long long)(mc->ctx_switch_ns + mc->futex_calls_ns), (unsigned long long)mc->futex_calls_ns,
+		(unsigned long long)mc->wakeup_busy_ns, (unsigned long long)mc->wakeup_idle_ns,
+		(unsigned long long)mc->timer_late_ns);
+	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n",
+		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack);
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -288,6 +315,19 @@ int cmd_calibrate(int argc, char **argv)
 	if (cal && stressor_costs__load(&costs, &cfg.costs, cal, err, sizeof(err))) {
 		fprintf(stderr, "scxlab calibrate: --calibration: %s\n", err);
 		return 2;
+	}
+	struct machine_costs mc = { 0 };
+	if (!strcmp(target, "host")) {
+		if (machine_probe__host(&mc, err, sizeof(err))) {
+			fprintf(stderr, "scxlab calibrate: machine costs: %s\n", err);
+			return 1;
+		}
+		cfg.costs.ctx_switch_ns = mc.ctx_switch_ns;
+		if (isatty(2))
+			fprintf(stderr, "  machine: switch %llu ns, wakeup onto a busy CPU %llu ns, onto an idle one %llu ns, "
+				"a 1 ms sleep ends %llu ns late\n",
+				(unsigned long long)mc.ctx_switch_ns, (unsigned long long)mc.wakeup_busy_ns,
+				(unsigned long long)mc.wakeup_idle_ns, (unsigned long long)mc.timer_late_ns);
 	}
 	char vm_dir[4096] = "";
 	if (!strcmp(target, "vm")) {
@@ -350,9 +390,11 @@ int cmd_calibrate(int argc, char **argv)
 			fprintf(f, "# %s: measured %.0f ns per op < %.0f ns of assumed switches: floor 50\n",
 				rules[r].field, op, sw);
 		}
-		fprintf(f, "%s %.0f\n", rules[r].field, v < 1 ? 1 : v < 50 && sw > 0 ? 50 : v);
+		fprintf(f, "%s %.0f\n", rules[r].field, sw > 0 && v < 50 ? 50 : v < 1 ? 1 : v);
 	}
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
+	if (mc.samples)
+		write_machine(f, &mc, &cfg.costs);
 	if (out && atomic_file__commit(f, tmp, out)) {
 		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
 		return 1;

@@ -5,6 +5,7 @@
 #include "harness/compare_summary.h"
 #include "harness/paths.h"
 #include "harness/plots.h"
+#include "harness/report_html.h"
 #include "harness/proc.h"
 #include "harness/result_read.h"
 #include "harness/run_key.h"
@@ -112,7 +113,7 @@ static void usage(FILE *f)
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
 		"Finished runs are kept and not redone while their inputs (command, policy, daemon,\n"
 		"job and calibration files) are unchanged: run the same command again to resume.\n"
-		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
+		"Writes DIR/report.html, DIR/summary.json, summary.csv, runs.csv, table.{txt,md},\nDIR/plots/*.{png,svg,pdf} and DIR/runs/ (default\n"
 		"results/compare). A matrix file holds the same settings as lines `policies A B`,\n"
 		"`jobs ...`, `targets ...`, `reps N`, `real-reps N`, `topology T`, `duration D`.\n"
 		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n"
@@ -300,9 +301,10 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 		ncpu |= !strcmp(o->targets[t], "sim");
 	if (!ncpu)
 		return;
-	snprintf(dat, sizeof(dat), "%s/timeline.dat", dir);
-	snprintf(log, sizeof(log), "%s/timeline-run.log", dir);
-	snprintf(run_dir, sizeof(run_dir), "%s/timeline-run", dir);
+	path__stem(policy, ".bpf.c", pname, sizeof(pname));
+	snprintf(dat, sizeof(dat), "%s/timeline-%s.dat", dir, pname);
+	snprintf(log, sizeof(log), "%s/timeline-run/%s.log", dir, pname);
+	snprintf(run_dir, sizeof(run_dir), "%s/timeline-run/%s", dir, pname);
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
 	argv__add(&a, "--job");
@@ -335,10 +337,11 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 	if (doc && !result_read__number(doc, "topology", "cpus", &v))
 		ncpu = (int)v;
 	free(doc);
-	path__stem(policy, ".bpf.c", pname, sizeof(pname));
 	path__stem(o->jobs[0], ".job", jname, sizeof(jname));
-	snprintf(what, sizeof(what), "%s on %s, 1.00-1.02 s", pname, jname);
-	if (plots__timeline(dat, dir, what, ncpu, 1000.0, err, sizeof(err)))
+	snprintf(what, sizeof(what), "%s on %s", pname, jname);
+	char outbase[4400];
+	snprintf(outbase, sizeof(outbase), "%s/timeline-%s", dir, pname);
+	if (plots__timeline(dat, outbase, what, ncpu, err, sizeof(err)))
 		fprintf(stderr, "scxlab compare: timeline plot: %s\n", err);
 }
 
@@ -582,8 +585,13 @@ int cmd_compare(int argc, char **argv)
 		if (plots__make(&sum, o.out, pdir, err, sizeof(err)))
 			fprintf(stderr, "scxlab compare: plots: %s\n", err);
 		else
-			timeline_plot(&o, policies[nr_pol - 1], pdir);
+			for (int p = 0; p < nr_pol; p++)
+				timeline_plot(&o, policies[p], pdir);
 	}
+	char what[4300];
+	snprintf(what, sizeof(what), "compare %s", o.out);
+	if (report_html__write_dir(&sum, o.out, o.plots, what, "scxlab compare"))
+		failed++;
 	int policy_failures = summary__policy_failures(&sum);
 	if (o.junit && compare_junit(&sum, o.junit))
 		failed++;

@@ -474,7 +474,18 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				snprintf(err, errlen, "--knob: at most %d knobs", MAX_KNOBS);
 				return -1;
 			}
-			o->knobs[o->nr_knobs++] = optarg;
+			{
+				/* kept as the policy takes it: "slice_ns=5ms" is recorded as slice_ns=5000000 */
+				static char text[MAX_KNOBS][512];
+				char kv[512], *name, *value, norm[256];
+				snprintf(kv, sizeof(kv), "%s", optarg);
+				if (opt__split_kv("--knob", kv, &name, &value, err, errlen) ||
+				    opt__knob_value("--knob", name, value, norm, sizeof(norm), err, errlen))
+					return -1;
+				snprintf(text[o->nr_knobs], sizeof(text[0]), "%s=%s", name, norm);
+				o->knobs[o->nr_knobs] = text[o->nr_knobs];
+				o->nr_knobs++;
+			}
 			break;
 		case O_EXPECT:
 			if (run_expect__parse(&o->expect, optarg, err, errlen))
@@ -941,12 +952,14 @@ int cmd_run(int argc, char **argv)
 	info.expect = &o.expect;
 	run_verdict__judge(&info.verdict, &info, &o.expect);
 	/* unload the policy as its loader would on exit */
+	bool unloaded_at_end = false;
 	if (pol && scx_sched__enabled(sim)) {
+		unloaded_at_end = true;
 		scx_sched__request_exit(sim, SCX_EXIT_UNREG, 0, "%s", "");
 		sim__run_until(sim, sim__now(sim) + sim->cfg.costs.scx_disable_ns + 1);
 	}
 	run_result__finish(&info, sim);
-	if (o.trace && trace__finish(sim, pol ? scx_sched__exit_record(sim) : NULL)) {
+	if (o.trace && trace__finish(sim, pol ? scx_sched__exit_record(sim) : NULL, unloaded_at_end)) {
 		fprintf(stderr, "scxlab run: --trace %s: cannot write it\n", o.trace);
 		goto out_res;
 	}

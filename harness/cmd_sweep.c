@@ -6,6 +6,7 @@
 #include "harness/compare_summary.h"
 #include "harness/paths.h"
 #include "harness/plots.h"
+#include "harness/report_html.h"
 #include "harness/proc.h"
 #include "harness/run_key.h"
 #include "harness/result_read.h"
@@ -361,7 +362,8 @@ int cmd_merge(int argc, char **argv)
 		else if (!strcmp(argv[i], "--help")) {
 			printf("usage: scxlab merge --out DIR [--no-plots] SWEEP_DIR...\n\n"
 			       "Join sweep shard directories into one compare directory: DIR/runs/TARGET/POLICY/JOB/rSEED,\n"
-			       "DIR/summary.{json,csv}, DIR/plots, DIR/failed.txt listing failed runs.\n");
+			       "DIR/report.html, DIR/summary.{json,csv}, runs.csv, table.{txt,md}, DIR/plots (with\n"
+			       "metric-vs-knob figures), DIR/failed.txt listing failed runs.\n");
 			return 0;
 		} else if (argv[i][0] != '-' && nr_srcs < 256)
 			srcs[nr_srcs++] = argv[i];
@@ -490,6 +492,8 @@ int cmd_merge(int argc, char **argv)
 		if (plots__make(&sum, out, pdir, err, sizeof(err)))
 			fprintf(stderr, "scxlab merge: plots: %s\n", err);
 	}
+	if (report_html__write_dir(&sum, out, plots, "sweep merge", "scxlab merge"))
+		failed++;
 	summary__free(&sum);
 	return policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 }

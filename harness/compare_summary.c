@@ -4,6 +4,8 @@
 #include "harness/compare_summary.h"
 #include "harness/atomic_file.h"
 #include "harness/result_read.h"
+#include "harness/report_tables.h"
+#include "harness/summary_csv.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,8 +61,10 @@ static void add_value(struct group *g, const char *name, double v)
 {
 	struct metric *m = metric_of(g, name);
 
-	if (m && m->n < SUMMARY_MAX_VALUES)
+	if (m && m->n < SUMMARY_MAX_VALUES) {
+		m->run[m->n] = (short)(g->runs > 0 ? g->runs - 1 : 0);
 		m->values[m->n++] = v;
+	}
 }
 
 const struct metric *group__metric(const struct group *g, const char *name)
@@ -350,25 +354,12 @@ int summary__write_json(const struct summary *s, const char *path)
 
 int summary__write(const struct summary *s, const char *dir)
 {
-	char path[4200], tmp[4300];
-	FILE *f;
+	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	if (summary__write_json(s, path))
 		return -1;
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
-	fprintf(f, "target,policy,job,metric,median,min,max,runs,status,accel\n");
-	for (int i = 0; i < s->nr_groups; i++) {
-		const struct group *g = &s->groups[i];
-		const char *status = g->policy_failed ? "policy failed" : g->failed ? "runs failed" : "ok";
-		for (int k = 0; k < g->nr_metrics; k++)
-			fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%d,%s,%s\n", g->target, g->policy, g->job, g->metrics[k].name,
-				g->metrics[k].median, g->metrics[k].min, g->metrics[k].max, g->metrics[k].n, status, g->accel);
-	}
-	return atomic_file__commit(f, tmp, path);
+	return summary_csv__write(s, dir);
 }
 
 static double med(const struct group *g, const char *name)
@@ -384,6 +375,9 @@ void summary__print(const struct summary *s, FILE *f)
 	print_body(s, f);
 	for (int i = 0; i < s->nr_skipped; i++)
 		fprintf(f, "\nNOT RUN: target %s\n", s->skipped[i]);
+	fprintf(f, "\ncolumns:\n");
+	for (int k = 0; report_tables__legend[k]; k++)
+		fprintf(f, "  %s\n", report_tables__legend[k]);
 }
 
 static void print_body(const struct summary *s, FILE *f)
@@ -572,6 +566,7 @@ int summary__load(struct summary *s, const char *path, char *err, size_t errlen)
 				double x = strtod(v, &end);
 				if (end == v)
 					break;
+				m->run[m->n] = (short)m->n;
 				m->values[m->n++] = x;
 				v = end;
 				while (*v == ',' || *v == ' ')

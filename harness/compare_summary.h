@@ -18,6 +18,7 @@
 struct metric {
 	char name[64];          /* "wakeup_p99_ns", "ops_per_s.cpu", ... */
 	double values[SUMMARY_MAX_VALUES];
+	short run[SUMMARY_MAX_VALUES];  /* which of the group's runs (0-based, in run order) each value is from */
 	int n;
 	double median, min, max;
 };
@@ -62,7 +63,7 @@ bool group__emulated(const struct group *g);
 void summary__finish(struct summary *s);
 struct group *summary__find(struct summary *s, const char *target, const char *policy, const char *job);
 const struct metric *group__metric(const struct group *g, const char *name);
-/* Atomic writes of DIR/summary.json and DIR/summary.csv. 0 or -1. */
+/* Atomic writes of DIR/summary.json, DIR/summary.csv and DIR/runs.csv (summary_csv.h). 0 or -1. */
 int summary__write(const struct summary *s, const char *dir);
 /* Only the JSON, to @path (atomically). */
 int summary__write_json(const struct summary *s, const char *path);

@@ -8,6 +8,7 @@
 #include "harness/cmd_build.h"
 #include "harness/cmd_calibrate.h"
 #include "harness/cmd_check.h"
+#include "harness/cmd_report.h"
 #include "harness/cmd_compare.h"
 #include "harness/cmd_fault.h"
 #include "harness/cmd_verify.h"
@@ -53,6 +54,8 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
 	{ "fault", cmd_fault, "inject a fault, check the ejection and the fallback (one class, or --matrix)" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
+	{ "report", cmd_report, "redraw a compare directory's figures, rewrite report.html and tables" },
+	{ "timeline", cmd_timeline, "draw a `run --timeline` file: a row per CPU, the busiest tasks named" },
 };
 
 static void usage(FILE *f)

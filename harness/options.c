@@ -4,6 +4,7 @@
 #include "harness/options.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,4 +70,44 @@ int opt__split_kv(const char *opt, char *text, char **name, char **value, char *
 	*name = text;
 	*value = eq + 1;
 	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+int opt__knob_value(const char *opt, const char *name, const char *value, char *out, size_t len, char *err,
+		    size_t errlen)
+{
+	static const struct { const char *suffix; uint64_t ns; } units[] = {
+		{ "_ns", 1 }, { "_us", 1000 }, { "_ms", 1000000 },
+	};
+	size_t digits = strspn(value, "0123456789");
+	uint64_t ns;
+
+	snprintf(out, len, "%s", value);
+	/* plain numbers (and anything that is not a number with a time unit) are the policy's to read */
+	if (!digits || !value[digits] || strspn(value + digits, "0123456789.") + digits == strlen(value) ||
+	    strncmp(value, "0x", 2) == 0)
+		return 0;
+	const char *unit = value + strspn(value, "0123456789.");
+	if (strcmp(unit, "ns") && strcmp(unit, "us") && strcmp(unit, "ms") && strcmp(unit, "s") && strcmp(unit, "m"))
+		return 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!ends_with(name, units[i].suffix))
+			continue;
+		if (opt__parse_duration(opt, value, &ns, err, errlen))
+			return -1;
+		if (ns % units[i].ns) {
+			snprintf(err, errlen, "%s: %s=%s is not a whole number of %s", opt, name, value, units[i].suffix + 1);
+			return -1;
+		}
+		snprintf(out, len, "%llu", (unsigned long long)(ns / units[i].ns));
+		return 0;
+	}
+	snprintf(err, errlen, "%s: %s=%s: a time with a unit is taken only by a knob named *_ns, *_us or *_ms; give %s in "
+		 "its own unit", opt, name, value, name);
+	return -1;
 }

@@ -14,5 +14,13 @@ int opt__parse_duration(const char *opt, const char *text, uint64_t *ns, char *e
 int opt__parse_u64(const char *opt, const char *text, uint64_t *out, char *err, size_t errlen);
 /* Split "NAME=VALUE" in place; returns -1 if there is no '=' or the name is empty. */
 int opt__split_kv(const char *opt, char *text, char **name, char **value, char *err, size_t errlen);
+/*
+ * A knob's value as the policy takes it: a time with a unit ("5ms", "2.5us") for a knob named
+ * *_ns, *_us or *_ms becomes the integer in the knob's own unit; anything else is kept as it
+ * is (the policy's loader checks it). -1 when a time is given to a knob that is not one, or
+ * does not come out whole in the knob's unit.
+ */
+int opt__knob_value(const char *opt, const char *name, const char *value, char *out, size_t len, char *err,
+		    size_t errlen);
 
 #endif

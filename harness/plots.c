@@ -3,127 +3,48 @@
  */
 #include "harness/plots.h"
 #include "harness/paths.h"
+#include "harness/plot_run.h"
+#include "harness/plot_style.h"
+#include "harness/plots_internal.h"
 #include "harness/proc.h"
-#include "harness/result_read.h"
-#include "sim/metrics/hist.h"
 
-#include <glob.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Add the wakeup histogram buckets of one result.json to @counts (by bucket index). */
-static void add_buckets(const char *path, uint64_t *counts)
+void plots__series_title(const struct group *g, char *out, size_t len)
 {
-	char *doc = result_read__file(path);
-	const char *at = doc ? strstr(doc, "\"wakeup\": {") : NULL;
-
-	at = at ? strstr(at, "\"buckets\": [") : NULL;
-	if (at) {
-		const char *end = strstr(at, "\n      ]");
-		for (at += 12; (at = strchr(at, '[')) && (!end || at < end); at++) {
-			unsigned long long lo, n;
-			if (sscanf(at, "[%llu, %llu]", &lo, &n) == 2)
-				counts[hist__bucket_of(lo)] += n;
-		}
-	}
-	free(doc);
+	snprintf(out, len, "%s/%s%s%s", g->policy, g->target, group__emulated(g) ? "[TCG]" : "",
+		 g->policy_failed ? "[FAILED]" : "");
 }
 
-static int gnuplot(const char *script, const char *vars, char *err, size_t errlen)
+void plots__append_word(char *list, size_t len, const char *word)
 {
-	struct argv_buf a = { 0 };
-	int rc;
+	size_t l = strlen(list);
 
-	argv__add(&a, "gnuplot");
-	argv__add(&a, "-e");
-	argv__add(&a, vars);
-	argv__addf(&a, "%s/harness/plots/%s", scxlab__root(), script);
-	rc = proc__run(&a);
-	argv__free(&a);
-	if (rc)
-		snprintf(err, errlen, "gnuplot %s failed (exit %d)", script, rc);
-	return rc ? -1 : 0;
+	snprintf(list + l, len - l, "%s%s", l ? " " : "", word);
+	/* the lists travel inside gnuplot's single quotes: a quote in a name would end them */
+	for (char *c = list + l; *c; c++)
+		if (*c == '\'')
+			*c = '`';
 }
 
-static int policy_color(const struct summary *s, const char *policy)
+void plots__append_wordf(char *list, size_t len, const char *fmt, ...)
 {
-	char seen[32][64];
-	int n = 0;
+	char word[512];
+	va_list ap;
 
-	for (int i = 0; i < s->nr_groups && n < 32; i++) {
-		int k;
-		for (k = 0; k < n && strcmp(seen[k], s->groups[i].policy); k++)
-			;
-		if (k == n)
-			snprintf(seen[n++], sizeof(seen[0]), "%s", s->groups[i].policy);
-		if (!strcmp(seen[k], policy))
-			return k % 8 + 1;
-	}
-	return 1;
-}
-
-static int cdf_plot(const struct summary *s, const char *out, const char *dir, const char *job, char *err,
-		    size_t errlen)
-{
-	char dat[4300], base[4300], titles[2048] = "", colors[512] = "", dashes[512] = "", vars[16384];
-	FILE *f;
-	int blocks = 0;
-
-	snprintf(dat, sizeof(dat), "%s/latency_cdf-%s.dat", dir, job);
-	snprintf(base, sizeof(base), "%s/latency_cdf-%s", dir, job);
-	f = fopen(dat, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s", dat);
-		return -1;
-	}
-	for (int i = 0; i < s->nr_groups; i++) {
-		const struct group *g = &s->groups[i];
-		static uint64_t counts[HIST_BUCKETS];
-		char pattern[4400];
-		uint64_t total = 0, cum = 0;
-		glob_t gl;
-
-		if (strcmp(g->job, job))
-			continue;
-		memset(counts, 0, sizeof(counts));
-		snprintf(pattern, sizeof(pattern), "%s/runs/%s/%s/%s/r*/result.json", out, g->target, g->policy, job);
-		if (glob(pattern, 0, NULL, &gl))
-			continue;
-		for (size_t k = 0; k < gl.gl_pathc; k++)
-			add_buckets(gl.gl_pathv[k], counts);
-		globfree(&gl);
-		for (unsigned int b = 0; b < HIST_BUCKETS; b++)
-			total += counts[b];
-		if (!total)
-			continue;
-		fprintf(f, "# %s/%s\n", g->policy, g->target);
-		for (unsigned int b = 0; b < HIST_BUCKETS; b++) {
-			if (!counts[b])
-				continue;
-			cum += counts[b];
-			fprintf(f, "%.4f %.6f\n", (double)(hist__bucket_high(b) + 1) / 1e3, (double)cum / (double)total);
-		}
-		fprintf(f, "\n\n");
-		size_t tl = strlen(titles), cl = strlen(colors), dl = strlen(dashes);
-		snprintf(titles + tl, sizeof(titles) - tl, "%s%s/%s%s%s", blocks ? " " : "", g->policy, g->target,
-			 group__emulated(g) ? "[TCG]" : "", g->policy_failed ? "[FAILED]" : "");
-		snprintf(colors + cl, sizeof(colors) - cl, "%s%d", blocks ? " " : "", policy_color(s, g->policy));
-		snprintf(dashes + dl, sizeof(dashes) - dl, "%s%d", blocks ? " " : "", strcmp(g->target, "sim") ? 2 : 1);
-		blocks++;
-	}
-	fclose(f);
-	if (!blocks)
-		return 0;
-	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s'; job='%s'; titles='%s'; colors='%s'; dashes='%s'",
-		 dat, base, job, titles, colors, dashes);
-	return gnuplot("latency_cdf.gp", vars, err, errlen);
+	va_start(ap, fmt);
+	vsnprintf(word, sizeof(word), fmt, ap);
+	va_end(ap);
+	plots__append_word(list, len, word);
 }
 
 static int throughput_plot(const struct summary *s, const char *dir, const char *job, char *err, size_t errlen)
 {
-	char dat[4300], base[4300], titles[2048] = "", vars[16384], stressors[16][64];
+	char dat[4300], base[4300], titles[4096] = "", colors[1024] = "", vars[16384], stressors[16][64];
 	int nr_st = 0, cols = 0;
 	const struct group *gs[64];
 	FILE *f;
@@ -154,8 +75,11 @@ static int throughput_plot(const struct summary *s, const char *dir, const char 
 		return -1;
 	}
 	fprintf(f, "# stressor");
-	for (int c = 0; c < cols; c++)
-		fprintf(f, " %s/%s(median min max)", gs[c]->policy, gs[c]->target);
+	for (int c = 0; c < cols; c++) {
+		struct plot_style st;
+		plot_style__of(s, gs[c]->policy, &st);
+		fprintf(f, " %s/%s(median min max)[color=%s]", gs[c]->policy, gs[c]->target, st.color);
+	}
 	fputc('\n', f);
 	for (int j = 0; j < nr_st; j++) {
 		char key[80];
@@ -172,18 +96,53 @@ static int throughput_plot(const struct summary *s, const char *dir, const char 
 	}
 	fclose(f);
 	for (int c = 0; c < cols; c++) {
-		size_t tl = strlen(titles);
-		snprintf(titles + tl, sizeof(titles) - tl, "%s%s/%s%s%s", c ? " " : "", gs[c]->policy, gs[c]->target,
-			 group__emulated(gs[c]) ? "[TCG]" : "", gs[c]->policy_failed ? "[FAILED]" : "");
+		char title[320];
+		struct plot_style st;
+		plots__series_title(gs[c], title, sizeof(title));
+		plots__append_word(titles, sizeof(titles), title);
+		plot_style__of(s, gs[c]->policy, &st);
+		plots__append_word(colors, sizeof(colors), st.color);
 	}
-	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s'; job='%s'; titles='%s'", dat, base, job, titles);
-	return gnuplot("throughput.gp", vars, err, errlen);
+	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s'; job='%s'; titles='%s'; colors='%s'", dat, base,
+		 job, titles, colors);
+	return plot_run__gnuplot("throughput.gp", vars, base, err, errlen);
 }
 
-/* Points (real median, sim median) for every policy x job x stressor / percentile. */
+/* The lowest and highest positive value seen, for a log axis (a panel with none gets 1..10). */
+struct log_range {
+	double lo, hi;
+};
+
+static void range_add(struct log_range *r, double v)
+{
+	if (v <= 0 || !isfinite(v))
+		return;
+	if (!r->lo || v < r->lo)
+		r->lo = v;
+	if (v > r->hi)
+		r->hi = v;
+}
+
+static void range_bounds(const struct log_range *r, double *lo, double *hi)
+{
+	*lo = r->lo ? r->lo / 3.0 : 1.0;
+	*hi = r->hi ? r->hi * 3.0 : 10.0;
+}
+
+static void scatter_point(FILE *f, struct log_range *r, double real, double sim, const char *label,
+			  const struct plot_style *st)
+{
+	range_add(r, real);
+	range_add(r, sim);
+	fprintf(f, "%.6g %.6g %s %ld %d\n", real, sim, label, strtol(st->color + 1, NULL, 16), st->point);
+}
+
+/* Points (real median, sim median) for every policy x job x stressor / percentile, zeros kept. */
 static int scatter_plot(const struct summary *s, const char *dir, const char *real, char *err, size_t errlen)
 {
 	char thr[4300], lat[4300], base[4300], vars[16384];
+	struct log_range tr = { 0 }, lr = { 0 };
+	double tlo, thi, llo, lhi;
 	FILE *ft, *fl;
 	int points = 0;
 
@@ -200,12 +159,14 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 		snprintf(err, errlen, "cannot write %s", thr);
 		return -1;
 	}
-	fprintf(ft, "# %s_ops_per_s sim_ops_per_s policy:job:stressor\n", real);
-	fprintf(fl, "# %s_latency_us sim_latency_us policy:job:percentile\n", real);
+	fprintf(ft, "# %s_ops_per_s sim_ops_per_s policy:job:stressor rgb point\n", real);
+	fprintf(fl, "# %s_latency_us sim_latency_us policy:job:percentile rgb point\n", real);
 	for (int i = 0; i < s->nr_groups; i++) {
 		const struct group *sim = &s->groups[i], *r;
+		struct plot_style st;
 		if (strcmp(sim->target, "sim"))
 			continue;
+		plot_style__of(s, sim->policy, &st);
 		for (int k = 0; k < s->nr_groups; k++) {
 			r = &s->groups[k];
 			if (strcmp(r->target, real) || strcmp(r->policy, sim->policy) || strcmp(r->job, sim->job))
@@ -213,14 +174,17 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 			for (int m = 0; m < sim->nr_metrics; m++) {
 				const char *n = sim->metrics[m].name;
 				const struct metric *rm = group__metric(r, n);
-				if (!rm || rm->median <= 0 || sim->metrics[m].median <= 0)
+				char label[256];
+				if (!rm || !isfinite(rm->median) || !isfinite(sim->metrics[m].median))
 					continue;
 				if (!strncmp(n, "ops_per_s.", 10)) {
-					fprintf(ft, "%.6g %.6g %s:%s:%s\n", rm->median, sim->metrics[m].median, sim->policy, sim->job, n + 10);
+					snprintf(label, sizeof(label), "%s:%s:%s", sim->policy, sim->job, n + 10);
+					scatter_point(ft, &tr, rm->median, sim->metrics[m].median, label, &st);
 					points++;
 				} else if (!strcmp(n, "wakeup_p50_ns") || !strcmp(n, "wakeup_p99_ns")) {
-					fprintf(fl, "%.6g %.6g %s:%s:%s\n", rm->median / 1e3, sim->metrics[m].median / 1e3, sim->policy,
-						sim->job, n);
+					snprintf(label, sizeof(label), "%s:%s:%s", sim->policy, sim->job, n + 7);
+					label[strlen(label) - 3] = 0; /* p50_ns -> p50 */
+					scatter_point(fl, &lr, rm->median / 1e3, sim->metrics[m].median / 1e3, label, &st);
 					points++;
 				}
 			}
@@ -241,36 +205,12 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 			break;
 		}
 	}
-	snprintf(vars, sizeof(vars), "thrfile='%.3000s'; latfile='%.3000s'; outbase='%.3000s'; real='%s'", thr, lat, base,
-		 real_label);
-	return gnuplot("sim_vs_real.gp", vars, err, errlen);
-}
-
-int plots__timeline(const char *datafile, const char *dir, const char *what, int ncpu, double t0_ms, char *err,
-		    size_t errlen)
-{
-	char titles[2048] = "", line[512], vars[16384];
-	FILE *f = fopen(datafile, "r");
-	int n = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: no timeline", datafile);
-		return -1;
-	}
-	/* block headers name the tasks, in block order (the first line is the file's header) */
-	while (fgets(line, sizeof(line), f)) {
-		char name[64];
-		if (strncmp(line, "# scxlab", 8) && sscanf(line, "# %63s", name) == 1) {
-			size_t tl = strlen(titles);
-			snprintf(titles + tl, sizeof(titles) - tl, "%s%s", n++ ? " " : "", name);
-		}
-	}
-	fclose(f);
-	if (!n)
-		return 0;
-	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s/timeline'; titles='%s'; what='%s'; ncpu=%d; t0=%g",
-		 datafile, dir, titles, what, ncpu, t0_ms);
-	return gnuplot("timeline.gp", vars, err, errlen);
+	range_bounds(&tr, &tlo, &thi);
+	range_bounds(&lr, &llo, &lhi);
+	snprintf(vars, sizeof(vars),
+		 "thrfile='%.3000s'; latfile='%.3000s'; outbase='%.3000s'; real='%s'; tlo=%.6g; thi=%.6g; llo=%.6g; lhi=%.6g",
+		 thr, lat, base, real_label, tlo, thi, llo, lhi);
+	return plot_run__gnuplot("sim_vs_real.gp", vars, base, err, errlen);
 }
 
 int plots__make(const struct summary *s, const char *out, const char *dir, char *err, size_t errlen)
@@ -298,12 +238,13 @@ int plots__make(const struct summary *s, const char *out, const char *dir, char 
 			snprintf(reals[nr_reals++], sizeof(reals[0]), "%s", s->groups[i].target);
 	}
 	for (int j = 0; j < nr_jobs; j++) {
-		rc |= cdf_plot(s, out, dir, jobs[j], err, errlen);
+		rc |= plots__latency(s, out, dir, jobs[j], err, errlen);
 		rc |= throughput_plot(s, dir, jobs[j], err, errlen);
 	}
 	for (int r = 0; r < nr_reals; r++)
 		rc |= scatter_plot(s, dir, reals[r], err, errlen);
+	rc |= plots__sweep(s, dir, err, errlen);
 	if (!rc)
-		printf("plots: %s/*.png (and .pdf)\n", dir);
+		printf("plots: %s/*.png (and .svg, .pdf)\n", dir);
 	return rc;
 }

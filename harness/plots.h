@@ -14,9 +14,13 @@
 /* @out is the compare directory (its runs/ hold the histograms), @dir where plots go.
  * 0, or -1 with the reason in @err (gnuplot missing, a script failed). */
 int plots__make(const struct summary *s, const char *out, const char *dir, char *err, size_t errlen);
-/* The timeline of @datafile (`scxlab run --timeline`) as DIR/timeline.{png,pdf}; the window
- * starts at @t0_ms. 0, or -1 with the reason in @err. */
-int plots__timeline(const char *datafile, const char *dir, const char *what, int ncpu, double t0_ms, char *err,
-		    size_t errlen);
+/*
+ * The timeline of @datafile (`scxlab run --timeline`) as @outbase.{png,svg,pdf}, with @ncpu
+ * rows (0: as many as the data has CPUs). The 8 busiest task names get their own
+ * colour and their full name, the others one grey "other" entry; when slices are too dense to
+ * read the plot zooms onto the window's start (about 150 slices per CPU), saying so in its
+ * title. 0, or -1 with the reason in @err.
+ */
+int plots__timeline(const char *datafile, const char *outbase, const char *what, int ncpu, char *err, size_t errlen);
 
 #endif

@@ -2,6 +2,7 @@
  * Sweep files (see sweep_spec.h).
  */
 #include "harness/sweep_spec.h"
+#include "harness/options.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +87,15 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 			bad = s->nr_knobs == SWEEP_MAX_KNOBS || words(rest, tmp, sizeof(tmp[0]), SWEEP_MAX_ITEMS + 1, &n) || n < 2;
 			if (!bad) {
 				snprintf(k->name, sizeof(k->name), "%.63s", tmp[0]);
-				for (int i = 1; i < n; i++)
-					snprintf(k->values[i - 1], sizeof(k->values[0]), "%.63s", tmp[i]);
+				for (int i = 1; i < n; i++) {
+					char why[256];
+					if (opt__knob_value("knob", k->name, tmp[i], k->values[i - 1], sizeof(k->values[0]), why,
+							    sizeof(why))) {
+						snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+						fclose(f);
+						return -1;
+					}
+				}
 				k->nr_values = n - 1;
 				s->nr_knobs++;
 			}

@@ -4,7 +4,11 @@
  * Layout: process 1 "CPUs" with a thread per CPU (tid = CPU), holding complete ("X") slices
  * for task runs and thread-scoped instants for kicks; process 2 "sched_ext" holding the DSQ
  * depth counters ("C") and global instants for the exit and the end of the disable. Times are
- * microseconds with nanosecond decimals, exact.
+ * microseconds with nanosecond decimals, exact as text; a slice's duration is written so that a
+ * reader adding ts + dur in double precision (JavaScript's numbers: every trace viewer) never
+ * reaches past the next slice's ts, so back-to-back slices never overlap. No displayTimeUnit:
+ * the format allows only "ms" and "ns", and a reader taking "ns" to describe the timestamps
+ * scales them 1000x wrong.
  */
 #include "harness/trace.h"
 #include "harness/atomic_file.h"
@@ -66,6 +70,12 @@ static void slice(struct sim *sim, int cpu, const struct sim_task *t, uint64_t s
 		return;
 	us(start, ts, sizeof(ts));
 	us(end - start, dur, sizeof(dur));
+	/* the end as a reader computes it, never past the end's own decimal (the next slice's ts) */
+	char end_text[32];
+	us(end, end_text, sizeof(end_text));
+	double end_read = strtod(end_text, NULL);
+	for (uint64_t d = end - start; d > 1 && strtod(ts, NULL) + strtod(dur, NULL) > end_read;)
+		us(--d, dur, sizeof(dur));
 	sep();
 	fprintf(tr.f, "{\"name\":\"");
 	json_escape(tr.f, t->ts.comm);
@@ -125,7 +135,7 @@ int trace__start(struct sim *sim, const char *path, uint64_t from_ns, uint64_t t
 			fclose(tr.f);
 		return -1;
 	}
-	fprintf(tr.f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"scxlab\",\"clock\":\"simulated\"},"
+	fprintf(tr.f, "{\"otherData\":{\"generator\":\"scxlab\",\"clock\":\"simulated\"},"
 		"\"traceEvents\":[");
 	sep();
 	fprintf(tr.f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"CPUs\"}}");
@@ -160,15 +170,21 @@ static void instant(const char *name, uint64_t at, const char *reason, const cha
 	fprintf(tr.f, "\"}}");
 }
 
-int trace__finish(struct sim *sim, const struct scx_exit_record *exit)
+int trace__finish(struct sim *sim, const struct scx_exit_record *exit, bool unloaded_at_end)
 {
 	for (int c = 0; c < sim->nr_cpus; c++)
 		if (sim->cpus[c].curr)
 			slice(sim, c, sim->cpus[c].curr, tr.since[c], sim__now(sim));
-	if (exit && exit->exited) {
-		instant(exit->kind >= 1024 ? "policy error" : "policy exit", exit->at_ns, exit->reason, exit->msg);
+	if (exit && exit->exited && unloaded_at_end) {
+		/* the harness unloading the policy at the end of the run, as its loader would */
 		if (exit->disabled_ns)
-			instant("ejected: every task on the fair class", exit->disabled_ns, exit->reason, "");
+			instant("end of run: policy unloaded", exit->disabled_ns, exit->reason, "");
+	} else if (exit && exit->exited) {
+		bool error = exit->kind >= 1024;
+		instant(error ? "policy error" : "policy exit", exit->at_ns, exit->reason, exit->msg);
+		if (exit->disabled_ns)
+			instant(error ? "ejected: every task on the fair class" : "disabled: every task on the fair class",
+				exit->disabled_ns, exit->reason, "");
 	}
 	fprintf(tr.f, "\n]}\n");
 	sim->on_switch = NULL;

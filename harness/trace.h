@@ -7,6 +7,7 @@
 #ifndef HARNESS_TRACE_H
 #define HARNESS_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct sim;
@@ -14,7 +15,9 @@ struct scx_exit_record;
 
 /* Start tracing into @path (written to @path.tmp until trace__finish). 0, or -1. */
 int trace__start(struct sim *sim, const char *path, uint64_t from_ns, uint64_t to_ns);
-/* Close running slices, add the exit events, finish the file atomically. 0, or -1. */
-int trace__finish(struct sim *sim, const struct scx_exit_record *exit);
+/* Close running slices, add the exit events, finish the file atomically; @unloaded_at_end:
+ * @exit is the harness unloading the policy at the end of the run (marked "end of run", not
+ * as an ejection). 0, or -1. */
+int trace__finish(struct sim *sim, const struct scx_exit_record *exit, bool unloaded_at_end);
 
 #endif

@@ -39,6 +39,14 @@ if [ "$codename" = "bookworm" ]; then
   fi
 fi
 
+# a real headless browser for the report page's check (tests/unit/test_figures.c)
+if apt-cache show chromium-headless-shell >/dev/null 2>&1; then PKGS+=(chromium-headless-shell)
+elif ! command -v chromium >/dev/null 2>&1; then PKGS+=(chromium); fi
+
+# node and npm for the trace test's real consumer (Chrome DevTools' trace engine, from npm)
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

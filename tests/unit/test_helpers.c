@@ -79,6 +79,19 @@ int th_scxlab(const char *log_path, ...)
 	return WEXITSTATUS(status);
 }
 
+const char *th_write_tmp(const char *name, const char *text)
+{
+	static char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
 char *th_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

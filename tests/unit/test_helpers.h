@@ -14,6 +14,8 @@ const char *th_tmpdir(void);
 /* Run `scxlab ARGS...` (NULL-terminated), stdout and stderr to @log_path if given.
  * Returns the exit status, or -1. */
 int th_scxlab(const char *log_path, ...);
+/* Write @text to @name in this test's temporary directory; its path (static, until the next call). */
+const char *th_write_tmp(const char *name, const char *text);
 /* Whole file contents (malloc'ed, NUL-terminated), or NULL. */
 char *th_read_file(const char *path, size_t *len);
 

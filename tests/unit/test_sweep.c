@@ -15,17 +15,6 @@
 
 #include "test_helpers.h"
 
-static const char *write_spec(const char *name, const char *text)
-{
-	static char path[600];
-	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
 {
@@ -45,7 +34,7 @@ static const char *spec_200(void)
 		 "# 2 variants x 2 topologies x 50 seeds = 200 runs\n"
 		 "policies default %s/sched/scxl_vtime.bpf.c\n"
 		 "jobs builtin\ntopologies 2cpu 8cpu-2llc\nseeds 1-50\nduration 100ms\n", getenv("SCXLAB_SRC"));
-	return write_spec("s200.sweep", text);
+	return th_write_tmp("s200.sweep", text);
 }
 
 Test(sweep, four_shards_merge_into_the_same_results_as_one_run, .timeout = 900)
@@ -89,7 +78,7 @@ Test(sweep, a_failing_run_is_recorded_and_the_sweep_goes_on, .timeout = 300)
 	snprintf(text, sizeof(text),
 		 "policies %s/sched/scxl_vtime.bpf.c\njobs builtin\ntopologies 2cpu\n"
 		 "knob fifo_sched 0 1\nknob no_such_knob 5\nseeds 1-2\nduration 100ms\n", getenv("SCXLAB_SRC"));
-	const char *spec = write_spec("bad.sweep", text);
+	const char *spec = th_write_tmp("bad.sweep", text);
 	snprintf(out, sizeof(out), "%s/out", th_tmpdir());
 	snprintf(merged, sizeof(merged), "%s/merged", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
@@ -142,7 +131,7 @@ Test(sweep, runs_as_a_slurm_job_array_and_merges_like_a_local_run, .timeout = 90
 	snprintf(text, sizeof(text),
 		 "policies default %s/sched/scxl_vtime.bpf.c %s/sched/scxl_llc.bpf.c\njobs builtin\n"
 		 "topologies 2cpu 8cpu-2llc\nseeds 1-8\nduration 100ms\n", src, src);
-	const char *spec = write_spec("slurm.sweep", text);
+	const char *spec = th_write_tmp("slurm.sweep", text);
 	snprintf(slurm, sizeof(slurm), "%s/slurm", d);
 	snprintf(local, sizeof(local), "%s/local", d);
 	snprintf(viaslurm, sizeof(viaslurm), "%s/viaslurm", d);

@@ -1,0 +1,26 @@
+/*
+ * The machine costs of this host, measured (docs/calibration.md): what a context switch costs
+ * the CPU, how long a task woken onto another CPU waits for it (the IPI, and the idle exit when
+ * that CPU was idle) and how late a timed sleep ends. Each is the median of many samples by
+ * threads pinned to two CPUs, with futexes and clock_nanosleep, no other tool; on a loaded
+ * machine the lower quartile is kept (another task in the way only ever adds time).
+ */
+#ifndef HARNESS_MACHINE_PROBE_H
+#define HARNESS_MACHINE_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine_costs {
+	uint64_t ctx_switch_ns;     /* CPU time of one switch between two tasks on one CPU */
+	uint64_t wakeup_busy_ns;    /* wake to running, the other CPU busy with a lower-priority task */
+	uint64_t wakeup_idle_ns;    /* wake to running, the other CPU idle */
+	uint64_t timer_late_ns;     /* a 1 ms clock_nanosleep ends this much later, on an idle CPU */
+	uint64_t futex_calls_ns;    /* a FUTEX_WAKE without waiter plus a FUTEX_WAIT that returns at once */
+	int samples;                /* per measurement */
+};
+
+/* Measure on CPUs 0 and 1 (needs two). 0, or -1 with the reason in @err. */
+int machine_probe__host(struct machine_costs *out, char *err, size_t errlen);
+
+#endif

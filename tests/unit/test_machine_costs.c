@@ -1,0 +1,26 @@
+/*
+ * The host's machine costs as `scxlab calibrate --target host` measures them: every figure is
+ * measured (not 0), physically possible (a sleep never ends early, a wakeup takes time) and
+ * within what any machine takes (a switch under 1 ms, a wakeup under 10 ms).
+ */
+#include <criterion/criterion.h>
+
+#include "harness/machine_probe.h"
+
+Test(machine_costs, the_host_probe_measures_each_cost, .timeout = 120)
+{
+	struct machine_costs m;
+	char err[256];
+
+	cr_assert_eq(machine_probe__host(&m, err, sizeof(err)), 0, "%s", err);
+	cr_assert_gt(m.samples, 0);
+	cr_assert(m.ctx_switch_ns > 0 && m.ctx_switch_ns < 1000000, "switch %llu ns", (unsigned long long)m.ctx_switch_ns);
+	cr_assert(m.futex_calls_ns > 0 && m.futex_calls_ns < 1000000, "futex calls %llu ns",
+		  (unsigned long long)m.futex_calls_ns);
+	cr_assert(m.wakeup_busy_ns > 0 && m.wakeup_busy_ns < 10000000, "wakeup onto a busy CPU %llu ns",
+		  (unsigned long long)m.wakeup_busy_ns);
+	cr_assert(m.wakeup_idle_ns > 0 && m.wakeup_idle_ns < 10000000, "wakeup onto an idle CPU %llu ns",
+		  (unsigned long long)m.wakeup_idle_ns);
+	cr_assert(m.timer_late_ns > 0 && m.timer_late_ns < 20000000, "a 1 ms sleep ends %llu ns late",
+		  (unsigned long long)m.timer_late_ns);
+}
