@@ -23,7 +23,7 @@ struct policy_knob {
 /* A map the loader must size before load (max_entries 0 in the source). */
 struct pending_map {
 	char name[64];
-	uint32_t type, key_size, value_size, max_entries, map_flags;
+	struct sim_bpf_map_def def; /* max_entries is what the loader sets */
 	void *global;
 };
 
@@ -60,6 +60,10 @@ void policy__btf_free(struct btf *btf);
 /* policy_btf.c: read the object's BTF into knobs, maps and the ops symbol name. */
 int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
 		     char *err, size_t errlen);
+
+/* policy_fields.c: the special fields of a map value of type @value_type_id into @def. */
+int policy__value_fields(const struct btf *btf, uint32_t value_type_id, struct sim_bpf_map_def *def,
+			 const char *path, char *err, size_t errlen);
 
 /* Create the maps the loader had to size (at freeze). */
 int policy__create_pending(struct sim_policy *pol, char *err, size_t errlen);
