@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 /* what the cache key says of the build steps themselves (objcopy, BTF merge, clang fallback) */
-#define BUILD_RECIPE "recipe 2: merged BTF, host clang fallback"
+#define BUILD_RECIPE "recipe 3: merged BTF, host clang fallback, general registers only"
 
 /* scx_lavd links 21 sources; room for larger policies too */
 #define MAX_INCLUDES 32
@@ -176,6 +176,10 @@ static void compile_argv(struct argv_buf *a, const struct build_opts *o, bool bp
 		argv__add(a, "-g");
 		if (!host_clang)
 			argv__add(a, "-gbtf");
+		/* BPF has no alignment faults and no floating point: without SSE, the compiler cannot
+		 * turn stores to a type it believes 16-byte aligned into movaps, which faults on the
+		 * 8-byte aligned objects BPF allocators hand out (scx_lavd's arena task contexts) */
+		argv__add(a, "-mgeneral-regs-only");
 		argv__add(a, "-fPIC");
 		argv__add(a, "-Wall");
 		argv__add(a, "-Wno-unused-function");

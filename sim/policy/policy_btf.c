@@ -262,6 +262,7 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	/* arrays of arrays (u64 dom_cpumasks[MAX_DOMS][N]) are set as one flat list, row after row */
 	while (t && btf_is_array(t)) {
 		const struct btf_array *a = btf_array(t);
+		k.multi_dim = k.is_array;
 		k.is_array = true;
 		k.nelems *= a->nelems;
 		t = skip_mods(pol->btf, a->type, NULL, NULL);

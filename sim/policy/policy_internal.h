@@ -16,6 +16,7 @@ struct policy_knob {
 	uint32_t elem_size;  /* 1, 2, 4 or 8 */
 	uint32_t nelems;     /* 1 for a scalar */
 	bool is_array;
+	bool multi_dim;      /* an array of arrays: NAME[i] is row i (policy_member.c) */
 	bool is_signed;
 	bool is_bool;
 };
@@ -73,6 +74,10 @@ struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name);
 int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_t idx,
 			  const char *text, char *err, size_t errlen);
 int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v);
+
+/* policy_member.c: NAME[i].member[j]... of a struct global, as a knob-like integer (array). */
+int policy__resolve_member(struct sim_policy *pol, const char *path, struct policy_knob *k,
+			   char *err, size_t errlen);
 
 /* policy_enums.c: set the __SCX_* rodata (scx's enums.autogen.bpf.h) to the simulated kernel's values */
 int policy__import_kernel_enums(struct sim_policy *pol);
