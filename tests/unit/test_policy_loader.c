@@ -333,6 +333,12 @@ Test(policy_loader, cpu_curr_of_an_idle_cpu_is_its_idle_task)
 	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_pid", NULL), 0);
 	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_idle_flag", NULL), 1);
 	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_on_cpu", NULL), 1);
+	/* current of an idle CPU is its idle task (scx_lavd's ops.runnable reads current->comm),
+	 * and a workload task's parent is init (lavd's init_task reads p->real_parent->pid) */
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "current_null", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "current_pid", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "parent_pid", NULL), 1);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "grandparent_pid", NULL), 0);
 	sim__free(sim);
 	sim_policy__close(pol);
 }
