@@ -5,6 +5,7 @@
 #include "harness/bpf_check.h"
 #include "harness/btf_merge.h"
 #include "harness/btf_arrays.h"
+#include "harness/ksyms_dedup.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 #include "harness/undef_check.h"
@@ -287,6 +288,10 @@ static int link_objects(const struct build_opts *o, bool bpf, const char *cc, ch
 
 	if (bpf && o->nr_srcs == 1)
 		return rename(objs[0], tmp) ? -1 : 0;
+	if (bpf && ksyms_dedup__objects(objs, o->nr_srcs, cmd, sizeof(cmd))) {
+		fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0], cmd);
+		return -1;
+	}
 	if (bpf) {
 		argv__add(&a, "bpftool");
 		argv__add(&a, "gen");
