@@ -87,6 +87,10 @@ int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_k
 /* Objects a policy allocates (tracked so that unloading frees what the policy still holds). */
 void *sim_bpf__obj_alloc(size_t size);
 void sim_bpf__obj_free(void *obj);
+/* Free @obj when the grace period ends (sim_bpf__rcu_quiesce()): what the kernel does with a
+ * released bpf_cpumask, which RCU readers may still be reading. */
+void sim_bpf__obj_free_rcu(void *obj);
+void sim_bpf__objs_quiesce(void);
 void sim_bpf__obj_free_all(void);
 /* Reference counting of such objects (bpf_refcount_acquire / bpf_obj_drop). */
 void *sim_bpf__obj_get(void *obj);

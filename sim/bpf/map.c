@@ -484,4 +484,5 @@ void sim_bpf__rcu_quiesce(void)
 		deferred_free = e->chain;
 		free(e);
 	}
+	sim_bpf__objs_quiesce();
 }
