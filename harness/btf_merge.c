@@ -2,6 +2,7 @@
  * Merging the BTF of a policy's objects into its .sim.so (see btf_merge.h).
  */
 #include "harness/btf_merge.h"
+#include "harness/btf_arrays.h"
 #include "harness/proc.h"
 
 #include <bpf/btf.h>
@@ -24,7 +25,8 @@ static int write_all(const char *path, const void *data, size_t len)
 	return fclose(f) || !ok ? -1 : 0;
 }
 
-int btf_merge__objects(const char *const *objs, int n, const char *so, char *err, size_t errlen)
+int btf_merge__objects(const char *const *objs, const bool *fix_arrays, int n, const char *so,
+		       char *err, size_t errlen)
 {
 	libbpf_print_fn_t old = libbpf_set_print(NULL);
 	struct btf *dst = btf__new_empty();
@@ -49,6 +51,11 @@ int btf_merge__objects(const char *const *objs, int n, const char *so, char *err
 		btf__free(src);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s: cannot merge its BTF: %s", objs[i], strerror(-rc));
+			goto out;
+		}
+		if (fix_arrays && fix_arrays[i] &&
+		    btf_arrays__fix_order(dst, (__u32)rc, btf__type_cnt(dst))) {
+			snprintf(err, errlen, "%s: cannot reorder its arrays' dimensions", objs[i]);
 			goto out;
 		}
 	}

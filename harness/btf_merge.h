@@ -8,9 +8,13 @@
 #ifndef HARNESS_BTF_MERGE_H
 #define HARNESS_BTF_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* Merge the BTF of @objs (each with BTF, or pahole-made) into @so's .BTF. 0, or -1 with @err. */
-int btf_merge__objects(const char *const *objs, int n, const char *so, char *err, size_t errlen);
+/* Merge the BTF of @objs (each with BTF, or pahole-made) into @so's .BTF, putting the
+ * dimensions of multi-dimensional arrays back in order where @fix_arrays[i] (gcc's BTF; see
+ * btf_arrays.h; NULL: none). 0, or -1 with @err. */
+int btf_merge__objects(const char *const *objs, const bool *fix_arrays, int n, const char *so,
+		       char *err, size_t errlen);
 
 #endif

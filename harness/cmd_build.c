@@ -4,6 +4,8 @@
 #include "harness/cmd_build.h"
 #include "harness/bpf_check.h"
 #include "harness/btf_merge.h"
+#include "harness/btf_arrays.h"
+#include "harness/ksyms_dedup.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 #include "harness/undef_check.h"
@@ -22,7 +24,7 @@
 #include <unistd.h>
 
 /* what the cache key says of the build steps themselves (objcopy, BTF merge, clang fallback) */
-#define BUILD_RECIPE "recipe 2: merged BTF, host clang fallback"
+#define BUILD_RECIPE "recipe 4: merged BTF, host clang fallback, general registers only, gcc array order fixed"
 
 /* scx_lavd links 21 sources; room for larger policies too */
 #define MAX_INCLUDES 32
@@ -176,6 +178,10 @@ static void compile_argv(struct argv_buf *a, const struct build_opts *o, bool bp
 		argv__add(a, "-g");
 		if (!host_clang)
 			argv__add(a, "-gbtf");
+		/* BPF has no alignment faults and no floating point: without SSE, the compiler cannot
+		 * turn stores to a type it believes 16-byte aligned into movaps, which faults on the
+		 * 8-byte aligned objects BPF allocators hand out (scx_lavd's arena task contexts) */
+		argv__add(a, "-mgeneral-regs-only");
 		argv__add(a, "-fPIC");
 		argv__add(a, "-Wall");
 		argv__add(a, "-Wno-unused-function");
@@ -245,14 +251,17 @@ static int host_clang_btf(const struct build_opts *o, int i, const char *obj, ch
  * from, else @obj itself.
  */
 static int compile_one(const struct build_opts *o, bool bpf, const char *cc, int i, const char *obj,
-		       char *btf_obj, size_t btf_len)
+		       char *btf_obj, size_t btf_len, bool *by_gcc)
 {
 	snprintf(btf_obj, btf_len, "%s", obj);
+	*by_gcc = false;
 	if (bpf)
 		return compile_run(o, true, cc, false, false, i, obj, false);
 	if (!o->host_clang[i]) {
-		if (!compile_run(o, false, cc, false, false, i, obj, !!o->clang[0]))
+		if (!compile_run(o, false, cc, false, false, i, obj, !!o->clang[0])) {
+			*by_gcc = true;
 			return 0;
+		}
 		if (!o->clang[0] || compile_run(o, false, cc, true, false, i, obj, true)) {
 			if (o->clang[0]) /* show gcc's complaint */
 				compile_run(o, false, cc, false, false, i, obj, false);
@@ -279,6 +288,10 @@ static int link_objects(const struct build_opts *o, bool bpf, const char *cc, ch
 
 	if (bpf && o->nr_srcs == 1)
 		return rename(objs[0], tmp) ? -1 : 0;
+	if (bpf && ksyms_dedup__objects(objs, o->nr_srcs, cmd, sizeof(cmd))) {
+		fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0], cmd);
+		return -1;
+	}
 	if (bpf) {
 		argv__add(&a, "bpftool");
 		argv__add(&a, "gen");
@@ -334,7 +347,7 @@ static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, 
 {
 	char (*objs)[PATH_MAX + 48] = calloc(MAX_SRCS, sizeof(*objs));
 	char (*btfs)[PATH_MAX + 64] = calloc(MAX_SRCS, sizeof(*btfs));
-	bool merge_btf = !bpf && o->nr_srcs > 1;
+	bool merge_btf = !bpf && o->nr_srcs > 1, by_gcc[MAX_SRCS];
 	int ret = -1, done = 0;
 
 	if (!objs || !btfs) {
@@ -344,9 +357,10 @@ static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, 
 	}
 	for (; done < o->nr_srcs; done++) {
 		snprintf(objs[done], sizeof(objs[done]), "%s.%d.o", tmp, done);
-		if (compile_one(o, bpf, cc, done, objs[done], btfs[done], sizeof(btfs[done])))
+		if (compile_one(o, bpf, cc, done, objs[done], btfs[done], sizeof(btfs[done]), &by_gcc[done]))
 			goto out;
-		if (strcmp(btfs[done], objs[done]))
+		/* another BTF than the object's, or gcc's with array dimensions to put in order */
+		if (strcmp(btfs[done], objs[done]) || (by_gcc[done] && btf_arrays__gcc_reverses(cc)))
 			merge_btf = true;
 		if (!bpf && o->nr_srcs > 1 && localize_markers(objs[done])) {
 			done++;
@@ -368,11 +382,14 @@ static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, 
 	ret = link_objects(o, bpf, cc, objs, tmp);
 	if (!ret && merge_btf) {
 		const char *btf_list[MAX_SRCS];
+		bool fix[MAX_SRCS];
 		char err[1024];
 
-		for (int i = 0; i < o->nr_srcs; i++)
+		for (int i = 0; i < o->nr_srcs; i++) {
 			btf_list[i] = btfs[i];
-		ret = btf_merge__objects(btf_list, o->nr_srcs, tmp, err, sizeof(err));
+			fix[i] = by_gcc[i] && btf_arrays__gcc_reverses(cc);
+		}
+		ret = btf_merge__objects(btf_list, fix, o->nr_srcs, tmp, err, sizeof(err));
 		if (ret)
 			fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0], err);
 	}

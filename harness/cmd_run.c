@@ -112,7 +112,7 @@ static void run_usage(FILE *f)
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --loader FILE     a loader profile: what the scheduler's own loader sets (globals,\n"
 		"                    struct_ops fields and flags, map sizes, syscall programs), applied\n"
-		"                    before --knob/--map-entries (docs/loader-profiles.md)\n"
+		"                    before --knob/--map-entries (docs/upstream-schedulers.md)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
 		"  --job FILE        a stress-ng job file as the workload (instead of the built-in one);\n"
 		"                    the run lasts the job's timeout (per entry when sequential), capped\n"

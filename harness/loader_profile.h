@@ -3,7 +3,7 @@
  * after it attaches the scheduler, written down once and applied by scxlab in the same order a
  * libbpf loader applies it: rodata and other globals, struct_ops fields and flags, NULL-ed
  * callbacks, map sizes, then load, SEC("syscall") programs marked before-attach, attach, and
- * those marked after-attach. The format is in docs/loader-profiles.md.
+ * those marked after-attach. The format is in docs/upstream-schedulers.md.
  */
 #ifndef HARNESS_LOADER_PROFILE_H
 #define HARNESS_LOADER_PROFILE_H

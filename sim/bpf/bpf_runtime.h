@@ -20,6 +20,27 @@ struct sim;
 
 struct sim_bpf_map;
 
+/*
+ * A special field of a map value, what the kernel's btf_record lists: an update never copies
+ * it from the new value (the kernel's copy_map_value() skips it), and an update or delete
+ * that replaces the value frees it (bpf_obj_free_fields(): a referenced kptr is released and
+ * cleared, a timer cancelled and cleared).
+ */
+enum sim_bpf_field_kind {
+	SIM_BPF_FIELD_KPTR_CPUMASK, /* struct bpf_cpumask __kptr *: released with bpf_cpumask_release */
+	SIM_BPF_FIELD_KPTR,         /* struct task_struct / cgroup __kptr *: cleared (tasks and
+				     * cgroups outlive every reference in the simulator) */
+	SIM_BPF_FIELD_TIMER,        /* struct bpf_timer */
+	SIM_BPF_FIELD_OPAQUE,       /* spin locks, graph roots and nodes, refcounts, wq: kept */
+};
+
+struct sim_bpf_field {
+	uint32_t off, size;
+	uint32_t kind;        /* enum sim_bpf_field_kind */
+};
+
+#define SIM_BPF_MAX_FIELDS 16
+
 struct sim_bpf_map_def {
 	const char *name;
 	uint32_t type;        /* enum bpf_map_type */
@@ -27,6 +48,8 @@ struct sim_bpf_map_def {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t map_flags;
+	uint32_t nr_fields;   /* special fields of the value, by offset */
+	struct sim_bpf_field fields[SIM_BPF_MAX_FIELDS];
 };
 
 /* Map types the runtime implements (others are refused at load with a clear error). */
@@ -64,6 +87,10 @@ int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_k
 /* Objects a policy allocates (tracked so that unloading frees what the policy still holds). */
 void *sim_bpf__obj_alloc(size_t size);
 void sim_bpf__obj_free(void *obj);
+/* Free @obj when the grace period ends (sim_bpf__rcu_quiesce()): what the kernel does with a
+ * released bpf_cpumask, which RCU readers may still be reading. */
+void sim_bpf__obj_free_rcu(void *obj);
+void sim_bpf__objs_quiesce(void);
 void sim_bpf__obj_free_all(void);
 /* Reference counting of such objects (bpf_refcount_acquire / bpf_obj_drop). */
 void *sim_bpf__obj_get(void *obj);

@@ -38,7 +38,7 @@ struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask)
 void bpf_cpumask_release(struct bpf_cpumask *cpumask)
 {
 	if (cpumask && --cpumask->usage.refs.counter == 0)
-		sim_bpf__obj_free(cpumask);
+		sim_bpf__obj_free_rcu(cpumask); /* the kernel frees it after a grace period */
 }
 
 static bool valid_cpu(u32 cpu)

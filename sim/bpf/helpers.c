@@ -174,9 +174,10 @@ struct task_struct *bpf_get_current_task_btf(void)
 	struct sim *sim = sim__current();
 	int cpu = sim_bpf__this_cpu();
 
-	if (!sim || !sim->cpus[cpu].curr)
+	if (!sim)
 		return NULL;
-	return &sim->cpus[cpu].curr->ts;
+	/* never NULL in the kernel: an idle CPU's current is its idle task */
+	return sim->cpus[cpu].curr ? &sim->cpus[cpu].curr->ts : scx__idle_task(sim, cpu);
 }
 
 u64 bpf_get_current_task(void)

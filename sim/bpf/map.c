@@ -75,6 +75,8 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 			 name, d->type, sim_bpf_map__type_name(d->type));
 		return -1;
 	}
+	if (map__check_fields(d, err, errlen))
+		return -1;
 	if (d->type == BPF_MAP_TYPE_RINGBUF || d->type == BPF_MAP_TYPE_USER_RINGBUF) {
 		if (d->key_size || d->value_size || d->max_entries < 4096 ||
 		    (d->max_entries & (d->max_entries - 1)) || d->max_entries % 4096) {
@@ -291,6 +293,8 @@ static void unlink_elem(struct sim_bpf_map *m, struct hmap_elem *e)
 	m->count--;
 	sim_bpf__timers_forget(e->data + m->key_off_value,
 			       (size_t)m->stride * (m->percpu ? (size_t)m->nr_cpus : 1));
+	for (int c = 0; c < (m->percpu ? m->nr_cpus : 1); c++)
+		map__free_fields(m, map__elem_value(m, e, c));
 	/* readers may still hold the value: free after the grace period */
 	e->chain = deferred_free;
 	deferred_free = e;
@@ -358,16 +362,23 @@ void *map__lookup(struct sim_bpf_map *m, const void *key, int cpu)
 	return map__elem_value(m, e, cpu);
 }
 
-static void store_value(struct sim_bpf_map *m, void *dst_cpu0, const void *value, int cpu)
+/*
+ * Write @value over the value(s) at @dst_cpu0 (per-CPU maps: @cpu's, every CPU's if < 0), as
+ * the kernel's update does: special fields are not copied, and unless the update is
+ * BPF_F_LOCK (an in-place copy) those of the replaced value are freed.
+ */
+static void store_value(struct sim_bpf_map *m, void *dst_cpu0, const void *value, int cpu,
+			uint64_t flags)
 {
-	if (!m->percpu) {
-		memcpy(dst_cpu0, value, m->def.value_size);
-		return;
+	for (int c = 0; c < (m->percpu ? m->nr_cpus : 1); c++) {
+		unsigned char *dst = (unsigned char *)dst_cpu0 + (size_t)c * m->stride;
+
+		if (m->percpu && cpu >= 0 && c != cpu)
+			continue;
+		map__copy_value(m, dst, value);
+		if (!(flags & BPF_F_LOCK))
+			map__free_fields(m, dst);
 	}
-	for (int c = 0; c < m->nr_cpus; c++)
-		if (cpu < 0 || c == cpu)
-			memcpy((unsigned char *)dst_cpu0 + (size_t)c * m->stride, value,
-			       m->def.value_size);
 }
 
 int map__update(struct sim_bpf_map *m, const void *key, const void *value, uint64_t flags,
@@ -387,7 +398,7 @@ int map__update(struct sim_bpf_map *m, const void *key, const void *value, uint6
 		if (mode == BPF_NOEXIST)
 			return -EEXIST;
 		unsigned char *base = m->array + (size_t)idx * (m->percpu ? m->nr_cpus : 1) * m->stride;
-		store_value(m, base, value, cpu);
+		store_value(m, base, value, cpu, flags);
 		return 0;
 	}
 	if (m->def.type == BPF_MAP_TYPE_TASK_STORAGE)
@@ -407,7 +418,7 @@ int map__update(struct sim_bpf_map *m, const void *key, const void *value, uint6
 		if (!e)
 			return -ENOMEM;
 	}
-	store_value(m, map__elem_value(m, e, 0), value, cpu);
+	store_value(m, map__elem_value(m, e, 0), value, cpu, flags);
 	return 0;
 }
 
@@ -440,7 +451,7 @@ void *map__local_storage(struct sim_bpf_map *m, const void *owner, const void *i
 		return NULL;
 	v = map__elem_value(m, e, 0);
 	if (init)
-		memcpy(v, init, m->def.value_size);
+		map__copy_value(m, v, init);
 	return v;
 }
 
@@ -473,4 +484,5 @@ void sim_bpf__rcu_quiesce(void)
 		deferred_free = e->chain;
 		free(e);
 	}
+	sim_bpf__objs_quiesce();
 }

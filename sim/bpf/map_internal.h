@@ -55,6 +55,14 @@ int map__local_storage_delete(struct sim_bpf_map *map, const void *owner);
 /* Ring buffers (ringbuf.c). */
 void map__ringbuf_free(struct sim_bpf_map *map);
 
+/* Special fields of values (map_fields.c): check a definition's list (sorted by offset,
+ * inside the value), copy a value around them, free those of a value being replaced or
+ * deleted, zero them in a copy handed to user space. */
+int map__check_fields(const struct sim_bpf_map_def *def, char *err, size_t errlen);
+void map__copy_value(const struct sim_bpf_map *map, void *dst, const void *src);
+void map__free_fields(const struct sim_bpf_map *map, void *value);
+void map__hide_fields(const struct sim_bpf_map *map, void *copy);
+
 /* Timers inside [start, start + len) lose their element (timer.c). */
 void sim_bpf__timers_forget(const void *start, size_t len);
 /* Queue and stack maps (map_queue.c). */

@@ -23,6 +23,7 @@ int sim_bpf_map__lookup(struct sim_bpf_map *m, const void *key, void *value, siz
 		if (!v)
 			return -ENOENT;
 		memcpy(value, v, m->def.value_size);
+		map__hide_fields(m, value);
 		return 0;
 	}
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
@@ -30,6 +31,7 @@ int sim_bpf_map__lookup(struct sim_bpf_map *m, const void *key, void *value, siz
 		if (!v)
 			return -ENOENT;
 		memcpy((unsigned char *)value + (size_t)cpu * m->stride, v, m->def.value_size);
+		map__hide_fields(m, (unsigned char *)value + (size_t)cpu * m->stride);
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@ struct obj_hdr {
 };
 
 static struct obj_hdr *live_objs;
+static struct obj_hdr *rcu_objs; /* freed at the end of the grace period, through ->next */
 
 void *sim_bpf__obj_alloc(size_t size)
 {
@@ -31,20 +32,43 @@ void *sim_bpf__obj_alloc(size_t size)
 	return h->data;
 }
 
-void sim_bpf__obj_free(void *obj)
+static struct obj_hdr *unlink_obj(void *obj)
 {
-	struct obj_hdr *h;
+	struct obj_hdr *h = (struct obj_hdr *)((unsigned char *)obj - offsetof(struct obj_hdr, data));
 
-	if (!obj)
-		return;
-	h = (struct obj_hdr *)((unsigned char *)obj - offsetof(struct obj_hdr, data));
 	if (h->prev)
 		h->prev->next = h->next;
 	else
 		live_objs = h->next;
 	if (h->next)
 		h->next->prev = h->prev;
-	free(h);
+	return h;
+}
+
+void sim_bpf__obj_free(void *obj)
+{
+	if (obj)
+		free(unlink_obj(obj));
+}
+
+void sim_bpf__obj_free_rcu(void *obj)
+{
+	struct obj_hdr *h;
+
+	if (!obj)
+		return;
+	h = unlink_obj(obj);
+	h->next = rcu_objs;
+	rcu_objs = h;
+}
+
+void sim_bpf__objs_quiesce(void)
+{
+	while (rcu_objs) {
+		struct obj_hdr *h = rcu_objs;
+		rcu_objs = h->next;
+		free(h);
+	}
 }
 
 static struct obj_hdr *hdr_of(void *obj)
@@ -69,6 +93,7 @@ void sim_bpf__obj_free_all(void)
 {
 	while (live_objs)
 		sim_bpf__obj_free(live_objs->data);
+	sim_bpf__objs_quiesce();
 }
 
 /* ---- task references: tasks outlive every policy reference in the simulator ---- */

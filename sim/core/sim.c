@@ -80,6 +80,40 @@ void sim__klog(struct sim *sim, const char *fmt, ...)
 	sim->klog[sim->klog_len] = 0;
 }
 
+/* swapper (pid 0) and init (pid 1): parents only, never queued or run. */
+static int make_ancestors(struct sim *sim)
+{
+	struct sim_task *anc[2];
+
+	sim->swapper = anc[0] = calloc(1, sizeof(*anc[0]));
+	sim->init = anc[1] = calloc(1, sizeof(*anc[1]));
+	if (!anc[0] || !anc[1])
+		return -1; /* sim__free() frees the other */
+	for (int i = 0; i < 2; i++) {
+		struct sim_task *t = anc[i];
+
+		t->sim = sim;
+		t->id = -1;
+		t->state = SIM_TASK_BLOCKED;
+		t->cpu = 0;
+		t->last_ran_cpu = -1;
+		t->group = -1;
+		t->allowed = sim->topo.all;
+		t->ts.cpus_ptr = &t->allowed;
+		t->ts.cpus_mask = t->allowed;
+		t->ts.nr_cpus_allowed = sim->nr_cpus;
+		t->ts.pid = t->ts.tgid = i;
+		t->ts.group_leader = &t->ts;
+		t->ts.prio = t->ts.static_prio = t->ts.normal_prio = 120;
+		t->ts.flags = i ? 0 : PF_IDLE | PF_KTHREAD;
+		t->ts.cgroups = &sim_cgroup__root(sim)->cset;
+		snprintf(t->ts.comm, sizeof(t->ts.comm), "%s", i ? "init" : "swapper/0");
+	}
+	anc[0]->ts.real_parent = anc[0]->ts.parent = &anc[0]->ts;
+	anc[1]->ts.real_parent = anc[1]->ts.parent = &anc[0]->ts;
+	return 0;
+}
+
 struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *topo)
 {
 	struct sim *sim = calloc(1, sizeof(*sim));
@@ -120,7 +154,7 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	hist__init(&sim->run_delay);
 	/* what `extern int LINUX_KERNEL_VERSION __kconfig` reads in policies */
 	LINUX_KERNEL_VERSION = (int)cfg->kernel_version;
-	if (!sim_cgroup__create(sim, NULL, "/", SIM_CGROUP_WEIGHT_DFL))
+	if (!sim_cgroup__create(sim, NULL, "/", SIM_CGROUP_WEIGHT_DFL) || make_ancestors(sim))
 		goto fail;
 	return sim;
 fail:
@@ -143,6 +177,8 @@ void sim__free(struct sim *sim)
 		free(t);
 	}
 	free(sim->tasks);
+	free(sim->swapper);
+	free(sim->init);
 	sim_cgroup__free_all(sim);
 	free(sim->cpus);
 	free(sim->klog);
@@ -184,6 +220,7 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 	t->ts.pid = t->ts.tgid = sim->next_pid++;
 	t->ts.policy = SCHED_NORMAL;
 	t->ts.group_leader = &t->ts;
+	t->ts.real_parent = t->ts.parent = &sim->init->ts; /* a spawner sets its own */
 	t->ts.scx.dsq_vtime = 0;
 	t->ts.scx.slice = SCX_SLICE_DFL;
 	t->ts.scx.sticky_cpu = -1;

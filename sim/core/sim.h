@@ -175,6 +175,10 @@ struct sim {
 	int nr_cgroups;
 	int nr_live;                  /* tasks not dead */
 	pid_t next_pid;
+	/* the kernel's first two tasks, never run here: swapper (pid 0, its own parent) and init
+	 * (pid 1), the parent of every workload task that no simulated task spawned, as the
+	 * kernel reparents orphans to init: p->real_parent is never NULL */
+	struct sim_task *swapper, *init;
 
 	bool in_irq;                  /* waking a task from a timer interrupt (no waker task) */
 	bool in_user;                 /* accounting at a user-space op boundary: no kernel event */

@@ -181,7 +181,7 @@ int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32
 	}
 	for (int i = 0; i < pol->nr_pending; i++) {
 		if (!strcmp(pol->pending[i].name, name)) {
-			pol->pending[i].max_entries = entries;
+			pol->pending[i].def.max_entries = entries;
 			return 0;
 		}
 	}

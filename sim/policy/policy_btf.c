@@ -127,8 +127,12 @@ static int parse_def(struct sim_policy *pol, const char *name, __u32 type_id,
 			bad = member_uint(pol->btf, m, &def->value_size);
 		else if (!strcmp(mn, "key"))
 			bad = member_type_size(pol->btf, m, &def->key_size);
-		else if (!strcmp(mn, "value"))
+		else if (!strcmp(mn, "value")) {
+			const struct btf_type *ptr = skip_mods(pol->btf, m->type, NULL, NULL);
 			bad = member_type_size(pol->btf, m, &def->value_size);
+			if (!bad && policy__value_fields(pol->btf, ptr->type, def, pol->path, err, errlen))
+				return -1;
+		}
 		else if (!strcmp(mn, "values")) {
 			/* __array(values, struct inner): an array of pointers to the inner definition */
 			const struct btf_type *a = skip_mods(pol->btf, m->type, NULL, NULL), *ptr;
@@ -222,11 +226,9 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 		pol->pending = pm;
 		pm = &pol->pending[pol->nr_pending++];
 		snprintf(pm->name, sizeof(pm->name), "%s", name);
-		pm->type = def.type;
-		pm->key_size = def.key_size;
-		pm->value_size = def.value_size;
-		pm->max_entries = 0;
-		pm->map_flags = def.map_flags;
+		pm->def = def;
+		pm->def.name = pm->name;
+		pm->def.max_entries = 0;
 		pm->global = global;
 		return 0;
 	}
@@ -260,6 +262,7 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	/* arrays of arrays (u64 dom_cpumasks[MAX_DOMS][N]) are set as one flat list, row after row */
 	while (t && btf_is_array(t)) {
 		const struct btf_array *a = btf_array(t);
+		k.multi_dim = k.is_array;
 		k.is_array = true;
 		k.nelems *= a->nelems;
 		t = skip_mods(pol->btf, a->type, NULL, NULL);
@@ -375,14 +378,11 @@ int policy__create_pending(struct sim_policy *pol, char *err, size_t errlen)
 {
 	for (int i = 0; i < pol->nr_pending; i++) {
 		struct pending_map *pm = &pol->pending[i];
-		struct sim_bpf_map_def def = {
-			.name = pm->name, .type = pm->type, .key_size = pm->key_size,
-			.value_size = pm->value_size, .max_entries = pm->max_entries,
-			.map_flags = pm->map_flags,
-		};
+		struct sim_bpf_map_def def = pm->def;
 		struct sim_bpf_map *map, **maps;
 
-		if (!pm->max_entries) {
+		def.name = pm->name;
+		if (!def.max_entries) {
 			snprintf(err, errlen, "%s: map '%s' has max_entries 0: its loader sizes it before "
 				 "load (set it with --map-entries %s=N)", pol->path, pm->name, pm->name);
 			return -1;

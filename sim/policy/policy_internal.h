@@ -16,6 +16,7 @@ struct policy_knob {
 	uint32_t elem_size;  /* 1, 2, 4 or 8 */
 	uint32_t nelems;     /* 1 for a scalar */
 	bool is_array;
+	bool multi_dim;      /* an array of arrays: NAME[i] is row i (policy_member.c) */
 	bool is_signed;
 	bool is_bool;
 };
@@ -23,7 +24,7 @@ struct policy_knob {
 /* A map the loader must size before load (max_entries 0 in the source). */
 struct pending_map {
 	char name[64];
-	uint32_t type, key_size, value_size, max_entries, map_flags;
+	struct sim_bpf_map_def def; /* max_entries is what the loader sets */
 	void *global;
 };
 
@@ -61,6 +62,10 @@ void policy__btf_free(struct btf *btf);
 int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
 		     char *err, size_t errlen);
 
+/* policy_fields.c: the special fields of a map value of type @value_type_id into @def. */
+int policy__value_fields(const struct btf *btf, uint32_t value_type_id, struct sim_bpf_map_def *def,
+			 const char *path, char *err, size_t errlen);
+
 /* Create the maps the loader had to size (at freeze). */
 int policy__create_pending(struct sim_policy *pol, char *err, size_t errlen);
 
@@ -69,6 +74,10 @@ struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name);
 int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_t idx,
 			  const char *text, char *err, size_t errlen);
 int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v);
+
+/* policy_member.c: NAME[i].member[j]... of a struct global, as a knob-like integer (array). */
+int policy__resolve_member(struct sim_policy *pol, const char *path, struct policy_knob *k,
+			   char *err, size_t errlen);
 
 /* policy_enums.c: set the __SCX_* rodata (scx's enums.autogen.bpf.h) to the simulated kernel's values */
 int policy__import_kernel_enums(struct sim_policy *pol);

@@ -108,12 +108,33 @@ int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_
 	return 0;
 }
 
+/* A scalar from @value, or an array filled from element 0 by a comma-separated list. */
+static int set_whole(struct sim_policy *pol, struct policy_knob *k, const char *value, char *err,
+		     size_t errlen)
+{
+	char buf[8192];
+	uint32_t i = 0;
+
+	if (!k->is_array)
+		return policy__knob_set_elem(pol, k, 0, value, err, errlen);
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (i >= k->nelems) {
+			snprintf(err, errlen, "%s: more than %u values", k->name, k->nelems);
+			return -1;
+		}
+		if (policy__knob_set_elem(pol, k, i++, tok, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
 int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *value,
 			 char *err, size_t errlen)
 {
 	char base[64];
 	const char *br = strchr(name, '[');
-	struct policy_knob *k;
+	struct policy_knob *k, member;
 	long idx = -1;
 
 	if (pol->frozen) {
@@ -125,6 +146,12 @@ int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *v
 	for (int i = 0; !k && i < pol->nr_vars; i++) /* a .data/.bss write, as loaders do */
 		if (!strcmp(pol->vars[i].name, base))
 			k = &pol->vars[i];
+	/* a field of a struct global (NAME[i].member...), or a row of an array of arrays */
+	if (strchr(name, '.') || (br && k && k->multi_dim)) {
+		if (policy__resolve_member(pol, name, &member, err, errlen))
+			return -1;
+		return set_whole(pol, &member, value, err, errlen);
+	}
 	if (!k) {
 		snprintf(err, errlen, "%s: the policy has no integer global of that name", base);
 		return -1;
@@ -140,22 +167,7 @@ int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *v
 		}
 		return policy__knob_set_elem(pol, k, (uint32_t)idx, value, err, errlen);
 	}
-	if (!k->is_array)
-		return policy__knob_set_elem(pol, k, 0, value, err, errlen);
-
-	/* a comma-separated list fills the array from element 0 */
-	char buf[8192];
-	uint32_t i = 0;
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (i >= k->nelems) {
-			snprintf(err, errlen, "%s: more than %u values", base, k->nelems);
-			return -1;
-		}
-		if (policy__knob_set_elem(pol, k, i++, tok, err, errlen))
-			return -1;
-	}
-	return 0;
+	return set_whole(pol, k, value, err, errlen);
 }
 
 int sim_policy__nr_knobs(const struct sim_policy *pol)

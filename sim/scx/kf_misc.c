@@ -175,7 +175,7 @@ static struct rq rq_views[SIM_MAX_CPUS];
  */
 static struct sim_task idle_tasks[SIM_MAX_CPUS];
 
-static struct task_struct *idle_task(struct sim *sim, s32 cpu)
+struct task_struct *scx__idle_task(struct sim *sim, s32 cpu)
 {
 	struct sim_task *t = &idle_tasks[cpu];
 
@@ -209,7 +209,7 @@ struct rq *scx_bpf_cpu_rq(s32 cpu)
 	c = &sch->sim->cpus[cpu];
 	rq_views[cpu] = (struct rq){
 		.cpu = cpu,
-		.curr = c->curr ? &c->curr->ts : idle_task(sch->sim, cpu),
+		.curr = c->curr ? &c->curr->ts : scx__idle_task(sch->sim, cpu),
 		.nr_running = c->scx.nr_running + c->fair.nr_running,
 		.clock = sim__ktime(sch->sim),
 		.clock_task = sim__ktime(sch->sim),
@@ -233,7 +233,7 @@ struct task_struct *scx_bpf_cpu_curr(s32 cpu)
 
 	if (!sch || !scx_cpu_valid(sch, cpu, NULL))
 		return NULL;
-	return sch->sim->cpus[cpu].curr ? &sch->sim->cpus[cpu].curr->ts : idle_task(sch->sim, cpu);
+	return sch->sim->cpus[cpu].curr ? &sch->sim->cpus[cpu].curr->ts : scx__idle_task(sch->sim, cpu);
 }
 
 struct cgroup *scx_bpf_task_cgroup(struct task_struct *p)

@@ -117,4 +117,8 @@ int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long 
 /* Name of the policy callback executing on this thread ("" if none): for crash reports. */
 const char *scx_running_op(void);
 
+/* CPU @cpu's idle task (pid 0, "swapper/N"): what the kernel's rq->curr and `current` are on
+ * an idle CPU (kf_misc.c). */
+struct task_struct *scx__idle_task(struct sim *sim, int cpu);
+
 #endif

@@ -22,6 +22,15 @@ struct call_rec {
 struct call_rec calls[32];
 u32 nr_calls;
 
+/* what scx_lavd's loader fills: fields of structs in .bss and rows of a 2-D rodata table */
+struct dom_cfg {
+	u64 id;
+	u8 small[4];
+	u64 mask[2];
+};
+struct dom_cfg doms[2];
+const volatile u16 table[3][4];
+
 struct record_args {
 	s32 cpu;
 	u64 val;

@@ -164,3 +164,59 @@ Test(loader_profile, a_missing_program_fails_with_file_and_line)
 	loader_profile__free(&lp);
 	sim_policy__close(pol);
 }
+
+/* A profile writes fields of struct globals and rows of arrays of arrays by path, as scx_lavd's
+ * loader fills bss cpdom_ctxs[d].llc_id and rodata pco_table[state][...]; a bad path is an
+ * error naming the file and line. */
+Test(loader_profile, struct_fields_and_rows_by_path)
+{
+	struct loader_profile lp;
+	char err[2048];
+	const char *path = write_profile("paths.loader",
+		"bss doms[1].id = 42\n"
+		"bss doms[1].small = 1,2,3\n"
+		"bss doms[0].mask[1] = 0xf0\n"
+		"rodata table[2] = 7,8,9,10\n"
+		"rodata table[0] = 5\n");
+	struct sim_policy *pol = open_target();
+	struct dom_cfg { uint64_t id; uint8_t small[4]; uint64_t mask[2]; };
+	const struct dom_cfg *doms;
+	const uint16_t *table;
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(loader_profile__apply_open(&lp, pol, err, sizeof(err)), 0, "%s", err);
+	doms = sim_policy__global(pol, "doms", NULL);
+	table = sim_policy__global(pol, "table", NULL);
+	cr_assert_eq(doms[1].id, 42);
+	cr_assert_eq(doms[1].small[0], 1);
+	cr_assert_eq(doms[1].small[2], 3);
+	cr_assert_eq(doms[1].small[3], 0);
+	cr_assert_eq(doms[0].mask[1], 0xf0);
+	cr_assert_eq(doms[0].mask[0], 0);
+	cr_assert_eq(doms[0].id, 0);
+	cr_assert_eq(table[2 * 4 + 0], 7);
+	cr_assert_eq(table[2 * 4 + 3], 10);
+	cr_assert_eq(table[0], 5);
+	cr_assert_eq(table[1], 0, "row 0 has one value");
+	cr_assert_eq(table[1 * 4], 0, "row 1 untouched");
+	loader_profile__free(&lp);
+
+	static const char *const bad[][2] = {
+		{ "bss doms[2].id = 1\n", "bad index" },
+		{ "bss doms[0].nope = 1\n", "no member 'nope'" },
+		{ "bss doms[0] = 1\n", "no integer global" },
+		{ "bss doms[0].small = 1,2,3,4,5\n", "more than 4 values" },
+		{ "bss doms[0].id = 1x\n", "not a number" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[1200];
+		path = write_profile("badpath.loader", bad[i][0]);
+		cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+		cr_assert_eq(loader_profile__apply_open(&lp, pol, err, sizeof(err)), -1, "accepted %s", bad[i][0]);
+		snprintf(want, sizeof(want), "%s:1: ", path);
+		cr_assert_not_null(strstr(err, want), "%s", err);
+		cr_assert_not_null(strstr(err, bad[i][1]), "'%s' not in '%s'", bad[i][1], err);
+		loader_profile__free(&lp);
+	}
+	sim_policy__close(pol);
+}

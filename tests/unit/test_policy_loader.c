@@ -333,6 +333,42 @@ Test(policy_loader, cpu_curr_of_an_idle_cpu_is_its_idle_task)
 	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_pid", NULL), 0);
 	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_idle_flag", NULL), 1);
 	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "seen_on_cpu", NULL), 1);
+	/* current of an idle CPU is its idle task (scx_lavd's ops.runnable reads current->comm),
+	 * and a workload task's parent is init (lavd's init_task reads p->real_parent->pid) */
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "current_null", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "current_pid", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "parent_pid", NULL), 1);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "grandparent_pid", NULL), 0);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
+/* A map update copies a value around its kptrs and frees the kptr it replaces, as the kernel's
+ * copy_map_value()/bpf_obj_free_fields() do: a stack value with an uninitialised kptr slot
+ * (scx_rusty's lb_domain_alloc()) used to be copied whole, and the garbage pointer was later
+ * released by the policy (heap corruption in ops.init). User space reads a kptr as 0. */
+Test(policy_loader, map_update_skips_and_frees_kptr_fields)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/map_kptr_update.sim.so"), 4,
+						  err, sizeof(err));
+	static const char *const seen[] = {
+		"array_slot_null", "array_members_copied", "array_xchg_empty",
+		"hash_slot_null", "hash_members_copied", "hash_replace_slot_null",
+	};
+	struct { uint64_t before, mask, after; } v;
+	uint32_t key = 0;
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert(scx_sched__enabled(sim), "ops.init failed");
+	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++)
+		cr_assert_eq(*(uint64_t *)sim_policy__global(pol, seen[i], NULL), 1, "%s", seen[i]);
+	/* the array element holds a mask again (array_xchg_empty); user space sees 0 there */
+	cr_assert_eq(sim_bpf_map__lookup(sim_policy__map_by_name(pol, "masked_array"), &key, &v, sizeof(v)), 0);
+	cr_assert_eq(v.before, 11);
+	cr_assert_eq(v.mask, 0);
+	cr_assert_eq(v.after, 22);
 	sim__free(sim);
 	sim_policy__close(pol);
 }
