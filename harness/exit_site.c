@@ -112,6 +112,17 @@ static void out_of_shim(Dwfl_Module *mod, Dwarf_Addr pc, const char **file, int 
 	free(scopes);
 }
 
+/* After a frame shown once for @n more calls of it in a row. */
+static void append_repeats(char *chain, size_t len, int n)
+{
+	char text[48];
+
+	if (!n)
+		return;
+	snprintf(text, sizeof(text), " [and %d more calls of it]", n);
+	append(chain, len, text);
+}
+
 /* The load base of the object an address lies in, NULL if none. */
 static void *base_of(const void *addr)
 {
@@ -124,7 +135,8 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 {
 	void *base = base_of(policy_anchor);
 	Dwfl *dwfl;
-	int frames = 0;
+	int frames = 0, repeats = 0;
+	char last[PATH_MAX + 256] = "";
 
 	r->site[0] = 0;
 	r->chain[0] = 0;
@@ -163,9 +175,19 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 			snprintf(where, sizeof(where), "?");
 		if (!frames)
 			copy_str(r->site, sizeof(r->site), where);
-		snprintf(frame, sizeof(frame), "%s%s (%s)", frames ? "\n" : "", func ? func : "?", where);
+		snprintf(frame, sizeof(frame), "%s (%s)", func ? func : "?", where);
+		if (frames && !strcmp(frame, last)) {
+			repeats++; /* a recursion: one line with a count */
+			continue;
+		}
+		append_repeats(r->chain, sizeof(r->chain), repeats);
+		repeats = 0;
+		if (frames)
+			append(r->chain, sizeof(r->chain), "\n");
 		append(r->chain, sizeof(r->chain), frame);
+		copy_str(last, sizeof(last), frame);
 		frames++;
 	}
+	append_repeats(r->chain, sizeof(r->chain), repeats);
 	dwfl_end(dwfl);
 }

@@ -34,7 +34,8 @@ static s32 ext_select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uin
 	if (SCX_HAS_OP(sch, select_cpu)) {
 		scx_op_enter(sch, &save, SCX_OP_SELECT_CPU, p, waker_cpu >= 0 ? waker_cpu : prev_cpu);
 		sch->ddsp_task = p;
-		cpu = sch->ops->select_cpu(&p->ts, prev_cpu, wake_flags);
+		cpu = prev_cpu; /* after a fault */
+		scx_op_call(sch, &save, cpu = sch->ops->select_cpu(&p->ts, prev_cpu, wake_flags));
 		scx_op_leave(sch, &save);
 		if (!scx_cpu_valid(sch, cpu, "from ops.select_cpu()"))
 			return prev_cpu;
@@ -65,7 +66,7 @@ static void ext_enqueue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 {
 	struct scx_sched *sch = sched_of(sim);
 	struct scx_op_ctx save;
-	uint64_t enq_flags = 0;
+	volatile uint64_t enq_flags = 0;
 
 	if (flags & SIM_ENQ_WAKEUP)
 		enq_flags |= SCX_ENQ_WAKEUP;
@@ -83,10 +84,20 @@ static void ext_enqueue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 	if (!(flags & SIM_ENQ_MIGRATING) && SCX_HAS_OP(sch, runnable) && sch->state == SCX_ST_ENABLED &&
 	    !sch->bypassing) {
 		scx_op_enter(sch, &save, SCX_OP_RUNNABLE, p, rq->id);
-		sch->ops->runnable(&p->ts, enq_flags);
+		scx_op_call(sch, &save, sch->ops->runnable(&p->ts, enq_flags));
 		scx_op_leave(sch, &save);
 	}
 	scx_do_enqueue_task(sch, rq, p, enq_flags, -1);
+}
+
+/* ops.stopping(@p, @runnable) on @rq: the task leaves its CPU (put_prev, or a dequeue of curr). */
+static void call_stopping(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p, bool runnable)
+{
+	struct scx_op_ctx save;
+
+	scx_op_enter(sch, &save, SCX_OP_STOPPING, p, rq->id);
+	scx_op_call(sch, &save, sch->ops->stopping(&p->ts, runnable));
+	scx_op_leave(sch, &save);
 }
 
 static void ext_dequeue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, uint64_t flags)
@@ -94,7 +105,7 @@ static void ext_dequeue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 	struct scx_sched *sch = sched_of(sim);
 	struct scx_op_ctx save;
 	uint64_t deq_flags = (flags & SIM_DEQ_SLEEP) ? SCX_DEQ_SLEEP : SCX_DEQ_SCHED_CHANGE;
-	bool ops_ok = sch && sch->state == SCX_ST_ENABLED;
+	volatile bool ops_ok = sch && sch->state == SCX_ST_ENABLED;
 
 	if (!task_queued(p))
 		return;
@@ -102,14 +113,11 @@ static void ext_dequeue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 	p->scx.ops_state = SCX_OPSS_NONE;
 	if (sch)
 		scx_call_dequeue_if_custody(sch, p, deq_flags);
-	if (rq->curr == p && ops_ok && SCX_HAS_OP(sch, stopping)) {
-		scx_op_enter(sch, &save, SCX_OP_STOPPING, p, rq->id);
-		sch->ops->stopping(&p->ts, false);
-		scx_op_leave(sch, &save);
-	}
+	if (rq->curr == p && ops_ok && SCX_HAS_OP(sch, stopping))
+		call_stopping(sch, rq, p, false);
 	if (!(flags & SIM_DEQ_MIGRATING) && ops_ok && SCX_HAS_OP(sch, quiescent)) {
 		scx_op_enter(sch, &save, SCX_OP_QUIESCENT, p, rq->id);
-		sch->ops->quiescent(&p->ts, deq_flags);
+		scx_op_call(sch, &save, sch->ops->quiescent(&p->ts, deq_flags));
 		scx_op_leave(sch, &save);
 	}
 	p->ts.scx.flags &= ~SCX_TASK_QUEUED;
@@ -127,7 +135,7 @@ static enum dsp_verdict dispatch_sched(struct scx_sched *sch, struct sim_cpu *rq
 				       struct sim_task *prev, bool prev_on_scx)
 {
 	struct scx_op_ctx save;
-	int loops = SCX_DSP_MAX_LOOPS;
+	volatile int loops = SCX_DSP_MAX_LOOPS;
 
 	if (scx_consume_dispatch_q(sch, rq, scx_global_dsq(sch, rq->id), 0))
 		return DSP_LOCAL;
@@ -143,7 +151,7 @@ static enum dsp_verdict dispatch_sched(struct scx_sched *sch, struct sim_cpu *rq
 		rq->scx.dsp_nr_tasks = 0;
 		sch->counters.nr_dispatch++;
 		scx_op_enter(sch, &save, SCX_OP_DISPATCH, NULL, rq->id);
-		sch->ops->dispatch(rq->id, prev_on_scx ? &prev->ts : NULL);
+		scx_op_call(sch, &save, sch->ops->dispatch(rq->id, prev_on_scx ? &prev->ts : NULL));
 		scx_op_leave(sch, &save);
 		scx_flush_dispatch_buf(sch, rq);
 
@@ -166,7 +174,7 @@ static enum dsp_verdict dispatch_sched(struct scx_sched *sch, struct sim_cpu *rq
 
 static enum dsp_verdict balance_one(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *prev)
 {
-	bool prev_on_scx = prev && scx_is_ext(sch->sim, prev) && task_queued(prev);
+	volatile bool prev_on_scx = prev && scx_is_ext(sch->sim, prev) && task_queued(prev);
 	struct scx_op_ctx save;
 	enum dsp_verdict v;
 
@@ -174,7 +182,7 @@ static enum dsp_verdict balance_one(struct scx_sched *sch, struct sim_cpu *rq, s
 	if ((sch->flags & SCX_OPS_HAS_CPU_PREEMPT) && rq->scx.cpu_released) {
 		if (SCX_HAS_OP(sch, cpu_acquire) && sch->state == SCX_ST_ENABLED) {
 			scx_op_enter(sch, &save, SCX_OP_CPU_ACQUIRE, NULL, rq->id);
-			sch->ops->cpu_acquire(rq->id, NULL);
+			scx_op_call(sch, &save, sch->ops->cpu_acquire(rq->id, NULL));
 			scx_op_leave(sch, &save);
 		}
 		rq->scx.cpu_released = false;
@@ -236,11 +244,8 @@ static void ext_put_prev(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	if (!sch)
 		return;
 	rq->scx.kick_wait_seq++;
-	if (ops_ok && SCX_HAS_OP(sch, stopping) && task_queued(p)) {
-		scx_op_enter(sch, &save, SCX_OP_STOPPING, p, rq->id);
-		sch->ops->stopping(&p->ts, true);
-		scx_op_leave(sch, &save);
-	}
+	if (ops_ok && SCX_HAS_OP(sch, stopping) && task_queued(p))
+		call_stopping(sch, rq, p, true);
 	if (task_queued(p) && p->state == SIM_TASK_RUNNABLE) {
 		set_runnable_at(sim, p);
 		if (p->ts.scx.slice && !sch->bypassing) {
@@ -260,7 +265,7 @@ static void ext_put_prev(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 				.task = &next->ts,
 			};
 			scx_op_enter(sch, &save, SCX_OP_CPU_RELEASE, NULL, rq->id);
-			sch->ops->cpu_release(rq->id, &args);
+			scx_op_call(sch, &save, sch->ops->cpu_release(rq->id, &args));
 			scx_op_leave(sch, &save);
 		}
 		rq->scx.cpu_released = true;
@@ -284,7 +289,7 @@ static void ext_set_next(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	p->ts.se.exec_start = sim->loop.now;
 	if (SCX_HAS_OP(sch, running) && task_queued(p) && sch->state == SCX_ST_ENABLED) {
 		scx_op_enter(sch, &save, SCX_OP_RUNNING, p, rq->id);
-		sch->ops->running(&p->ts);
+		scx_op_call(sch, &save, sch->ops->running(&p->ts));
 		scx_op_leave(sch, &save);
 	}
 	p->scx.runnable_at_valid = false;
@@ -311,7 +316,7 @@ static void ext_tick(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 		p->ts.scx.slice = 0;
 	} else if (SCX_HAS_OP(sch, tick)) {
 		scx_op_enter(sch, &save, SCX_OP_TICK, p, rq->id);
-		sch->ops->tick(&p->ts);
+		scx_op_call(sch, &save, sch->ops->tick(&p->ts));
 		scx_op_leave(sch, &save);
 	}
 	if (!p->ts.scx.slice)
@@ -325,7 +330,7 @@ static void ext_yield(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 
 	if (sch && SCX_HAS_OP(sch, yield) && sch->state == SCX_ST_ENABLED && !sch->bypassing) {
 		scx_op_enter(sch, &save, SCX_OP_YIELD, p, rq->id);
-		sch->ops->yield(&p->ts, NULL);
+		scx_op_call(sch, &save, sch->ops->yield(&p->ts, NULL));
 		scx_op_leave(sch, &save);
 	} else {
 		p->ts.scx.slice = 0;
@@ -349,7 +354,7 @@ static void ext_task_changed(struct sim *sim, struct sim_task *p)
 		p->scx.last_weight = p->ts.scx.weight;
 		if (SCX_HAS_OP(sch, set_weight)) {
 			scx_op_enter(sch, &save, SCX_OP_SET_WEIGHT, p, p->cpu);
-			sch->ops->set_weight(&p->ts, p->ts.scx.weight);
+			scx_op_call(sch, &save, sch->ops->set_weight(&p->ts, p->ts.scx.weight));
 			scx_op_leave(sch, &save);
 		}
 	}
@@ -357,7 +362,7 @@ static void ext_task_changed(struct sim *sim, struct sim_task *p)
 		p->scx.last_mask = *p->ts.cpus_ptr;
 		if (SCX_HAS_OP(sch, set_cpumask)) {
 			scx_op_enter(sch, &save, SCX_OP_SET_CPUMASK, p, p->cpu);
-			sch->ops->set_cpumask(&p->ts, p->ts.cpus_ptr);
+			scx_op_call(sch, &save, sch->ops->set_cpumask(&p->ts, p->ts.cpus_ptr));
 			scx_op_leave(sch, &save);
 		}
 	}

@@ -33,7 +33,7 @@ void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint
 	if (!SCX_HAS_OP(sch, dequeue) || sch->state != SCX_ST_ENABLED)
 		return;
 	scx_op_enter(sch, &save, SCX_OP_DEQUEUE, p, p->cpu);
-	sch->ops->dequeue(&p->ts, deq_flags);
+	scx_op_call(sch, &save, sch->ops->dequeue(&p->ts, deq_flags));
 	scx_op_leave(sch, &save);
 }
 
@@ -236,7 +236,7 @@ void scx_do_enqueue_task(struct scx_sched *sch, struct sim_cpu *rq, struct sim_t
 	sch->counters.nr_enqueue++;
 	scx_op_enter(sch, &save, SCX_OP_ENQUEUE, p, rq->id);
 	sch->ddsp_task = p;
-	sch->ops->enqueue(&p->ts, enq_flags);
+	scx_op_call(sch, &save, sch->ops->enqueue(&p->ts, enq_flags));
 	scx_op_leave(sch, &save);
 
 	if (p->scx.ddsp_pending) {

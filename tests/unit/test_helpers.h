@@ -14,6 +14,10 @@ const char *th_tmpdir(void);
 /* Run `scxlab ARGS...` (NULL-terminated), stdout and stderr to @log_path if given.
  * Returns the exit status, or -1. */
 int th_scxlab(const char *log_path, ...);
+/* $SCXLAB_SRC/<rel>: a file of the source tree (the last 4 results stay valid). */
+const char *th_src_path(const char *rel);
+/* The line of @file holding @needle (1-based); fails the test if there is none. */
+int th_line_of(const char *file, const char *needle);
 /* Whole file contents (malloc'ed, NUL-terminated), or NULL. */
 char *th_read_file(const char *path, size_t *len);
 
