@@ -113,9 +113,9 @@ static void pass_on(int sig, siginfo_t *si, void *uc)
 /* Leave the policy's code for the call site of @l with what the fault was and where. */
 static void land(struct scx_op_ctx *l, int sig, uintptr_t addr, const ucontext_t *uc)
 {
-	void *frames[SCX_EXIT_BT_MAX];
+	void *frames[SCX_EXIT_BT_MAX + 8]; /* room for the handler's own frames */
 	uintptr_t pc = pc_of(uc);
-	int n = backtrace(frames, SCX_EXIT_BT_MAX), from = 0;
+	int n = backtrace(frames, SCX_EXIT_BT_MAX + 8), from = 0;
 
 	pending.signal = sig;
 	pending.addr = addr;
@@ -123,9 +123,12 @@ static void land(struct scx_op_ctx *l, int sig, uintptr_t addr, const ucontext_t
 	/* a fault just below the stack pointer: the stack ran into its guard page */
 	pending.stack_overflow = sig == SIGSEGV && addr + 65536 >= sp_of(uc) && addr <= sp_of(uc) + 4096;
 	/* the faulting instruction itself first (+1: the symbolizer looks up return address - 1),
-	 * then its callers, skipping the handler's own frames */
+	 * then its callers, skipping the handler's own frames. Where a stack overflow meets the
+	 * guard page (a call, a prologue) depends on the stack's random start: it is shown from
+	 * the callers, the same every run. */
 	pending.bt_len = 0;
-	pending.bt[pending.bt_len++] = (const void *)(pc + 1);
+	if (!pending.stack_overflow)
+		pending.bt[pending.bt_len++] = (const void *)(pc + 1);
 	for (int i = 0; i < n; i++)
 		if ((uintptr_t)frames[i] == pc || (uintptr_t)frames[i] == pc + 1)
 			from = i + 1;
