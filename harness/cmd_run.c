@@ -85,6 +85,7 @@ struct run_opts {
 	uint64_t daemon_cpu_ns;        /* --daemon-cpu: the daemon is a simulated task */
 	struct run_expect expect;      /* --expect-exit */
 	uint64_t starve_after_ns;      /* --starve-after, 0: the default */
+	uint64_t callback_budget_ns;   /* --callback-budget, 0: the default (SIM_OP_BUDGET_DFL_NS) */
 };
 
 static void run_usage(FILE *f)
@@ -141,6 +142,9 @@ static void run_usage(FILE *f)
 		"  --starve-after TIME  a task runnable and not run for longer than TIME at the end\n"
 		"                    of the run is starved, a failure (default: the policy's\n"
 		"                    watchdog timeout or half the run, whichever is shorter)\n"
+		"  --callback-budget TIME  host CPU time one policy callback may take (default 1s): a\n"
+		"                    callback over it (an endless loop) ends the policy with an error\n"
+		"                    exit; it never changes simulated numbers (docs/limits.md)\n"
 		"  --quiet           no progress or summary on stderr/stdout\n\n"
 		"Exit status: 0 ok, 1 the run could not be done, 2 bad usage or input, 3 the policy\n"
 		"failed (error exit, stall, crash, a task lost or starved); docs/results.md.\n");
@@ -416,7 +420,7 @@ static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -438,6 +442,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "trace-window", required_argument, NULL, O_TRWIN },
 		{ "expect-exit", required_argument, NULL, O_EXPECT },
 		{ "starve-after", required_argument, NULL, O_STARVE },
+		{ "callback-budget", required_argument, NULL, O_BUDGET },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -485,6 +490,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			if (!o->starve_after_ns) {
 				snprintf(err, errlen, "--starve-after: must be more than zero");
+				return -1;
+			}
+			break;
+		case O_BUDGET:
+			if (opt__parse_duration("--callback-budget", optarg, &o->callback_budget_ns, err, errlen))
+				return -1;
+			if (o->callback_budget_ns < 1000000ULL) {
+				snprintf(err, errlen, "--callback-budget %s: give at least 1ms of CPU time", optarg);
 				return -1;
 			}
 			break;
@@ -763,6 +776,8 @@ int cmd_run(int argc, char **argv)
 	cfg.seed = o.seed;
 	cfg.duration_ns = o.duration_ns;
 	cfg.quiet = o.quiet;
+	if (o.callback_budget_ns)
+		cfg.op_budget_ns = o.callback_budget_ns;
 	if (o.kernel_version)
 		cfg.kernel_version = o.kernel_version;
 	sim = sim__new(&cfg, &topo);

@@ -18,6 +18,7 @@
 #include <elfutils/libdwfl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,17 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 		if (base_of(r->bt[i]) != base || !(mod = dwfl_addrmodule(dwfl, pc)))
 			continue;
 		func = dwfl_module_addrname(mod, pc);
+		if (!frames && r->fault_signal == SIGXCPU && !func)
+			continue; /* stopped in a PLT stub, on the way to a kfunc: its caller is next */
+		if (!frames && r->fault_signal == SIGXCPU) {
+			/* where a callback over its time budget was stopped is chance: name the function
+			 * it was in, at its first line, the same in every run */
+			GElf_Off off;
+			GElf_Sym sym;
+
+			if (dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL))
+				pc -= off;
+		}
 		l = dwfl_module_getsrc(mod, pc);
 		if (l) {
 			file = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);

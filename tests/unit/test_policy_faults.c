@@ -302,3 +302,123 @@ Test(policy_faults, every_form_of_a_trapping_division_is_stepped_over)
 	sim__free(sim);
 #endif
 }
+
+/* ---- bounded callbacks: a host CPU-time budget per callback ---- */
+
+Test(policy_faults, an_endless_loop_is_ended_at_the_callback_budget, .timeout = 120)
+{
+	const char *src = fixture("endless_loop.bpf.c");
+	char want[64], out[600], path[700], first_doc_path[700];
+	double sim_ns;
+
+	/* where the loop was stopped is chance: the site is the callback's function, at its first line */
+	snprintf(want, sizeof(want), "void BPF_STRUCT_OPS(loop_dispatch");
+	for (int how = 1; how <= 2; how++) {
+		char knob[32];
+
+		snprintf(knob, sizeof(knob), "loop_how=%d", how);
+		snprintf(out, sizeof(out), "%s/%s", th_tmpdir(), knob);
+		snprintf(path, sizeof(path), "%s/%s.log", th_tmpdir(), knob);
+		cr_assert_eq(th_scxlab(path, "run", "--policy", src, "--knob", knob, "--callback-budget", "100ms",
+				       "--duration", "500ms", "--topology", "4", "--out", out, "--quiet", NULL), 3, "%s", knob);
+		snprintf(path, sizeof(path), "%s/result.json", out);
+		char *doc = result_read__file(path);
+		cr_assert_not_null(doc, "%s: no result.json", knob);
+		expect_string(doc, "fault", "callback", "dispatch");
+		expect_string(doc, "crash", "signal", "time budget");
+		char msg[1024], site[600];
+		cr_assert_eq(result_read__string(doc, "fault", "msg", msg, sizeof(msg)), 0);
+		cr_assert_not_null(strstr(msg, "ops.dispatch() ran for more than 0.100s of host CPU time"), "%s", msg);
+		cr_assert_eq(result_read__string(doc, "fault", "site", site, sizeof(site)), 0);
+		int decl = th_line_of(src, want), line = atoi(strrchr(site, ':') + 1);
+		cr_assert(strstr(site, "endless_loop.bpf.c:") && (line == decl || line == decl + 1),
+			  "%s: site %s, expected the function's first line (%d or its brace)", knob, site, decl);
+		/* the run went on to its end, every task on the fair class */
+		cr_assert_eq(result_read__number(doc, "summary", "sim_time_ns", &sim_ns), 0);
+		cr_assert_eq(sim_ns, 500e6, "the whole simulated duration was run");
+		cr_assert_eq(count_of(doc, "\"class\": \"fair\""), 8);
+		free(doc);
+	}
+	/* the same result every time: the budget decides only whether the policy is ended */
+	snprintf(first_doc_path, sizeof(first_doc_path), "%s/loop_how=1/result.json", th_tmpdir());
+	snprintf(out, sizeof(out), "%s/again", th_tmpdir());
+	cr_assert_eq(th_scxlab(NULL, "run", "--policy", src, "--knob", "loop_how=1", "--callback-budget", "150ms",
+			       "--duration", "500ms", "--topology", "4", "--out", out, "--quiet", NULL), 3);
+	snprintf(path, sizeof(path), "%s/result.json", out);
+	size_t la, lb;
+	char *a = th_read_file(first_doc_path, &la), *b = th_read_file(path, &lb);
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	/* only the budget's own figure in the message differs */
+	cr_assert_eq(count_of(a, "0.100s"), count_of(b, "0.150s"));
+	for (char *p = strstr(b, "0.150s"); p; p = strstr(p, "0.150s"))
+		memcpy(p, "0.100s", 6);
+	cr_assert(la == lb && !memcmp(a, b, la), "a longer budget changed the result");
+	free(a);
+	free(b);
+}
+
+Test(policy_faults, the_default_budget_ends_an_endless_loop_too, .timeout = 120)
+{
+	char out[600], path[700];
+
+	snprintf(out, sizeof(out), "%s/dfl", th_tmpdir());
+	cr_assert_eq(th_scxlab(NULL, "run", "--policy", fixture("endless_loop.bpf.c"), "--duration", "200ms",
+			       "--topology", "2", "--out", out, "--quiet", NULL), 3);
+	snprintf(path, sizeof(path), "%s/result.json", out);
+	char *doc = result_read__file(path);
+	cr_assert_not_null(doc);
+	char msg[1024];
+	cr_assert_eq(result_read__string(doc, "fault", "msg", msg, sizeof(msg)), 0);
+	cr_assert_not_null(strstr(msg, "more than 1.000s of host CPU time"), "%s", msg);
+	free(doc);
+}
+
+Test(policy_faults, a_bad_callback_budget_is_refused, .timeout = 60)
+{
+	const char *bad[] = { "0", "abc", "nan", "500us", "-1s" };
+	char log[600];
+
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(th_scxlab(log, "run", "--callback-budget", bad[i], "--duration", "10ms", "--out",
+				       th_tmpdir(), "--quiet", NULL), 2, "--callback-budget %s", bad[i]);
+		char *text = th_read_file(log, NULL);
+		cr_assert(text && strstr(text, "--callback-budget"), "the option is named: %s", text ? text : "");
+		free(text);
+	}
+}
+
+/* ---- beside a failing policy, a healthy one gives what it gives alone ---- */
+
+Test(policy_faults, a_healthy_policy_beside_a_failing_one_is_unaffected, .timeout = 180)
+{
+	char cmp[600], solo[600], a[800], b[800], job[600], vtime[600];
+
+	snprintf(cmp, sizeof(cmp), "%s/cmp", th_tmpdir());
+	snprintf(solo, sizeof(solo), "%s/solo", th_tmpdir());
+	snprintf(job, sizeof(job), "%s", th_src_path("workloads/jobs/smoke-3s.job"));
+	snprintf(vtime, sizeof(vtime), "%s", th_src_path("sched/scxl_vtime.bpf.c"));
+	char policies[1400];
+	snprintf(policies, sizeof(policies), "%s,%s,%s", fixture("endless_loop.bpf.c"), vtime,
+		 fixture("crash_in_callback.bpf.c"));
+	cr_assert_eq(th_scxlab(NULL, "compare", "--policies", policies, "--jobs", job, "--duration", "300ms",
+			       "--topology", "2", "--out", cmp, "--no-plots", "--quiet", NULL), 3,
+		     "compare finishes and says a policy failed");
+	cr_assert_eq(th_scxlab(NULL, "run", "--target", "sim", "--job", job, "--topology", "2", "--out", solo, "--quiet",
+			       "--seed", "1", "--duration", "300ms", "--policy", vtime, NULL), 0);
+	snprintf(a, sizeof(a), "%s/runs/sim/scxl_vtime/smoke-3s/r1/result.json", cmp);
+	snprintf(b, sizeof(b), "%s/result.json", solo);
+	size_t la, lb;
+	char *da = th_read_file(a, &la), *db = th_read_file(b, &lb);
+	cr_assert_not_null(da, "%s", a);
+	cr_assert_not_null(db, "%s", b);
+	cr_assert(la == lb && !memcmp(da, db, la), "the healthy run's result.json is byte-identical to its run alone");
+	free(da);
+	free(db);
+	snprintf(a, sizeof(a), "%s/runs/sim/endless_loop/smoke-3s/r1/result.json", cmp);
+	da = result_read__file(a);
+	cr_assert_not_null(da, "the failing run has its result.json");
+	expect_string(da, "crash", "signal", "time budget");
+	free(da);
+}
