@@ -392,6 +392,19 @@ static void write_verdict(struct json_writer *w, const struct run_info *in)
 	json__end_object(w);
 }
 
+/* The policy's BPF memory (sim/bpf/mem_limit.c): its limit, the most it took, charges refused. */
+static void write_bpf_memory(struct json_writer *w)
+{
+	const struct sim_bpf_mem_stats *st = sim_bpf_mem__stats();
+
+	json__key(w, "bpf_memory");
+	json__begin_object(w);
+	json__key(w, "limit_bytes"); json__u64(w, st->limit);
+	json__key(w, "peak_bytes"); json__u64(w, st->peak);
+	json__key(w, "refused"); json__u64(w, st->refused);
+	json__end_object(w);
+}
+
 static void write_scx(struct json_writer *w, const struct run_info *in)
 {
 	const struct scx_exit_record *e = &in->exit;
@@ -419,6 +432,7 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	json__key(w, "kicks"); json__u64(w, in->counters.nr_kicks);
 	json__key(w, "dispatch_loops_exhausted"); json__u64(w, in->counters.nr_dsp_loops_exhausted);
 	json__end_object(w);
+	write_bpf_memory(w);
 events:
 	json__key(w, "events");
 	json__begin_object(w);

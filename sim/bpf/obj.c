@@ -12,6 +12,7 @@
 struct obj_hdr {
 	struct obj_hdr *prev, *next;
 	long refs;
+	size_t size;                   /* charged to the policy's BPF memory */
 	_Alignas(16) unsigned char data[];
 };
 
@@ -19,11 +20,17 @@ static struct obj_hdr *live_objs;
 
 void *sim_bpf__obj_alloc(size_t size)
 {
-	struct obj_hdr *h = calloc(1, sizeof(*h) + size);
+	struct obj_hdr *h;
 
-	if (!h)
+	if (sim_bpf_mem__charge(size))
+		return NULL; /* over the policy's memory limit: the kernel's allocator gives NULL */
+	h = calloc(1, sizeof(*h) + size);
+	if (!h) {
+		sim_bpf_mem__uncharge(size);
 		return NULL;
+	}
 	h->refs = 1;
+	h->size = size;
 	h->next = live_objs;
 	if (live_objs)
 		live_objs->prev = h;
@@ -44,6 +51,7 @@ void sim_bpf__obj_free(void *obj)
 		live_objs = h->next;
 	if (h->next)
 		h->next->prev = h->prev;
+	sim_bpf_mem__uncharge(h->size);
 	free(h);
 }
 

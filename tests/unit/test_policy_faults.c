@@ -422,3 +422,74 @@ Test(policy_faults, a_healthy_policy_beside_a_failing_one_is_unaffected, .timeou
 	expect_string(da, "crash", "signal", "time budget");
 	free(da);
 }
+
+/* ---- memory limits: the policy's maps, objects and arena pages are charged ---- */
+
+Test(policy_faults, allocating_without_bound_meets_the_kernels_error_returns, .timeout = 120)
+{
+	static const struct { const char *knob, *msg; } cases[] = {
+		{ "hog_how=1", "bpf_obj_new gave NULL after " },
+		{ "hog_how=2", "bpf_map_update_elem failed after " },
+		{ "hog_how=3", "bpf_arena_alloc_pages gave NULL after " },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[600], path[700], msg[1024];
+		double limit, peak, refused, n;
+
+		snprintf(out, sizeof(out), "%s/%s", th_tmpdir(), cases[i].knob);
+		cr_assert_eq(th_scxlab(NULL, "run", "--policy", fixture("memory_hog.bpf.c"), "--knob", cases[i].knob,
+				       "--map-entries", "sized_by_loader=16", "--bpf-mem-limit", "16M", "--duration", "300ms",
+				       "--topology", "4", "--out", out, "--quiet", "--expect-exit", "SCX_EXIT_UNREG_BPF", NULL),
+			     0, "%s: the policy saw the error and exited by itself", cases[i].knob);
+		snprintf(path, sizeof(path), "%s/result.json", out);
+		char *doc = result_read__file(path);
+		cr_assert_not_null(doc);
+		cr_assert_eq(result_read__string(doc, "fault", "msg", msg, sizeof(msg)), 0);
+		cr_assert(!strncmp(msg, cases[i].msg, strlen(cases[i].msg)), "%s: %s", cases[i].knob, msg);
+		/* hash updates fail with -ENOMEM; allocations give NULL (0 here) */
+		cr_assert_not_null(strstr(msg, i == 1 ? ": -12" : ": 0"), "%s: %s", cases[i].knob, msg);
+		n = atof(msg + strlen(cases[i].msg));
+		cr_assert_gt(n, 100, "%s: it got some memory first (%s)", cases[i].knob, msg);
+		cr_assert_eq(result_read__number(doc, "bpf_memory", "limit_bytes", &limit), 0);
+		cr_assert_eq(result_read__number(doc, "bpf_memory", "peak_bytes", &peak), 0);
+		cr_assert_eq(result_read__number(doc, "bpf_memory", "refused", &refused), 0);
+		cr_assert_eq(limit, 16 << 20);
+		cr_assert_leq(peak, limit, "the policy never held more than the limit");
+		cr_assert_gt(peak, limit / 2, "the policy came near it");
+		cr_assert_geq(refused, 1);
+		cr_assert_eq(count_of(doc, "\"class\": \"fair\""), 8, "every task ends on the fair class");
+		free(doc);
+	}
+}
+
+Test(policy_faults, a_map_past_the_limit_is_not_created, .timeout = 60)
+{
+	char out[600], log[700];
+
+	snprintf(out, sizeof(out), "%s/big", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/big.log", th_tmpdir());
+	/* 10^9 x (8 + 64) bytes: 67 GiB against the default 1 GiB */
+	cr_assert_eq(th_scxlab(log, "run", "--policy", fixture("memory_hog.bpf.c"), "--map-entries",
+			       "sized_by_loader=1000000000", "--duration", "100ms", "--out", out, "--quiet", NULL), 3,
+		     "the policy fails to load");
+	char *text = th_read_file(log, NULL);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "map 'sized_by_loader': failed to create: -ENOMEM"), "%s", text);
+	cr_assert_not_null(strstr(text, "limit is 1024 MiB"), "%s", text);
+	cr_assert_not_null(strstr(text, "--bpf-mem-limit"), "the message names the option: %s", text);
+	free(text);
+	/* the limit is the user's to raise: the map is charged, not allocated */
+	cr_assert_eq(th_scxlab(log, "run", "--policy", fixture("memory_hog.bpf.c"), "--map-entries",
+			       "sized_by_loader=1000000000", "--bpf-mem-limit", "100G", "--duration", "100ms", "--out", out,
+			       "--quiet", NULL), 0);
+	/* bad limits are refused, naming the option */
+	const char *bad[] = { "abc", "-1G", "1X", "0", "99999999999T" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(th_scxlab(log, "run", "--bpf-mem-limit", bad[i], "--duration", "10ms", "--out", out, "--quiet",
+				       NULL), 2, "--bpf-mem-limit %s", bad[i]);
+		text = th_read_file(log, NULL);
+		cr_assert(text && strstr(text, "--bpf-mem-limit"), "%s", text ? text : "");
+		free(text);
+	}
+}
