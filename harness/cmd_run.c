@@ -155,7 +155,11 @@ static void run_usage(FILE *f)
 		"failed (error exit, stall, crash, a task lost or starved); docs/results.md.\n");
 }
 
-/* A policy bug that crashes the process is reported with the callback that was running. */
+/*
+ * A crash the simulator did not catch (sim/scx/op_fault.c catches the policy's own faults and
+ * those in the kfuncs it calls): reported with the callback that was running, if any, since
+ * memory the policy corrupted may be the cause.
+ */
 static void crash_handler(int sig)
 {
 	const char *op = scx_running_op();
@@ -163,7 +167,7 @@ static void crash_handler(int sig)
 	int n;
 
 	if (op[0])
-		n = snprintf(msg, sizeof(msg), "\nscxlab: the policy crashed (%s) in ops.%s(); in the kernel the verifier would have rejected the access\n",
+		n = snprintf(msg, sizeof(msg), "\nscxlab: the simulator crashed (%s) around ops.%s(), outside the policy's code: memory the policy corrupted, or a simulator bug\n",
 			     strsignal(sig), op);
 	else
 		n = snprintf(msg, sizeof(msg), "\nscxlab: the simulator crashed (%s)\n", strsignal(sig));
