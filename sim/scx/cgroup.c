@@ -16,7 +16,7 @@ static int init_one(struct scx_sched *sch, struct sim_cgroup *cg)
 {
 	struct scx_cgroup_init_args args = { .weight = cg->weight };
 	struct scx_op_ctx save;
-	volatile s32 ret = 0; /* read after scx_op_call (sigsetjmp) */
+	volatile s32 ret = 0; /* read after scx_op_call (a setjmp) */
 
 	if (cg->scx_inited)
 		return 0;
@@ -84,7 +84,7 @@ int scx_sched__cgroup_prep_move(struct sim *sim, struct sim_task *p, struct sim_
 {
 	struct scx_sched *sch = sim->scx;
 	struct scx_op_ctx save;
-	volatile s32 ret = 0; /* read after scx_op_call (sigsetjmp) */
+	volatile s32 ret = 0; /* read after scx_op_call (a setjmp) */
 
 	if (!cgroup_ops_live(sch) || !scx_is_ext(sim, p) || !SCX_HAS_OP(sch, cgroup_prep_move))
 		return 0;

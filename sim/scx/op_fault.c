@@ -2,7 +2,7 @@
  * A policy fault is a policy error, not a simulator crash. While a callback's code runs
  * (scx_op_call armed), a SIGSEGV, SIGBUS or SIGILL (a stack overflow too: the handler runs on
  * an alternate signal stack), a SIGFPE BPF has no result for, or running past the callback's
- * host CPU-time budget leaves the callback by siglongjmp to the sched_ext core's call site.
+ * host CPU-time budget leaves the callback by a long jump to the sched_ext core's call site.
  * There the policy is marked dead and ended with an error exit naming the callback, its task
  * and the policy's source line; the core goes on in bypass until the disable work puts every
  * task on the fair class, and calls into the policy again only for ops.exit, as the kernel
@@ -21,6 +21,9 @@
 #include "sim/scx/scx_internal.h"
 #include "sim/scx/div_trap.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 #include <execinfo.h>
 #include <link.h>
 #include <pthread.h>
@@ -135,7 +138,10 @@ static void land(struct scx_op_ctx *l, int sig, uintptr_t addr, const ucontext_t
 	for (int i = from; i < n && pending.bt_len < SCX_EXIT_BT_MAX; i++)
 		pending.bt[pending.bt_len++] = frames[i]; /* the symbolizer keeps the policy's frames */
 	l->armed = 0;
-	siglongjmp(l->landing, 1);
+#if defined(__SANITIZE_ADDRESS__)
+	__asan_handle_no_return(); /* unpoison the frames left behind, as ASan does for longjmp */
+#endif
+	__builtin_longjmp(l->landing, 1);
 }
 
 static void on_budget_tick(siginfo_t *si, ucontext_t *uc)
