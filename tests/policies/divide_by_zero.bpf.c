@@ -23,6 +23,8 @@ s32 most_negative32 = -0x7fffffff - 1;
 
 static u64 nr_enqueued, quotients, remainders;
 
+UEI_DEFINE(uei); /* the real loader reads the exit message from here */
+
 void BPF_STRUCT_OPS(div_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	u64 x = 1000 + (nr_enqueued++ % 7);
@@ -53,6 +55,11 @@ void BPF_STRUCT_OPS(div_dispatch, s32 cpu, struct task_struct *prev)
 	scx_bpf_dsq_move_to_local(SHARED_DSQ);
 }
 
+void BPF_STRUCT_OPS(div_exit, struct scx_exit_info *ei)
+{
+	UEI_RECORD(uei, ei);
+}
+
 s32 BPF_STRUCT_OPS_SLEEPABLE(div_init)
 {
 	return scx_bpf_create_dsq(SHARED_DSQ, -1);
@@ -62,4 +69,5 @@ SCX_OPS_DEFINE(div_ops,
 	       .enqueue = (void *)div_enqueue,
 	       .dispatch = (void *)div_dispatch,
 	       .init = (void *)div_init,
+	       .exit = (void *)div_exit,
 	       .name = "divide_by_zero");

@@ -493,3 +493,30 @@ Test(policy_faults, a_map_past_the_limit_is_not_created, .timeout = 60)
 		free(text);
 	}
 }
+
+/* ---- the same division fixture in the real kernel (a TCG guest): the VM suite ---- */
+
+Test(vm_runs, a_division_by_zero_gives_the_kernels_result_in_the_simulator, .timeout = 600)
+{
+	const char *targets[] = { "vm", "sim" };
+	char msgs[2][1024];
+
+	for (int t = 0; t < 2; t++) {
+		char out[600], path[700];
+
+		snprintf(out, sizeof(out), "%s/div-%s", th_tmpdir(), targets[t]);
+		snprintf(path, sizeof(path), "%s.log", out);
+		cr_assert_eq(th_scxlab(path, "run", "--target", targets[t], "--topology", "2", "--job",
+				       th_src_path("workloads/jobs/smoke-3s.job"), "--policy", fixture("divide_by_zero.bpf.c"),
+				       "--out", out, "--expect-exit", "SCX_EXIT_UNREG_BPF", NULL), 0,
+			     "%s: the policy's own exit (log %s)", targets[t], path);
+		snprintf(path, sizeof(path), "%s/result.json", out);
+		char *doc = result_read__file(path);
+		cr_assert_not_null(doc, "%s", targets[t]);
+		cr_assert_eq(result_read__string(doc, "exit", "msg", msgs[t], sizeof(msgs[t])), 0, "%s", targets[t]);
+		free(doc);
+	}
+	/* the kernel's verifier-patched divisions and the simulator's trap handler agree */
+	cr_assert_str_eq(msgs[1], msgs[0], "simulator and kernel");
+	cr_assert_str_eq(msgs[0], "u64 1000/0=0 1000%0=1000 u32 1000/0=0 1000%0=1000 sums 0 50147");
+}
