@@ -21,6 +21,7 @@
 #include "harness/trace.h"
 #include "harness/verdict.h"
 #include "harness/version.h"
+#include "sim/bpf/bpf_runtime.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"
@@ -85,6 +86,8 @@ struct run_opts {
 	uint64_t daemon_cpu_ns;        /* --daemon-cpu: the daemon is a simulated task */
 	struct run_expect expect;      /* --expect-exit */
 	uint64_t starve_after_ns;      /* --starve-after, 0: the default */
+	uint64_t callback_budget_ns;   /* --callback-budget, 0: the default (SIM_OP_BUDGET_DFL_NS) */
+	uint64_t bpf_mem_limit;        /* --bpf-mem-limit, 0: the default (SIM_BPF_MEM_LIMIT_DFL) */
 };
 
 static void run_usage(FILE *f)
@@ -141,12 +144,22 @@ static void run_usage(FILE *f)
 		"  --starve-after TIME  a task runnable and not run for longer than TIME at the end\n"
 		"                    of the run is starved, a failure (default: the policy's\n"
 		"                    watchdog timeout or half the run, whichever is shorter)\n"
+		"  --callback-budget TIME  host CPU time one policy callback may take (default 1s): a\n"
+		"                    callback over it (an endless loop) ends the policy with an error\n"
+		"                    exit; it never changes simulated numbers (docs/limits.md)\n"
+		"  --bpf-mem-limit SIZE  memory the policy's maps, bpf_obj_new() objects and arena\n"
+		"                    pages may take (default 1G): past it a map is not created\n"
+		"                    (-ENOMEM), updates fail and allocations return NULL\n"
 		"  --quiet           no progress or summary on stderr/stdout\n\n"
 		"Exit status: 0 ok, 1 the run could not be done, 2 bad usage or input, 3 the policy\n"
 		"failed (error exit, stall, crash, a task lost or starved); docs/results.md.\n");
 }
 
-/* A policy bug that crashes the process is reported with the callback that was running. */
+/*
+ * A crash the simulator did not catch (sim/scx/op_fault.c catches the policy's own faults and
+ * those in the kfuncs it calls): reported with the callback that was running, if any, since
+ * memory the policy corrupted may be the cause.
+ */
 static void crash_handler(int sig)
 {
 	const char *op = scx_running_op();
@@ -154,7 +167,7 @@ static void crash_handler(int sig)
 	int n;
 
 	if (op[0])
-		n = snprintf(msg, sizeof(msg), "\nscxlab: the policy crashed (%s) in ops.%s(); in the kernel the verifier would have rejected the access\n",
+		n = snprintf(msg, sizeof(msg), "\nscxlab: the simulator crashed (%s) around ops.%s(), outside the policy's code: memory the policy corrupted, or a simulator bug\n",
 			     strsignal(sig), op);
 	else
 		n = snprintf(msg, sizeof(msg), "\nscxlab: the simulator crashed (%s)\n", strsignal(sig));
@@ -218,7 +231,7 @@ static int build_sim_policy(const char *src, char *out, size_t outlen, char *err
 }
 
 /* Open @so_path and set its knobs: the topology ones first, then --knob in order. */
-static struct sim_policy *load_policy(const char *so_path, const struct sim_topology *topo,
+static struct sim_policy *open_policy(const char *so_path, const struct sim_topology *topo,
 				      const struct run_opts *o, int *exit_code)
 {
 	char err[1024];
@@ -268,6 +281,18 @@ static struct sim_policy *load_policy(const char *so_path, const struct sim_topo
 		sim_policy__close(pol);
 		return NULL;
 	}
+	return pol;
+}
+
+/* open_policy(); a map past the BPF memory limit fails the policy's load, as in the kernel. */
+static struct sim_policy *load_policy(const char *so_path, const struct sim_topology *topo,
+				      const struct run_opts *o, int *exit_code)
+{
+	uint64_t refused = sim_bpf_mem__stats()->refused;
+	struct sim_policy *pol = open_policy(so_path, topo, o, exit_code);
+
+	if (!pol && sim_bpf_mem__stats()->refused > refused)
+		*exit_code = SCXLAB_EXIT_POLICY_FAILED;
 	return pol;
 }
 
@@ -416,7 +441,7 @@ static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -438,6 +463,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "trace-window", required_argument, NULL, O_TRWIN },
 		{ "expect-exit", required_argument, NULL, O_EXPECT },
 		{ "starve-after", required_argument, NULL, O_STARVE },
+		{ "callback-budget", required_argument, NULL, O_BUDGET },
+		{ "bpf-mem-limit", required_argument, NULL, O_MEMLIMIT },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hogs", required_argument, NULL, O_HOGS },
 		{ "pairs", required_argument, NULL, O_PAIRS },
@@ -496,6 +523,22 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 				return -1;
 			if (!o->starve_after_ns) {
 				snprintf(err, errlen, "--starve-after: must be more than zero");
+				return -1;
+			}
+			break;
+		case O_BUDGET:
+			if (opt__parse_duration("--callback-budget", optarg, &o->callback_budget_ns, err, errlen))
+				return -1;
+			if (o->callback_budget_ns < 1000000ULL) {
+				snprintf(err, errlen, "--callback-budget %s: give at least 1ms of CPU time", optarg);
+				return -1;
+			}
+			break;
+		case O_MEMLIMIT:
+			if (opt__parse_size("--bpf-mem-limit", optarg, &o->bpf_mem_limit, err, errlen))
+				return -1;
+			if (o->bpf_mem_limit < 4096) {
+				snprintf(err, errlen, "--bpf-mem-limit %s: give at least 4K", optarg);
 				return -1;
 			}
 			break;
@@ -704,6 +747,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "scxlab run: %s\n", err);
 		return 2;
 	}
+	if (o.bpf_mem_limit)
+		sim_bpf_mem__set_limit(o.bpf_mem_limit); /* before the policy's maps are created */
 	if (strcmp(o.target, "sim")) {
 		struct real_run_opts r = {
 			.target = o.target, .policy = o.policy, .knobs = o.knobs, .nr_knobs = o.nr_knobs,
@@ -774,6 +819,8 @@ int cmd_run(int argc, char **argv)
 	cfg.seed = o.seed;
 	cfg.duration_ns = o.duration_ns;
 	cfg.quiet = o.quiet;
+	if (o.callback_budget_ns)
+		cfg.op_budget_ns = o.callback_budget_ns;
 	if (o.kernel_version)
 		cfg.kernel_version = o.kernel_version;
 	sim = sim__new(&cfg, &topo);

@@ -18,6 +18,7 @@
 #include <elfutils/libdwfl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,17 @@ static void out_of_shim(Dwfl_Module *mod, Dwarf_Addr pc, const char **file, int 
 	free(scopes);
 }
 
+/* After a frame shown once for @n more calls of it in a row. */
+static void append_repeats(char *chain, size_t len, int n)
+{
+	char text[48];
+
+	if (!n)
+		return;
+	snprintf(text, sizeof(text), " [and %d more calls of it]", n);
+	append(chain, len, text);
+}
+
 /* The load base of the object an address lies in, NULL if none. */
 static void *base_of(const void *addr)
 {
@@ -124,7 +136,8 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 {
 	void *base = base_of(policy_anchor);
 	Dwfl *dwfl;
-	int frames = 0;
+	int frames = 0, repeats = 0;
+	char last[PATH_MAX + 256] = "";
 
 	r->site[0] = 0;
 	r->chain[0] = 0;
@@ -151,6 +164,17 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 		if (base_of(r->bt[i]) != base || !(mod = dwfl_addrmodule(dwfl, pc)))
 			continue;
 		func = dwfl_module_addrname(mod, pc);
+		if (!frames && r->fault_signal == SIGXCPU && !func)
+			continue; /* stopped in a PLT stub, on the way to a kfunc: its caller is next */
+		if (!frames && r->fault_signal == SIGXCPU) {
+			/* where a callback over its time budget was stopped is chance: name the function
+			 * it was in, at its first line, the same in every run */
+			GElf_Off off;
+			GElf_Sym sym;
+
+			if (dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL))
+				pc -= off;
+		}
 		l = dwfl_module_getsrc(mod, pc);
 		if (l) {
 			file = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
@@ -163,9 +187,19 @@ void exit_site__symbolize(struct scx_exit_record *r, const void *policy_anchor)
 			snprintf(where, sizeof(where), "?");
 		if (!frames)
 			copy_str(r->site, sizeof(r->site), where);
-		snprintf(frame, sizeof(frame), "%s%s (%s)", frames ? "\n" : "", func ? func : "?", where);
+		snprintf(frame, sizeof(frame), "%s (%s)", func ? func : "?", where);
+		if (frames && !strcmp(frame, last)) {
+			repeats++; /* a recursion: one line with a count */
+			continue;
+		}
+		append_repeats(r->chain, sizeof(r->chain), repeats);
+		repeats = 0;
+		if (frames)
+			append(r->chain, sizeof(r->chain), "\n");
 		append(r->chain, sizeof(r->chain), frame);
+		copy_str(last, sizeof(last), frame);
 		frames++;
 	}
+	append_repeats(r->chain, sizeof(r->chain), repeats);
 	dwfl_end(dwfl);
 }

@@ -111,3 +111,28 @@ int opt__knob_value(const char *opt, const char *name, const char *value, char *
 		 "its own unit", opt, name, value, name);
 	return -1;
 }
+
+int opt__parse_size(const char *opt, const char *text, uint64_t *bytes, char *err, size_t errlen)
+{
+	static const struct { const char *suffix; int shift; } units[] = {
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 }, { "G", 30 }, { "GiB", 30 },
+		{ "T", 40 }, { "TiB", 40 },
+	};
+	char *end;
+
+	errno = 0;
+	unsigned long long v = text && *text && *text != '-' ? strtoull(text, &end, 10) : 0;
+	if (!text || !*text || *text == '-' || end == text || errno)
+		goto bad;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		if (units[i].shift && v > (~0ULL >> units[i].shift))
+			goto bad;
+		*bytes = (uint64_t)v << units[i].shift;
+		return 0;
+	}
+bad:
+	snprintf(err, errlen, "%s: expected a size such as 512M, 2G or 65536 (bytes), got '%s'", opt, text ? text : "");
+	return -1;
+}

@@ -22,5 +22,7 @@ int opt__split_kv(const char *opt, char *text, char **name, char **value, char *
  */
 int opt__knob_value(const char *opt, const char *name, const char *value, char *out, size_t len, char *err,
 		    size_t errlen);
+/* A size in bytes: N, or N with K, M, G, T (or KiB, MiB, GiB, TiB: powers of 1024). */
+int opt__parse_size(const char *opt, const char *text, uint64_t *bytes, char *err, size_t errlen);
 
 #endif

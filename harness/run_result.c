@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -297,6 +298,40 @@ static void write_tasks(struct json_writer *w, const struct run_info *in)
 	json__end_array(w);
 }
 
+/* A fault caught in a callback (a crash, the time budget): what it was and what it leaves. */
+static void write_exit_crash(struct json_writer *w, const struct scx_exit_record *e)
+{
+	char addr[48], sig[32];
+
+	json__key(w, "crash");
+	if (!e->fault_signal) {
+		json__null(w);
+		return;
+	}
+	/* a NULL pointer plus an offset is shown; other addresses change from run to run (ASLR) */
+	if (e->fault_addr < 65536)
+		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)e->fault_addr);
+	else
+		snprintf(addr, sizeof(addr), "(not shown: differs between runs)");
+	if (e->fault_signal == SIGXCPU)
+		snprintf(sig, sizeof(sig), "time budget");
+	else
+		snprintf(sig, sizeof(sig), "SIG%s", sigabbrev_np(e->fault_signal) ? sigabbrev_np(e->fault_signal) : "?");
+	json__begin_object(w);
+	json__key(w, "signal"); json__string(w, sig);
+	json__key(w, "address"); json__string(w, addr);
+	json__key(w, "in_policy_code"); json__bool(w, e->fault_in_policy);
+	json__key(w, "recoverable");
+	json__string(w, e->fault_in_policy ?
+		     "the policy was ended and every task moved to the fair class; what the policy wrote "
+		     "before the fault (maps, globals, memory it corrupted) is kept as it was and is not "
+		     "recoverable" :
+		     "the policy was ended and every task moved to the fair class; the fault was inside a "
+		     "kfunc the policy called, whose work is left half done, and what the policy wrote before "
+		     "it is kept as it was: not recoverable");
+	json__end_object(w);
+}
+
 /* Where an exit was raised: callback, task, the policy's source line and call chain, the dump. */
 static void write_exit_where(struct json_writer *w, const struct scx_exit_record *e)
 {
@@ -320,6 +355,7 @@ static void write_exit_where(struct json_writer *w, const struct scx_exit_record
 		json__string(w, f);
 	json__end_array(w);
 	json__key(w, "dump"); json__string(w, e->dump);
+	write_exit_crash(w, e);
 }
 
 static void write_verdict(struct json_writer *w, const struct run_info *in)
@@ -356,6 +392,19 @@ static void write_verdict(struct json_writer *w, const struct run_info *in)
 	json__end_object(w);
 }
 
+/* The policy's BPF memory (sim/bpf/mem_limit.c): its limit, the most it took, charges refused. */
+static void write_bpf_memory(struct json_writer *w)
+{
+	const struct sim_bpf_mem_stats *st = sim_bpf_mem__stats();
+
+	json__key(w, "bpf_memory");
+	json__begin_object(w);
+	json__key(w, "limit_bytes"); json__u64(w, st->limit);
+	json__key(w, "peak_bytes"); json__u64(w, st->peak);
+	json__key(w, "refused"); json__u64(w, st->refused);
+	json__end_object(w);
+}
+
 static void write_scx(struct json_writer *w, const struct run_info *in)
 {
 	const struct scx_exit_record *e = &in->exit;
@@ -383,6 +432,7 @@ static void write_scx(struct json_writer *w, const struct run_info *in)
 	json__key(w, "kicks"); json__u64(w, in->counters.nr_kicks);
 	json__key(w, "dispatch_loops_exhausted"); json__u64(w, in->counters.nr_dsp_loops_exhausted);
 	json__end_object(w);
+	write_bpf_memory(w);
 events:
 	json__key(w, "events");
 	json__begin_object(w);

@@ -52,6 +52,22 @@ struct sim_bpf_map_def {
 	struct sim_bpf_field fields[SIM_BPF_MAX_FIELDS];
 };
 
+/*
+ * BPF memory accounting (mem_limit.c): what the policy's maps, objects and arena pages take,
+ * against a limit (default SIM_BPF_MEM_LIMIT_DFL); charges past it fail with -ENOMEM.
+ */
+#define SIM_BPF_MEM_LIMIT_DFL (1ULL << 30) /* 1 GiB */
+struct sim_bpf_mem_stats {
+	uint64_t limit;
+	uint64_t used;
+	uint64_t peak;
+	uint64_t refused;      /* charges refused (map creations, updates, allocations) */
+};
+void sim_bpf_mem__set_limit(uint64_t bytes);
+int sim_bpf_mem__charge(uint64_t bytes);
+void sim_bpf_mem__uncharge(uint64_t bytes);
+const struct sim_bpf_mem_stats *sim_bpf_mem__stats(void);
+
 /* Map types the runtime implements (others are refused at load with a clear error). */
 bool sim_bpf_map__type_supported(uint32_t type);
 const char *sim_bpf_map__type_name(uint32_t type);

@@ -143,6 +143,60 @@ static int check_def(const struct sim_bpf_map_def *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Whether the map allocates its elements as they come (charged per element, not at creation). */
+static bool allocates_per_element(const struct sim_bpf_map_def *d)
+{
+	switch (d->type) {
+	case BPF_MAP_TYPE_TASK_STORAGE:
+	case BPF_MAP_TYPE_CGRP_STORAGE:
+		return true;
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return d->map_flags & BPF_F_NO_PREALLOC;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Charge @m's memory to the policy (mem_limit.c): max_entries x (key + value) at creation, or
+ * key + value per element for maps that allocate as they fill. -ENOMEM past the limit, as the
+ * kernel's map creation fails when its memory cgroup refuses the charge.
+ */
+static int charge_map(struct sim_bpf_map *m, char *err, size_t errlen)
+{
+	const struct sim_bpf_map_def *d = &m->def;
+	uint64_t value = (uint64_t)m->stride * (m->percpu ? (uint64_t)m->nr_cpus : 1), entry = value, total;
+	bool hashed = !(d->type == BPF_MAP_TYPE_ARRAY || d->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			d->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+			d->type == BPF_MAP_TYPE_QUEUE || d->type == BPF_MAP_TYPE_STACK);
+
+	if (d->type == BPF_MAP_TYPE_ARENA)
+		return 0; /* its pages are charged as they are allocated */
+	if (d->type == BPF_MAP_TYPE_RINGBUF || d->type == BPF_MAP_TYPE_USER_RINGBUF)
+		entry = 1, hashed = false; /* max_entries is the buffer's size in bytes */
+	if (hashed)
+		entry += round8(m->ikey);
+	if (allocates_per_element(d)) {
+		m->elem_charge = entry + sizeof(struct hmap_elem); /* each one a real allocation */
+		return 0;
+	}
+	if (__builtin_mul_overflow(entry, (uint64_t)d->max_entries, &total) || sim_bpf_mem__charge(total)) {
+		const struct sim_bpf_mem_stats *st = sim_bpf_mem__stats();
+
+		snprintf(err, errlen,
+			 "map '%s': failed to create: -ENOMEM (%u entries x %llu bytes = %llu MiB; the policy's BPF "
+			 "memory limit is %llu MiB, %llu MiB already taken: --bpf-mem-limit)",
+			 d->name ? d->name : "?", d->max_entries, (unsigned long long)entry,
+			 (unsigned long long)(entry * d->max_entries >> 20), (unsigned long long)(st->limit >> 20),
+			 (unsigned long long)(st->used >> 20));
+		return -ENOMEM;
+	}
+	m->charged = total;
+	return 0;
+}
+
 struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_cpus,
 				     char *err, size_t errlen)
 {
@@ -164,6 +218,10 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 	m->percpu = def->type == BPF_MAP_TYPE_PERCPU_ARRAY || def->type == BPF_MAP_TYPE_PERCPU_HASH;
 
 	m->of_maps = def->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def->type == BPF_MAP_TYPE_HASH_OF_MAPS;
+	if (charge_map(m, err, errlen)) {
+		free(m);
+		return NULL;
+	}
 	if (def->type == BPF_MAP_TYPE_ARENA)
 		return m; /* pages come from bpf_arena_alloc_pages() */
 	if (def->type == BPF_MAP_TYPE_RINGBUF || def->type == BPF_MAP_TYPE_USER_RINGBUF)
@@ -195,6 +253,7 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 	return m;
 nomem:
 	if (m) {
+		sim_bpf_mem__uncharge(m->charged);
 		free(m->array);
 		free(m->ring);
 		free(m);
@@ -216,8 +275,10 @@ void sim_bpf_map__free(struct sim_bpf_map *m)
 	}
 	for (struct hmap_elem *e = m->first, *n; e; e = n) {
 		n = e->next;
+		sim_bpf_mem__uncharge(m->elem_charge);
 		free(e);
 	}
+	sim_bpf_mem__uncharge(m->charged);
 	map__ringbuf_free(m);
 	sim_bpf__rcu_quiesce();
 	free(m->buckets);
@@ -291,6 +352,7 @@ static void unlink_elem(struct sim_bpf_map *m, struct hmap_elem *e)
 	else
 		m->last = e->prev;
 	m->count--;
+	sim_bpf_mem__uncharge(m->elem_charge);
 	sim_bpf__timers_forget(e->data + m->key_off_value,
 			       (size_t)m->stride * (m->percpu ? (size_t)m->nr_cpus : 1));
 	for (int c = 0; c < (m->percpu ? m->nr_cpus : 1); c++)
@@ -303,11 +365,16 @@ static void unlink_elem(struct sim_bpf_map *m, struct hmap_elem *e)
 static struct hmap_elem *insert_elem(struct sim_bpf_map *m, const void *key)
 {
 	size_t vals = m->percpu ? (size_t)m->nr_cpus : 1;
-	struct hmap_elem *e = calloc(1, sizeof(*e) + m->key_off_value + vals * m->stride);
+	struct hmap_elem *e;
 	uint32_t b;
 
-	if (!e)
+	if (m->elem_charge && sim_bpf_mem__charge(m->elem_charge))
+		return NULL; /* over the policy's memory limit */
+	e = calloc(1, sizeof(*e) + m->key_off_value + vals * m->stride);
+	if (!e) {
+		sim_bpf_mem__uncharge(m->elem_charge);
 		return NULL;
+	}
 	memcpy(e->data, key, m->ikey);
 	e->hash = key_hash(key, m->ikey);
 	b = e->hash & (m->nbuckets - 1);

@@ -35,6 +35,8 @@ struct sim_bpf_map {
 	struct rb_rec *rb_first, *rb_last; /* RINGBUF / USER_RINGBUF records, oldest first */
 	uint64_t rb_used;              /* bytes the records take, headers included */
 	uint64_t rb_prod, rb_cons;     /* producer / consumer positions (bytes) */
+	uint64_t charged;              /* BPF memory charged at creation */
+	uint64_t elem_charge;          /* charged per element (maps that allocate as they fill) */
 };
 
 /* Value of @key on @cpu, or NULL (missing key / index out of range). */

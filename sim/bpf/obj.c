@@ -12,6 +12,7 @@
 struct obj_hdr {
 	struct obj_hdr *prev, *next;
 	long refs;
+	size_t size;                   /* charged to the policy's BPF memory */
 	_Alignas(16) unsigned char data[];
 };
 
@@ -20,11 +21,17 @@ static struct obj_hdr *rcu_objs; /* freed at the end of the grace period, throug
 
 void *sim_bpf__obj_alloc(size_t size)
 {
-	struct obj_hdr *h = calloc(1, sizeof(*h) + size);
+	struct obj_hdr *h;
 
-	if (!h)
+	if (sim_bpf_mem__charge(size))
+		return NULL; /* over the policy's memory limit: the kernel's allocator gives NULL */
+	h = calloc(1, sizeof(*h) + size);
+	if (!h) {
+		sim_bpf_mem__uncharge(size);
 		return NULL;
+	}
 	h->refs = 1;
+	h->size = size;
 	h->next = live_objs;
 	if (live_objs)
 		live_objs->prev = h;
@@ -45,10 +52,16 @@ static struct obj_hdr *unlink_obj(void *obj)
 	return h;
 }
 
+static void release_obj(struct obj_hdr *h)
+{
+	sim_bpf_mem__uncharge(h->size);
+	free(h);
+}
+
 void sim_bpf__obj_free(void *obj)
 {
 	if (obj)
-		free(unlink_obj(obj));
+		release_obj(unlink_obj(obj));
 }
 
 void sim_bpf__obj_free_rcu(void *obj)
@@ -67,7 +80,7 @@ void sim_bpf__objs_quiesce(void)
 	while (rcu_objs) {
 		struct obj_hdr *h = rcu_objs;
 		rcu_objs = h->next;
-		free(h);
+		release_obj(h);
 	}
 }
 

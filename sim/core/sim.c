@@ -38,6 +38,7 @@ void sim_config__defaults(struct sim_config *cfg)
 		.scx_disable_ns = 100000,
 	};
 	cfg->uptime_ns = 60ULL * 1000000000ULL; /* a machine booted a minute ago */
+	cfg->op_budget_ns = SIM_OP_BUDGET_DFL_NS;
 	cfg->kernel_version = (7 << 16) | (2 << 8) | 13;
 }
 

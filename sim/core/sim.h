@@ -147,6 +147,8 @@ struct sim_cpu {
 	uint64_t nr_switches;
 };
 
+#define SIM_OP_BUDGET_DFL_NS 1000000000ULL /* 1 s of host CPU time per callback */
+
 struct sim_config {
 	uint64_t seed;
 	uint64_t duration_ns;
@@ -158,6 +160,9 @@ struct sim_config {
 	/* The kernel whose API BPF code sees (KERNEL_VERSION code): 7.2.13 by default, or 6.12.117
 	 * (bpf_ksym_exists, CO-RE enum checks, LINUX_KERNEL_VERSION). */
 	uint32_t kernel_version;
+	/* Host CPU time one policy callback may take before the policy is ended with an error
+	 * exit (sim/scx/op_fault.c); 0: no limit. Decides only whether a run is ended. */
+	uint64_t op_budget_ns;
 };
 
 struct scx_sched; /* the loaded policy state, sim/scx */

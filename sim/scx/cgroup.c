@@ -16,13 +16,13 @@ static int init_one(struct scx_sched *sch, struct sim_cgroup *cg)
 {
 	struct scx_cgroup_init_args args = { .weight = cg->weight };
 	struct scx_op_ctx save;
-	s32 ret = 0;
+	volatile s32 ret = 0; /* read after scx_op_call (a setjmp) */
 
 	if (cg->scx_inited)
 		return 0;
 	if (SCX_HAS_OP(sch, cgroup_init)) {
 		scx_op_enter(sch, &save, SCX_OP_CGROUP_INIT, NULL, -1);
-		ret = sch->ops->cgroup_init(&cg->cg, &args);
+		scx_op_call(sch, &save, ret = sch->ops->cgroup_init(&cg->cg, &args));
 		scx_op_leave(sch, &save);
 	}
 	if (ret) {
@@ -54,7 +54,7 @@ void scx_cgroups_exit(struct scx_sched *sch)
 			continue;
 		if (SCX_HAS_OP(sch, cgroup_exit)) {
 			scx_op_enter(sch, &save, SCX_OP_CGROUP_EXIT, NULL, -1);
-			sch->ops->cgroup_exit(&cg->cg);
+			scx_op_call(sch, &save, sch->ops->cgroup_exit(&cg->cg));
 			scx_op_leave(sch, &save);
 		}
 		cg->scx_inited = false;
@@ -75,7 +75,7 @@ void scx_sched__cgroup_weight_changed(struct sim *sim, struct sim_cgroup *cg)
 	if (!cgroup_ops_live(sch) || !cg->scx_inited || !SCX_HAS_OP(sch, cgroup_set_weight))
 		return;
 	scx_op_enter(sch, &save, SCX_OP_CGROUP_SET_WEIGHT, NULL, -1);
-	sch->ops->cgroup_set_weight(&cg->cg, cg->weight);
+	scx_op_call(sch, &save, sch->ops->cgroup_set_weight(&cg->cg, cg->weight));
 	scx_op_leave(sch, &save);
 }
 
@@ -84,17 +84,17 @@ int scx_sched__cgroup_prep_move(struct sim *sim, struct sim_task *p, struct sim_
 {
 	struct scx_sched *sch = sim->scx;
 	struct scx_op_ctx save;
-	s32 ret = 0;
+	volatile s32 ret = 0; /* read after scx_op_call (a setjmp) */
 
 	if (!cgroup_ops_live(sch) || !scx_is_ext(sim, p) || !SCX_HAS_OP(sch, cgroup_prep_move))
 		return 0;
 	scx_op_enter(sch, &save, SCX_OP_CGROUP_PREP_MOVE, p, p->cpu);
-	ret = sch->ops->cgroup_prep_move(&p->ts, from ? &from->cg : NULL, &to->cg);
+	scx_op_call(sch, &save, ret = sch->ops->cgroup_prep_move(&p->ts, from ? &from->cg : NULL, &to->cg));
 	scx_op_leave(sch, &save);
 	if (ret) {
 		if (SCX_HAS_OP(sch, cgroup_cancel_move)) {
 			scx_op_enter(sch, &save, SCX_OP_CGROUP_CANCEL_MOVE, p, p->cpu);
-			sch->ops->cgroup_cancel_move(&p->ts, from ? &from->cg : NULL, &to->cg);
+			scx_op_call(sch, &save, sch->ops->cgroup_cancel_move(&p->ts, from ? &from->cg : NULL, &to->cg));
 			scx_op_leave(sch, &save);
 		}
 		return ret;
@@ -111,6 +111,6 @@ void scx_sched__cgroup_moved(struct sim *sim, struct sim_task *p, struct sim_cgr
 	if (!cgroup_ops_live(sch) || !scx_is_ext(sim, p) || !SCX_HAS_OP(sch, cgroup_move))
 		return;
 	scx_op_enter(sch, &save, SCX_OP_CGROUP_MOVE, p, p->cpu);
-	sch->ops->cgroup_move(&p->ts, from ? &from->cg : NULL, &to->cg);
+	scx_op_call(sch, &save, sch->ops->cgroup_move(&p->ts, from ? &from->cg : NULL, &to->cg));
 	scx_op_leave(sch, &save);
 }

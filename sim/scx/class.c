@@ -20,11 +20,42 @@ static bool task_queued(const struct sim_task *p)
 	return p->ts.scx.flags & SCX_TASK_QUEUED;
 }
 
+/* the policy's hot callbacks, each called from a function of its own (SCX_OP_CALLER) */
+SCX_OP_CALLER(call_runnable, SCX_OP_RUNNABLE, (struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p, uint64_t f),
+	      p, rq->id, sch->ops->runnable(&p->ts, f))
+SCX_OP_CALLER(call_stopping, SCX_OP_STOPPING, (struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p, bool runnable),
+	      p, rq->id, sch->ops->stopping(&p->ts, runnable))
+SCX_OP_CALLER(call_quiescent, SCX_OP_QUIESCENT, (struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p, uint64_t f),
+	      p, rq->id, sch->ops->quiescent(&p->ts, f))
+SCX_OP_CALLER(call_dispatch, SCX_OP_DISPATCH, (struct scx_sched *sch, struct sim_cpu *rq, struct task_struct *prev),
+	      NULL, rq->id, sch->ops->dispatch(rq->id, prev))
+SCX_OP_CALLER(call_running, SCX_OP_RUNNING, (struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p),
+	      p, rq->id, sch->ops->running(&p->ts))
+SCX_OP_CALLER(call_tick, SCX_OP_TICK, (struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p),
+	      p, rq->id, sch->ops->tick(&p->ts))
+SCX_OP_CALLER(call_cpu_acquire, SCX_OP_CPU_ACQUIRE, (struct scx_sched *sch, struct sim_cpu *rq),
+	      NULL, rq->id, sch->ops->cpu_acquire(rq->id, NULL))
+SCX_OP_CALLER(call_cpu_release, SCX_OP_CPU_RELEASE, (struct scx_sched *sch, struct sim_cpu *rq, struct scx_cpu_release_args *args),
+	      NULL, rq->id, sch->ops->cpu_release(rq->id, args))
+
+/* ops.select_cpu(); @prev_cpu if the policy faults in it */
+static __attribute__((noinline)) s32 call_select_cpu(struct scx_sched *sch, struct sim_task *p, int prev_cpu,
+						     uint64_t wake_flags, int waker_cpu)
+{
+	struct scx_op_ctx save;
+	volatile s32 cpu = prev_cpu; /* kept across scx_op_call's setjmp */
+
+	scx_op_enter(sch, &save, SCX_OP_SELECT_CPU, p, waker_cpu >= 0 ? waker_cpu : prev_cpu);
+	sch->ddsp_task = p;
+	scx_op_call(sch, &save, cpu = sch->ops->select_cpu(&p->ts, prev_cpu, wake_flags));
+	scx_op_leave(sch, &save);
+	return cpu;
+}
+
 static s32 ext_select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uint64_t wake_flags,
 			  int waker_cpu)
 {
 	struct scx_sched *sch = sched_of(sim);
-	struct scx_op_ctx save;
 	s32 cpu;
 
 	p->scx.cpu_selected = true;
@@ -32,10 +63,7 @@ static s32 ext_select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uin
 		return prev_cpu;
 	sch->counters.nr_select_cpu++;
 	if (SCX_HAS_OP(sch, select_cpu)) {
-		scx_op_enter(sch, &save, SCX_OP_SELECT_CPU, p, waker_cpu >= 0 ? waker_cpu : prev_cpu);
-		sch->ddsp_task = p;
-		cpu = sch->ops->select_cpu(&p->ts, prev_cpu, wake_flags);
-		scx_op_leave(sch, &save);
+		cpu = call_select_cpu(sch, p, prev_cpu, wake_flags, waker_cpu);
 		if (!scx_cpu_valid(sch, cpu, "from ops.select_cpu()"))
 			return prev_cpu;
 		p->ts.scx.selected_cpu = cpu;
@@ -64,7 +92,6 @@ static void set_runnable_at(struct sim *sim, struct sim_task *p)
 static void ext_enqueue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, uint64_t flags)
 {
 	struct scx_sched *sch = sched_of(sim);
-	struct scx_op_ctx save;
 	uint64_t enq_flags = 0;
 
 	if (flags & SIM_ENQ_WAKEUP)
@@ -82,17 +109,15 @@ static void ext_enqueue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 
 	if (!(flags & SIM_ENQ_MIGRATING) && SCX_HAS_OP(sch, runnable) && sch->state == SCX_ST_ENABLED &&
 	    !sch->bypassing) {
-		scx_op_enter(sch, &save, SCX_OP_RUNNABLE, p, rq->id);
-		sch->ops->runnable(&p->ts, enq_flags);
-		scx_op_leave(sch, &save);
+		call_runnable(sch, rq, p, enq_flags);
 	}
 	scx_do_enqueue_task(sch, rq, p, enq_flags, -1);
 }
 
+
 static void ext_dequeue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, uint64_t flags)
 {
 	struct scx_sched *sch = sched_of(sim);
-	struct scx_op_ctx save;
 	uint64_t deq_flags = (flags & SIM_DEQ_SLEEP) ? SCX_DEQ_SLEEP : SCX_DEQ_SCHED_CHANGE;
 	bool ops_ok = sch && sch->state == SCX_ST_ENABLED;
 
@@ -102,15 +127,10 @@ static void ext_dequeue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 	p->scx.ops_state = SCX_OPSS_NONE;
 	if (sch)
 		scx_call_dequeue_if_custody(sch, p, deq_flags);
-	if (rq->curr == p && ops_ok && SCX_HAS_OP(sch, stopping)) {
-		scx_op_enter(sch, &save, SCX_OP_STOPPING, p, rq->id);
-		sch->ops->stopping(&p->ts, false);
-		scx_op_leave(sch, &save);
-	}
+	if (rq->curr == p && ops_ok && SCX_HAS_OP(sch, stopping))
+		call_stopping(sch, rq, p, false);
 	if (!(flags & SIM_DEQ_MIGRATING) && ops_ok && SCX_HAS_OP(sch, quiescent)) {
-		scx_op_enter(sch, &save, SCX_OP_QUIESCENT, p, rq->id);
-		sch->ops->quiescent(&p->ts, deq_flags);
-		scx_op_leave(sch, &save);
+		call_quiescent(sch, rq, p, deq_flags);
 	}
 	p->ts.scx.flags &= ~SCX_TASK_QUEUED;
 	if (flags & SIM_DEQ_SLEEP)
@@ -126,7 +146,6 @@ enum dsp_verdict { DSP_NONE, DSP_PREV, DSP_LOCAL };
 static enum dsp_verdict dispatch_sched(struct scx_sched *sch, struct sim_cpu *rq,
 				       struct sim_task *prev, bool prev_on_scx)
 {
-	struct scx_op_ctx save;
 	int loops = SCX_DSP_MAX_LOOPS;
 
 	if (scx_consume_dispatch_q(sch, rq, scx_global_dsq(sch, rq->id), 0))
@@ -142,9 +161,7 @@ static enum dsp_verdict dispatch_sched(struct scx_sched *sch, struct sim_cpu *rq
 	do {
 		rq->scx.dsp_nr_tasks = 0;
 		sch->counters.nr_dispatch++;
-		scx_op_enter(sch, &save, SCX_OP_DISPATCH, NULL, rq->id);
-		sch->ops->dispatch(rq->id, prev_on_scx ? &prev->ts : NULL);
-		scx_op_leave(sch, &save);
+		call_dispatch(sch, rq, prev_on_scx ? &prev->ts : NULL);
 		scx_flush_dispatch_buf(sch, rq);
 
 		if (prev && task_queued(prev) && scx_is_ext(sch->sim, prev) && prev->ts.scx.slice)
@@ -167,15 +184,12 @@ static enum dsp_verdict dispatch_sched(struct scx_sched *sch, struct sim_cpu *rq
 static enum dsp_verdict balance_one(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *prev)
 {
 	bool prev_on_scx = prev && scx_is_ext(sch->sim, prev) && task_queued(prev);
-	struct scx_op_ctx save;
 	enum dsp_verdict v;
 
 	rq->scx.in_balance = true;
 	if ((sch->flags & SCX_OPS_HAS_CPU_PREEMPT) && rq->scx.cpu_released) {
 		if (SCX_HAS_OP(sch, cpu_acquire) && sch->state == SCX_ST_ENABLED) {
-			scx_op_enter(sch, &save, SCX_OP_CPU_ACQUIRE, NULL, rq->id);
-			sch->ops->cpu_acquire(rq->id, NULL);
-			scx_op_leave(sch, &save);
+			call_cpu_acquire(sch, rq);
 		}
 		rq->scx.cpu_released = false;
 	}
@@ -230,17 +244,13 @@ static struct sim_task *ext_pick_next(struct sim *sim, struct sim_cpu *rq, struc
 static void ext_put_prev(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, struct sim_task *next)
 {
 	struct scx_sched *sch = sched_of(sim);
-	struct scx_op_ctx save;
 	bool ops_ok = sch && sch->state == SCX_ST_ENABLED;
 
 	if (!sch)
 		return;
 	rq->scx.kick_wait_seq++;
-	if (ops_ok && SCX_HAS_OP(sch, stopping) && task_queued(p)) {
-		scx_op_enter(sch, &save, SCX_OP_STOPPING, p, rq->id);
-		sch->ops->stopping(&p->ts, true);
-		scx_op_leave(sch, &save);
-	}
+	if (ops_ok && SCX_HAS_OP(sch, stopping) && task_queued(p))
+		call_stopping(sch, rq, p, true);
 	if (task_queued(p) && p->state == SIM_TASK_RUNNABLE) {
 		set_runnable_at(sim, p);
 		if (p->ts.scx.slice && !sch->bypassing) {
@@ -259,9 +269,7 @@ static void ext_put_prev(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 				.reason = SCX_CPU_PREEMPT_UNKNOWN,
 				.task = &next->ts,
 			};
-			scx_op_enter(sch, &save, SCX_OP_CPU_RELEASE, NULL, rq->id);
-			sch->ops->cpu_release(rq->id, &args);
-			scx_op_leave(sch, &save);
+			call_cpu_release(sch, rq, &args);
 		}
 		rq->scx.cpu_released = true;
 	}
@@ -270,7 +278,6 @@ static void ext_put_prev(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 static void ext_set_next(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 {
 	struct scx_sched *sch = sched_of(sim);
-	struct scx_op_ctx save;
 
 	if (!sch)
 		return;
@@ -283,9 +290,7 @@ static void ext_set_next(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	}
 	p->ts.se.exec_start = sim->loop.now;
 	if (SCX_HAS_OP(sch, running) && task_queued(p) && sch->state == SCX_ST_ENABLED) {
-		scx_op_enter(sch, &save, SCX_OP_RUNNING, p, rq->id);
-		sch->ops->running(&p->ts);
-		scx_op_leave(sch, &save);
+		call_running(sch, rq, p);
 	}
 	p->scx.runnable_at_valid = false;
 	p->scx.reenq_count = 0;
@@ -303,16 +308,13 @@ static void ext_update_curr(struct sim *sim, struct sim_cpu *rq, struct sim_task
 static void ext_tick(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 {
 	struct scx_sched *sch = sched_of(sim);
-	struct scx_op_ctx save;
 
 	if (!sch)
 		return;
 	if (sch->bypassing || sch->state != SCX_ST_ENABLED) {
 		p->ts.scx.slice = 0;
 	} else if (SCX_HAS_OP(sch, tick)) {
-		scx_op_enter(sch, &save, SCX_OP_TICK, p, rq->id);
-		sch->ops->tick(&p->ts);
-		scx_op_leave(sch, &save);
+		call_tick(sch, rq, p);
 	}
 	if (!p->ts.scx.slice)
 		sim_sched__resched(sim, rq->id);
@@ -325,7 +327,7 @@ static void ext_yield(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 
 	if (sch && SCX_HAS_OP(sch, yield) && sch->state == SCX_ST_ENABLED && !sch->bypassing) {
 		scx_op_enter(sch, &save, SCX_OP_YIELD, p, rq->id);
-		sch->ops->yield(&p->ts, NULL);
+		scx_op_call(sch, &save, sch->ops->yield(&p->ts, NULL));
 		scx_op_leave(sch, &save);
 	} else {
 		p->ts.scx.slice = 0;
@@ -349,7 +351,7 @@ static void ext_task_changed(struct sim *sim, struct sim_task *p)
 		p->scx.last_weight = p->ts.scx.weight;
 		if (SCX_HAS_OP(sch, set_weight)) {
 			scx_op_enter(sch, &save, SCX_OP_SET_WEIGHT, p, p->cpu);
-			sch->ops->set_weight(&p->ts, p->ts.scx.weight);
+			scx_op_call(sch, &save, sch->ops->set_weight(&p->ts, p->ts.scx.weight));
 			scx_op_leave(sch, &save);
 		}
 	}
@@ -357,7 +359,7 @@ static void ext_task_changed(struct sim *sim, struct sim_task *p)
 		p->scx.last_mask = *p->ts.cpus_ptr;
 		if (SCX_HAS_OP(sch, set_cpumask)) {
 			scx_op_enter(sch, &save, SCX_OP_SET_CPUMASK, p, p->cpu);
-			sch->ops->set_cpumask(&p->ts, p->ts.cpus_ptr);
+			scx_op_call(sch, &save, sch->ops->set_cpumask(&p->ts, p->ts.cpus_ptr));
 			scx_op_leave(sch, &save);
 		}
 	}

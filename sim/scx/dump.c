@@ -160,7 +160,7 @@ static void dump_task(struct scx_sched *sch, struct scx_dump_ctx *dctx, struct s
 		struct scx_op_ctx save;
 		policy_text_begin(sch, "    ", p->cpu);
 		scx_op_enter(sch, &save, SCX_OP_DUMP_TASK, p, p->cpu);
-		sch->ops->dump_task(dctx, &p->ts);
+		scx_op_call(sch, &save, sch->ops->dump_task(dctx, &p->ts));
 		scx_op_leave(sch, &save);
 		policy_text_end(sch);
 	}
@@ -197,7 +197,7 @@ static void dump_cpu(struct scx_sched *sch, struct scx_dump_ctx *dctx, int cpu, 
 		struct scx_op_ctx save;
 		policy_text_begin(sch, "  ", cpu);
 		scx_op_enter(sch, &save, SCX_OP_DUMP_CPU, NULL, cpu);
-		sch->ops->dump_cpu(dctx, cpu, idle);
+		scx_op_call(sch, &save, sch->ops->dump_cpu(dctx, cpu, idle));
 		scx_op_leave(sch, &save);
 		policy_text_end(sch);
 	}
@@ -330,7 +330,7 @@ void scx_dump_state(struct scx_sched *sch)
 		struct scx_op_ctx save;
 		policy_text_begin(sch, "", r->exit_cpu >= 0 ? r->exit_cpu : 0);
 		scx_op_enter(sch, &save, SCX_OP_DUMP, NULL, r->exit_cpu >= 0 ? r->exit_cpu : 0);
-		sch->ops->dump(&dctx);
+		scx_op_call(sch, &save, sch->ops->dump(&dctx));
 		scx_op_leave(sch, &save);
 		policy_text_end(sch);
 	}

@@ -25,7 +25,7 @@ static void idle_hook(struct sim *sim, int cpu, bool idle)
 		scx_idle_update(sch, cpu, idle);
 	if (SCX_HAS_OP(sch, update_idle) && sch->state == SCX_ST_ENABLED && !sch->bypassing) {
 		scx_op_enter(sch, &save, SCX_OP_UPDATE_IDLE, NULL, cpu);
-		sch->ops->update_idle(cpu, idle);
+		scx_op_call(sch, &save, sch->ops->update_idle(cpu, idle));
 		scx_op_leave(sch, &save);
 	}
 }
@@ -83,7 +83,7 @@ static int init_task(struct scx_sched *sch, struct sim_task *p, bool fork)
 	p->ts.scx.disallow = false;
 	if (SCX_HAS_OP(sch, init_task)) {
 		scx_op_enter(sch, &save, SCX_OP_INIT_TASK, p, p->cpu);
-		ret = sch->ops->init_task(&p->ts, &args);
+		scx_op_call(sch, &save, ret = sch->ops->init_task(&p->ts, &args));
 		scx_op_leave(sch, &save);
 	}
 	if (ret < 0 && ret >= -MAX_ERRNO) {
@@ -115,7 +115,7 @@ static void enable_task(struct scx_sched *sch, struct sim_task *p)
 	p->scx.last_mask = *p->ts.cpus_ptr;
 	if (SCX_HAS_OP(sch, enable)) {
 		scx_op_enter(sch, &save, SCX_OP_ENABLE, p, p->cpu);
-		sch->ops->enable(&p->ts);
+		scx_op_call(sch, &save, sch->ops->enable(&p->ts));
 		scx_op_leave(sch, &save);
 	}
 }
@@ -139,7 +139,7 @@ void scx_task_disable_exit(struct scx_sched *sch, struct sim_task *p)
 		p->scx.enabled = false;
 		if (SCX_HAS_OP(sch, disable)) {
 			scx_op_enter(sch, &save, SCX_OP_DISABLE, p, p->cpu);
-			sch->ops->disable(&p->ts);
+			scx_op_call(sch, &save, sch->ops->disable(&p->ts));
 			scx_op_leave(sch, &save);
 		}
 	}
@@ -148,7 +148,7 @@ void scx_task_disable_exit(struct scx_sched *sch, struct sim_task *p)
 		p->scx.init_done = false;
 		if (SCX_HAS_OP(sch, exit_task)) {
 			scx_op_enter(sch, &save, SCX_OP_EXIT_TASK, p, p->cpu);
-			sch->ops->exit_task(&p->ts, &args);
+			scx_op_call(sch, &save, sch->ops->exit_task(&p->ts, &args));
 			scx_op_leave(sch, &save);
 		}
 	}
@@ -232,6 +232,7 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 	sch->state = SCX_ST_ENABLING;
 	sim_event__init(&sch->disable_ev, scx_disable_workfn, sch);
 	sim_event__init(&sch->watchdog_ev, NULL, sch);
+	scx_op_fault__arm(sch);
 
 	sch->global = calloc(sim->topo.nr_nodes, sizeof(*sch->global));
 	if (!sch->global) {
@@ -256,8 +257,9 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 	sim->idle_hook = idle_hook;
 
 	if (SCX_HAS_OP(sch, init)) {
+		ret = 0;
 		scx_op_enter(sch, &save, SCX_OP_INIT, NULL, 0);
-		ret = sch->ops->init();
+		scx_op_call(sch, &save, ret = sch->ops->init());
 		scx_op_leave(sch, &save);
 		if (ret < 0 && !sch->exit_claimed)
 			scx_error(sch, "ops.init() failed (%d)", ret);
@@ -324,6 +326,7 @@ void scx_sched__free(struct sim *sim)
 	free(sch->global);
 	free(sch);
 	sim->scx = NULL;
+	scx_op_fault__disarm();
 	sim->idle_hook = NULL;
 }
 

@@ -33,7 +33,7 @@ void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint
 	if (!SCX_HAS_OP(sch, dequeue) || sch->state != SCX_ST_ENABLED)
 		return;
 	scx_op_enter(sch, &save, SCX_OP_DEQUEUE, p, p->cpu);
-	sch->ops->dequeue(&p->ts, deq_flags);
+	scx_op_call(sch, &save, sch->ops->dequeue(&p->ts, deq_flags));
 	scx_op_leave(sch, &save);
 }
 
@@ -188,10 +188,21 @@ static void enqueue_builtin(struct scx_sched *sch, struct scx_dsq *dsq, struct s
 	scx_dispatch_enqueue(sch, dsq, p, enq_flags);
 }
 
+/* ops.enqueue(), from a function of its own (SCX_OP_CALLER's reason) */
+static __attribute__((noinline)) void call_enqueue(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p,
+						   uint64_t enq_flags)
+{
+	struct scx_op_ctx save;
+
+	scx_op_enter(sch, &save, SCX_OP_ENQUEUE, p, rq->id);
+	sch->ddsp_task = p;
+	scx_op_call(sch, &save, sch->ops->enqueue(&p->ts, enq_flags));
+	scx_op_leave(sch, &save);
+}
+
 void scx_do_enqueue_task(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p,
 			 uint64_t enq_flags, int sticky_cpu)
 {
-	struct scx_op_ctx save;
 	(void)sticky_cpu;
 
 	if (enq_flags & SCX_ENQ_REENQ) {
@@ -234,10 +245,7 @@ void scx_do_enqueue_task(struct scx_sched *sch, struct sim_cpu *rq, struct sim_t
 	p->ts.scx.ops_qseq = p->scx.qseq;
 	p->scx.ops_state = SCX_OPSS_QUEUED;
 	sch->counters.nr_enqueue++;
-	scx_op_enter(sch, &save, SCX_OP_ENQUEUE, p, rq->id);
-	sch->ddsp_task = p;
-	sch->ops->enqueue(&p->ts, enq_flags);
-	scx_op_leave(sch, &save);
+	call_enqueue(sch, rq, p, enq_flags);
 
 	if (p->scx.ddsp_pending) {
 		direct_dispatch(sch, rq, p, enq_flags);

@@ -48,7 +48,7 @@ void scx_exit__set_symbolizer(scx_exit_symbolizer_fn fn)
  * buffer), that callback and the policy's call that gave the verdict. The stack is kept as
  * return addresses, as the kernel keeps ei->bt; the symbolizer names the policy's frames.
  */
-static void record_site(struct scx_sched *sch, struct scx_exit_record *r)
+static void record_site(struct scx_sched *sch, struct scx_exit_record *r, const struct scx_fault *f)
 {
 	const struct sim_task *task = NULL;
 
@@ -67,7 +67,10 @@ static void record_site(struct scx_sched *sch, struct scx_exit_record *r)
 	snprintf(r->task_comm, sizeof(r->task_comm), "%s", task ? task->ts.comm : "");
 	if (r->kind < SCX_EXIT_ERROR)
 		return;
-	if (r->deferred) {
+	if (f) {
+		for (int i = 0; i < f->bt_len && i < SCX_EXIT_BT_MAX; i++)
+			r->bt[r->bt_len++] = f->bt[i];
+	} else if (r->deferred) {
 		if (sch->verdict.site)
 			r->bt[r->bt_len++] = sch->verdict.site;
 	} else if (sch->op_depth) {
@@ -80,7 +83,8 @@ static void record_site(struct scx_sched *sch, struct scx_exit_record *r)
 		symbolizer(r, sch->ops);
 }
 
-static void vexit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, va_list ap)
+static void vexit(struct scx_sched *sch, int kind, int64_t code, const struct scx_fault *f,
+		  const char *fmt, va_list ap)
 {
 	struct scx_exit_record *r = &sch->exit;
 
@@ -96,7 +100,10 @@ static void vexit(struct scx_sched *sch, int kind, int64_t code, const char *fmt
 		sch->sim->first_exit_ns = r->at_ns ? r->at_ns : 1;
 	snprintf(r->reason, sizeof(r->reason), "%s", exit_reason(kind));
 	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	record_site(sch, r);
+	r->fault_signal = f ? f->signal : 0;
+	r->fault_addr = f ? f->addr : 0;
+	r->fault_in_policy = f && f->in_policy;
+	record_site(sch, r, f);
 	if (sch->state == SCX_ST_ENABLED)
 		sim_loop__schedule(&sch->sim->loop, &sch->disable_ev,
 				   sim__now(sch->sim) + sch->sim->cfg.costs.scx_disable_ns);
@@ -107,7 +114,16 @@ void scx_exit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, ..
 	va_list ap;
 
 	va_start(ap, fmt);
-	vexit(sch, kind, code, fmt, ap);
+	vexit(sch, kind, code, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void scx_exit_fault(struct scx_sched *sch, const struct scx_fault *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vexit(sch, SCX_EXIT_ERROR, 0, f, fmt, ap);
 	va_end(ap);
 }
 
@@ -118,7 +134,7 @@ void scx_sched__request_exit(struct sim *sim, int kind, int64_t code, const char
 	if (!sim->scx)
 		return;
 	va_start(ap, fmt);
-	vexit(sim->scx, kind, code, fmt, ap);
+	vexit(sim->scx, kind, code, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -284,7 +300,7 @@ static void call_ops_exit(struct scx_sched *sch)
 	if (!SCX_HAS_OP(sch, exit))
 		return;
 	scx_op_enter(sch, &save, SCX_OP_EXIT, NULL, -1);
-	sch->ops->exit(&ei);
+	scx_op_call(sch, &save, sch->ops->exit(&ei));
 	scx_op_leave(sch, &save);
 }
 

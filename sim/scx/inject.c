@@ -56,7 +56,7 @@ void scx_sched__inject(struct sim *sim, enum scx_inject_kind kind, int cpu)
 			return;
 		if (SCX_HAS_OP(sch, cpu_online) && SCX_HAS_OP(sch, cpu_offline)) {
 			scx_op_enter(sch, &save, SCX_OP_CPU_OFFLINE, NULL, cpu);
-			sch->ops->cpu_offline(cpu);
+			scx_op_call(sch, &save, sch->ops->cpu_offline(cpu));
 			scx_op_leave(sch, &save);
 		} else {
 			scx_exit(sch, SCX_EXIT_UNREG_KERN, (int64_t)(SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG),

@@ -46,6 +46,9 @@ const char *const scx_op_names[SCX_NR_OPS] = {
 /* Name of the callback running right now on this thread, for crash reports ("" if none). */
 static _Thread_local const char *running_op __attribute__((tls_model("initial-exec")));
 
+_Thread_local struct scx_op_ctx *scx_op_top __attribute__((tls_model("initial-exec")));
+_Thread_local unsigned long scx_op_serial __attribute__((tls_model("initial-exec")));
+
 const char *scx_running_op(void)
 {
 	return running_op ? running_op : "";
@@ -58,6 +61,10 @@ void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op
 	save->task = sch->kf_task;
 	save->ddsp_task = sch->ddsp_task;
 	save->cpu = sch->sim->current_cpu;
+	save->sch = sch;
+	save->armed = 0;
+	save->outer = scx_op_top;
+	scx_op_top = save;
 	sch->op = op;
 	sch->kf_task = task;
 	sch->ddsp_task = NULL;
@@ -69,6 +76,7 @@ void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op
 
 void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
 {
+	scx_op_top = save->outer;
 	sch->op = save->op;
 	sch->kf_task = save->task;
 	sch->ddsp_task = save->ddsp_task;
@@ -100,8 +108,9 @@ long scx_sched__run_timer_cb(struct sim *sim, int cpu, long (*cb)(void *, void *
 		sim->current_cpu = saved_cpu;
 		return ret;
 	}
+	ret = 0;
 	scx_op_enter(sch, &save, SCX_OP_TIMER, NULL, cpu);
-	ret = cb(map, key, value);
+	scx_op_call(sch, &save, ret = cb(map, key, value));
 	scx_op_leave(sch, &save);
 	return ret;
 }
@@ -115,8 +124,9 @@ int scx_sched__run_syscall(struct sim *sim, int (*prog)(void *ctx), void *ctx)
 	sim__set_current(sim);
 	if (!sch)
 		return prog(ctx);
+	ret = 0;
 	scx_op_enter(sch, &save, SCX_OP_SYSCALL, NULL, -1);
-	ret = prog(ctx);
+	scx_op_call(sch, &save, ret = prog(ctx));
 	scx_op_leave(sch, &save);
 	return ret;
 }

@@ -38,6 +38,10 @@ struct scx_exit_record {
 	const void *bt[SCX_EXIT_BT_MAX]; /* return addresses, innermost first */
 	char site[512];        /* "FILE:LINE" of the innermost policy frame (the symbolizer's) */
 	char chain[1024];      /* "func (FILE:LINE) <- caller (FILE:LINE) ..." within the policy */
+	/* a fault caught in the callback (sim/scx/op_fault.c), else 0 */
+	int fault_signal;      /* SIGSEGV, SIGBUS, SIGILL, SIGFPE; SIGXCPU: over the time budget */
+	uint64_t fault_addr;   /* the address a crash accessed */
+	bool fault_in_policy;  /* the faulting instruction was the policy's (not a kfunc's) */
 	char dump[SCX_EXIT_DUMP_MAX]; /* the kernel's debug dump, with ops.dump/dump_cpu/dump_task */
 };
 

@@ -11,6 +11,7 @@
 #include "sim/core/sched_internal.h"
 #include "sim/shim/scxsim/kfuncs.h"
 
+
 enum scx_state {
 	SCX_ST_ENABLING,
 	SCX_ST_ENABLED,
@@ -123,6 +124,10 @@ struct scx_sched {
 		bool overflowed;
 	} dump;
 	bool in_select_dfl;
+
+	/* a fault caught in a callback (op_fault.c): the policy is not called again but for ops.exit */
+	bool policy_dead;
+	uintptr_t text_lo, text_hi;    /* the policy object's executable code */
 };
 
 static inline struct scx_sched *scx_of(const struct sim *sim)
@@ -141,10 +146,68 @@ struct scx_op_ctx {
 	struct sim_task *task;
 	struct sim_task *ddsp_task;
 	int cpu;
+	/* where a fault in the policy's code lands (op_fault.c) */
+	struct scx_sched *sch;
+	struct scx_op_ctx *outer;      /* the callback this one runs inside, if any */
+	volatile unsigned long armed;  /* a serial while the policy's code runs, else 0 */
+	void *landing[5];              /* __builtin_setjmp's buffer */
 };
 void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op,
 		  struct sim_task *task, int cpu);
 void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save);
+
+/* The innermost callback on this thread's stack (ops_call.c), and the serial of the last call. */
+extern _Thread_local struct scx_op_ctx *scx_op_top __attribute__((tls_model("initial-exec")));
+extern _Thread_local unsigned long scx_op_serial __attribute__((tls_model("initial-exec")));
+
+/* ---- faults in callbacks (op_fault.c) ---- */
+/* Whether the policy may still be called for @save's op: after a fault, only ops.exit. */
+static inline bool scx_op_may_call(const struct scx_sched *sch, const struct scx_op_ctx *save)
+{
+	return !sch->policy_dead || save->op == SCX_OP_EXIT;
+}
+/* Back at the call site after a fault: end the policy with an error exit naming it. */
+void scx_op_fault__landed(struct scx_sched *sch);
+/* At attach: the handlers, this thread's alternate signal stack and time-budget timer. */
+void scx_op_fault__arm(struct scx_sched *sch);
+/* At free: stop this thread's time-budget timer. */
+void scx_op_fault__disarm(void);
+
+/*
+ * Run @call, a call into the policy, between scx_op_enter() and scx_op_leave() so that a crash,
+ * a trapping division BPF has no result for, or running past the time budget inside it comes
+ * back here instead of killing the process. __builtin_setjmp (a few stores; the compiler
+ * reloads what it needs at the landing) rather than sigsetjmp (a libc call per callback): the
+ * signal mask is not saved, and op_fault.c unblocks the signals itself. @call's own assignments happen only
+ * when it returns, so a variable it sets keeps its earlier value after a fault: give it the
+ * value the core should use then.
+ */
+#define scx_op_call(sch, save, call)                                    \
+	do {                                                            \
+		if (scx_op_may_call((sch), (save))) {                   \
+			if (__builtin_setjmp((save)->landing) == 0) {   \
+				(save)->armed = ++scx_op_serial;        \
+				call;                                   \
+				(save)->armed = 0;                      \
+			} else {                                        \
+				scx_op_fault__landed(sch);              \
+			}                                               \
+		}                                                       \
+	} while (0)
+
+/*
+ * A function of its own (@name, taking @params, among them `sch`) that calls @call as @op for
+ * @task on @cpu: for the hot paths, since the setjmp in scx_op_call() makes the compiler keep
+ * every variable of the function holding it in memory (runs were 22% slower with them inline).
+ */
+#define SCX_OP_CALLER(name, op, params, task, cpu, call)                \
+	static __attribute__((noinline)) void name params               \
+	{                                                               \
+		struct scx_op_ctx save;                                 \
+		scx_op_enter(sch, &save, (op), (task), (cpu));          \
+		scx_op_call(sch, &save, call);                          \
+		scx_op_leave(sch, &save);                               \
+	}
 #define SCX_HAS_OP(sch, name) ((sch)->ops->name != NULL)
 
 /* Applying @op's verdict for @task (given at @site in the policy) after @op returned. */
@@ -169,6 +232,18 @@ void scx_cgroups_exit(struct scx_sched *sch);
 /* ---- exits (exit.c) ---- */
 void scx_exit(struct scx_sched *sch, int kind, int64_t code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A fault caught in a callback: the signal, what it touched, where (innermost first). */
+struct scx_fault {
+	int signal;
+	uint64_t addr;
+	bool in_policy;
+	bool stack_overflow;
+	int bt_len;
+	const void *bt[SCX_EXIT_BT_MAX];
+};
+/* An error exit (SCX_EXIT_ERROR) for @f, its site taken from @f's frames instead of the stack. */
+void scx_exit_fault(struct scx_sched *sch, const struct scx_fault *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 #define scx_error(sch, fmt, ...) scx_exit((sch), SCX_EXIT_ERROR, 0, fmt, ##__VA_ARGS__)
 bool scx_aborting(const struct scx_sched *sch);
 void scx_watchdog_start(struct scx_sched *sch);

@@ -114,3 +114,29 @@ char *th_read_file(const char *path, size_t *len)
 		*len = n;
 	return buf;
 }
+
+const char *th_src_path(const char *rel)
+{
+	static char buf[4][4200];
+	static int next;
+	const char *src = getenv("SCXLAB_SRC");
+	char *out = buf[next++ % 4];
+
+	cr_assert(src && *src, "SCXLAB_SRC is not set: run the tests with `make test`");
+	snprintf(out, 4200, "%s/%s", src, rel);
+	return out;
+}
+
+int th_line_of(const char *file, const char *needle)
+{
+	char *text = th_read_file(file, NULL);
+	int line = 1;
+
+	cr_assert_not_null(text, "cannot read %s", file);
+	const char *at = strstr(text, needle);
+	cr_assert_not_null(at, "%s holds no '%s'", file, needle);
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	free(text);
+	return line;
+}

@@ -17,16 +17,6 @@
 #include "harness/result_read.h"
 #include "test_helpers.h"
 
-static const char *src_path(const char *rel)
-{
-	static char buf[4][4200];
-	static int next;
-	char *out = buf[next++ % 4];
-
-	snprintf(out, 4200, "%s/%s", getenv("SCXLAB_SRC"), rel);
-	return out;
-}
-
 static char *result_of(const char *dir)
 {
 	char path[800];
@@ -43,24 +33,9 @@ static void expect_string(const char *doc, const char *obj, const char *key, con
 	cr_assert_str_eq(got, want, "%s.%s", obj, key);
 }
 
-/* The line of @file holding @needle (1-based), 0 if none. */
-static int line_of(const char *file, const char *needle)
-{
-	char *text = th_read_file(file, NULL);
-	int line = 1;
-
-	cr_assert_not_null(text);
-	const char *at = strstr(text, needle);
-	cr_assert_not_null(at, "%s holds no '%s'", file, needle);
-	for (const char *p = text; p < at; p++)
-		line += *p == '\n';
-	free(text);
-	return line;
-}
-
 Test(verdicts, an_error_exit_fails_the_run_and_says_where, .timeout = 120)
 {
-	const char *pol = src_path("sched/scxl_faulty.bpf.c");
+	const char *pol = th_src_path("sched/scxl_faulty.bpf.c");
 	char out[600], log[700], want[64], site[600];
 
 	snprintf(out, sizeof(out), "%s/err", th_tmpdir());
@@ -72,7 +47,7 @@ Test(verdicts, an_error_exit_fails_the_run_and_says_where, .timeout = 120)
 	expect_string(doc, "fault", "kind_name", "SCX_EXIT_ERROR_BPF");
 	expect_string(doc, "fault", "callback", "enqueue");
 	/* the policy's own line of the scx_bpf_error() call, from the .sim.so's DWARF */
-	snprintf(want, sizeof(want), "scxl_faulty.bpf.c:%d", line_of(pol, "scx_bpf_error(\"injected error"));
+	snprintf(want, sizeof(want), "scxl_faulty.bpf.c:%d", th_line_of(pol, "scx_bpf_error(\"injected error"));
 	cr_assert_eq(result_read__string(doc, "fault", "site", site, sizeof(site)), 0);
 	cr_assert(strlen(site) >= strlen(want) && !strcmp(site + strlen(site) - strlen(want), want),
 		  "site %s, expected ...%s", site, want);
@@ -105,15 +80,15 @@ Test(verdicts, an_error_exit_fails_the_run_and_says_where, .timeout = 120)
 	expect_string(doc, "fault", "msg", "non-existent DSQ 0x1234");
 	expect_string(doc, "fault", "callback", "enqueue");
 	cr_assert_not_null(strstr(doc, "\"deferred\": true"));
-	snprintf(want, sizeof(want), "scxl_faulty.bpf.c:%d", line_of(pol, "scx_bpf_dsq_insert(p, BOGUS_DSQ"));
+	snprintf(want, sizeof(want), "scxl_faulty.bpf.c:%d", th_line_of(pol, "scx_bpf_dsq_insert(p, BOGUS_DSQ"));
 	cr_assert_eq(result_read__string(doc, "fault", "site", site, sizeof(site)), 0);
 	cr_assert(strlen(site) >= strlen(want) && !strcmp(site + strlen(site) - strlen(want), want),
 		  "site %s, expected ...%s (the policy's call, not the shim's inline wrapper)", site, want);
 	free(doc);
 	/* a policy that runs clean expects no exit */
-	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("sched/scxl_vtime.bpf.c"), "--duration", "500ms",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_src_path("sched/scxl_vtime.bpf.c"), "--duration", "500ms",
 			       "--out", out, "--quiet", "--expect-exit", "none", NULL), 0);
-	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("sched/scxl_vtime.bpf.c"), "--duration", "500ms",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_src_path("sched/scxl_vtime.bpf.c"), "--duration", "500ms",
 			       "--out", out, "--quiet", "--expect-exit", "error_bpf", NULL), 3);
 }
 
@@ -123,7 +98,7 @@ Test(verdicts, the_debug_dump_holds_the_policys_own_lines, .timeout = 120)
 
 	snprintf(out, sizeof(out), "%s/dump", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
-	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("tests/policies/starve_one.bpf.c"), "--knob",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_src_path("tests/policies/starve_one.bpf.c"), "--knob",
 			       "error_after=100", "--topology", "2", "--duration", "1s", "--out", out, "--quiet", NULL), 3);
 	char *doc = result_of(out);
 	cr_assert_eq(result_read__string(doc, "fault", "dump", dump, sizeof(dump)), 0);
@@ -151,7 +126,7 @@ Test(verdicts, a_task_never_dispatched_fails_the_run_before_the_watchdog, .timeo
 	snprintf(out, sizeof(out), "%s/starve", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
 	/* 4 CPUs: hogs 1000-1003, ping-pong 1004-1007; the policy's watchdog would wait 30 s */
-	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("tests/policies/starve_one.bpf.c"), "--knob",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_src_path("tests/policies/starve_one.bpf.c"), "--knob",
 			       "victim_pid=1003", "--topology", "4", "--duration", "4s", "--out", out, "--quiet", NULL), 3);
 	char *doc = result_of(out);
 	expect_string(doc, "verdict", "status", "failed");
@@ -168,7 +143,7 @@ Test(verdicts, a_task_never_dispatched_fails_the_run_before_the_watchdog, .timeo
 	cr_assert_not_null(strstr(doc, "\"ejected\": false"), "the watchdog never fired");
 	free(doc);
 	/* a threshold beyond the run: no failure */
-	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("tests/policies/starve_one.bpf.c"), "--knob",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_src_path("tests/policies/starve_one.bpf.c"), "--knob",
 			       "victim_pid=1003", "--topology", "4", "--duration", "4s", "--out", out, "--quiet",
 			       "--starve-after", "10s", NULL), 0);
 }
@@ -182,7 +157,7 @@ Test(verdicts, tasks_that_carry_on_under_the_fair_class_are_not_lost, .timeout =
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
 	/* a hog per CPU on two of three CPUs: running at the ejection, they keep their CPUs on the
 	 * fair class without ever being switched in again */
-	cr_assert_eq(th_scxlab(log, "run", "--policy", src_path("sched/scxl_faulty.bpf.c"), "--knob", "fault=2",
+	cr_assert_eq(th_scxlab(log, "run", "--policy", th_src_path("sched/scxl_faulty.bpf.c"), "--knob", "fault=2",
 			       "--knob", "fault_after_ns=200000000", "--topology", "3", "--hogs", "2", "--pairs", "1",
 			       "--duration", "2s", "--out", out, "--quiet", "--expect-exit", "error_bpf", NULL),
 		     0, "the expected exit, and no task lost");
@@ -220,8 +195,8 @@ Test(verdicts, compare_counts_a_policy_that_fails_at_load, .timeout = 300)
 	snprintf(out, sizeof(out), "%s/cmp", th_tmpdir());
 	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
 	snprintf(junit, sizeof(junit), "%s/junit.xml", th_tmpdir());
-	cr_assert_eq(th_scxlab(log, "compare", "--policies", src_path("tests/policies/init_fails.bpf.c"), "--jobs",
-			       src_path("workloads/jobs/smoke-3s.job"), "--duration", "300ms", "--topology", "2", "--out", out,
+	cr_assert_eq(th_scxlab(log, "compare", "--policies", th_src_path("tests/policies/init_fails.bpf.c"), "--jobs",
+			       th_src_path("workloads/jobs/smoke-3s.job"), "--duration", "300ms", "--topology", "2", "--out", out,
 			       "--no-plots", "--quiet", "--junit", junit, NULL),
 		     3, "a failing policy is exit status 3");
 	snprintf(sum, sizeof(sum), "%s/summary.json", out);
@@ -255,7 +230,7 @@ Test(verdicts, sweep_finishes_the_others_and_fails, .timeout = 300)
 	f = fopen(spec, "w");
 	cr_assert_not_null(f);
 	fprintf(f, "policies default %s\njobs builtin\ntopologies 4\nknob victim_pid 1003\nseeds 1-2\nduration 2s\n",
-		src_path("tests/policies/starve_one.bpf.c"));
+		th_src_path("tests/policies/starve_one.bpf.c"));
 	fclose(f);
 	cr_assert_eq(th_scxlab(log, "sweep", spec, "--out", out, "--quiet", NULL), 3);
 	for (int i = 0; i < 4; i++) {
