@@ -33,7 +33,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
              $(BUILD)/obj/harness/loader_profile.o
 # the bench finishes a run as the CLI does (result.json through run_result)
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o
 
 # the daemon API's shared parts and atomic files go into both programs
 KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c
