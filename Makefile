@@ -35,7 +35,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o 
              $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
              $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o
 # the bench finishes a run as the CLI does (result.json through run_result)
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o
 
 # the daemon API's shared parts and atomic files go into both programs
 KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c

@@ -82,6 +82,9 @@ static s32 pick_idle_in_llc(struct task_struct *p, u32 llc, const struct cpumask
 {
 	s32 cpu;
 
+	/* nothing idle (a saturated machine): the scan below would find nothing */
+	if (bpf_cpumask_empty(idle))
+		return -1;
 	bpf_for(cpu, 0, nr_cpu_ids) {
 		u32 idx = (u32)cpu;
 

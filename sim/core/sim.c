@@ -14,10 +14,13 @@
 #include <string.h>
 
 _Thread_local struct sim *sim__running __attribute__((tls_model("initial-exec")));
+/* the running simulation's CPU count, read inline by policies (bpf_cpumask_test_cpu) */
+_Thread_local unsigned int scxsim_nr_cpu_ids __attribute__((tls_model("initial-exec"))) = NR_CPUS;
 
 void sim__set_current(struct sim *sim)
 {
 	sim__running = sim;
+	scxsim_nr_cpu_ids = sim ? (unsigned int)sim->nr_cpus : NR_CPUS;
 }
 
 void sim_config__defaults(struct sim_config *cfg)
@@ -185,7 +188,7 @@ void sim__free(struct sim *sim)
 	free(sim->klog);
 	sim_topology__destroy(&sim->topo);
 	if (sim__running == sim)
-		sim__running = NULL;
+		sim__set_current(NULL);
 	free(sim);
 }
 
@@ -260,9 +263,9 @@ int sim__run_until(struct sim *sim, uint64_t until)
 {
 	struct sim *saved = sim__running;
 
-	sim__running = sim;
+	sim__set_current(sim);
 	if (sim->nr_live > 0 && !sim->fatal[0])
 		sim_loop__run_until(&sim->loop, until);
-	sim__running = saved;
+	sim__set_current(saved);
 	return sim->fatal[0] ? -1 : 0;
 }

@@ -1,58 +1,68 @@
 /*
  * Binary min-heap of events keyed on (time, sequence). See event.h.
+ *
+ * Each slot holds the key next to the event pointer: sifting reads only the heap array, and
+ * writes an event only to record its new position.
  */
 #include "sim/engine/event.h"
 
 #include <stdlib.h>
 #include <assert.h>
 
-static bool event_before(const struct sim_event *a, const struct sim_event *b)
+static inline bool slot_before(const struct sim_heap_slot *a, const struct sim_heap_slot *b)
 {
 	if (a->when != b->when)
 		return a->when < b->when;
 	return a->seq < b->seq;
 }
 
-static void heap_place(struct sim_loop *loop, size_t i, struct sim_event *ev)
+static inline void heap_place(struct sim_loop *loop, size_t i, const struct sim_heap_slot *s)
 {
-	loop->heap[i] = ev;
-	ev->heap_pos = i;
+	loop->heap[i] = *s;
+	s->ev->heap_pos = i;
 }
 
-static void sift_up(struct sim_loop *loop, size_t i)
+/* Move @s up from the hole at @i to where it belongs. */
+static void sift_up(struct sim_loop *loop, size_t i, struct sim_heap_slot s)
 {
-	struct sim_event *ev = loop->heap[i];
-
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		if (!event_before(ev, loop->heap[parent]))
+		if (!slot_before(&s, &loop->heap[parent]))
 			break;
-		heap_place(loop, i, loop->heap[parent]);
+		heap_place(loop, i, &loop->heap[parent]);
 		i = parent;
 	}
-	heap_place(loop, i, ev);
+	heap_place(loop, i, &s);
 }
 
-static void sift_down(struct sim_loop *loop, size_t i)
+/* Move @s down from the hole at @i to where it belongs. */
+static void sift_down(struct sim_loop *loop, size_t i, struct sim_heap_slot s)
 {
-	struct sim_event *ev = loop->heap[i];
+	size_t len = loop->len;
 
 	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, min = i;
-		const struct sim_event *best = ev;
+		size_t l = 2 * i + 1, min;
 
-		if (l < loop->len && event_before(loop->heap[l], best)) {
-			min = l;
-			best = loop->heap[l];
-		}
-		if (r < loop->len && event_before(loop->heap[r], best))
-			min = r;
-		if (min == i)
+		if (l >= len)
 			break;
-		heap_place(loop, i, loop->heap[min]);
+		min = l;
+		if (l + 1 < len && slot_before(&loop->heap[l + 1], &loop->heap[l]))
+			min = l + 1;
+		if (!slot_before(&loop->heap[min], &s))
+			break;
+		heap_place(loop, i, &loop->heap[min]);
 		i = min;
 	}
-	heap_place(loop, i, ev);
+	heap_place(loop, i, &s);
+}
+
+/* Put @s (a new key for the slot at @i, or the slot moved there) where it belongs. */
+static void heap_fix(struct sim_loop *loop, size_t i, struct sim_heap_slot s)
+{
+	if (i > 0 && slot_before(&s, &loop->heap[(i - 1) / 2]))
+		sift_up(loop, i, s);
+	else
+		sift_down(loop, i, s);
 }
 
 void sim_event__init(struct sim_event *ev, sim_event_fn fn, void *arg)
@@ -75,7 +85,7 @@ int sim_loop__init(struct sim_loop *loop)
 void sim_loop__destroy(struct sim_loop *loop)
 {
 	for (size_t i = 0; i < loop->len; i++)
-		loop->heap[i]->heap_pos = SIZE_MAX;
+		loop->heap[i].ev->heap_pos = SIZE_MAX;
 	free(loop->heap);
 	loop->heap = NULL;
 	loop->len = loop->cap = 0;
@@ -83,37 +93,63 @@ void sim_loop__destroy(struct sim_loop *loop)
 
 static void heap_remove_at(struct sim_loop *loop, size_t i)
 {
-	struct sim_event *last = loop->heap[--loop->len];
+	struct sim_heap_slot last = loop->heap[--loop->len];
 
-	loop->heap[i]->heap_pos = SIZE_MAX;
+	loop->heap[i].ev->heap_pos = SIZE_MAX;
 	if (i == loop->len)
 		return;
-	heap_place(loop, i, last);
-	if (i > 0 && event_before(last, loop->heap[(i - 1) / 2]))
-		sift_up(loop, i);
-	else
-		sift_down(loop, i);
+	heap_fix(loop, i, last);
+}
+
+/*
+ * Remove the first event. The last slot that fills the hole is usually one of the latest
+ * events, so the hole goes down to a leaf by the smaller child (one comparison a level, not
+ * two) and the last slot rises from there, usually not at all.
+ */
+static void heap_pop(struct sim_loop *loop)
+{
+	struct sim_heap_slot *h = loop->heap;
+	size_t len = --loop->len, i = 0;
+
+	h[0].ev->heap_pos = SIZE_MAX;
+	if (!len)
+		return;
+	for (;;) {
+		size_t l = 2 * i + 1;
+
+		if (l + 1 < len) {
+			l += slot_before(&h[l + 1], &h[l]);
+		} else if (l >= len) {
+			break;
+		}
+		heap_place(loop, i, &h[l]);
+		i = l;
+	}
+	sift_up(loop, i, h[len]);
 }
 
 void sim_loop__schedule(struct sim_loop *loop, struct sim_event *ev, sim_time_t when)
 {
+	struct sim_heap_slot s;
+
 	if (when < loop->now)
 		when = loop->now;
-	if (sim_event__queued(ev))
-		heap_remove_at(loop, ev->heap_pos);
+	ev->when = when;
+	ev->seq = loop->next_seq++;
+	s = (struct sim_heap_slot){ .when = when, .seq = ev->seq, .ev = ev };
+	if (sim_event__queued(ev)) {
+		heap_fix(loop, ev->heap_pos, s);
+		return;
+	}
 	if (loop->len == loop->cap) {
 		size_t ncap = loop->cap * 2;
-		struct sim_event **nheap = realloc(loop->heap, ncap * sizeof(*nheap));
+		struct sim_heap_slot *nheap = realloc(loop->heap, ncap * sizeof(*nheap));
 		if (!nheap)
 			abort();
 		loop->heap = nheap;
 		loop->cap = ncap;
 	}
-	ev->when = when;
-	ev->seq = loop->next_seq++;
-	loop->heap[loop->len] = ev;
-	ev->heap_pos = loop->len++;
-	sift_up(loop, ev->heap_pos);
+	sift_up(loop, loop->len++, s);
 }
 
 void sim_loop__cancel(struct sim_loop *loop, struct sim_event *ev)
@@ -124,7 +160,7 @@ void sim_loop__cancel(struct sim_loop *loop, struct sim_event *ev)
 
 sim_time_t sim_loop__next_time(const struct sim_loop *loop)
 {
-	return loop->len ? loop->heap[0]->when : SIM_TIME_NEVER;
+	return loop->len ? loop->heap[0].when : SIM_TIME_NEVER;
 }
 
 uint64_t sim_loop__run_until(struct sim_loop *loop, sim_time_t until)
@@ -133,10 +169,10 @@ uint64_t sim_loop__run_until(struct sim_loop *loop, sim_time_t until)
 
 	loop->stop = false;
 	while (loop->len && !loop->stop) {
-		struct sim_event *ev = loop->heap[0];
-		if (ev->when > until)
+		struct sim_event *ev = loop->heap[0].ev;
+		if (loop->heap[0].when > until)
 			break;
-		heap_remove_at(loop, 0);
+		heap_pop(loop);
 		assert(ev->when >= loop->now);
 		loop->now = ev->when;
 		fired++;

@@ -2,9 +2,11 @@
  * The simulator's event loop: a deterministic priority queue of timed callbacks.
  *
  * Events are ordered by (time, sequence number): two events at the same nanosecond run in the
- * order they were scheduled, so a run never depends on heap layout. Each event is a small
- * record the caller owns (usually embedded in a CPU or task) and can be cancelled or moved in
- * O(log n) because the heap tracks every event's position.
+ * order they were scheduled, so a run never depends on heap layout: (time, sequence) is a
+ * strict total order, so any correct priority queue fires the same events in the same order.
+ * Each event is a small record the caller owns (usually embedded in a CPU or task) and can be
+ * cancelled or moved in O(log n) because the heap tracks every event's position; a move
+ * re-keys the event where it is (one sift) instead of a removal and an insertion.
  */
 #ifndef SIM_ENGINE_EVENT_H
 #define SIM_ENGINE_EVENT_H
@@ -30,10 +32,17 @@ struct sim_event {
 	size_t heap_pos; /* index in the heap, or SIZE_MAX when not queued */
 };
 
+/* A heap slot carries the event's key, so sifting compares without loading the event. */
+struct sim_heap_slot {
+	sim_time_t when;
+	uint64_t seq;
+	struct sim_event *ev;
+};
+
 struct sim_loop {
 	sim_time_t now;
 	uint64_t next_seq;
-	struct sim_event **heap;
+	struct sim_heap_slot *heap;
 	size_t len, cap;
 	uint64_t nr_fired;
 	bool stop;

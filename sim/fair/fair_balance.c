@@ -63,6 +63,11 @@ static int first_in_all(const struct cpumask *a, const struct cpumask *b, const 
 	return -1;
 }
 
+static const struct cpumask *llc_of(const struct sim *sim, int cpu)
+{
+	return &sim->topo.llc_mask[sim->topo.cpu[cpu].llc];
+}
+
 /*
  * Idle searches visit only CPUs without a current task (sim->curr_none), in the order the
  * scan over every CPU would: fair__cpu_idle() is false for all the others.
@@ -162,6 +167,12 @@ static int select_idle_sibling(struct sim *sim, struct sim_task *p, int prev, in
 	if (prev != target && sim_topology__same_llc(&sim->topo, prev, target) &&
 	    allowed(sim, p, prev) && fair__cpu_idle(sim, prev))
 		return prev;
+	/*
+	 * Both scans visit only CPUs of the LLC without a current task: with none (a saturated
+	 * machine) they find nothing, so the budget (a utilization sum over the LLC) is not needed.
+	 */
+	if (first_in_all(llc_of(sim, target), &sim->curr_none, llc_of(sim, target), 0, sim->nr_cpus) < 0)
+		return target;
 	if (!idle_scan_budget(sim, target))
 		return target;
 	if (sim->topo.threads_per_core > 1) {

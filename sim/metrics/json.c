@@ -13,11 +13,31 @@ void json__init_file(struct json_writer *w, FILE *f)
 	w->first[0] = true;
 }
 
-static void put_n(struct json_writer *w, const char *s, size_t n)
+static void write_out(struct json_writer *w, const char *s, size_t n)
 {
 	/* the writer owns its stream: no lock per call */
 	if (!w->failed && n && fwrite_unlocked(s, 1, n, w->f) != n)
 		w->failed = true;
+}
+
+static void flush(struct json_writer *w)
+{
+	write_out(w, w->buf, w->used);
+	w->used = 0;
+}
+
+/* Most pieces are a few bytes: they are gathered and written a buffer at a time. */
+static void put_n(struct json_writer *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->used) {
+		flush(w);
+		if (n > sizeof(w->buf)) {
+			write_out(w, s, n);
+			return;
+		}
+	}
+	memcpy(w->buf + w->used, s, n);
+	w->used += n;
 }
 
 static void put(struct json_writer *w, const char *s)
@@ -78,8 +98,10 @@ static void close_level(struct json_writer *w, const char *brace, bool object)
 	if (!empty && !inl)
 		indent(w);
 	put(w, brace);
-	if (w->depth == 0)
+	if (w->depth == 0) {
 		put(w, "\n");
+		flush(w);
+	}
 }
 
 void json__begin_object(struct json_writer *w) { open_level(w, "{", true, false); }
@@ -216,7 +238,8 @@ void json__write_hist(struct json_writer *w, const struct hist *h)
 	json__end_object(w);
 }
 
-bool json__failed(const struct json_writer *w)
+bool json__failed(struct json_writer *w)
 {
+	flush(w);
 	return w->failed || w->depth != 0 || ferror(w->f);
 }

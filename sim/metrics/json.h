@@ -4,7 +4,9 @@
  * locale, fixed number formats), so equal runs give byte-identical files.
  *
  * Errors (a write that fails, a key outside an object, nesting too deep) are sticky: check
- * json__failed() once at the end.
+ * json__failed() once at the end. Output is gathered in the writer's own buffer and reaches
+ * the stream when a top-level value is closed and at json__failed(), so a caller may write to
+ * the stream itself between top-level values.
  */
 #ifndef SIM_METRICS_JSON_H
 #define SIM_METRICS_JSON_H
@@ -16,6 +18,7 @@
 #include "sim/metrics/hist.h"
 
 #define JSON_MAX_DEPTH 32
+#define JSON_BUF_SIZE 16384
 
 struct json_writer {
 	FILE *f;
@@ -25,6 +28,8 @@ struct json_writer {
 	bool is_object[JSON_MAX_DEPTH];
 	bool after_key;
 	bool failed;
+	size_t used; /* bytes of buf not yet written to f */
+	char buf[JSON_BUF_SIZE];
 };
 
 void json__init_file(struct json_writer *w, FILE *f);
@@ -44,6 +49,7 @@ void json__bool(struct json_writer *w, bool v);
 void json__null(struct json_writer *w);
 /* { "count", "mean", "min", "p50", "p90", "p99", "p999", "max", "buckets": [[low, n], ...] } */
 void json__write_hist(struct json_writer *w, const struct hist *h);
-bool json__failed(const struct json_writer *w);
+/* Writes what is buffered, then: did anything fail? */
+bool json__failed(struct json_writer *w);
 
 #endif

@@ -132,6 +132,9 @@ s32 scx_select_cpu_dfl(struct scx_sched *sch, struct sim_task *p, s32 prev_cpu, 
 	struct cpumask allowed, llc, node;
 	s32 cpu;
 
+	/* every step below claims a CPU of idle_mask or fails without side effects */
+	if (mask_empty(&sch->idle_mask))
+		return -EBUSY;
 	if (and_mask)
 		mask_and(&allowed, p->ts.cpus_ptr, and_mask);
 	else

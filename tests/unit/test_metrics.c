@@ -140,3 +140,40 @@ Test(json, misuse_is_reported)
 	free(write_doc(doc_unclosed, &failed));
 	cr_assert(failed);
 }
+
+/* Strings of 0 to 40,000 characters: pieces that cross the writer's buffer and exceed it. */
+static void doc_long_strings(struct json_writer *w)
+{
+	static char s[40001];
+
+	memset(s, 'x', sizeof(s) - 1);
+	json__begin_array_inline(w);
+	for (size_t len = 0; len < sizeof(s); len = len * 3 + 1) {
+		s[len] = '\0';
+		json__string(w, s);
+		s[len] = 'x';
+	}
+	json__end_array(w);
+}
+
+Test(json, output_is_the_same_across_buffer_boundaries)
+{
+	bool failed;
+	char *s = write_doc(doc_long_strings, &failed);
+	size_t cap = 200000, n = 0;
+	char *want = malloc(cap);
+
+	cr_assert_not(failed);
+	n += (size_t)snprintf(want + n, cap - n, "[");
+	for (size_t len = 0; len < 40001; len = len * 3 + 1) {
+		n += (size_t)snprintf(want + n, cap - n, "%s\"", len ? ", " : "");
+		memset(want + n, 'x', len);
+		n += len;
+		n += (size_t)snprintf(want + n, cap - n, "\"");
+	}
+	snprintf(want + n, cap - n, "]\n");
+	cr_assert_gt(strlen(want), JSON_BUF_SIZE * 2);
+	cr_assert_str_eq(s, want);
+	free(want);
+	free(s);
+}
