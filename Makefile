@@ -31,7 +31,7 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
-             $(BUILD)/obj/harness/loader_profile.o
+             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/line_text.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o
 
@@ -108,10 +108,12 @@ $(BENCHBIN): $(BENCH_OBJS) $(LIBSIM)
 	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN/..' $(LIBS)
 
 # Tests find the built policies and the CLI through these variables.
-# The external suite needs the kernel's example schedulers: fetched (once) into the cache.
+# The external suites need the kernel's example schedulers and its sched_ext selftests:
+# fetched (once) into the cache.
 test: all policies bpf $(TESTBIN)
 	SCXLAB_BUILD=$(abspath $(BUILD)) SCXLAB_SRC=$(CURDIR) \
 	SCXLAB_EXAMPLES=$$(bash scripts/fetch-sched-ext-examples.sh | tail -n1) \
+	SCXLAB_SELFTESTS=$$(bash scripts/fetch-sched-ext-selftests.sh | tail -n1) \
 	$(TESTBIN) $(TEST_ARGS)
 
 test-asan:

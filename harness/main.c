@@ -13,6 +13,7 @@
 #include "harness/cmd_verify.h"
 #include "harness/cmd_vm.h"
 #include "harness/cmd_run.h"
+#include "harness/cmd_selftests.h"
 #include "harness/cmd_sweep.h"
 #include "harness/version.h"
 
@@ -53,6 +54,7 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
 	{ "fault", cmd_fault, "inject a fault, check the ejection and the fallback (one class, or --matrix)" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
+	{ "selftests", cmd_selftests, "run the kernel's sched_ext selftests in the simulator against their table" },
 };
 
 static void usage(FILE *f)

@@ -30,7 +30,9 @@ void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint
 		return;
 	p->scx.in_custody = false;
 	p->ts.scx.flags &= ~SCX_TASK_IN_CUSTODY;
-	if (!SCX_HAS_OP(sch, dequeue) || sch->state != SCX_ST_ENABLED)
+	/* the kernel's disable path dequeues every queued task (bypass, then the class switch):
+	 * a task in custody then is still handed back through ops.dequeue */
+	if (!SCX_HAS_OP(sch, dequeue) || (sch->state != SCX_ST_ENABLED && sch->state != SCX_ST_DISABLING))
 		return;
 	scx_op_enter(sch, &save, SCX_OP_DEQUEUE, p, p->cpu);
 	sch->ops->dequeue(&p->ts, deq_flags);
