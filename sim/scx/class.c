@@ -86,7 +86,7 @@ static void ext_enqueue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 		sch->ops->runnable(&p->ts, enq_flags);
 		scx_op_leave(sch, &save);
 	}
-	scx_do_enqueue_task(sch, rq, p, enq_flags, -1);
+	scx_do_enqueue_task(sch, rq, p, enq_flags, (flags & SIM_ENQ_RESTORE) && rq->curr == p ? rq->id : -1);
 }
 
 static void ext_dequeue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, uint64_t flags)

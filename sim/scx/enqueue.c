@@ -194,8 +194,16 @@ void scx_do_enqueue_task(struct scx_sched *sch, struct sim_cpu *rq, struct sim_t
 			 uint64_t enq_flags, int sticky_cpu)
 {
 	struct scx_op_ctx save;
-	(void)sticky_cpu;
 
+	/*
+	 * Sticky: the running task put back after a property change (the kernel's RESTORE of
+	 * the current task) goes straight to its local DSQ, slice kept, without ops.enqueue:
+	 * set_next follows at once and a task only starts running from a local DSQ.
+	 */
+	if (sticky_cpu == rq->id) {
+		scx_dispatch_enqueue(sch, &rq->scx.local, p, enq_flags);
+		return;
+	}
 	if (enq_flags & SCX_ENQ_REENQ) {
 		if (++p->scx.reenq_count > SCX_REENQ_MAX_REPEAT) {
 			scx_exit(sch, SCX_EXIT_ERROR_REENQ, 0, "%s[%d] reenqueued %u times without running",

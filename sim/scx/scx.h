@@ -117,4 +117,13 @@ int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long 
 /* Name of the policy callback executing on this thread ("" if none): for crash reports. */
 const char *scx_running_op(void);
 
+/*
+ * Whether the kernel would run the policy code executing now with interrupts disabled: the
+ * callbacks it calls under a runqueue or pi lock (select_cpu, enqueue, dispatch, tick, ...).
+ * Not the sleepable ones (init, exit, init_task, cgroup_*, cpu_online/offline), timer
+ * callbacks (softirq) or SEC("syscall") programs. What helpers that refuse to work with
+ * interrupts off (bpf_timer_cancel) ask.
+ */
+bool scx_sched__irqs_disabled(const struct sim *sim);
+
 #endif
