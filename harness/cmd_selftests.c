@@ -231,21 +231,30 @@ static enum outcome judge(const struct selftest *st, struct sim_policy *pol, con
 	return o;
 }
 
-static int add_workload(struct sim *sim, const struct selftest *st, uint64_t run_ns, char *err, size_t errlen)
+/*
+ * The test's workload, the part that exists before the attach (@after false: the built-in one
+ * if asked for or if there is no job, and the jobs not marked after-attach) or after it.
+ */
+static int add_workload(struct sim *sim, const struct selftest *st, bool after, uint64_t run_ns, char *err,
+			size_t errlen)
 {
-	if (st->job[0]) {
-		static struct job_window windows[JOB_MAX_ENTRIES];
-		static struct job job;
+	static struct job_window windows[JOB_MAX_ENTRIES];
+	static struct job job;
+	struct builtin_workload wl;
+
+	for (int i = 0; i < st->nr_jobs; i++) {
 		struct stressor_costs costs;
 		uint64_t total = 0;
 
+		if (st->job_after_attach[i] != after)
+			continue;
 		stressor_costs__defaults(&costs);
-		if (job__parse_file(&job, st->job, err, errlen))
+		if (job__parse_file(&job, st->jobs[i], err, errlen) ||
+		    job_workload__add(sim, &job, &costs, run_ns, windows, &total, err, errlen))
 			return -1;
-		return job_workload__add(sim, &job, &costs, run_ns, windows, &total, err, errlen);
 	}
-	struct builtin_workload wl;
-
+	if (after || (st->nr_jobs && !st->builtin))
+		return 0;
 	builtin_workload__defaults(&wl, sim->nr_cpus);
 	if (st->hogs >= 0)
 		wl.hogs = st->hogs;
@@ -266,7 +275,7 @@ static int add_workload(struct sim *sim, const struct selftest *st, uint64_t run
 static enum outcome run_sim(const struct selftests_opts *o, const struct selftest *st, const char *so,
 			    char *got, size_t len)
 {
-	uint64_t run_ns = st->run_ns ? st->run_ns : DEFAULT_RUN_NS;
+	uint64_t run_ns = st->run_ns ? st->run_ns : DEFAULT_RUN_NS, attach_at = loader_profile__attach_at(&st->profile);
 	struct scx_exit_record first = { 0 }, last = { 0 };
 	struct sim_topology topo;
 	struct sim_config cfg;
@@ -298,7 +307,7 @@ static enum outcome run_sim(const struct selftests_opts *o, const struct selftes
 	}
 	sim_config__defaults(&cfg);
 	cfg.seed = o->seed;
-	cfg.duration_ns = run_ns;
+	cfg.duration_ns = attach_at + run_ns;
 	cfg.quiet = true;
 	sim = sim__new(&cfg, &topo);
 	if (!sim) {
@@ -306,6 +315,12 @@ static enum outcome run_sim(const struct selftests_opts *o, const struct selftes
 		goto out_pol;
 	}
 	sim__set_current(sim);
+	/* attach-at: the runner's children exist before it attaches (the enable transition) */
+	if (attach_at && (add_workload(sim, st, false, attach_at + run_ns, err, sizeof(err)) ||
+			  sim__run_until(sim, attach_at))) {
+		snprintf(got, len, "before the attach: %s", sim->fatal[0] ? sim->fatal : err);
+		goto out_sim;
+	}
 	if (loader_profile__run_syscalls(&st->profile, pol, sim, false, err, sizeof(err))) {
 		snprintf(got, len, "%s", err);
 		goto out_sim;
@@ -319,7 +334,8 @@ static enum outcome run_sim(const struct selftests_opts *o, const struct selftes
 		}
 	}
 	/* the workload exists before the after-attach programs run: they name its tasks */
-	if (add_workload(sim, st, run_ns, err, sizeof(err))) {
+	if ((!attach_at && add_workload(sim, st, false, run_ns, err, sizeof(err))) ||
+	    add_workload(sim, st, true, run_ns, err, sizeof(err))) {
 		snprintf(got, len, "workload: %s", err);
 		goto out_sim;
 	}
@@ -327,7 +343,7 @@ static enum outcome run_sim(const struct selftests_opts *o, const struct selftes
 		snprintf(got, len, "%s", err);
 		goto out_sim;
 	}
-	if (sim__run_until(sim, run_ns)) {
+	if (sim__run_until(sim, attach_at + run_ns)) {
 		snprintf(got, len, "simulation failed: %s", sim->fatal);
 		goto out_sim;
 	}
@@ -386,11 +402,24 @@ static void verifier_reason(const char *log, char *out, size_t len)
  * "REJECTED" with the kernel's refusal and exit status 1 (a build failure is not one); an
  * object that must load is "OK" with status 0.
  */
-static enum outcome run_verify(const char *src, bool must_reject, const char *log, char *got, size_t len)
+static enum outcome run_verify(const struct selftests_opts *o, const char *src, const char *obj, bool must_reject,
+			       const char *log, char *got, size_t len)
 {
-	char *argv[] = { "scxlab", "verify", (char *)src, NULL };
-	int rc = run_self(argv, log);
-	char why[400];
+	char inc[4096], why[400];
+	int rc;
+
+	/* the kernel build with the suite's own headers first (the kernel's tools/sched_ext/include) */
+	snprintf(inc, sizeof(inc), "%.2000s/include", o->suite);
+	if (access(inc, R_OK))
+		snprintf(inc, sizeof(inc), "%.2000s", o->suite);
+	char *build[] = { "scxlab", "build", "--bpf-only", "--quiet", "-I", inc, "--out", (char *)obj, (char *)src, NULL };
+	if (run_self(build, log)) {
+		snprintf(got, len, "the kernel build failed: ");
+		log_tail(log, got + strlen(got), len - strlen(got));
+		return OUT_FAIL;
+	}
+	char *argv[] = { "scxlab", "verify", (char *)obj, NULL };
+	rc = run_self(argv, log);
 
 	if (rc == 1 && log_has_line(log, "REJECTED ") && log_has_line(log, "scxlab load:")) {
 		verifier_reason(log, why, sizeof(why));
@@ -425,7 +454,8 @@ static enum outcome run_one(const struct selftests_opts *o, const struct selftes
 			return OUT_SKIP;
 		}
 		snprintf(log, sizeof(log), "%s/%s.verify.log", work, st->name);
-		return run_verify(src, true, log, got, len);
+		snprintf(so, sizeof(so), "%s/%s.bpf.o", work, st->source);
+		return run_verify(o, src, so, true, log, got, len);
 	}
 	snprintf(so, sizeof(so), "%s/%s.sim.so", work, st->source);
 	snprintf(log, sizeof(log), "%s/%s.build.log", work, st->source);
@@ -446,9 +476,10 @@ static enum outcome run_one(const struct selftests_opts *o, const struct selftes
 		size_t n = strlen(got);
 
 		snprintf(log, sizeof(log), "%s/%s.verify.log", work, st->name);
+		snprintf(so, sizeof(so), "%s/%s.bpf.o", work, st->source);
 		if (n + 2 < len) {
 			memcpy(got + n, "; ", 3);
-			r = run_verify(src, false, log, got + n + 2, len - n - 2);
+			r = run_verify(o, src, so, false, log, got + n + 2, len - n - 2);
 		}
 	}
 	return r;

@@ -3,6 +3,7 @@
  */
 #include "harness/loader_profile.h"
 #include "harness/line_text.h"
+#include "harness/options.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/shim/vmlinux.h"
@@ -183,10 +184,18 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 	it->line = line;
 	if (!strcmp(kw, "syscall"))
 		return parse_syscall(it, s, path, line, err, errlen);
+	if (!strcmp(kw, "attach-at")) {
+		char e[256];
+
+		it->kind = PI_ATTACH_AT;
+		if (!*s || strpbrk(s, " \t") || opt__parse_duration("attach-at", s, &it->num, e, sizeof(e)))
+			return line_text__fail(err, errlen, path, line, "attach-at: expected one time (50ms, 1s)");
+		return 0;
+	}
 	if (strcmp(kw, "rodata") && strcmp(kw, "data") && strcmp(kw, "bss") && strcmp(kw, "ops") &&
 	    strcmp(kw, "map_entries"))
 		return line_text__fail(err, errlen, path, line,
-			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, syscall)", kw);
+			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
 	if (split_assign(s, &name, &value, path, line, err, errlen, kw))
 		return -1;
 	snprintf(it->name, sizeof(it->name), "%s", name);
@@ -270,6 +279,16 @@ int loader_profile__parse(struct loader_profile *lp, const char *path, char *err
 	return 0;
 }
 
+uint64_t loader_profile__attach_at(const struct loader_profile *lp)
+{
+	uint64_t at = 0;
+
+	for (int i = 0; i < lp->nr_items; i++)
+		if (lp->items[i].kind == PI_ATTACH_AT)
+			at = lp->items[i].num;
+	return at;
+}
+
 void loader_profile__free(struct loader_profile *lp)
 {
 	free(lp->items);
@@ -310,6 +329,7 @@ int loader_profile__apply_open(const struct loader_profile *lp, struct sim_polic
 				return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
 			break;
 		case PI_SYSCALL:
+		case PI_ATTACH_AT:
 			break;
 		}
 	}

@@ -21,6 +21,7 @@ enum profile_item_kind {
 	PI_OPS_NULL,    /* ops CALLBACK = null */
 	PI_MAP_ENTRIES, /* map_entries MAP = N */
 	PI_SYSCALL,     /* syscall PROG WHEN MODE [TYPE:VALUE ...] */
+	PI_ATTACH_AT,   /* attach-at TIME: the workload runs on fair until then */
 };
 
 enum syscall_mode { SM_ONCE, SM_PER_CPU, SM_ON_CPU };
@@ -55,6 +56,8 @@ struct loader_profile {
 /* Parse @path. 0, or -1 with "FILE:LINE: what" in @err. */
 int loader_profile__parse(struct loader_profile *lp, const char *path, char *err, size_t errlen);
 void loader_profile__free(struct loader_profile *lp);
+/* When the loader attaches (`attach-at TIME`, the last one wins): 0 for at the start. */
+uint64_t loader_profile__attach_at(const struct loader_profile *lp);
 /*
  * Add one setting, line @line of @path (for errors), to @lp: how a file that embeds profile
  * lines among its own (the selftests table) reuses this parser. 0, or -1 with FILE:LINE.

@@ -140,7 +140,10 @@ static int resolve_job(struct selftest *st, const char *name, const char *table,
 	if (access(cand, R_OK))
 		return line_text__fail(err, errlen, path, line, "workload job %s: no such file (next to the table or in "
 			    "workloads/jobs)", name);
-	snprintf(st->job, sizeof(st->job), "%s", cand);
+	if (st->nr_jobs == SELFTEST_MAX_JOBS)
+		return line_text__fail(err, errlen, path, line, "workload job: more than %d jobs in one test",
+				       SELFTEST_MAX_JOBS);
+	snprintf(st->jobs[st->nr_jobs++], sizeof(st->jobs[0]), "%s", cand);
 	return 0;
 }
 
@@ -150,13 +153,20 @@ static int parse_workload(struct selftest *st, char *rest, const char *path, int
 	char *kind = word(&rest), *w;
 
 	if (kind && !strcmp(kind, "job")) {
+		char *when;
+
 		w = word(&rest);
-		if (!w || word(&rest))
-			return line_text__fail(err, errlen, path, line, "workload job: expected one job file");
-		return resolve_job(st, w, path, path, line, err, errlen);
+		when = word(&rest);
+		if (!w || word(&rest) || (when && strcmp(when, "after-attach")))
+			return line_text__fail(err, errlen, path, line, "workload job: expected 'job FILE [after-attach]'");
+		if (resolve_job(st, w, path, path, line, err, errlen))
+			return -1;
+		st->job_after_attach[st->nr_jobs - 1] = when != NULL;
+		return 0;
 	}
 	if (!kind || strcmp(kind, "builtin"))
-		return line_text__fail(err, errlen, path, line, "workload: expected 'builtin [hogs=N] [pairs=M]' or 'job FILE'");
+		return line_text__fail(err, errlen, path, line, "workload: expected 'builtin [hogs=N] [pairs=M]' or 'job FILE [after-attach]'");
+	st->builtin = true;
 	while ((w = word(&rest))) {
 		char *eq = strchr(w, '='), *end;
 		long v;
@@ -203,7 +213,7 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 		return 0;
 	}
 	if (!strcmp(kw, "rodata") || !strcmp(kw, "data") || !strcmp(kw, "bss") || !strcmp(kw, "ops") ||
-	    !strcmp(kw, "map_entries") || !strcmp(kw, "syscall")) {
+	    !strcmp(kw, "map_entries") || !strcmp(kw, "syscall") || !strcmp(kw, "attach-at")) {
 		char full[8192];
 
 		snprintf(full, sizeof(full), "%s %s", kw, rest);
@@ -211,7 +221,7 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 	}
 	return line_text__fail(err, errlen, path, line,
 		    "unknown setting '%s' (test, workload, run, expect, check, unsupported, or a loader-profile "
-		    "line: rodata, data, bss, ops, map_entries, syscall)", kw);
+		    "line: rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
 }
 
 static int finish(const struct selftest *st, const char *path, char *err, size_t errlen)

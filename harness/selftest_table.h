@@ -31,14 +31,18 @@ struct selftest_check {
 };
 
 #define SELFTEST_MAX_CHECKS 16
+#define SELFTEST_MAX_JOBS 4
 
 struct selftest {
 	int line;                  /* of its `test` line */
 	char name[64];
 	char source[64];           /* base name of the .bpf.c in the suite directory */
 	struct loader_profile profile; /* rodata, ops flags, syscall programs, ... */
+	bool builtin;              /* a `workload builtin` line (the default without a job) */
 	int hogs, pairs;           /* the built-in workload; -1: its default */
-	char job[1024];            /* or a job file (resolved path) */
+	int nr_jobs;               /* and/or job files (resolved paths) */
+	char jobs[SELFTEST_MAX_JOBS][1024];
+	bool job_after_attach[SELFTEST_MAX_JOBS]; /* `after-attach`: forked once it is attached */
 	uint64_t run_ns;
 	enum selftest_expect expect;
 	int exit_kind;

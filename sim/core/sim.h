@@ -175,6 +175,9 @@ struct sim {
 	int nr_cgroups;
 	int nr_live;                  /* tasks not dead */
 	pid_t next_pid;
+	/* the policy new tasks start with (0: SCHED_NORMAL): what the loader that spawns them set
+	 * (stress-ng --sched ext), or a forking parent's */
+	int spawn_policy;
 
 	bool in_irq;                  /* waking a task from a timer interrupt (no waker task) */
 	bool in_user;                 /* accounting at a user-space op boundary: no kernel event */

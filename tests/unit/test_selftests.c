@@ -131,6 +131,9 @@ Test(selftests, bad_tables_name_the_file_and_line)
 		  "bad.table:3: test minimal: already defined at line 1");
 	bad_table("test minimal\nexpect stays-loaded\nworkload job nosuch.job\n", "bad.table:3: workload job nosuch.job");
 	bad_table("expect loads\n", "bad.table:1: a setting before the first 'test' line");
+	bad_table("test minimal\nexpect stays-loaded\nattach-at soon\n", "bad.table:3: attach-at: expected one time");
+	bad_table("test minimal\nexpect stays-loaded\nworkload job default.job later\n",
+		  "bad.table:3: workload job: expected 'job FILE [after-attach]'");
 }
 
 Test(selftests, a_missing_global_in_a_check_fails_the_test)
