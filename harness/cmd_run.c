@@ -948,6 +948,7 @@ int cmd_run(int argc, char **argv)
 	info.workload = &wl;
 	info.knobs = (const char *const *)o.knobs;
 	info.nr_knobs = o.nr_knobs;
+	info.attach_at_ns = o.attach_at_ns;
 	info.version = SCXLAB_VERSION;
 	info.calibration = o.calibration;
 	info.daemon = o.daemon;
