@@ -8,6 +8,7 @@
 #include "harness/cmd_selftests.h"
 #include "harness/exit_site.h"
 #include "harness/paths.h"
+#include "harness/selftest_kernel.h"
 #include "harness/selftest_table.h"
 #include "harness/verdict.h"
 #include "sim/core/sim.h"
@@ -34,9 +35,8 @@ struct selftests_opts {
 	const char *suite, *table, *only, *topology;
 	uint64_t seed;
 	bool verify;
+	bool vm;        /* --target vm: the real kernel in the TCG guest instead of the simulator */
 };
-
-enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP };
 
 static const char *const outcome_names[] = { "PASS", "FAIL", "SKIP" };
 
@@ -44,7 +44,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scxlab selftests [--suite DIR] [--table FILE] [--only NAME,...] [--topology T]\n"
-		"                        [--seed N] [--verify]\n\n"
+		"                        [--seed N] [--verify] [--target sim|vm]\n\n"
 		"Run the kernel's sched_ext selftests in the simulator, each test's BPF object built\n"
 		"unmodified, and compare each outcome with what its C runner expects (the table).\n"
 		"  --suite DIR     the selftests' sources ($SCXLAB_SELFTESTS; fetched by\n"
@@ -55,6 +55,9 @@ static void usage(FILE *f)
 		"  --seed N        simulator seed (default 1)\n"
 		"  --verify        also give the tests the verifier must reject to `scxlab verify`\n"
 		"                  (the real kernel: this host's, or the TCG guest's)\n"
+		"  --target vm     run the tests on the real kernel in the TCG guest (scxlab run\n"
+		"                  --target vm; implies --verify); tests whose runner does more than\n"
+		"                  the loader can (syscall programs, .bss checks, ...) are skipped\n"
 		"Exit status: 0 every test passed or was skipped for a stated reason, 1 a test failed,\n"
 		"2 bad usage or input.\n");
 }
@@ -74,47 +77,6 @@ static bool selected(const char *only, const char *name)
 		p += len + (e ? 1 : 0);
 	}
 	return false;
-}
-
-/* Run scxlab itself (build, verify) with @argv, output to @log. Its exit status, or -1. */
-static int run_self(char *const argv[], const char *log)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL); /* the child must not write our buffered output again */
-	pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		FILE *f = freopen(log, "w", stdout);
-
-		if (!f || dup2(fileno(stdout), 2) < 0)
-			_exit(127);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-/* The last line of @log that says something, for a row's "got" column. */
-static void log_tail(const char *log, char *out, size_t len)
-{
-	FILE *f = fopen(log, "r");
-	char line[1024];
-
-	snprintf(out, len, "see %s", log);
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (strstr(line, "error") || strstr(line, "REJECTED") || strstr(line, "failed"))
-			snprintf(out, len, "%.200s (%s)", line, log);
-	}
-	fclose(f);
 }
 
 static bool is_number(const char *s)
@@ -190,10 +152,10 @@ static void show_operand(char *got, size_t len, const char *name, int64_t v)
 }
 
 /* The run's outcome against the expectation; what happened in @got. */
-static enum outcome judge(const struct selftest *st, struct sim_policy *pol, const struct scx_exit_record *first,
+static enum selftest_outcome judge(const struct selftest *st, struct sim_policy *pol, const struct scx_exit_record *first,
 			  const struct scx_exit_record *last, char *got, size_t len)
 {
-	enum outcome o = OUT_PASS;
+	enum selftest_outcome o = ST_PASS;
 	char err[256];
 
 	if (first->exited) {
@@ -209,24 +171,24 @@ static enum outcome judge(const struct selftest *st, struct sim_policy *pol, con
 			 last->exited ? scx_exit_kind__name(last->kind) : "none");
 	}
 	if (st->expect == SE_STAYS_LOADED && (first->exited || !last->exited || last->kind != SCX_EXIT_UNREG))
-		o = OUT_FAIL;
+		o = ST_FAIL;
 	if (st->expect == SE_EXIT &&
 	    (!first->exited || first->kind != st->exit_kind || (st->has_code && first->exit_code != st->exit_code) ||
 	     (st->has_msg && strcmp(first->msg, st->exit_msg))))
-		o = OUT_FAIL;
+		o = ST_FAIL;
 	for (int i = 0; i < st->nr_checks; i++) {
 		const struct selftest_check *c = &st->checks[i];
 		int64_t a, b;
 
 		if (operand(pol, c->lhs, &a, err, sizeof(err)) || operand(pol, c->rhs, &b, err, sizeof(err))) {
 			append(got, len, "; check: %s", err);
-			o = OUT_FAIL;
+			o = ST_FAIL;
 			continue;
 		}
 		show_operand(got, len, c->lhs, a);
 		show_operand(got, len, c->rhs, b);
 		if (!compare(a, c->op, b))
-			o = OUT_FAIL;
+			o = ST_FAIL;
 	}
 	return o;
 }
@@ -272,7 +234,7 @@ static int add_workload(struct sim *sim, const struct selftest *st, bool after, 
  * load, attach, the workload (the runner's children; the kernel's other tasks), the runner's
  * wait, its checks of the exit record, the unload (bpf_link__destroy), its checks of globals.
  */
-static enum outcome run_sim(const struct selftests_opts *o, const struct selftest *st, const char *so,
+static enum selftest_outcome run_sim(const struct selftests_opts *o, const struct selftest *st, const char *so,
 			    char *got, size_t len)
 {
 	uint64_t run_ns = st->run_ns ? st->run_ns : DEFAULT_RUN_NS, attach_at = loader_profile__attach_at(&st->profile);
@@ -280,13 +242,13 @@ static enum outcome run_sim(const struct selftests_opts *o, const struct selftes
 	struct sim_topology topo;
 	struct sim_config cfg;
 	struct sim_policy *pol;
-	enum outcome out = OUT_FAIL;
+	enum selftest_outcome out = ST_FAIL;
 	struct sim *sim = NULL;
 	char err[1024];
 
 	if (sim_topology__parse(&topo, o->topology, err, sizeof(err))) {
 		snprintf(got, len, "--topology: %s", err);
-		return OUT_FAIL;
+		return ST_FAIL;
 	}
 	pol = sim_policy__open(so, topo.nr_cpus, err, sizeof(err));
 	if (!pol) {
@@ -302,7 +264,7 @@ static enum outcome run_sim(const struct selftests_opts *o, const struct selftes
 	}
 	if (st->expect == SE_LOADS) {
 		snprintf(got, len, "loaded");
-		out = OUT_PASS;
+		out = ST_PASS;
 		goto out_pol;
 	}
 	sim_config__defaults(&cfg);
@@ -364,77 +326,7 @@ out_topo:
 	return out;
 }
 
-/* Whether @log holds a line starting with @prefix. */
-static bool log_has_line(const char *log, const char *prefix)
-{
-	FILE *f = fopen(log, "r");
-	char line[1024];
-	bool found = false;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, prefix, strlen(prefix));
-	if (f)
-		fclose(f);
-	return found;
-}
-
-/* The verifier's reason: the last line of its log before "processed N insns". */
-static void verifier_reason(const char *log, char *out, size_t len)
-{
-	FILE *f = fopen(log, "r");
-	char line[1024], prev[1024] = "";
-
-	snprintf(out, len, "see the log");
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "processed ", 10) && prev[0]) {
-			snprintf(out, len, "%.300s", prev);
-			break;
-		}
-		snprintf(prev, sizeof(prev), "%s", line);
-	}
-	if (f)
-		fclose(f);
-}
-
-/*
- * `scxlab verify` on the kernel (this host's, or the TCG guest's): a verifier rejection is
- * "REJECTED" with the kernel's refusal and exit status 1 (a build failure is not one); an
- * object that must load is "OK" with status 0.
- */
-static enum outcome run_verify(const struct selftests_opts *o, const char *src, const char *obj, bool must_reject,
-			       const char *log, char *got, size_t len)
-{
-	char inc[4096], why[400];
-	int rc;
-
-	/* the kernel build with the suite's own headers first (the kernel's tools/sched_ext/include) */
-	snprintf(inc, sizeof(inc), "%.2000s/include", o->suite);
-	if (access(inc, R_OK))
-		snprintf(inc, sizeof(inc), "%.2000s", o->suite);
-	char *build[] = { "scxlab", "build", "--bpf-only", "--quiet", "-I", inc, "--out", (char *)obj, (char *)src, NULL };
-	if (run_self(build, log)) {
-		snprintf(got, len, "the kernel build failed: ");
-		log_tail(log, got + strlen(got), len - strlen(got));
-		return OUT_FAIL;
-	}
-	char *argv[] = { "scxlab", "verify", (char *)obj, NULL };
-	rc = run_self(argv, log);
-
-	if (rc == 1 && log_has_line(log, "REJECTED ") && log_has_line(log, "scxlab load:")) {
-		verifier_reason(log, why, sizeof(why));
-		snprintf(got, len, "verify: REJECTED (%s)", why);
-		return must_reject ? OUT_PASS : OUT_FAIL;
-	}
-	if (rc == 0 && log_has_line(log, "OK ")) {
-		snprintf(got, len, "verify: accepted");
-		return must_reject ? OUT_FAIL : OUT_PASS;
-	}
-	log_tail(log, got, len);
-	return OUT_FAIL;
-}
-
-static enum outcome run_one(const struct selftests_opts *o, const struct selftest *st, const char *work,
+static enum selftest_outcome run_one(const struct selftests_opts *o, const struct selftest *st, const char *work,
 			    char *got, size_t len)
 {
 	char src[4096], so[4096], log[4096];
@@ -442,44 +334,46 @@ static enum outcome run_one(const struct selftests_opts *o, const struct selftes
 	snprintf(src, sizeof(src), "%.2000s/%s.bpf.c", o->suite, st->source);
 	if (st->unsupported[0]) {
 		snprintf(got, len, "unsupported: %s", st->unsupported);
-		return OUT_SKIP;
+		return ST_SKIP;
 	}
 	if (access(src, R_OK)) {
 		snprintf(got, len, "no %.1000s", src);
-		return OUT_FAIL;
+		return ST_FAIL;
 	}
 	if (st->expect == SE_VERIFIER_REJECT) {
 		if (!o->verify) {
 			snprintf(got, len, "the kernel's verifier only (--verify)");
-			return OUT_SKIP;
+			return ST_SKIP;
 		}
 		snprintf(log, sizeof(log), "%s/%s.verify.log", work, st->name);
 		snprintf(so, sizeof(so), "%s/%s.bpf.o", work, st->source);
-		return run_verify(o, src, so, true, log, got, len);
+		return selftest__verify(o->suite, src, so, true, log, got, len);
 	}
+	if (o->vm)
+		return selftest__vm_run(o->suite, st, work, got, len);
 	snprintf(so, sizeof(so), "%s/%s.sim.so", work, st->source);
 	snprintf(log, sizeof(log), "%s/%s.build.log", work, st->source);
 	if (access(so, R_OK)) {
 		char *argv[] = { "scxlab", "build", "--sim-only", "--quiet", "--out", so, src, NULL };
 
-		if (run_self(argv, log)) {
+		if (selftest__run_self(argv, log)) {
 			unlink(so);
 			snprintf(got, len, "the simulator build failed: ");
-			log_tail(log, got + strlen(got), len - strlen(got));
-			return OUT_FAIL;
+			selftest__log_tail(log, got + strlen(got), len - strlen(got));
+			return ST_FAIL;
 		}
 	}
-	enum outcome r = run_sim(o, st, so, got, len);
+	enum selftest_outcome r = run_sim(o, st, so, got, len);
 
 	/* what only loads is also given to the kernel's verifier, which must accept it */
-	if (r == OUT_PASS && st->expect == SE_LOADS && o->verify) {
+	if (r == ST_PASS && st->expect == SE_LOADS && o->verify) {
 		size_t n = strlen(got);
 
 		snprintf(log, sizeof(log), "%s/%s.verify.log", work, st->name);
 		snprintf(so, sizeof(so), "%s/%s.bpf.o", work, st->source);
 		if (n + 2 < len) {
 			memcpy(got + n, "; ", 3);
-			r = run_verify(o, src, so, false, log, got + n + 2, len - n - 2);
+			r = selftest__verify(o->suite, src, so, false, log, got + n + 2, len - n - 2);
 		}
 	}
 	return r;
@@ -499,6 +393,7 @@ static int parse_args(int argc, char **argv, struct selftests_opts *o)
 		{ "suite", required_argument, NULL, 's' }, { "table", required_argument, NULL, 't' },
 		{ "only", required_argument, NULL, 'o' },  { "topology", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, 'S' },  { "verify", no_argument, NULL, 'v' },
+		{ "target", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -513,6 +408,14 @@ static int parse_args(int argc, char **argv, struct selftests_opts *o)
 		case 'o': o->only = optarg; break;
 		case 'T': o->topology = optarg; break;
 		case 'v': o->verify = true; break;
+		case 'g':
+			if (strcmp(optarg, "sim") && strcmp(optarg, "vm")) {
+				fprintf(stderr, "scxlab selftests: --target: sim or vm, not '%s'\n", optarg);
+				return -1;
+			}
+			o->vm = !strcmp(optarg, "vm");
+			o->verify |= o->vm;
+			break;
 		case 'S':
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 10);
@@ -569,7 +472,7 @@ int cmd_selftests(int argc, char **argv)
 	for (int i = 0; i < t.nr; i++) {
 		const struct selftest *st = &t.tests[i];
 		char expected[512], got[2048];
-		enum outcome r;
+		enum selftest_outcome r;
 
 		if (!selected(o.only, st->name))
 			continue;
@@ -585,10 +488,10 @@ int cmd_selftests(int argc, char **argv)
 		fprintf(stderr, "scxlab selftests: --only %s: no such test in %s\n", o.only, o.table);
 		return SCXLAB_EXIT_USAGE;
 	}
-	printf("%d passed, %d failed, %d skipped\n", counts[OUT_PASS], counts[OUT_FAIL], counts[OUT_SKIP]);
-	if (counts[OUT_FAIL])
+	printf("%d passed, %d failed, %d skipped\n", counts[ST_PASS], counts[ST_FAIL], counts[ST_SKIP]);
+	if (counts[ST_FAIL])
 		printf("objects and logs: %s\n", work);
 	else
 		nftw(work, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-	return counts[OUT_FAIL] ? SCXLAB_EXIT_CHECK_FAILED : SCXLAB_EXIT_OK;
+	return counts[ST_FAIL] ? SCXLAB_EXIT_CHECK_FAILED : SCXLAB_EXIT_OK;
 }
