@@ -4,6 +4,7 @@
 #include "harness/result_read.h"
 #include "harness/verdict.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,8 @@ void selftest__log_tail(const char *log, char *out, size_t len)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
-		if (strstr(line, "error") || strstr(line, "REJECTED") || strstr(line, "failed"))
+		if (strstr(line, "error") || strstr(line, "REJECTED") || strstr(line, "failed") ||
+		    !strncmp(line, "scxlab run: ", 12))
 			snprintf(out, len, "%.200s (%s)", line, log);
 	}
 	fclose(f);
@@ -181,12 +183,21 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 	}
 	argv[argc] = NULL;
 	rc = selftest__run_self(argv, log);
-	if (rc == 0) {
-		snprintf(got, len, "VM: %s as expected%s", expect, st->has_code ? " (the exit code is not checked)" : "");
-		return ST_PASS;
-	}
 	snprintf(job, sizeof(job), "%.2000s/result.json", out);
 	char *doc = result_read__file(job);
+	double code = 0;
+
+	if (rc == 0 && st->has_code && (!doc || result_read__number(doc, "exit", "exit_code", &code) ||
+					(int64_t)code != st->exit_code)) {
+		snprintf(got, len, "VM: %s, but exit code %lld", expect, (long long)code);
+		free(doc);
+		return ST_FAIL;
+	}
+	if (rc == 0) {
+		snprintf(got, len, "VM: %s as expected%s", expect, st->has_code ? ", and its exit code" : "");
+		free(doc);
+		return ST_PASS;
+	}
 	if (doc)
 		result_read__string(doc, "verdict", "first_failure", first, sizeof(first));
 	free(doc);
