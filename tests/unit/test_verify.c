@@ -55,28 +55,3 @@ Test(verify, an_unchecked_index_is_rejected_with_the_verifier_log, .timeout = 60
 	cr_assert_not_null(strstr(out, "reject_enqueue"), "%s", out);
 	free(out);
 }
-
-/*
- * The kernel's sched_ext selftests whose runners expect a verifier rejection
- * (maybe_null_fail_dsp, maybe_null_fail_yld, non_scx_kfunc_deny) are rejected by the real
- * kernel, each for its own reason, and maybe_null, which must load, is accepted: through
- * `scxlab selftests --verify` and the table ($SCXLAB_SELFTESTS, fetched by `make test`).
- */
-Test(verify, the_selftests_verifier_expectations_hold_on_the_kernel, .timeout = 900)
-{
-	const char *suite = getenv("SCXLAB_SELFTESTS");
-	char log[600];
-
-	cr_assert(suite && *suite, "SCXLAB_SELFTESTS is not set: run the tests with `make test`");
-	snprintf(log, sizeof(log), "%s/selftests-verify.log", th_tmpdir());
-	int rc = th_scxlab(log, "selftests", "--suite", suite, "--verify", "--only",
-			   "maybe_null,maybe_null_fail_dsp,maybe_null_fail_yld,non_scx_kfunc_deny", NULL);
-	char *out = th_read_file(log, NULL);
-
-	cr_assert_eq(rc, 0, "%s", out);
-	cr_assert(strstr(out, "4 passed, 0 failed, 0 skipped"), "%s", out);
-	cr_assert(strstr(out, "calling kernel function scx_bpf_kick_cpu is not allowed"), "%s", out);
-	cr_assert(strstr(out, "trusted_ptr_or_null_"), "%s", out);
-	cr_assert(strstr(out, "loaded; verify: accepted"), "%s", out);
-	free(out);
-}
