@@ -74,7 +74,7 @@ Test(selftests, every_runtime_test_gives_its_expected_outcome, .timeout = 600)
 	const char *must_pass[] = { "minimal", "maximal", "ddsp_bogus_dsq_fail", "exit.init", "exit.dispatch",
 				    "prog_run", "enq_last_no_enq_fails", "select_cpu_dfl_nodispatch",
 				    "dequeue.enqueue_user", "dequeue_remote.dispatch", "dequeue_iter", "numa",
-				    "maybe_null" };
+				    "maybe_null", "init_enable_count.global", "init_enable_count.partial" };
 	for (size_t i = 0; i < sizeof(must_pass) / sizeof(must_pass[0]); i++) {
 		const char *r = row(out, must_pass[i]);
 
