@@ -33,7 +33,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
              $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
              $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
-             $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o
+             $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/line_text.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o
 
@@ -110,11 +110,12 @@ $(BENCHBIN): $(BENCH_OBJS) $(LIBSIM)
 	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) -L$(BUILD) -lscxsim -Wl,-rpath,'$$ORIGIN/..' $(LIBS)
 
 # Tests find the built policies and the CLI through these variables.
-# The external suite needs the kernel's example schedulers, and the trace test Chrome DevTools'
-# trace engine (npm): each fetched once into the cache.
+# The external suites need the kernel's example schedulers and its sched_ext selftests, and the
+# trace test Chrome DevTools' trace engine (npm): each fetched once into the cache.
 test: all policies bpf $(TESTBIN)
 	SCXLAB_BUILD=$(abspath $(BUILD)) SCXLAB_SRC=$(CURDIR) \
 	SCXLAB_EXAMPLES=$$(bash scripts/fetch-sched-ext-examples.sh | tail -n1) \
+	SCXLAB_SELFTESTS=$$(bash scripts/fetch-sched-ext-selftests.sh | tail -n1) \
 	SCXLAB_TRACE_ENGINE=$$(bash scripts/fetch-trace-engine.sh | tail -n1) \
 	$(TESTBIN) $(TEST_ARGS)
 

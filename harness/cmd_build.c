@@ -166,6 +166,10 @@ static void compile_argv(struct argv_buf *a, const struct build_opts *o, bool bp
 	add_flags(a, o, bpf, err, sizeof(err));
 	if (bpf) {
 		argv__add(a, "-Wno-missing-declarations"); /* vmlinux.h's anonymous enums */
+		/* what the kernel's own sched_ext builds relax (tools/sched_ext, the selftests):
+		 * ops assigned without a (void *) cast, comparisons of DSQ ids and pointers */
+		argv__add(a, "-Wno-incompatible-function-pointer-types");
+		argv__add(a, "-Wno-compare-distinct-pointer-types");
 	} else if (btf_only) {
 		argv__add(a, "-target");
 		argv__add(a, "bpf");

@@ -66,6 +66,8 @@ struct run_opts {
 	char *map_sizes[MAX_KNOBS];
 	int nr_map_sizes;
 	const char *loader;             /* --loader FILE (harness/loader_profile.h) */
+	uint64_t attach_at_ns;          /* --attach-at, or the profile's attach-at: 0 at the start */
+	bool attach_at_set;
 	struct loader_profile profile;
 	struct builtin_workload wl;
 	bool wl_hogs_set, wl_pairs_set;
@@ -116,6 +118,9 @@ static void run_usage(FILE *f)
 		"  --loader FILE     a loader profile: what the scheduler's own loader sets (globals,\n"
 		"                    struct_ops fields and flags, map sizes, syscall programs), applied\n"
 		"                    before --knob/--map-entries (docs/upstream-schedulers.md)\n"
+		"  --attach-at TIME  attach the policy TIME into the run (default 0): the workload runs\n"
+		"                    on fair until then, and its tasks go through the enable\n"
+		"                    transition (a profile's attach-at line says the same)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
 		"  --job FILE        a stress-ng job file as the workload (instead of the built-in one);\n"
 		"                    the run lasts the job's timeout (per entry when sequential), capped\n"
@@ -439,9 +444,41 @@ static uint64_t starve_threshold(const struct sim *sim, const struct run_opts *o
 	return limit > round ? limit : round;
 }
 
+/*
+ * Attach the policy as its loader does: the before-attach programs, the attach, the
+ * after-attach programs. An exit while attaching is a result (the run goes on). -1 with *@ret
+ * set when the run cannot go on.
+ */
+static int attach_policy(struct sim *sim, struct sim_policy *pol, const struct run_opts *o, int *ret)
+{
+	char err[1024];
+
+	sim__set_current(sim);
+	if (o->loader && loader_profile__run_syscalls(&o->profile, pol, sim, false, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --loader: %s\n", err);
+		return -1;
+	}
+	if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
+		const struct scx_exit_record *r = sim->scx ? scx_sched__exit_record(sim) : NULL;
+
+		if (!r || !r->exited) {
+			fprintf(stderr, "scxlab run: loading %s failed: %s\n", o->policy, err);
+			*ret = SCXLAB_EXIT_POLICY_FAILED;
+			return -1;
+		}
+		/* an exit while attaching (ops.init, the ops checks): the kernel reports it to
+		 * ops.exit and the tasks stay on fair; the run goes on and records it */
+		fprintf(stderr, "scxlab run: %s exited while attaching: %s\n", o->policy, err);
+	} else if (o->loader && loader_profile__run_syscalls(&o->profile, pol, sim, true, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --loader: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -451,6 +488,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		{ "knob", required_argument, NULL, 'k' },
 		{ "map-entries", required_argument, NULL, O_MAPSIZE },
 		{ "loader", required_argument, NULL, O_LOADER },
+		{ "attach-at", required_argument, NULL, O_ATTACH_AT },
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "job", required_argument, NULL, O_JOB },
 		{ "calibration", required_argument, NULL, O_CAL },
@@ -623,6 +661,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		case O_LOADER:
 			o->loader = optarg;
 			break;
+		case O_ATTACH_AT:
+			if (opt__parse_duration("--attach-at", optarg, &o->attach_at_ns, err, errlen))
+				return -1;
+			o->attach_at_set = true;
+			break;
 		case O_MAPSIZE:
 			if (o->nr_map_sizes == MAX_KNOBS) {
 				snprintf(err, errlen, "--map-entries: at most %d", MAX_KNOBS);
@@ -690,6 +733,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 	}
 	if (o->loader && loader_profile__parse(&o->profile, o->loader, err, errlen))
 		return -1;
+	if (o->loader && !o->attach_at_set)
+		o->attach_at_ns = loader_profile__attach_at(&o->profile);
+	if (o->attach_at_set && (!o->policy || strcmp(o->target, "sim"))) {
+		snprintf(err, errlen, "--attach-at needs --policy and the simulator target");
+		return -1;
+	}
 	if (o->daemon_cpu_ns && !o->daemon) {
 		snprintf(err, errlen, "--daemon-cpu needs --daemon");
 		return -1;
@@ -828,28 +877,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "scxlab run: out of memory\n");
 		goto out_pol;
 	}
-	if (pol) {
-		sim__set_current(sim);
-		if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, false, err, sizeof(err))) {
-			fprintf(stderr, "scxlab run: --loader: %s\n", err);
-			goto out_sim;
-		}
-		if (scx_sched__attach(sim, sim_policy__ops(pol), sim_policy__name(pol), err, sizeof(err))) {
-			const struct scx_exit_record *r = sim->scx ? scx_sched__exit_record(sim) : NULL;
-
-			if (!r || !r->exited) {
-				fprintf(stderr, "scxlab run: loading %s failed: %s\n", o.policy, err);
-				ret = SCXLAB_EXIT_POLICY_FAILED;
-				goto out_sim;
-			}
-			/* an exit while attaching (ops.init, the ops checks): the kernel reports it to
-			 * ops.exit and the tasks stay on fair; the run goes on and records it */
-			fprintf(stderr, "scxlab run: %s exited while attaching: %s\n", o.policy, err);
-		} else if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, true, err, sizeof(err))) {
-			fprintf(stderr, "scxlab run: --loader: %s\n", err);
-			goto out_sim;
-		}
-	}
+	if (pol && !o.attach_at_ns && attach_policy(sim, pol, &o, &ret))
+		goto out_sim;
 	if (o.job) {
 		uint64_t total = 0;
 
@@ -872,6 +901,22 @@ int cmd_run(int argc, char **argv)
 		goto out_sim;
 	}
 
+	/* --attach-at: the workload runs on fair until then; the tasks that exist then go
+	 * through the enable transition (ops.init_task with fork == false, then ops.enable) */
+	if (pol && o.attach_at_ns) {
+		if (o.attach_at_ns >= o.duration_ns) {
+			fprintf(stderr, "scxlab run: --attach-at %llu ns is not within the run (%llu ns)\n",
+				(unsigned long long)o.attach_at_ns, (unsigned long long)o.duration_ns);
+			ret = 2;
+			goto out_sim;
+		}
+		if (sim__run_until(sim, o.attach_at_ns)) {
+			fprintf(stderr, "scxlab run: simulation failed: %s\n", sim->fatal);
+			goto out_sim;
+		}
+		if (attach_policy(sim, pol, &o, &ret))
+			goto out_sim;
+	}
 	for (int i = 0; i < o.nr_inject; i++) {
 		o.inject[i].sim = sim;
 		sim_event__init(&o.inject[i].ev, inject_fn, &o.inject[i]);
@@ -961,6 +1006,7 @@ int cmd_run(int argc, char **argv)
 	info.workload = &wl;
 	info.knobs = (const char *const *)o.knobs;
 	info.nr_knobs = o.nr_knobs;
+	info.attach_at_ns = o.attach_at_ns;
 	info.version = SCXLAB_VERSION;
 	info.calibration = o.calibration;
 	info.daemon = o.daemon;

@@ -2,6 +2,8 @@
  * Loader profiles: parsing and applying them in the simulator (see loader_profile.h).
  */
 #include "harness/loader_profile.h"
+#include "harness/line_text.h"
+#include "harness/options.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/shim/vmlinux.h"
@@ -44,32 +46,6 @@ static const struct {
 	{ "SCX_OPS_TID_TO_TASK", SCX_OPS_TID_TO_TASK },
 };
 
-static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
-{
-	int n = snprintf(err, errlen, "%s:%d: ", path, line);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < errlen)
-		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = 0;
-	return s;
-}
-
 /* A whole unsigned 64-bit number (decimal, 0x hex, or negative for two's complement). */
 static bool parse_u64(const char *s, uint64_t *v)
 {
@@ -93,7 +69,7 @@ static int parse_flags(const char *text, uint64_t *out, const char *path, int li
 	*out = 0;
 	snprintf(buf, sizeof(buf), "%s", text);
 	for (char *tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
-		char *t = trim(tok);
+		char *t = line_text__trim(tok);
 		uint64_t v;
 		bool found = false;
 
@@ -105,7 +81,7 @@ static int parse_flags(const char *text, uint64_t *out, const char *path, int li
 		if (found)
 			continue;
 		if (!parse_u64(t, &v))
-			return fail(err, errlen, path, line, "ops flags: unknown flag '%s'", t);
+			return line_text__fail(err, errlen, path, line, "ops flags: unknown flag '%s'", t);
 		*out |= v;
 	}
 	return 0;
@@ -122,10 +98,10 @@ static int parse_arg(struct profile_item *it, const char *tok, const char *path,
 	size_t tl = colon ? (size_t)(colon - tok) : 0;
 
 	if (it->nr_args == PROFILE_MAX_ARGS)
-		return fail(err, errlen, path, line, "syscall %s: at most %d arguments", it->name,
+		return line_text__fail(err, errlen, path, line, "syscall %s: at most %d arguments", it->name,
 			    PROFILE_MAX_ARGS);
 	if (!colon)
-		return fail(err, errlen, path, line, "syscall %s: argument '%s' is not TYPE:VALUE", it->name, tok);
+		return line_text__fail(err, errlen, path, line, "syscall %s: argument '%s' is not TYPE:VALUE", it->name, tok);
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		if (strlen(types[i].name) != tl || strncmp(tok, types[i].name, tl))
 			continue;
@@ -133,12 +109,12 @@ static int parse_arg(struct profile_item *it, const char *tok, const char *path,
 		if (!strcmp(colon + 1, "cpu"))
 			it->args[it->nr_args].is_cpu = true;
 		else if (!parse_u64(colon + 1, &it->args[it->nr_args].value))
-			return fail(err, errlen, path, line, "syscall %s: '%s' is not a number or 'cpu'",
+			return line_text__fail(err, errlen, path, line, "syscall %s: '%s' is not a number or 'cpu'",
 				    it->name, colon + 1);
 		it->nr_args++;
 		return 0;
 	}
-	return fail(err, errlen, path, line, "syscall %s: unknown argument type '%.*s' (s8..u64)", it->name,
+	return line_text__fail(err, errlen, path, line, "syscall %s: unknown argument type '%.*s' (s8..u64)", it->name,
 		    (int)tl, tok);
 }
 
@@ -158,7 +134,7 @@ static int parse_syscall(struct profile_item *it, char *rest, const char *path, 
 			else if (!strcmp(tok, "after-attach"))
 				it->after_attach = true;
 			else
-				return fail(err, errlen, path, line,
+				return line_text__fail(err, errlen, path, line,
 					    "syscall %s: expected before-attach or after-attach, got '%s'", it->name, tok);
 		} else if (field == 2) {
 			uint64_t c;
@@ -170,14 +146,14 @@ static int parse_syscall(struct profile_item *it, char *rest, const char *path, 
 				it->mode = SM_ON_CPU;
 				it->on_cpu = (int)c;
 			} else
-				return fail(err, errlen, path, line,
+				return line_text__fail(err, errlen, path, line,
 					    "syscall %s: expected once, per-cpu or on-cpu=N, got '%s'", it->name, tok);
 		} else if (parse_arg(it, tok, path, line, err, errlen)) {
 			return -1;
 		}
 	}
 	if (field < 3)
-		return fail(err, errlen, path, line, "syscall: expected 'syscall PROG WHEN MODE [TYPE:VALUE ...]'");
+		return line_text__fail(err, errlen, path, line, "syscall: expected 'syscall PROG WHEN MODE [TYPE:VALUE ...]'");
 	return 0;
 }
 
@@ -188,12 +164,12 @@ static int split_assign(char *rest, char **name, char **value, const char *path,
 	char *eq = strchr(rest, '=');
 
 	if (!eq)
-		return fail(err, errlen, path, line, "%s: expected '%s NAME = VALUE'", kw, kw);
+		return line_text__fail(err, errlen, path, line, "%s: expected '%s NAME = VALUE'", kw, kw);
 	*eq = 0;
-	*name = trim(rest);
-	*value = trim(eq + 1);
+	*name = line_text__trim(rest);
+	*value = line_text__trim(eq + 1);
 	if (!**name || !**value)
-		return fail(err, errlen, path, line, "%s: expected '%s NAME = VALUE'", kw, kw);
+		return line_text__fail(err, errlen, path, line, "%s: expected '%s NAME = VALUE'", kw, kw);
 	return 0;
 }
 
@@ -204,14 +180,22 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 	char kw[32];
 
 	snprintf(kw, sizeof(kw), "%.*s", (int)(sp - s), s);
-	s = trim(sp);
+	s = line_text__trim(sp);
 	it->line = line;
 	if (!strcmp(kw, "syscall"))
 		return parse_syscall(it, s, path, line, err, errlen);
+	if (!strcmp(kw, "attach-at")) {
+		char e[256];
+
+		it->kind = PI_ATTACH_AT;
+		if (!*s || strpbrk(s, " \t") || opt__parse_duration("attach-at", s, &it->num, e, sizeof(e)))
+			return line_text__fail(err, errlen, path, line, "attach-at: expected one time (50ms, 1s)");
+		return 0;
+	}
 	if (strcmp(kw, "rodata") && strcmp(kw, "data") && strcmp(kw, "bss") && strcmp(kw, "ops") &&
 	    strcmp(kw, "map_entries"))
-		return fail(err, errlen, path, line,
-			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, syscall)", kw);
+		return line_text__fail(err, errlen, path, line,
+			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
 	if (split_assign(s, &name, &value, path, line, err, errlen, kw))
 		return -1;
 	snprintf(it->name, sizeof(it->name), "%s", name);
@@ -219,7 +203,7 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 	if (!strcmp(kw, "map_entries")) {
 		it->kind = PI_MAP_ENTRIES;
 		if (!parse_u64(value, &it->num) || !it->num || it->num > UINT32_MAX)
-			return fail(err, errlen, path, line, "map_entries %s: '%s' is not a size from 1 to 2^32-1",
+			return line_text__fail(err, errlen, path, line, "map_entries %s: '%s' is not a size from 1 to 2^32-1",
 				    name, value);
 		return 0;
 	}
@@ -234,63 +218,75 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 				it->num = ops_callbacks[i].off;
 				return 0;
 			}
-		return fail(err, errlen, path, line, "ops %s: not a sched_ext_ops callback", name);
+		return line_text__fail(err, errlen, path, line, "ops %s: not a sched_ext_ops callback", name);
 	}
 	it->kind = PI_OPS_FIELD;
 	if (!strcmp(name, "flags"))
 		return parse_flags(value, &it->num, path, line, err, errlen);
 	if (strcmp(name, "timeout_ms") && strcmp(name, "exit_dump_len") && strcmp(name, "dispatch_max_batch"))
-		return fail(err, errlen, path, line,
+		return line_text__fail(err, errlen, path, line,
 			    "ops %s: unknown field (flags, timeout_ms, exit_dump_len, dispatch_max_batch, or a "
 			    "callback = null)", name);
 	if (!parse_u64(value, &it->num) || it->num > UINT32_MAX)
-		return fail(err, errlen, path, line, "ops %s: '%s' is not a 32-bit unsigned number", name, value);
+		return line_text__fail(err, errlen, path, line, "ops %s: '%s' is not a 32-bit unsigned number", name, value);
 	return 0;
+}
+
+int loader_profile__add_line(struct loader_profile *lp, const char *path, int line, char *text, char *err,
+			     size_t errlen)
+{
+	if (lp->nr_items == lp->cap) {
+		int ncap = lp->cap ? lp->cap * 2 : 16;
+		struct profile_item *n = realloc(lp->items, (size_t)ncap * sizeof(*n));
+
+		if (!n) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			return -1;
+		}
+		lp->items = n;
+		lp->cap = ncap;
+	}
+	memset(&lp->items[lp->nr_items], 0, sizeof(lp->items[0]));
+	if (parse_line(&lp->items[lp->nr_items], line_text__trim(text), path, line, err, errlen))
+		return -1;
+	lp->nr_items++;
+	return 0;
+}
+
+struct profile_parse {
+	struct loader_profile *lp;
+	char *err;
+	size_t errlen;
+};
+
+static int profile_line(void *ctx, char *text, int line)
+{
+	struct profile_parse *pp = ctx;
+
+	return loader_profile__add_line(pp->lp, pp->lp->path, line, text, pp->err, pp->errlen);
 }
 
 int loader_profile__parse(struct loader_profile *lp, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char buf[8192];
-	int line = 0, cap = 0;
+	struct profile_parse pp = { .lp = lp, .err = err, .errlen = errlen };
 
 	memset(lp, 0, sizeof(*lp));
 	snprintf(lp->path, sizeof(lp->path), "%s", path);
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (line_text__each(path, profile_line, &pp, NULL, err, errlen)) {
+		loader_profile__free(lp);
 		return -1;
 	}
-	while (fgets(buf, sizeof(buf), f)) {
-		char *hash = strchr(buf, '#'), *s;
-
-		line++;
-		if (hash)
-			*hash = 0;
-		s = trim(buf);
-		if (!*s)
-			continue;
-		if (lp->nr_items == cap) {
-			int ncap = cap ? cap * 2 : 16;
-			struct profile_item *n = realloc(lp->items, (size_t)ncap * sizeof(*n));
-			if (!n) {
-				fclose(f);
-				loader_profile__free(lp);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return -1;
-			}
-			lp->items = n;
-			cap = ncap;
-		}
-		memset(&lp->items[lp->nr_items], 0, sizeof(lp->items[0]));
-		if (parse_line(&lp->items[lp->nr_items], s, path, line, err, errlen)) {
-			fclose(f);
-			loader_profile__free(lp);
-			return -1;
-		}
-		lp->nr_items++;
-	}
-	fclose(f);
 	return 0;
+}
+
+uint64_t loader_profile__attach_at(const struct loader_profile *lp)
+{
+	uint64_t at = 0;
+
+	for (int i = 0; i < lp->nr_items; i++)
+		if (lp->items[i].kind == PI_ATTACH_AT)
+			at = lp->items[i].num;
+	return at;
 }
 
 void loader_profile__free(struct loader_profile *lp)
@@ -298,6 +294,7 @@ void loader_profile__free(struct loader_profile *lp)
 	free(lp->items);
 	lp->items = NULL;
 	lp->nr_items = 0;
+	lp->cap = 0;
 }
 
 int loader_profile__apply_open(const struct loader_profile *lp, struct sim_policy *pol, char *err,
@@ -312,7 +309,7 @@ int loader_profile__apply_open(const struct loader_profile *lp, struct sim_polic
 		switch (it->kind) {
 		case PI_GLOBAL:
 			if (sim_policy__set_knob(pol, it->name, it->value, e, sizeof(e)))
-				return fail(err, errlen, lp->path, it->line, "%s", e);
+				return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
 			break;
 		case PI_OPS_FIELD:
 			if (!strcmp(it->name, "flags"))
@@ -329,9 +326,10 @@ int loader_profile__apply_open(const struct loader_profile *lp, struct sim_polic
 			break;
 		case PI_MAP_ENTRIES:
 			if (sim_policy__set_map_entries(pol, it->name, (uint32_t)it->num, e, sizeof(e)))
-				return fail(err, errlen, lp->path, it->line, "%s", e);
+				return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
 			break;
 		case PI_SYSCALL:
+		case PI_ATTACH_AT:
 			break;
 		}
 	}
@@ -370,7 +368,7 @@ static int run_one(const struct loader_profile *lp, const struct profile_item *i
 		sim->current_cpu = cpu;
 	if (sim_policy__run_syscall(pol, sim, it->name, ctx, &ret, e, sizeof(e))) {
 		sim->current_cpu = saved;
-		return fail(err, errlen, lp->path, it->line, "%s", e);
+		return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
 	}
 	sim->current_cpu = saved;
 	if (ret)
@@ -393,7 +391,7 @@ int loader_profile__run_syscalls(const struct loader_profile *lp, struct sim_pol
 					return -1;
 		} else if (it->mode == SM_ON_CPU) {
 			if (it->on_cpu >= sim->nr_cpus)
-				return fail(err, errlen, lp->path, it->line, "syscall %s: on-cpu=%d, the run has %d CPUs",
+				return line_text__fail(err, errlen, lp->path, it->line, "syscall %s: on-cpu=%d, the run has %d CPUs",
 					    it->name, it->on_cpu, sim->nr_cpus);
 			if (run_one(lp, it, pol, sim, it->on_cpu, err, errlen))
 				return -1;

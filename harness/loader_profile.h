@@ -21,6 +21,7 @@ enum profile_item_kind {
 	PI_OPS_NULL,    /* ops CALLBACK = null */
 	PI_MAP_ENTRIES, /* map_entries MAP = N */
 	PI_SYSCALL,     /* syscall PROG WHEN MODE [TYPE:VALUE ...] */
+	PI_ATTACH_AT,   /* attach-at TIME: the workload runs on fair until then */
 };
 
 enum syscall_mode { SM_ONCE, SM_PER_CPU, SM_ON_CPU };
@@ -49,11 +50,20 @@ struct loader_profile {
 	char path[1024];
 	struct profile_item *items;
 	int nr_items;
+	int cap;
 };
 
 /* Parse @path. 0, or -1 with "FILE:LINE: what" in @err. */
 int loader_profile__parse(struct loader_profile *lp, const char *path, char *err, size_t errlen);
 void loader_profile__free(struct loader_profile *lp);
+/* When the loader attaches (`attach-at TIME`, the last one wins): 0 for at the start. */
+uint64_t loader_profile__attach_at(const struct loader_profile *lp);
+/*
+ * Add one setting, line @line of @path (for errors), to @lp: how a file that embeds profile
+ * lines among its own (the selftests table) reuses this parser. 0, or -1 with FILE:LINE.
+ */
+int loader_profile__add_line(struct loader_profile *lp, const char *path, int line, char *text, char *err,
+			     size_t errlen);
 
 /* Before load: globals, struct_ops fields/flags/NULLs, map sizes. -1 with FILE:LINE in @err. */
 int loader_profile__apply_open(const struct loader_profile *lp, struct sim_policy *pol, char *err,

@@ -14,6 +14,7 @@
 #include "harness/cmd_verify.h"
 #include "harness/cmd_vm.h"
 #include "harness/cmd_run.h"
+#include "harness/cmd_selftests.h"
 #include "harness/cmd_sweep.h"
 #include "harness/version.h"
 
@@ -56,6 +57,7 @@ static const struct command commands[] = {
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 	{ "report", cmd_report, "redraw a compare directory's figures, rewrite report.html and tables" },
 	{ "timeline", cmd_timeline, "draw a `run --timeline` file: a row per CPU, the busiest tasks named" },
+	{ "selftests", cmd_selftests, "run the kernel's sched_ext selftests in the simulator against their table" },
 };
 
 static void usage(FILE *f)

@@ -195,6 +195,7 @@ static void write_inputs(struct json_writer *w, const struct run_info *in)
 			json__string(w, eq ? eq + 1 : "");
 		}
 		json__end_object(w);
+		json__key(w, "attach_at_ns"); json__u64(w, in->attach_at_ns);
 		json__end_object(w);
 	} else {
 		json__null(w);

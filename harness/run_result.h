@@ -106,6 +106,7 @@ struct run_info {
 	const struct job_window *job_windows;
 	const char *const *knobs;
 	int nr_knobs;
+	uint64_t attach_at_ns;     /* --attach-at: when the policy was attached (0: at the start) */
 	const char *version;
 	const char *calibration;           /* --calibration file, NULL: the built-in costs */
 	const char *daemon;                /* --daemon source, NULL: none */

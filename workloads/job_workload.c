@@ -42,14 +42,29 @@ static int line_of_global(const struct job *job, const char *name)
 	return 0;
 }
 
+/* stress-ng's --sched names: the policy number, or -1 for what the simulator cannot model. */
+static int sched_policy_of(const char *name)
+{
+	static const struct { const char *name; int policy; } names[] = {
+		{ "other", SCHED_NORMAL }, { "normal", SCHED_NORMAL }, { "batch", SCHED_BATCH },
+		{ "idle", SCHED_IDLE }, { "ext", SCHED_EXT },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i].name))
+			return names[i].policy;
+	return -1;
+}
+
 int job_workload__add(struct sim *sim, const struct job *job, const struct stressor_costs *costs,
 		      uint64_t timeout_ns, struct job_window *windows, uint64_t *total_ns,
 		      char *err, size_t errlen)
 {
 	uint64_t each = job->timeout_ns ? job->timeout_ns : timeout_ns;
 	const char *slack = job__global(job, "timer-slack"), *taskset = job__global(job, "taskset");
+	const char *sched = job__global(job, "sched");
 	struct cpumask allowed;
-	int first_task = sim->nr_tasks;
+	int first_task = sim->nr_tasks, policy = 0, saved_policy = sim->spawn_policy;
 
 	if (slack) {
 		char *end;
@@ -66,6 +81,11 @@ int job_workload__add(struct sim *sim, const struct job *job, const struct stres
 			 line_of_global(job, "taskset"), taskset, sim->nr_cpus - 1);
 		return -1;
 	}
+	if (sched && (policy = sched_policy_of(sched)) < 0) {
+		snprintf(err, errlen, "%s:%d: '%s': sched is other, batch, idle or ext here (the simulator has "
+			 "no RT or deadline class)", job->path, line_of_global(job, "sched"), sched);
+		return -1;
+	}
 	/* check everything before adding anything */
 	for (int i = 0; i < job->nr_entries; i++) {
 		const struct job_entry *e = &job->entries[i];
@@ -80,24 +100,27 @@ int job_workload__add(struct sim *sim, const struct job *job, const struct stres
 		if (m->check && m->check(&ctx, err, errlen))
 			return -1;
 	}
+	sim->spawn_policy = policy; /* stress-ng --sched: the policy its stressors run with */
 	for (int i = 0; i < job->nr_entries; i++) {
 		const struct stressor_model *m = stressor__find(job->entries[i].stressor);
 		struct stressor_ctx ctx = {
 			.sim = sim, .job = job, .entry = i, .costs = costs,
 			.instances = job__instances(job, i, sim->nr_cpus),
 			.ops_limit = job__ops_per_instance(job, i, sim->nr_cpus),
-			.start_at = job->sequential ? (uint64_t)i * each : 0,
+			.start_at = sim__now(sim) + (job->sequential ? (uint64_t)i * each : 0), /* from now */
 		};
 		ctx.stop_at = ctx.start_at + each;
 		windows[i] = (struct job_window){ .start_ns = ctx.start_at, .stop_ns = ctx.stop_at,
 						  .instances = ctx.instances };
 		for (int k = 0; k < ctx.instances; k++) {
 			if (m->add(&ctx, k)) {
+				sim->spawn_policy = saved_policy;
 				snprintf(err, errlen, "%s: out of memory adding %s", job->path, m->name);
 				return -1;
 			}
 		}
 	}
+	sim->spawn_policy = saved_policy;
 	if (taskset) {
 		for (int i = first_task; i < sim->nr_tasks; i++) {
 			struct sim_task *t = sim->tasks[i];

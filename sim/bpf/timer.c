@@ -32,6 +32,8 @@ struct timer_rt {
 };
 
 static struct timer_rt *timers;
+/* the timer whose callback is running (the kernel's per-CPU hrtimer_running) */
+static struct timer_rt *running_timer;
 
 static struct timer_rt *rt_of(struct bpf_timer *t)
 {
@@ -45,9 +47,13 @@ static void timer_fire(struct sim_loop *loop, struct sim_event *ev)
 {
 	struct timer_rt *rt = ev->arg;
 
+	struct timer_rt *outer = running_timer;
+
 	if (!rt->sim || !rt->cb)
 		return;
+	running_timer = rt;
 	scx_sched__run_timer_cb(rt->sim, rt->cpu, rt->cb, rt->map_global, (void *)rt->key, rt->value);
+	running_timer = outer;
 }
 
 long bpf_timer_init(struct bpf_timer *timer, void *map, u64 flags)
@@ -113,13 +119,23 @@ long bpf_timer_start(struct bpf_timer *timer, u64 nsecs, u64 flags)
 	return 0;
 }
 
+/*
+ * The kernel's answers (kernel/bpf/helpers.c): -EOPNOTSUPP with interrupts disabled (it would
+ * have to defer the cancel: most sched_ext callbacks), -EINVAL for a timer never initialized,
+ * -EDEADLK from the timer's own callback (hrtimer_cancel would wait for itself), else 1 if
+ * the timer was armed and 0 if not.
+ */
 long bpf_timer_cancel(struct bpf_timer *timer)
 {
 	struct timer_rt *rt = rt_of(timer);
 	bool active;
 
+	if (scx_sched__irqs_disabled(sim__current()))
+		return -EOPNOTSUPP;
 	if (!rt)
 		return -EINVAL;
+	if (rt == running_timer)
+		return -EDEADLK;
 	active = rt->sim && sim_event__queued(&rt->ev);
 	if (active)
 		sim_loop__cancel(&rt->sim->loop, &rt->ev);

@@ -7,6 +7,7 @@
  * (post, nice, affinity, spawn) happen in between at the same simulated time.
  */
 #include "sim/core/sim.h"
+#include "sim/scx/scx.h"
 #include "sim/core/sched_internal.h"
 #include "sim/bpf/bpf_runtime.h"
 
@@ -37,6 +38,8 @@ static void exit_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	sim_sched__schedule(sim, rq);
 	if (p->cls->task_detach)
 		p->cls->task_detach(sim, p);
+	if (sim->scx)
+		scx_sched__task_dead(sim, p); /* ops.exit_task of a task initialized on fair */
 	sim_bpf__task_free(&p->ts);
 	if (p->beh && p->beh->free)
 		p->beh->free(p->beh_state);
@@ -107,8 +110,13 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 
 static void spawn_from(struct sim *sim, struct sim_task *parent, const struct sim_spawn_req *req)
 {
-	struct sim_task *child = sim__add_task(sim, req->comm ? req->comm : parent->ts.comm,
-					       req->nice, req->ops, req->state, sim->loop.now);
+	int saved_policy = sim->spawn_policy;
+	struct sim_task *child;
+
+	sim->spawn_policy = parent->ts.policy; /* the child inherits its parent's policy */
+	child = sim__add_task(sim, req->comm ? req->comm : parent->ts.comm, req->nice, req->ops, req->state,
+			      sim->loop.now);
+	sim->spawn_policy = saved_policy;
 	if (!child)
 		return;
 	child->cpu = parent->cpu;

@@ -222,7 +222,7 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 	t->ts.cpus_mask = t->allowed;
 	t->ts.nr_cpus_allowed = sim->nr_cpus;
 	t->ts.pid = t->ts.tgid = sim->next_pid++;
-	t->ts.policy = SCHED_NORMAL;
+	t->ts.policy = sim->spawn_policy ? sim->spawn_policy : SCHED_NORMAL;
 	t->ts.group_leader = &t->ts;
 	t->ts.real_parent = t->ts.parent = &sim->init->ts; /* a spawner sets its own */
 	t->ts.scx.dsq_vtime = 0;
@@ -241,12 +241,15 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 
 	/* A task forked while a policy is loaded joins sched_ext, as in the kernel. */
 	t->cls = sim->fair_class;
-	if (sim->scx && scx_sched__accepts_new_tasks(sim)) {
+	if (sim->scx && scx_sched__accepts_task(sim, t)) {
 		t->cls = sim->ext_class;
 		t->was_ext = true;
 	}
 	if (t->cls->task_attach)
 		t->cls->task_attach(sim, t, true);
+	/* under SWITCH_PARTIAL a task that stays on fair is still initialized (fork == true) */
+	if (sim->scx && t->cls != sim->ext_class)
+		scx_sched__init_other_task(sim, t, true);
 	sim_loop__schedule(&sim->loop, &t->timer, start_at);
 	return t;
 }

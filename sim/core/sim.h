@@ -184,6 +184,9 @@ struct sim {
 	 * (pid 1), the parent of every workload task that no simulated task spawned, as the
 	 * kernel reparents orphans to init: p->real_parent is never NULL */
 	struct sim_task *swapper, *init;
+	/* the policy new tasks start with (0: SCHED_NORMAL): what the loader that spawns them set
+	 * (stress-ng --sched ext), or a forking parent's */
+	int spawn_policy;
 
 	bool in_irq;                  /* waking a task from a timer interrupt (no waker task) */
 	bool in_user;                 /* accounting at a user-space op boundary: no kernel event */

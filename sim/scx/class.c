@@ -111,7 +111,7 @@ static void ext_enqueue(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 	    !sch->bypassing) {
 		call_runnable(sch, rq, p, enq_flags);
 	}
-	scx_do_enqueue_task(sch, rq, p, enq_flags, -1);
+	scx_do_enqueue_task(sch, rq, p, enq_flags, (flags & SIM_ENQ_RESTORE) && rq->curr == p ? rq->id : -1);
 }
 
 

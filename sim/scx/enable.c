@@ -39,11 +39,14 @@ static bool task_eligible(const struct scx_sched *sch, const struct sim_task *p)
 	return true;
 }
 
-bool scx_sched__accepts_new_tasks(const struct sim *sim)
+static bool loaded(const struct scx_sched *sch)
 {
-	const struct scx_sched *sch = sim->scx;
-	return sch && (sch->state == SCX_ST_ENABLED || sch->state == SCX_ST_ENABLING) &&
-	       !(sch->flags & SCX_OPS_SWITCH_PARTIAL);
+	return sch && (sch->state == SCX_ST_ENABLED || sch->state == SCX_ST_ENABLING);
+}
+
+bool scx_sched__accepts_task(const struct sim *sim, const struct sim_task *p)
+{
+	return loaded(sim->scx) && task_eligible(sim->scx, p);
 }
 
 bool scx_sched__enabled(const struct sim *sim)
@@ -127,6 +130,18 @@ void scx_task_init_enable(struct scx_sched *sch, struct sim_task *p, bool fork)
 	if (!p->scx.init_done && init_task(sch, p, fork) < 0)
 		return;
 	enable_task(sch, p);
+}
+
+void scx_sched__init_other_task(struct sim *sim, struct sim_task *p, bool fork)
+{
+	if (loaded(sim->scx) && !p->scx.init_done)
+		init_task(sim->scx, p, fork);
+}
+
+void scx_sched__task_dead(struct sim *sim, struct sim_task *p)
+{
+	if (sim->scx && p->scx.init_done && p->cls != sim->ext_class)
+		scx_task_disable_exit(sim->scx, p);
 }
 
 void scx_task_disable_exit(struct scx_sched *sch, struct sim_task *p)
@@ -273,13 +288,19 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 	if (scx_cgroups_init(sch) || sch->exit_claimed)
 		return abort_enable(sch, err, errlen);
 
+	/*
+	 * The enable transition of the tasks that exist: every one is initialized (fork ==
+	 * false), then those the policy takes (all, or the SCHED_EXT ones under SWITCH_PARTIAL)
+	 * switch to the ext class and are enabled, as scx_root_enable does in two passes.
+	 */
 	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {
 		struct sim_task *p = sim->tasks[i];
-		if (p->state == SIM_TASK_DEAD || !task_eligible(sch, p))
-			continue;
-		if (init_task(sch, p, false) < 0)
+		if (p->state != SIM_TASK_DEAD && !p->scx.init_done && init_task(sch, p, false) < 0)
 			break;
-		if (p->ts.scx.disallow)
+	}
+	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {
+		struct sim_task *p = sim->tasks[i];
+		if (p->state == SIM_TASK_DEAD || !task_eligible(sch, p) || p->ts.scx.disallow)
 			continue;
 		sim_sched__switch_class(sim, p, sim->ext_class);
 	}

@@ -30,7 +30,9 @@ void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint
 		return;
 	p->scx.in_custody = false;
 	p->ts.scx.flags &= ~SCX_TASK_IN_CUSTODY;
-	if (!SCX_HAS_OP(sch, dequeue) || sch->state != SCX_ST_ENABLED)
+	/* the kernel's disable path dequeues every queued task (bypass, then the class switch):
+	 * a task in custody then is still handed back through ops.dequeue */
+	if (!SCX_HAS_OP(sch, dequeue) || (sch->state != SCX_ST_ENABLED && sch->state != SCX_ST_DISABLING))
 		return;
 	scx_op_enter(sch, &save, SCX_OP_DEQUEUE, p, p->cpu);
 	scx_op_call(sch, &save, sch->ops->dequeue(&p->ts, deq_flags));
@@ -203,8 +205,16 @@ static __attribute__((noinline)) void call_enqueue(struct scx_sched *sch, struct
 void scx_do_enqueue_task(struct scx_sched *sch, struct sim_cpu *rq, struct sim_task *p,
 			 uint64_t enq_flags, int sticky_cpu)
 {
-	(void)sticky_cpu;
 
+	/*
+	 * Sticky: the running task put back after a property change (the kernel's RESTORE of
+	 * the current task) goes straight to its local DSQ, slice kept, without ops.enqueue:
+	 * set_next follows at once and a task only starts running from a local DSQ.
+	 */
+	if (sticky_cpu == rq->id) {
+		scx_dispatch_enqueue(sch, &rq->scx.local, p, enq_flags);
+		return;
+	}
 	if (enq_flags & SCX_ENQ_REENQ) {
 		if (++p->scx.reenq_count > SCX_REENQ_MAX_REPEAT) {
 			scx_exit(sch, SCX_EXIT_ERROR_REENQ, 0, "%s[%d] reenqueued %u times without running",

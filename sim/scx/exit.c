@@ -326,6 +326,8 @@ void scx_disable_workfn(struct sim_loop *loop, struct sim_event *ev)
 		struct sim_task *p = sim->tasks[i];
 		if (p->state != SIM_TASK_DEAD && scx_is_ext(sim, p))
 			sim_sched__switch_class(sim, p, sim->fair_class);
+		else if (p->state != SIM_TASK_DEAD && p->scx.init_done)
+			scx_task_disable_exit(sch, p); /* initialized, never taken (SWITCH_PARTIAL) */
 	}
 	scx_cgroups_exit(sch);
 	call_ops_exit(sch);

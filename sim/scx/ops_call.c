@@ -87,6 +87,32 @@ void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
 		sim_bpf__rcu_quiesce(); /* no policy code on the stack: a grace period ends */
 }
 
+bool scx_sched__irqs_disabled(const struct sim *sim)
+{
+	const struct scx_sched *sch = sim ? sim->scx : NULL;
+
+	if (!sch || !sch->op_depth)
+		return false;
+	switch (sch->op) {
+	case SCX_OP_NONE:
+	case SCX_OP_INIT_TASK:
+	case SCX_OP_CPU_ONLINE:
+	case SCX_OP_CPU_OFFLINE:
+	case SCX_OP_INIT:
+	case SCX_OP_EXIT:
+	case SCX_OP_CGROUP_INIT:
+	case SCX_OP_CGROUP_EXIT:
+	case SCX_OP_CGROUP_PREP_MOVE:
+	case SCX_OP_CGROUP_CANCEL_MOVE:
+	case SCX_OP_CGROUP_SET_WEIGHT:
+	case SCX_OP_TIMER:
+	case SCX_OP_SYSCALL:
+		return false;
+	default:
+		return true;
+	}
+}
+
 struct scx_sched *scx_current(void)
 {
 	struct sim *sim = sim__current();

@@ -73,7 +73,13 @@ enum scx_inject_kind { SCX_INJECT_UNREG, SCX_INJECT_SYSRQ, SCX_INJECT_OFFLINE, S
 int scx_inject__parse_kind(const char *name, enum scx_inject_kind *kind, int *cpu);
 /* Apply it now to the loaded policy (nothing if none is enabled). */
 void scx_sched__inject(struct sim *sim, enum scx_inject_kind kind, int cpu);
-bool scx_sched__accepts_new_tasks(const struct sim *sim);
+/* Whether a new task @p joins the ext class now (enabled, and @p's policy is eligible). */
+bool scx_sched__accepts_task(const struct sim *sim, const struct sim_task *p);
+/* ops.init_task for a task that does not join the ext class (SWITCH_PARTIAL and not
+ * SCHED_EXT): the kernel initializes every task while a scheduler is loaded. */
+void scx_sched__init_other_task(struct sim *sim, struct sim_task *p, bool fork);
+/* A task exits: ops.exit_task if it was initialized and is not on the ext class. */
+void scx_sched__task_dead(struct sim *sim, struct sim_task *p);
 bool scx_sched__enabled(const struct sim *sim);
 const struct scx_exit_record *scx_sched__exit_record(const struct sim *sim);
 /* The loaded policy's watchdog timeout (ops.timeout_ms, or the kernel's default), 0: none. */
@@ -124,5 +130,13 @@ const char *scx_running_op(void);
 /* CPU @cpu's idle task (pid 0, "swapper/N"): what the kernel's rq->curr and `current` are on
  * an idle CPU (kf_misc.c). */
 struct task_struct *scx__idle_task(struct sim *sim, int cpu);
+/*
+ * Whether the kernel would run the policy code executing now with interrupts disabled: the
+ * callbacks it calls under a runqueue or pi lock (select_cpu, enqueue, dispatch, tick, ...).
+ * Not the sleepable ones (init, exit, init_task, cgroup_*, cpu_online/offline), timer
+ * callbacks (softirq) or SEC("syscall") programs. What helpers that refuse to work with
+ * interrupts off (bpf_timer_cancel) ask.
+ */
+bool scx_sched__irqs_disabled(const struct sim *sim);
 
 #endif

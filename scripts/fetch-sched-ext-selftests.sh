@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Fetch the kernel's sched_ext selftests (tools/testing/selftests/sched_ext) from Debian's
+# linux-source package, for `scxlab selftests` and its criterion suite, which build each test's
+# BPF object unmodified. linux-source-7.3 (trixie-backports) is preferred; the 7.2 package is
+# the fallback when the archive has no 7.3. Nothing of them is committed to this repository.
+#
+# Output: $CACHE/sched_ext-selftests/<kernel version>/ holding the selftest sources, with the
+# kernel's tools/sched_ext/include as include/ (what their kernel build includes); the last
+# line printed is that directory. CACHE as in fetch-kernel.sh. Idempotent.
+set -euo pipefail
+export LC_ALL=C
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=scripts/lib/private-apt.sh
+. "$here/lib/private-apt.sh"
+
+CACHE="${SCXLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/scxlab}"
+OUT="$CACHE/sched_ext-selftests"
+WANT=(7.3 7.2)
+mkdir -p "$OUT"
+
+for want in "${WANT[@]}"; do
+  if [ -s "$OUT/$want/runner.c" ] && [ -s "$OUT/$want/package" ]; then
+    echo "$OUT/$want"
+    exit 0
+  fi
+done
+
+for tool in apt-get apt-cache dpkg-deb tar xz; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "fetch-sched-ext-selftests.sh: $tool is missing (run scripts/deps.sh)" >&2; exit 1; }
+done
+
+private_apt_init "$OUT/apt" trixie-backports sid trixie
+pkg=""
+for want in "${WANT[@]}"; do
+  pkg="$(private_apt_newest "^linux-source-${want//./\\.}\$" || true)"
+  [ -n "$pkg" ] && break
+done
+if [ -z "$pkg" ]; then
+  echo "fetch-sched-ext-selftests.sh: no linux-source-${WANT[*]} in the archive" >&2
+  exit 1
+fi
+version="${pkg#linux-source-}"
+work="$(mktemp -d "$OUT/work.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+echo "fetch-sched-ext-selftests.sh: downloading $pkg" >&2
+private_apt_download "$pkg" "$work"
+dpkg-deb --fsys-tarfile "$work"/*.deb | tar -x -C "$work" --wildcards '*.tar.xz'
+tarball="$(find "$work" -name 'linux-source-*.tar.xz' | head -n1)"
+top="$(basename "$tarball" .tar.xz)"
+tar -xJf "$tarball" -C "$work" "$top/tools/testing/selftests/sched_ext" "$top/tools/sched_ext/include"
+rm -rf "${OUT:?}/$version"
+mv "$work/$top/tools/testing/selftests/sched_ext" "$OUT/$version"
+mv "$work/$top/tools/sched_ext/include" "$OUT/$version/include"
+echo "$pkg" > "$OUT/$version/package"
+echo "$OUT/$version"

@@ -1,0 +1,54 @@
+/*
+ * The kernel's sched_ext selftests on the real kernel (the 7.2 TCG guest; these are VM tests):
+ * `scxlab selftests --verify` gives the three whose runners expect a verifier rejection
+ * (maybe_null_fail_dsp, maybe_null_fail_yld, non_scx_kfunc_deny) to the kernel, which refuses
+ * each for its own reason, and maybe_null, which must load; `--target vm` runs a test that
+ * stays loaded, one the kernel ejects with an error and one that exits from ops.enqueue, and
+ * skips one whose runner reads .bss, saying why.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
+
+/* `scxlab selftests --suite $SCXLAB_SELFTESTS @mode... --only @only`: must exit 0; its output. */
+static char *on_kernel(const char *name, const char *mode1, const char *mode2, const char *only)
+{
+	const char *suite = getenv("SCXLAB_SELFTESTS");
+	char log[600];
+
+	cr_assert(suite && *suite, "SCXLAB_SELFTESTS is not set: run the tests with `make test`");
+	snprintf(log, sizeof(log), "%s/selftests-%s.log", th_tmpdir(), name);
+	int rc = mode2 ? th_scxlab(log, "selftests", "--suite", suite, "--only", only, mode1, mode2, NULL)
+		       : th_scxlab(log, "selftests", "--suite", suite, "--only", only, mode1, NULL);
+	char *out = th_read_file(log, NULL);
+
+	cr_assert_not_null(out);
+	cr_assert_eq(rc, 0, "%s", out);
+	return out;
+}
+
+Test(verify, the_selftests_verifier_expectations_hold_on_the_kernel, .timeout = 900)
+{
+	char *out = on_kernel("verify", "--verify", NULL,
+			      "maybe_null,maybe_null_fail_dsp,maybe_null_fail_yld,non_scx_kfunc_deny");
+
+	cr_assert(strstr(out, "4 passed, 0 failed, 0 skipped"), "%s", out);
+	cr_assert(strstr(out, "calling kernel function scx_bpf_kick_cpu is not allowed"), "%s", out);
+	cr_assert(strstr(out, "trusted_ptr_or_null_"), "%s", out);
+	cr_assert(strstr(out, "loaded; verify: accepted"), "%s", out);
+	free(out);
+}
+
+Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1200)
+{
+	char *out = on_kernel("vm", "--target", "vm", "minimal,ddsp_bogus_dsq_fail,exit.enqueue,dequeue_iter");
+
+	cr_assert(strstr(out, "3 passed, 0 failed, 1 skipped"), "%s", out);
+	cr_assert(strstr(out, "VM: SCX_EXIT_ERROR as expected"), "%s", out);
+	cr_assert(strstr(out, "SCX_EXIT_UNREG_BPF:1 as expected, and its exit code"), "%s", out);
+	cr_assert(strstr(out, "reads .bss/.data after the run"), "%s", out);
+	free(out);
+}
