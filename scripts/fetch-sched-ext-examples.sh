@@ -36,11 +36,12 @@ for want in 6.12 '7.*'; do
     6.12) pattern='^linux-source-6\.12$' ;;
     *) pattern='^linux-source-7\.[0-9]+$' ;;
   esac
-  pkg="$(private_apt_newest "$pattern" || true)"
-  if [ -z "$pkg" ]; then
-    echo "fetch-sched-ext-examples.sh: no package matching $want in the archive" >&2
+  # 7.x in trixie-backports, 6.12 in trixie; sid only when neither has it
+  if ! found="$(private_apt_find "$pattern" trixie-backports trixie sid)"; then
+    echo "fetch-sched-ext-examples.sh: no package matching $pattern in trixie-backports, trixie or sid of $private_apt_uri" >&2
     exit 1
   fi
+  pkg="${found#* }"
   version="${pkg#linux-source-}"
   work="$(mktemp -d "$OUT/work.XXXXXX")"
   echo "fetch-sched-ext-examples.sh: downloading $pkg" >&2
