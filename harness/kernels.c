@@ -146,3 +146,31 @@ int kernel__has_sched_ext(const char *image)
 	fclose(f);
 	return !strcmp(word, "yes") ? 1 : !strcmp(word, "no") ? 0 : -1;
 }
+
+const char *kernel__of_target(const char *target)
+{
+	const char *at = strchr(target, '@');
+
+	return at ? at + 1 : NULL;
+}
+
+bool kernel__target_valid(const char *target)
+{
+	const char *k = kernel__of_target(target);
+
+	if (!k)
+		return !strcmp(target, "sim") || !strcmp(target, "vm") || !strcmp(target, "host");
+	if (strncmp(target, "vm@", 3) || !*k || strlen(k) > 64)
+		return false;
+	/* a series, or a release name: letters, digits and .+-_ (no path) */
+	for (const char *p = k; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".+-_", *p))
+			return false;
+	return true;
+}
+
+const char *kernel__target_base(const char *target, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(target, "@"), target);
+	return buf;
+}

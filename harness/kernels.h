@@ -29,4 +29,14 @@ void kernel__release(const char *image, char *out, size_t len);
 /* 1 when the image's kernel is built with sched_ext, 0 when not, -1 when unknown (no record). */
 int kernel__has_sched_ext(const char *image);
 
+/*
+ * A run target naming a kernel: "vm@7.3" (the VM booting series 7.3, or a cached release),
+ * as compare, sweep and fault take them. The kernel part, or NULL for a target without one.
+ */
+const char *kernel__of_target(const char *target);
+/* @target is "sim", "host", "vm" or "vm@KERNEL" with a series or cached-release name. */
+bool kernel__target_valid(const char *target);
+/* "vm" for "vm@7.3", else @target itself (in @buf). */
+const char *kernel__target_base(const char *target, char *buf, size_t len);
+
 #endif
