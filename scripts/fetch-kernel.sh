@@ -125,7 +125,7 @@ if [ -z "$pkg" ]; then
     if [ -n "$pkg" ]; then suite="$s"; break; fi
   done
   if [ -z "$pkg" ]; then
-    what="a ${series:-7.x} cloud kernel (linux-binary-${series:-7.*}.*-cloud-amd64)"
+    what="${series:-7.x} cloud kernel (linux-binary-${series:-7.*}.*-cloud-amd64)"
     if [ ${#unread[@]} -gt 0 ]; then
       die "no $what: could not read ${unread[*]} of $private_apt_uri (reasons above); check that this machine reaches the archive (or set SCXLAB_ARCHIVE_URI to a mirror), or pass --kernel IMAGE"
     fi

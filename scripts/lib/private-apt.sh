@@ -9,7 +9,8 @@
 #   private_apt_download PKG DEST download PKG's .deb into directory DEST
 #
 # These lists are private and read-only: a Release file past its Valid-Until date (an old
-# mirror snapshot) is used with a one-line warning instead of failing. Its signature is still
+# mirror snapshot) is used with a one-line warning instead of failing (the date is checked
+# whatever the machine's apt configuration says, so the warning is given). Its signature is still
 # checked against the keyring, and every .deb against the signed index's SHA256.
 # SCXLAB_ARCHIVE_URI and SCXLAB_ARCHIVE_KEYRING override the archive and its keyring.
 # shellcheck source=scripts/lib/apt-archive.sh
@@ -35,11 +36,12 @@ private_apt_use() {
     -o "Dir::Etc::sourcelist=$private_apt_dir/sources.$1.list" -o "Dir::Etc::sourceparts=-"
     -o "Dir::State::Lists=$private_apt_dir/lists" -o "Dir::Cache=$private_apt_dir/cache"
     -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root"
+    -o "Acquire::Check-Valid-Until=true" -o "Acquire::Check-Date=true"
   )
 }
 
 private_apt_suite() {
-  local suite="$1" keyring="${SCXLAB_ARCHIVE_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}" log
+  local suite="$1" keyring="${SCXLAB_ARCHIVE_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}" log why
   echo "deb [signed-by=$keyring] $private_apt_uri $suite main" > "$private_apt_dir/sources.$suite.list"
   private_apt_use "$suite"
   log="$private_apt_dir/update.$suite.log"
@@ -49,10 +51,12 @@ private_apt_suite() {
   fi
   if grep -q 'is expired' "$log"; then
     echo "warning: the archive's Release file for $suite is expired ($(grep -o 'invalid since [^)]*' "$log" | head -n1)); using it anyway (its signature is still checked)" >&2
-    private_apt_opts+=(-o "Acquire::Check-Valid-Until=false")
+    private_apt_opts+=(-o "Acquire::Check-Valid-Until=false" -o "Acquire::Check-Date=false")
     apt-get "${private_apt_opts[@]}" -q update > "$log" 2>&1 && ! grep -q '^[EW]: ' "$log" && return 0
   fi
-  echo "cannot read suite $suite of $private_apt_uri: $(grep -m1 -E '^(E|W|Err):' "$log" | cut -c1-300)" >&2
+  # the error apt gives (E:, else W:, else the line under Err:)
+  why="$(grep -m1 '^E: ' "$log" || grep -m1 '^W: ' "$log" || grep -m1 -A1 '^Err' "$log" | tail -n1 || true)"
+  echo "cannot read suite $suite of $private_apt_uri: $(echo "${why:-apt-get update failed}" | sed 's/^ *//' | cut -c1-300)" >&2
   return 1
 }
 
