@@ -406,10 +406,10 @@ static void print_across_kernels(const struct summary *s, const char *job, FILE 
 	}
 	if (nt < 2)
 		return;
-	fprintf(f, "\n  across kernels%s (medians):\n  %-14s %-16s", emulated ? ", TCG (emulated)" : "", "policy", "metric");
+	fprintf(f, "\n  across kernels%s (medians):\n  %-14s %-18s", emulated ? ", TCG (emulated)" : "", "policy", "metric");
 	for (int t = 0; t < nt; t++)
 		fprintf(f, " %14s", tg[t]);
-	fprintf(f, "\n  %-14s %-16s", "", "kernel");
+	fprintf(f, "\n  %-14s %-18s", "", "kernel");
 	for (int t = 0; t < nt; t++) {
 		const char *rel = "-";
 		for (int i = 0; i < s->nr_groups; i++)
@@ -438,7 +438,7 @@ static void print_across_kernels(const struct summary *s, const char *job, FILE 
 				 us ? "" : strncmp(names[k], "ops_per_s.", 10) ? "" : " ops/s");
 			if (us)
 				snprintf(label + strlen(label) - 3, sizeof(label) - strlen(label) + 3, " us");
-			fprintf(f, "  %-14s %-16.16s", k ? "" : pol[p], label);
+			fprintf(f, "  %-14s %-18.18s", k ? "" : pol[p], label);
 			for (int t = 0; t < nt; t++) {
 				const struct group *g = summary__find((struct summary *)s, tg[t], pol[p], job);
 				double v = g ? med(g, names[k]) : NAN;
