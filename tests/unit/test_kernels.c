@@ -197,3 +197,28 @@ Test(kernels, cache_lists_kernels_and_prunes_what_can_be_fetched_again)
 	snprintf(path, sizeof(path), "%s/current/vmlinuz", kdir);
 	cr_assert_eq(stat(path, &st), 0, "the current kernel was removed");
 }
+
+/* Exit status 2 and @want in the output of `scxlab ARGS...`. */
+#define refused(want, ...)                                                                        \
+	do {                                                                                      \
+		char log_[600];                                                                   \
+		snprintf(log_, sizeof(log_), "%s/refused.log", th_tmpdir());                      \
+		int rc_ = th_scxlab(log_, __VA_ARGS__, NULL);                                     \
+		char *out_ = th_read_file(log_, NULL);                                            \
+		cr_assert_eq(rc_, 2, "%s", out_);                                                 \
+		cr_assert_not_null(strstr(out_, want), "wanted '%s' in:\n%s", want, out_);        \
+		free(out_);                                                                       \
+	} while (0)
+
+Test(kernels, bad_kernel_options_are_named)
+{
+	refused("--format: 'xml' is not text, csv or json", "verify", "--format", "xml", "x.bpf.o");
+	refused("unknown target 'vm@a/b'", "compare", "--targets", "sim,vm@a/b", "--no-baseline");
+	refused("unknown target 'sim@7.3'", "fault", "--class", "stall", "--target", "sim@7.3");
+	refused("--kernel /nonexistent/bzImage: No such file or directory", "run", "--target", "vm", "--kernel",
+		"/nonexistent/bzImage", "--job", "workloads/jobs/smoke-3s.job");
+	refused("--kernel 7.9: the simulator models 6.12, 7.0, 7.2 and 7.3", "run", "--kernel", "7.9", "--duration",
+		"10ms");
+	refused("'bogus': expected list or prune", "cache", "bogus");
+	refused("--dry-run are options of `scxlab cache prune`", "cache", "list", "--dry-run");
+}
