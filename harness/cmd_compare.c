@@ -111,6 +111,8 @@ static void usage(FILE *f)
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
+		"A target vm@K boots kernel K (a series such as 7.3, or a cached release): several\n"
+		"of them compare the same policies and jobs across kernels, side by side.\n"
 		"Finished runs are kept and not redone while their inputs (command, policy, daemon,\n"
 		"job and calibration files) are unchanged: run the same command again to resume.\n"
 		"Writes DIR/summary.{json,csv}, DIR/plots/*.{png,pdf} and DIR/runs/ (default\n"
