@@ -31,7 +31,7 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
-             $(BUILD)/obj/harness/loader_profile.o
+             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/verify_matrix.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o
 

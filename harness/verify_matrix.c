@@ -63,7 +63,7 @@ static void find_reason(struct verify_cell *c, const char *text)
 			add_reason(c, from, (size_t)((to && to < nl ? to : nl) - from));
 			return;
 		}
-		if (!strncmp(p, "processed ", 10) && lines[0]) {
+		if (!strncmp(p, "processed ", 10) && lines[1]) {
 			for (int i = 0; i < 2; i++)
 				if (lines[i])
 					add_reason(c, lines[i], lens[i]);

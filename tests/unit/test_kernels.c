@@ -1,7 +1,8 @@
 /*
  * Fetching real kernels robustly (scripts/fetch-kernel.sh through scripts/lib/private-apt.sh)
  * against a small signed archive made by tests/kernels/fake-archive.sh, and `scxlab cache`
- * on a cache laid out as fetch-kernel.sh leaves it. No network and no VM.
+ * on a cache laid out as fetch-kernel.sh leaves it, bad options, and reading a verifier log
+ * into a verify table cell. No network and no VM.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/verify_matrix.h"
 #include "test_helpers.h"
 
 static const char *src(void)
@@ -221,4 +223,49 @@ Test(kernels, bad_kernel_options_are_named)
 		"10ms");
 	refused("'bogus': expected list or prune", "cache", "bogus");
 	refused("--dry-run are options of `scxlab cache prune`", "cache", "list", "--dry-run");
+}
+
+/* What the guest's loader printed for one policy, read into a cell (no VM: its real texts). */
+Test(kernels, a_verifier_log_gives_the_verdict_the_reason_and_the_counts)
+{
+	struct verify_cell c = { 0 };
+	static const char rejected[] =
+		"PROG reenq_kfunc_dispatch insns 6 states 0 peak_states 0\n"
+		"scxlab load: /scx/p0.bpf.o: the kernel refused it (verifier log below)\n"
+		"libbpf: prog 'reenq_kfunc_dispatch': BPF program load failed: Invalid argument\n"
+		"libbpf: prog 'reenq_kfunc_dispatch': -- BEGIN PROG LOAD LOG --\n"
+		"0: R1=ctx() R10=fp0\n"
+		"; if (reenq_on_dispatch) @ reenq_kfunc.bpf.c:18\n"
+		"3: (56) if w1 != 0x1 goto pc+4        ; R1=1\n"
+		"7: <invalid kfunc call>\n"
+		"kfunc 'scx_bpf_dsq_reenq' is referenced but wasn't resolved\n"
+		"processed 6 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n"
+		"-- END PROG LOAD LOG --\n";
+	static const char accepted[] =
+		"VERIFIED /scx/p1.bpf.o\n"
+		"PROG llc_select_cpu insns 386 states 40 peak_states 46\n"
+		"PROG llc_enqueue insns 82 states 5 peak_states 5\n";
+	static const char no_ext[] =
+		"scxlab load: kernel 6.12.117+deb13-cloud-amd64 has no sched_ext (no /sys/kernel/sched_ext: "
+		"CONFIG_SCHED_CLASS_EXT is not enabled); use `scxlab run --target vm`\n";
+
+	verify_cell__parse(&c, rejected, 1);
+	cr_assert_eq(c.verdict, VERIFY_REJECTED);
+	cr_assert_str_eq(c.reason, "kfunc 'scx_bpf_dsq_reenq' is referenced but wasn't resolved");
+	cr_assert_eq(c.nr_progs, 1);
+	cr_assert_eq(c.progs[0].insns, 6);
+
+	verify_cell__parse(&c, accepted, 0);
+	cr_assert_eq(c.verdict, VERIFY_ACCEPTED);
+	cr_assert_str_eq(c.reason, "");
+	cr_assert_eq(c.nr_progs, 2);
+	cr_assert_str_eq(c.progs[0].name, "llc_select_cpu");
+	cr_assert_eq(c.progs[0].insns, 386);
+	cr_assert_eq(c.progs[0].states, 40);
+	cr_assert_eq(c.progs[0].peak_states, 46);
+
+	verify_cell__parse(&c, no_ext, 2);
+	cr_assert_eq(c.verdict, VERIFY_NO_SCHED_EXT);
+	cr_assert_str_eq(c.reason, "kernel 6.12.117+deb13-cloud-amd64 has no sched_ext (no /sys/kernel/sched_ext: "
+				   "CONFIG_SCHED_CLASS_EXT is not enabled)");
 }
