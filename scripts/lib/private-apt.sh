@@ -5,6 +5,8 @@
 #
 #   private_apt_init DIR          set up DIR (fills private_apt_opts, private_apt_uri)
 #   private_apt_suite SUITE       read SUITE's package list; 1 with the reason on stderr if not
+#   private_apt_use SUITE         the options for a suite already read
+#   private_apt_find PATTERN SUITE...  "SUITE PKG": the first suite that has PATTERN
 #   private_apt_newest PATTERN    the newest package name of that suite matching the ERE PATTERN
 #   private_apt_download PKG DEST download PKG's .deb into directory DEST
 #
@@ -69,7 +71,8 @@ private_apt_download() {
 }
 
 # The newest package matching PATTERN in the first of SUITES that has one: prints "SUITE PKG".
-# 1 if none has it; the suites that could not be read are named on stderr.
+# 1 if none has it; the suites that could not be read are named on stderr. Called as
+# $(private_apt_find ...), it sets nothing here: `private_apt_use SUITE` before downloading.
 private_apt_find() {
   local pattern="$1" suite pkg
   shift
