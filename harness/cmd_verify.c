@@ -187,9 +187,12 @@ static void print_one_kernel(const struct verify_matrix *m)
 	for (int p = 0; p < m->nr_policies; p++) {
 		const struct verify_cell *c = &k->cells[p];
 		printf("%s %s\n", c->verdict == VERIFY_ACCEPTED ? "OK" : "REJECTED", m->policies[p]);
-		for (int i = 0; i < c->nr_progs; i++)
-			printf("  %-32s insns %7lu  states %6lu  peak_states %5lu\n", c->progs[i].name, c->progs[i].insns,
-			       c->progs[i].states, c->progs[i].peak_states);
+		for (int i = 0; i < c->nr_progs; i++) {
+			char st[24], pk[24];
+			printf("  %-32s insns %7lu  states %6s  peak_states %5s\n", c->progs[i].name, c->progs[i].insns,
+			       verify_count(c->progs[i].states, "-", st, sizeof(st)),
+			       verify_count(c->progs[i].peak_states, "-", pk, sizeof(pk)));
+		}
 		if (c->verdict != VERIFY_ACCEPTED)
 			fputs(c->log ? c->log : "(no output)\n", stdout);
 	}

@@ -100,12 +100,23 @@ void verify_cell__parse(struct verify_cell *c, const char *text, int rc)
 		struct verify_prog *g = &c->progs[c->nr_progs];
 		if ((p != text && p[-1] != '\n') || c->nr_progs == VERIFY_MAX_PROGS)
 			continue;
-		if (sscanf(p, "PROG %63s insns %lu states %lu peak_states %lu", g->name, &g->insns, &g->states,
-			   &g->peak_states) == 4)
+		int got = sscanf(p, "PROG %63s insns %lu states %lu peak_states %lu", g->name, &g->insns, &g->states,
+				 &g->peak_states);
+		if (got == 2)
+			g->states = g->peak_states = VERIFY_UNKNOWN; /* "states - peak_states -" */
+		if (got == 2 || got == 4)
 			c->nr_progs++;
 	}
 	if (rc != 0)
 		find_reason(c, text ? text : "");
+}
+
+const char *verify_count(unsigned long v, const char *unknown, char *buf, size_t len)
+{
+	if (v == VERIFY_UNKNOWN)
+		return unknown;
+	snprintf(buf, len, "%lu", v);
+	return buf;
 }
 
 static void release_short(const char *rel, char *out, size_t len)
@@ -154,10 +165,13 @@ void verify_matrix__print_text(const struct verify_matrix *m, FILE *f)
 			if (!c->nr_progs)
 				fprintf(f, "  %-26s %-10s %-32s %9s %8s %6s\n", rel, verify_verdict__name(c->verdict), "-",
 					"-", "-", "-");
-			for (int i = 0; i < c->nr_progs; i++)
-				fprintf(f, "  %-26s %-10s %-32s %9lu %8lu %6lu\n", i ? "" : rel,
+			for (int i = 0; i < c->nr_progs; i++) {
+				char st[24], pk[24];
+				fprintf(f, "  %-26s %-10s %-32s %9lu %8s %6s\n", i ? "" : rel,
 					i ? "" : verify_verdict__name(c->verdict), c->progs[i].name, c->progs[i].insns,
-					c->progs[i].states, c->progs[i].peak_states);
+					verify_count(c->progs[i].states, "-", st, sizeof(st)),
+					verify_count(c->progs[i].peak_states, "-", pk, sizeof(pk)));
+			}
 			if (c->reason[0])
 				fprintf(f, "  %-26s why: %s\n", "", c->reason);
 		}
@@ -191,8 +205,10 @@ void verify_matrix__print_csv(const struct verify_matrix *m, FILE *f)
 				fprintf(f, ",%s,", verify_verdict__name(c->verdict));
 				if (c->nr_progs) {
 					csv_field(f, c->progs[i].name);
-					fprintf(f, ",%lu,%lu,%lu,", c->progs[i].insns, c->progs[i].states,
-						c->progs[i].peak_states);
+					char st[24], pk[24];
+					fprintf(f, ",%lu,%s,%s,", c->progs[i].insns,
+						verify_count(c->progs[i].states, "", st, sizeof(st)),
+						verify_count(c->progs[i].peak_states, "", pk, sizeof(pk)));
 				} else {
 					fprintf(f, ",,,,");
 				}
@@ -250,9 +266,15 @@ void verify_matrix__print_json(const struct verify_matrix *m, FILE *f)
 				json__key(&w, "insns");
 				json__u64(&w, c->progs[i].insns);
 				json__key(&w, "states");
-				json__u64(&w, c->progs[i].states);
+				if (c->progs[i].states == VERIFY_UNKNOWN)
+					json__null(&w);
+				else
+					json__u64(&w, c->progs[i].states);
 				json__key(&w, "peak_states");
-				json__u64(&w, c->progs[i].peak_states);
+				if (c->progs[i].peak_states == VERIFY_UNKNOWN)
+					json__null(&w);
+				else
+					json__u64(&w, c->progs[i].peak_states);
 				json__end_object(&w);
 			}
 			json__end_array(&w);

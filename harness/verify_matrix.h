@@ -6,6 +6,7 @@
 #ifndef HARNESS_VERIFY_MATRIX_H
 #define HARNESS_VERIFY_MATRIX_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define VERIFY_MAX_PROGS 64
@@ -16,6 +17,8 @@ enum verify_verdict {
 	VERIFY_REJECTED,     /* the verifier (or libbpf against this kernel's BTF) refused it */
 	VERIFY_NO_SCHED_EXT, /* the kernel is built without sched_ext */
 };
+
+#define VERIFY_UNKNOWN (~0UL) /* states the kernel did not report */
 
 struct verify_prog {
 	char name[64];
@@ -49,6 +52,8 @@ struct verify_matrix {
 /* Fill @c from the loader's output @text for one policy and its exit status @rc. */
 void verify_cell__parse(struct verify_cell *c, const char *text, int rc);
 const char *verify_verdict__name(enum verify_verdict v);
+/* @v as text in @buf, or @unknown for VERIFY_UNKNOWN. */
+const char *verify_count(unsigned long v, const char *unknown, char *buf, size_t len);
 
 void verify_matrix__print_text(const struct verify_matrix *m, FILE *f);
 void verify_matrix__print_csv(const struct verify_matrix *m, FILE *f);

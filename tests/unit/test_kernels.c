@@ -264,6 +264,16 @@ Test(kernels, a_verifier_log_gives_the_verdict_the_reason_and_the_counts)
 	cr_assert_eq(c.progs[0].states, 40);
 	cr_assert_eq(c.progs[0].peak_states, 46);
 
+	/* a kernel without the statistics line: the count from the program's info, states unknown */
+	verify_cell__parse(&c, "VERIFIED /scx/p0.bpf.o\nPROG vtime_select_cpu insns 33 states - peak_states -\n", 0);
+	cr_assert_eq(c.verdict, VERIFY_ACCEPTED);
+	cr_assert_eq(c.nr_progs, 1);
+	cr_assert_eq(c.progs[0].insns, 33);
+	cr_assert_eq(c.progs[0].states, VERIFY_UNKNOWN);
+	char buf[24];
+	cr_assert_str_eq(verify_count(c.progs[0].states, "-", buf, sizeof(buf)), "-");
+	cr_assert_str_eq(verify_count(c.progs[0].insns, "-", buf, sizeof(buf)), "33");
+
 	verify_cell__parse(&c, no_ext, 2);
 	cr_assert_eq(c.verdict, VERIFY_NO_SCHED_EXT);
 	cr_assert_str_eq(c.reason, "kernel 6.12.117+deb13-cloud-amd64 has no sched_ext (no /sys/kernel/sched_ext: "
