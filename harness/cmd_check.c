@@ -149,7 +149,7 @@ struct check_counts {
 static void check_group(const struct group *b, const struct group *g, const struct tolerance *tol, int nr_tol,
 			struct junit_report *jr, struct check_counts *n, const char *cur_path)
 {
-	char cls[200];
+	char cls[256];
 	struct junit_case *c;
 
 	snprintf(cls, sizeof(cls), "check.%s.%s.%s", b->target, b->policy, b->job);

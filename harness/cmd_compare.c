@@ -11,6 +11,7 @@
 #include "harness/run_key.h"
 #include "harness/verdict.h"
 #include "harness/junit.h"
+#include "harness/kernels.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -111,6 +112,8 @@ static void usage(FILE *f)
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
 		"sim), N times (simulator: seeds 1..N, default 1; real targets: --real-reps, default 3).\n"
+		"A target vm@K boots kernel K (a series such as 7.3, or a cached release): several\n"
+		"of them compare the same policies and jobs across kernels, side by side.\n"
 		"Finished runs are kept and not redone while their inputs (command, policy, daemon,\n"
 		"job and calibration files) are unchanged: run the same command again to resume.\n"
 		"Writes DIR/report.html, DIR/summary.json, summary.csv, runs.csv, table.{txt,md},\nDIR/plots/*.{png,svg,pdf} and DIR/runs/ (default\n"
@@ -200,8 +203,13 @@ static void run_command(const struct compare_opts *o, const char *target, const 
 
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
+	char base[16];
 	argv__add(&a, "--target");
-	argv__add(&a, target);
+	argv__add(&a, kernel__target_base(target, base, sizeof(base)));
+	if (kernel__of_target(target)) {
+		argv__add(&a, "--kernel");
+		argv__add(&a, kernel__of_target(target));
+	}
 	argv__add(&a, "--job");
 	argv__add(&a, job);
 	argv__add(&a, "--topology");
@@ -264,23 +272,16 @@ static int run_one(const struct argv_buf *a, const char *dir, const char *key, c
 	return WEXITSTATUS(status);
 }
 
-/* Why the VM cannot run here, or NULL. */
-static const char *vm_unavailable(void)
+/* Why the VM target @target (vm, vm@7.3) cannot run here, or NULL. Fetches its kernel. */
+static const char *vm_unavailable(const char *target)
 {
+	static char why[1024];
 	char path[4096];
 
 	if (proc__which("qemu-system-x86_64", path, sizeof(path)))
 		return "qemu-system-x86_64 is not installed (scripts/deps.sh installs it)";
-	snprintf(path, sizeof(path), "%s/kernel/current/vmlinuz", scxlab__cache_dir());
-	if (access(path, R_OK)) {
-		struct argv_buf a = { 0 };
-		argv__add(&a, "bash");
-		argv__addf(&a, "%s/scripts/fetch-kernel.sh", scxlab__root());
-		int rc = proc__run_silent(&a);
-		argv__free(&a);
-		if (rc || access(path, R_OK))
-			return "no sched_ext kernel: scripts/fetch-kernel.sh could not fetch one (no archive access?)";
-	}
+	if (kernel__image(kernel__of_target(target), path, sizeof(path), why, sizeof(why)))
+		return why;
 	snprintf(path, sizeof(path), "%s/probes/latency.bpf.o", scxlab__exe_dir());
 	if (access(path, R_OK))
 		return "the latency probes are not built (make bpf)";
@@ -450,8 +451,9 @@ int cmd_compare(int argc, char **argv)
 	if (!o.nr_targets)
 		o.targets[o.nr_targets++] = "sim";
 	for (int t = 0; t < o.nr_targets; t++) {
-		if (strcmp(o.targets[t], "sim") && strcmp(o.targets[t], "vm") && strcmp(o.targets[t], "host")) {
-			fprintf(stderr, "scxlab compare: unknown target '%s' (sim, vm, host)\n", o.targets[t]);
+		if (!kernel__target_valid(o.targets[t])) {
+			fprintf(stderr, "scxlab compare: --targets: unknown target '%s' (sim, host, vm or vm@KERNEL such as "
+				"vm@7.3)\n", o.targets[t]);
 			return 2;
 		}
 	}
@@ -467,11 +469,11 @@ int cmd_compare(int argc, char **argv)
 		}
 	/* a VM that cannot run is said once, and the other targets go on */
 	for (int t = 0; t < o.nr_targets; t++) {
-		const char *why = !strcmp(o.targets[t], "vm") ? vm_unavailable() : NULL;
+		const char *why = !strncmp(o.targets[t], "vm", 2) ? vm_unavailable(o.targets[t]) : NULL;
 		if (why) {
-			fprintf(stderr, "scxlab compare: skipping the VM target: %s\n", why);
+			fprintf(stderr, "scxlab compare: skipping the VM target %s: %s\n", o.targets[t], why);
 			if (sum.nr_skipped < 4)
-				snprintf(sum.skipped[sum.nr_skipped++], sizeof(sum.skipped[0]), "%s: %s", o.targets[t], why);
+				snprintf(sum.skipped[sum.nr_skipped++], sizeof(sum.skipped[0]), "%.60s: %.250s", o.targets[t], why);
 			for (int k = t; k + 1 < o.nr_targets; k++)
 				o.targets[k] = o.targets[k + 1];
 			o.nr_targets--;

@@ -4,6 +4,7 @@
 #include "harness/cmd_fault.h"
 #include "harness/atomic_file.h"
 #include "harness/fault_classes.h"
+#include "harness/kernels.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 #include "harness/result_read.h"
@@ -36,6 +37,7 @@ struct fault_opts {
 	const char *out;
 	const char *targets[MAX_TARGETS];
 	int nr_targets;
+	const char *kernel;     /* --kernel: what a plain "vm" target boots */
 	bool quiet;
 };
 
@@ -72,6 +74,9 @@ static void usage(FILE *f)
 		"  --topology SPEC   (default 2: the VM runs on this machine's 2 cores)\n"
 		"  --out DIR         (default results/fault): DIR/TARGET/CLASS/result.json, and for\n"
 		"                    --matrix DIR/matrix.{txt,csv,json}\n"
+		"  --kernel K        the kernel a vm target boots: a series (6.12, 7.0, 7.2, 7.3), a\n"
+		"                    cached release or an image (default: the cache's current); a\n"
+		"                    target vm@K names its own\n"
 		"  --quiet           no progress\n"
 		"Exit status: 0 when every row passes, 1 when one fails, 2 for bad options.\n");
 }
@@ -120,8 +125,13 @@ static int run_one(const struct fault_opts *o, const char *target, const struct 
 	class_setup(o, c, policy, daemon, sizeof(policy), &use_knobs);
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
+	char base[16];
 	argv__add(&a, "--target");
-	argv__add(&a, target);
+	argv__add(&a, kernel__target_base(target, base, sizeof(base)));
+	if (kernel__of_target(target) || (o->kernel && !strcmp(target, "vm"))) {
+		argv__add(&a, "--kernel");
+		argv__add(&a, kernel__of_target(target) ? kernel__of_target(target) : o->kernel);
+	}
 	argv__add(&a, "--topology");
 	argv__add(&a, o->topology);
 	argv__add(&a, "--job");
@@ -404,7 +414,7 @@ static int run_matrix(const struct fault_opts *o, const struct fault_class *cons
 
 int cmd_fault(int argc, char **argv)
 {
-	enum { O_MATRIX = 256, O_TARGETS, O_LIST, O_QUIET };
+	enum { O_MATRIX = 256, O_TARGETS, O_LIST, O_QUIET, O_KERNEL };
 	static const struct option longopts[] = {
 		{ "class", required_argument, NULL, 'c' },
 		{ "target", required_argument, NULL, 't' },
@@ -417,6 +427,7 @@ int cmd_fault(int argc, char **argv)
 		{ "topology", required_argument, NULL, 'T' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -457,6 +468,7 @@ int cmd_fault(int argc, char **argv)
 		case 'T': o.topology = optarg; break;
 		case 'o': o.out = optarg; break;
 		case O_QUIET: o.quiet = true; break;
+		case O_KERNEL: o.kernel = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -486,8 +498,9 @@ int cmd_fault(int argc, char **argv)
 		o.targets[o.nr_targets++] = target;
 	}
 	for (int t = 0; t < o.nr_targets; t++) {
-		if (strcmp(o.targets[t], "sim") && strcmp(o.targets[t], "vm") && strcmp(o.targets[t], "host")) {
-			fprintf(stderr, "scxlab fault: unknown target '%s' (sim, vm, host)\n", o.targets[t]);
+		if (!kernel__target_valid(o.targets[t])) {
+			fprintf(stderr, "scxlab fault: unknown target '%s' (sim, host, vm or vm@KERNEL such as vm@7.3)\n",
+				o.targets[t]);
 			return 2;
 		}
 	}

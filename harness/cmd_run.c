@@ -75,6 +75,7 @@ struct run_opts {
 	const char *calibration;
 	bool duration_set;
 	uint32_t kernel_version;
+	const char *kernel_arg;
 	const char *kernel_image;
 	bool quiet;
 	struct injection inject[MAX_INJECT];
@@ -91,6 +92,20 @@ struct run_opts {
 	uint64_t callback_budget_ns;   /* --callback-budget, 0: the default (SIM_OP_BUDGET_DFL_NS) */
 	uint64_t bpf_mem_limit;        /* --bpf-mem-limit, 0: the default (SIM_BPF_MEM_LIMIT_DFL) */
 };
+
+/* The simulator's kernel API level for a series (the Debian release each stands for), or 0. */
+static uint32_t sim_kernel_api(const char *series)
+{
+	static const struct { const char *series; uint32_t version; } levels[] = {
+		{ "6.12", (6 << 16) | (12 << 8) | 117 }, { "7.0", (7 << 16) | (0 << 8) | 13 },
+		{ "7.2", (7 << 16) | (2 << 8) | 13 }, { "7.3", (7 << 16) | (3 << 8) | 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (!strcmp(series, levels[i].series))
+			return levels[i].version;
+	return 0;
+}
 
 static void run_usage(FILE *f)
 {
@@ -110,9 +125,11 @@ static void run_usage(FILE *f)
 		"  --duration TIME   simulated time, e.g. 10s, 500ms (default 10s)\n"
 		"  --seed N          random seed (default 1): same inputs and seed, same result\n"
 		"  --knob NAME=VAL   set the policy's global NAME before load (repeatable)\n"
-		"  --kernel V        the kernel API the policy sees: 7.2 (default) or 6.12; with\n"
-		"                    --target vm, a kernel image (bzImage) to boot instead of Debian's\n"
-		"                    (bpf_ksym_exists, CO-RE enum checks, LINUX_KERNEL_VERSION)\n"
+		"  --kernel V        in the simulator, the kernel API the policy sees: 6.12, 7.0,\n"
+		"                    7.2 (default) or 7.3 (bpf_ksym_exists, CO-RE enum checks,\n"
+		"                    LINUX_KERNEL_VERSION); with --target vm, the kernel booted: a\n"
+		"                    series (6.12, 7.0, 7.2, 7.3: Debian's, fetched on first use), a\n"
+		"                    cached release or a kernel image (default: the cache's current)\n"
 		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --loader FILE     a loader profile: what the scheduler's own loader sets (globals,\n"
@@ -647,16 +664,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 			break;
 		}
 		case O_KERNEL:
-			if (strchr(optarg, '/') || !access(optarg, R_OK))
-				o->kernel_image = optarg; /* a bzImage for the VM target */
-			else if (!strcmp(optarg, "7.2"))
-				o->kernel_version = (7 << 16) | (2 << 8) | 13;
-			else if (!strcmp(optarg, "6.12"))
-				o->kernel_version = (6 << 16) | (12 << 8) | 117;
-			else {
-				snprintf(err, errlen, "--kernel: '%s' is not modelled (7.2 or 6.12)", optarg);
-				return -1;
-			}
+			o->kernel_arg = optarg; /* read once the target is known */
 			break;
 		case O_LOADER:
 			o->loader = optarg;
@@ -713,10 +721,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		snprintf(err, errlen, "--target: unknown target '%s' (sim, host or vm)", o->target);
 		return -1;
 	}
-	if (o->kernel_image && strcmp(o->target, "vm")) {
-		snprintf(err, errlen, "--kernel %s: a kernel image is for --target vm (the simulator takes 7.2 or 6.12)",
-			 o->kernel_image);
-		return -1;
+	if (o->kernel_arg && !strcmp(o->target, "vm")) {
+		o->kernel_image = o->kernel_arg; /* a series, a cached release or an image (kernels.h) */
+	} else if (o->kernel_arg) {
+		o->kernel_version = sim_kernel_api(o->kernel_arg);
+		if (!o->kernel_version) {
+			snprintf(err, errlen, "--kernel %s: the simulator models 6.12, 7.0, 7.2 and 7.3 (a kernel image or "
+				 "a cached release is for --target vm)", o->kernel_arg);
+			return -1;
+		}
 	}
 	if (o->nr_knobs && !o->policy) {
 		snprintf(err, errlen, "--knob needs --policy");

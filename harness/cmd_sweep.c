@@ -2,6 +2,7 @@
  * `scxlab sweep` and `scxlab merge` (see cmd_sweep.h and docs/sweeps.md).
  */
 #include "harness/cmd_sweep.h"
+#include "harness/kernels.h"
 #include "harness/atomic_file.h"
 #include "harness/compare_summary.h"
 #include "harness/paths.h"
@@ -89,8 +90,13 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 		return -1;
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
+	char base[16];
 	argv__add(&a, "--target");
-	argv__add(&a, r->target);
+	argv__add(&a, kernel__target_base(r->target, base, sizeof(base)));
+	if (kernel__of_target(r->target)) {
+		argv__add(&a, "--kernel");
+		argv__add(&a, kernel__of_target(r->target));
+	}
 	argv__add(&a, "--topology");
 	argv__add(&a, r->topology);
 	if (strcmp(r->job, "builtin")) {
@@ -334,7 +340,7 @@ int cmd_sweep(int argc, char **argv)
 
 struct merged {
 	int index, seed;
-	char target[8], pol[512], job[256];
+	char target[72], pol[512], job[256];
 	char src[4300];
 	bool ok;
 };
@@ -399,7 +405,7 @@ int cmd_merge(int argc, char **argv)
 				if (sscanf(line, "index %d", &e.index) == 1 || sscanf(line, "seed %d", &e.seed) == 1)
 					continue;
 				if (!strncmp(line, "target ", 7))
-					snprintf(e.target, sizeof(e.target), "%.7s", line + 7);
+					snprintf(e.target, sizeof(e.target), "%.71s", line + 7);
 				else if (!strncmp(line, "policy_label ", 13))
 					snprintf(e.pol, sizeof(e.pol), "%.500s", line + 13);
 				else if (!strncmp(line, "job_label ", 10))

@@ -13,10 +13,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scxlab vm --init SCRIPT [--file DEST=SRC]... [--kernel VMLINUZ] [--cpus N]\n"
+		"usage: scxlab vm --init SCRIPT [--file DEST=SRC]... [--kernel K] [--cpus N]\n"
 		"                 [--timeout S]\n\n"
 		"Boot the sched_ext guest with SCRIPT as /init (it should end with `poweroff -f`) and the\n"
-		"given files (plus scxlab-kload at /scx/scxlab-kload), then print the guest's console.\n");
+		"given files (plus scxlab-kload at /scx/scxlab-kload), then print the guest's console.\n"
+		"--kernel: a series (7.3, fetched on first use), a cached release or an image.\n");
 }
 
 int cmd_vm(int argc, char **argv)

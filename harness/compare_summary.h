@@ -24,7 +24,7 @@ struct metric {
 };
 
 struct group {
-	char target[8], policy[64], job[64];
+	char target[72], policy[64], job[64]; /* target: sim, host, vm, vm@KERNEL */
 	int runs;
 	int failed;             /* runs that did not finish (no result) */
 	int policy_failed;      /* finished runs whose verdict is "failed" (the policy failed) */

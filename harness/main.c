@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "harness/cmd_build.h"
+#include "harness/cmd_cache.h"
 #include "harness/cmd_calibrate.h"
 #include "harness/cmd_check.h"
 #include "harness/cmd_report.h"
@@ -54,6 +55,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, "check a policy with the real kernel's verifier (this host or a VM)" },
 	{ "vm", cmd_vm, "boot the sched_ext guest with a script and files, print its console" },
 	{ "fault", cmd_fault, "inject a fault, check the ejection and the fallback (one class, or --matrix)" },
+	{ "cache", cmd_cache, "list the cache (kernels by series and release, sizes) or prune it" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 	{ "report", cmd_report, "redraw a compare directory's figures, rewrite report.html and tables" },
 	{ "timeline", cmd_timeline, "draw a `run --timeline` file: a row per CPU, the busiest tasks named" },

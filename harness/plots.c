@@ -215,7 +215,7 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 
 int plots__make(const struct summary *s, const char *out, const char *dir, char *err, size_t errlen)
 {
-	char path[4096], jobs[32][64], reals[2][8];
+	char path[4096], jobs[32][64], reals[2][72];
 	int nr_jobs = 0, nr_reals = 0, rc = 0;
 
 	if (proc__which("gnuplot", path, sizeof(path))) {

@@ -2,6 +2,7 @@
  * Real-kernel runs (see real_run.h).
  */
 #include "harness/real_run.h"
+#include "harness/kernels.h"
 #include "harness/atomic_file.h"
 #include "harness/cmd_build.h"
 #include "harness/daemon_sim.h"
@@ -214,7 +215,7 @@ static bool print_loader_errors(const char *console)
 static int run_vm(const struct real_run_opts *o, const struct job *job, const struct sim_topology *topo,
 		  struct paths *p, struct run_real *real, char *err, size_t errlen)
 {
-	char init[16384], smp[4096], stress_ng[4096], files[7][4300];
+	char init[16384], smp[4096], stress_ng[4096], files[7][4300], image[4096], release[128];
 	struct vm_run r = { .kernel = o->kernel_image, .mem_mb = GUEST_MEM_MB, .log = p->console };
 	struct argv_buf a = { 0 };
 	size_t off;
@@ -230,6 +231,16 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 		return 2;
 	}
 	r.smp = smp;
+	/* the kernel first (fetched on first use): one without sched_ext runs only the default scheduler */
+	if (kernel__image(o->kernel_image, image, sizeof(image), err, errlen))
+		return 2;
+	if (o->policy && kernel__has_sched_ext(image) == 0) {
+		kernel__release(image, release, sizeof(release));
+		snprintf(err, errlen, "--kernel %.100s: %.200s is built without sched_ext (CONFIG_SCHED_CLASS_EXT): "
+			 "no policy loads there; without --policy it runs the default scheduler", o->kernel_image, release);
+		return 2;
+	}
+	r.kernel = image;
 	r.timeout_s = o->vm_timeout_s ? o->vm_timeout_s : (int)job_seconds(job, o->duration_ns) + 180;
 	snprintf(files[nf++], sizeof(files[0]), "/scx/scxlab-kload=%s", p->kload);
 	snprintf(files[nf++], sizeof(files[0]), "/scx/latency.bpf.o=%s", p->probes);

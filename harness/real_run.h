@@ -25,7 +25,7 @@ struct real_run_opts {
 	int nr_map_sizes;
 	const char *job;
 	const char *topology;      /* vm: the guest's layout (spec or .topo file) */
-	const char *kernel_image;  /* vm: a bzImage instead of the cached Debian kernel */
+	const char *kernel_image;  /* vm: --kernel (a series, a cached release, an image; NULL: current) */
 	uint64_t duration_ns;      /* stress-ng --timeout when the job has none (0: stress-ng's) */
 	const char *daemon;        /* a user-space daemon's source (.c), NULL: none */
 	const char *inject;        /* sim-style fault kind ("unreg", "sysrq", "offline:N"), NULL: none */

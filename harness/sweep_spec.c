@@ -3,6 +3,7 @@
  */
 #include "harness/sweep_spec.h"
 #include "harness/options.h"
+#include "harness/kernels.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,9 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 			char tmp[4][512];
 			bad = words(rest, tmp, sizeof(tmp[0]), 4, &s->nr_targets);
 			for (int i = 0; !bad && i < s->nr_targets; i++) {
-				if (strcmp(tmp[i], "sim") && strcmp(tmp[i], "vm") && strcmp(tmp[i], "host"))
+				if (!kernel__target_valid(tmp[i]))
 					bad = 1;
-				snprintf(s->targets[i], sizeof(s->targets[i]), "%.7s", tmp[i]);
+				snprintf(s->targets[i], sizeof(s->targets[i]), "%.71s", tmp[i]);
 			}
 		} else if (!strcmp(key, "knob")) {
 			char tmp[SWEEP_MAX_ITEMS + 1][512];

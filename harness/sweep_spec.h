@@ -34,7 +34,7 @@ struct sweep_spec {
 	int nr_jobs;
 	char topologies[SWEEP_MAX_ITEMS][128];
 	int nr_topologies;
-	char targets[4][8];
+	char targets[4][72];        /* sim, host, vm or vm@KERNEL */
 	int nr_targets;
 	struct sweep_knob knobs[SWEEP_MAX_KNOBS];
 	int nr_knobs;

@@ -2,6 +2,7 @@
  * Booting the sched_ext guest (see vm.h).
  */
 #include "harness/vm.h"
+#include "harness/kernels.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
 
@@ -48,35 +49,6 @@ static int kernel_config(const char *kernel, char *src, size_t srclen, char *des
 		}
 	closedir(d);
 	return ret;
-}
-
-static int kernel_path(const struct vm_run *r, char *buf, size_t len, char *err, size_t errlen)
-{
-	if (r->kernel) {
-		snprintf(buf, len, "%s", r->kernel);
-	} else {
-		char cfg[4096], dest[512];
-
-		snprintf(buf, len, "%s/kernel/current/vmlinuz", scxlab__cache_dir());
-		/* fetched, with its config (a cache from before configs were kept fetches again) */
-		if (access(buf, R_OK) || kernel_config(buf, cfg, sizeof(cfg), dest, sizeof(dest))) {
-			struct argv_buf a = { 0 };
-			argv__add(&a, "bash");
-			argv__addf(&a, "%s/scripts/fetch-kernel.sh", scxlab__root());
-			int rc = proc__run_silent(&a);
-			argv__free(&a);
-			if (rc) {
-				snprintf(err, errlen, "no sched_ext kernel: scripts/fetch-kernel.sh failed "
-					 "(run it to see why, or pass --kernel VMLINUZ)");
-				return -1;
-			}
-		}
-	}
-	if (access(buf, R_OK)) {
-		snprintf(err, errlen, "%s: %s", buf, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* Run QEMU, wait at most @timeout_s. 0 on a normal exit, 1 if killed on timeout, -1 error. */
@@ -163,7 +135,7 @@ static int boot(const struct vm_run *r, const char *accel, char *err, size_t err
 
 	char dir[4096];
 
-	if (kernel_path(r, kernel, sizeof(kernel), err, errlen))
+	if (kernel__image(r->kernel, kernel, sizeof(kernel), err, errlen))
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/vm", scxlab__cache_dir());
 	if (scxlab__mkdirs(dir)) {

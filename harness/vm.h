@@ -13,7 +13,7 @@
 #define VM_MAX_FILES 64
 
 struct vm_run {
-	const char *kernel;        /* NULL: the cached sched_ext kernel (fetched if missing) */
+	const char *kernel;        /* --kernel: a series, an image, NULL for the default (kernels.h) */
 	const char *init;          /* /init script text */
 	const char *files[VM_MAX_FILES]; /* "DEST=SRC" */
 	int nr_files;

@@ -14,7 +14,7 @@ PKGS=(
   build-essential pkg-config git make
   clang llvm libcriterion-dev
   libelf-dev libdw-dev zlib1g-dev libzstd-dev zstd xz-utils
-  stress-ng gnuplot-nox jq slurm-wlm munge python3-junitparser
+  stress-ng gnuplot-nox jq slurm-wlm munge python3-junitparser gpg
   qemu-system-x86 busybox-static cpio file dwarves binutils
 )
 # clang-19: Debian 12's clang 14 emits BTF that `bpftool gen object` cannot link for

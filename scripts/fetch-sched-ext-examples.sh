@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch the kernel's own sched_ext example schedulers (tools/sched_ext) from Debian's
-# linux-source-6.12 and newest linux-source-7.* packages, for the external test suite that
-# runs them unmodified in the simulator. Nothing of them is committed to this repository.
+# linux-source-6.12 and linux-source-7.2 packages (the versions tests/unit/test_kernel_examples.c
+# is written for), for the external test suite that runs them unmodified in the simulator. Nothing of them is committed to this repository.
 #
 # Output: $CACHE/sched_ext-examples/<kernel version>/ holding the example sources and their
 # include/ directory; the last line printed is $CACHE/sched_ext-examples. CACHE as in
@@ -22,7 +22,7 @@ for tool in apt-get apt-cache dpkg-deb tar xz; do
 done
 
 inited=""
-for want in 6.12 '7.*'; do
+for want in 6.12 7.2; do
   # shellcheck disable=SC2086
   have="$(cd "$OUT" && ls -d $want 2>/dev/null | sort -V | tail -n1 || true)"
   if [ -n "$have" ] && [ -s "$OUT/$have/scx_simple.bpf.c" ]; then
@@ -34,13 +34,15 @@ for want in 6.12 '7.*'; do
   fi
   case "$want" in
     6.12) pattern='^linux-source-6\.12$' ;;
-    *) pattern='^linux-source-7\.[0-9]+$' ;;
+    *) pattern="^linux-source-${want//./\\.}$" ;;
   esac
-  pkg="$(private_apt_newest "$pattern" || true)"
-  if [ -z "$pkg" ]; then
-    echo "fetch-sched-ext-examples.sh: no package matching $want in the archive" >&2
+  # 7.x in trixie-backports, 6.12 in trixie; sid only when neither has it
+  if ! found="$(private_apt_find "$pattern" trixie-backports trixie sid)"; then
+    echo "fetch-sched-ext-examples.sh: no package matching $pattern in trixie-backports, trixie or sid of $private_apt_uri" >&2
     exit 1
   fi
+  pkg="${found#* }"
+  private_apt_use "${found%% *}" # private_apt_find ran in a subshell: its suite's options again
   version="${pkg#linux-source-}"
   work="$(mktemp -d "$OUT/work.XXXXXX")"
   echo "fetch-sched-ext-examples.sh: downloading $pkg" >&2

@@ -30,14 +30,18 @@ for tool in apt-get apt-cache dpkg-deb tar xz; do
     echo "fetch-sched-ext-selftests.sh: $tool is missing (run scripts/deps.sh)" >&2; exit 1; }
 done
 
-private_apt_init "$OUT/apt" trixie-backports sid trixie
+private_apt_init "$OUT/apt"
 pkg=""
 for want in "${WANT[@]}"; do
-  pkg="$(private_apt_newest "^linux-source-${want//./\\.}\$" || true)"
-  [ -n "$pkg" ] && break
+  # 7.x in trixie-backports; sid only when it has none
+  if found="$(private_apt_find "^linux-source-${want//./\\.}\$" trixie-backports sid)"; then
+    pkg="${found#* }"
+    private_apt_use "${found%% *}" # private_apt_find ran in a subshell: its suite's options again
+    break
+  fi
 done
 if [ -z "$pkg" ]; then
-  echo "fetch-sched-ext-selftests.sh: no linux-source-${WANT[*]} in the archive" >&2
+  echo "fetch-sched-ext-selftests.sh: no linux-source-${WANT[*]} in trixie-backports or sid of $private_apt_uri" >&2
   exit 1
 fi
 version="${pkg#linux-source-}"

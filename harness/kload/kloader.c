@@ -26,6 +26,31 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/*
+ * --verify: load with the verifier's statistics per program; if the kernel refuses it, load
+ * again without them, for the verifier's log of why (a statistics-only log has no reason).
+ */
+static int verify(const struct kloader_opts *o)
+{
+	struct kpolicy kp;
+	int ret;
+
+	kpolicy_stats__want(true);
+	ret = kpolicy__load(&kp, o->path, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
+	if (!ret)
+		printf("VERIFIED %s\n", o->path);
+	kpolicy_stats__print(&kp, stdout);
+	kpolicy__close(&kp);
+	kpolicy_stats__want(false);
+	if (ret == 1) {
+		kpolicy__clear_libbpf_log();
+		ret = kpolicy__load(&kp, o->path, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
+		kpolicy__close(&kp);
+		ret = ret ? ret : 1;
+	}
+	return ret;
+}
+
 int kloader__run(const struct kloader_opts *o)
 {
 	struct kpolicy kp;
@@ -44,13 +69,11 @@ int kloader__run(const struct kloader_opts *o)
 			u.release);
 		return 2;
 	}
+	if (o->verify_only)
+		return verify(o);
 	ret = kpolicy__load(&kp, o->path, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
 	if (ret)
 		goto out;
-	if (o->verify_only) {
-		printf("VERIFIED %s\n", o->path);
-		goto out;
-	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	ret = kpolicy__attach(&kp);

@@ -51,6 +51,13 @@ const char *kpolicy__libbpf_log(void)
 	return log_buf ? log_buf : "";
 }
 
+void kpolicy__clear_libbpf_log(void)
+{
+	log_len = 0;
+	if (log_buf)
+		log_buf[0] = 0;
+}
+
 void *kobj__find_var(struct bpf_object *obj, const char *name, size_t *size, size_t *elem)
 {
 	return kobj__find_var_in(obj, name, size, elem, NULL, NULL);
@@ -212,7 +219,10 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 		}
 	}
 	kpolicy_dump__prepare(kp);
+	kpolicy_stats__prepare(kp);
 	if (bpf_object__load(kp->obj)) {
+		if (kp->prog_logs)
+			return 1; /* a statistics-only log says nothing of why: the caller loads again */
 		fprintf(stderr, "scxlab load: %s: the kernel refused it (verifier log below)\n%s", path,
 			kpolicy__libbpf_log());
 		return 1;
@@ -298,6 +308,7 @@ void kpolicy__close(struct kpolicy *kp)
 	kpolicy_dump__unmap(kp);
 	if (kp->obj)
 		bpf_object__close(kp->obj);
+	kpolicy_stats__free(kp);
 	kp->obj = NULL;
 	kp->uei = NULL;
 	kp->uei_map = NULL;

@@ -39,6 +39,8 @@ struct kpolicy {
 	size_t dump_map_len;
 	const char *dump;
 	size_t dump_size;
+	char **prog_logs;         /* per program, the verifier's statistics (kpolicy_stats.c) */
+	int nr_prog_logs;
 };
 
 /* The kernel's default debug dump length (ops.exit_dump_len 0), what the loader reads at most. */
@@ -51,9 +53,18 @@ void kpolicy_dump__unmap(struct kpolicy *kp);
 /* The dump text UEI_RECORD copied at the exit into @out (at most @len - 1 bytes); its length. */
 size_t kpolicy__dump(const struct kpolicy *kp, char *out, size_t len);
 
+/* The verifier's statistics per program (kpolicy_stats.c): wanted for the next loads or not;
+ * buffers set before load; "PROG NAME insns N states T peak_states P" lines after it. */
+void kpolicy_stats__want(bool on);
+void kpolicy_stats__prepare(struct kpolicy *kp);
+void kpolicy_stats__print(const struct kpolicy *kp, FILE *f);
+void kpolicy_stats__free(struct kpolicy *kp);
+
 /* libbpf's messages are kept and printed only when something fails. */
 void kpolicy__quiet_libbpf(void);
 const char *kpolicy__libbpf_log(void);
+/* Forget the messages kept so far. */
+void kpolicy__clear_libbpf_log(void);
 
 /* Open, set knobs ("NAME=V", "NAME=a,b", "NAME[i]=V") and map sizes ("MAP=N"), load.
  * 0; 1 if the kernel refused it (log on stderr); 2 for a bad knob or map size. */
