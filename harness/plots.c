@@ -195,7 +195,7 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 	if (!points)
 		return 0;
 	/* the real side named by its kernel, and marked when it ran emulated */
-	char real_label[160];
+	char real_label[256];
 	snprintf(real_label, sizeof(real_label), "%s", real);
 	for (int k = 0; k < s->nr_groups; k++) {
 		const struct group *r = &s->groups[k];

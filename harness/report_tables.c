@@ -49,7 +49,7 @@ void report_tables__row(const struct group *g, struct report_row *row)
 
 	memset(row, 0, sizeof(*row));
 	snprintf(row->cells[c++], 64, "%s", g->policy);
-	snprintf(row->cells[c++], 64, "%s%s", g->target, group__emulated(g) ? " (TCG)" : "");
+	snprintf(row->cells[c++], 64, "%.56s%s", g->target, group__emulated(g) ? " (TCG)" : "");
 	snprintf(row->cells[c++], 64, "%d%s", g->runs, g->failed ? "!" : "");
 	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
 		snprintf(row->cells[c++], 64, "%.1f", med(g, metrics[i]) / 1e3);
