@@ -33,10 +33,10 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
              $(BUILD)/obj/harness/loader_profile.o
 # the bench finishes a run as the CLI does (result.json through run_result)
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/temp_files.o
 
 # the daemon API's shared parts and atomic files go into both programs
-KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c
+KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 LIBSIM  := $(BUILD)/libscxsim.so

@@ -44,15 +44,6 @@ struct compare_opts {
 	bool baseline, quiet, plots;
 };
 
-static volatile sig_atomic_t interrupted;
-static volatile pid_t child;
-
-static void on_signal(int sig)
-{
-	interrupted = 1;
-	if (child > 0)
-		kill(-child, SIGTERM); /* the run and its QEMU */
-}
 
 /* One JUnit case per (target, policy, job): failed when its policy failed, in error when runs did not finish. */
 static int compare_junit(const struct summary *s, const char *path)
@@ -253,7 +244,7 @@ static int run_one(const struct argv_buf *a, const char *dir, const char *key, c
 	int status;
 
 	run_key__forget(dir);     /* until this run has finished, the directory holds no valid result */
-	if (proc__run_logged(a, log, true, &child, &status))
+	if (proc__run_logged(a, log, true, NULL, &status))
 		return -1;
 	if (!WIFEXITED(status))
 		return -1;
@@ -490,23 +481,22 @@ int cmd_compare(int argc, char **argv)
 	for (int t = 0; t < o.nr_targets; t++)
 		total += nr_pol * o.nr_jobs * (strcmp(o.targets[t], "sim") ? o.real_reps : o.reps);
 
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* SIGINT, SIGTERM, SIGHUP: the run going on gets it too and the compare stops after it */
+	proc__forward_stop_signals();
 	time_t t0 = time(NULL);
 	bool tty = !o.quiet && isatty(2);
-	for (int t = 0; t < o.nr_targets && !interrupted; t++) {
+	for (int t = 0; t < o.nr_targets && !proc__stop_signal(); t++) {
 		const char *target = o.targets[t];
 		int reps = strcmp(target, "sim") ? o.real_reps : o.reps;
 		int done_before_target = done, ran_target = 0;
 		time_t target_t0 = time(NULL);
-		for (int j = 0; j < o.nr_jobs && !interrupted; j++) {
+		for (int j = 0; j < o.nr_jobs && !proc__stop_signal(); j++) {
 			char jname[64];
 			path__stem(o.jobs[j], ".job", jname, sizeof(jname));
-			for (int p = 0; p < nr_pol && !interrupted; p++) {
+			for (int p = 0; p < nr_pol && !proc__stop_signal(); p++) {
 				char pname[64];
 				path__stem(policies[p], ".bpf.c", pname, sizeof(pname));
-				for (int r = 1; r <= reps && !interrupted; r++) {
+				for (int r = 1; r <= reps && !proc__stop_signal(); r++) {
 					char dir[4400], log[4500], res[4500];
 					snprintf(dir, sizeof(dir), "%s/runs/%s/%s/%s/r%d", o.out, target, pname, jname, r);
 					snprintf(res, sizeof(res), "%s/result.json", dir);
@@ -541,7 +531,7 @@ int cmd_compare(int argc, char **argv)
 					argv__free(&cmd);
 					ran++;
 					ran_target++;
-					if (interrupted)
+					if (proc__stop_signal())
 						break;
 					if (rc == SCXLAB_EXIT_POLICY_FAILED) {
 						/* the run finished and the policy failed: its numbers are kept, marked */
@@ -562,7 +552,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (tty)
 		fputc('\n', stderr);
-	if (interrupted) {
+	if (proc__stop_signal()) {
 		fprintf(stderr, "scxlab compare: interrupted; %d finished runs are kept under %s/runs; run the "
 			"same command again to resume\n", done - 1 - failed, o.out);
 		summary__free(&sum);

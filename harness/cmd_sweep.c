@@ -25,13 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	interrupted = 1;
-}
-
 
 /* "scxl_vtime+slice_ns=1000000" and "smoke-3s@2cpu": the groups a merged sweep reports. */
 static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job, size_t jlen)
@@ -51,6 +44,29 @@ static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job,
 
 #define RUN_KEPT 2   /* run_one: done before with the same inputs */
 #define RUN_POLICY_FAILED 3  /* run_one: finished, and its verdict is that the policy failed */
+#define RUN_INTERRUPTED 4    /* run_one: stopped by a signal to the sweep: unfinished, redone next time */
+
+/*
+ * Whether the failed.txt at @path records a run that a signal to the sweep stopped (older
+ * versions recorded those as failed): such a run is unfinished and is done again.
+ */
+static bool failure_was_interruption(const char *path)
+{
+	static const char *const stops[] = { "killed by signal 2 ", "killed by signal 15 ", "killed by signal 1 ",
+					     "exit 130\n", "exit 143\n" };
+	char line[128] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (!strncmp(line, stops[i], strlen(stops[i])))
+			return true;
+	return false;
+}
 
 /* Whether the finished run in @dir has a failing verdict. */
 static bool policy_failed_in(const char *dir)
@@ -127,15 +143,20 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	char key[17], failed_path[4100];
 	run_key__of(&a, key);
 	snprintf(failed_path, sizeof(failed_path), "%.4000s/failed.txt", dir);
-	if (run_key__kept(dir, key) || (!access(failed_path, R_OK) && run_key__matches(dir, key))) {
+	if (run_key__kept(dir, key) ||
+	    (!access(failed_path, R_OK) && run_key__matches(dir, key) && !failure_was_interruption(failed_path))) {
 		argv__free(&a);
 		return RUN_KEPT;
 	}
 	run_key__forget(dir);
 	unlink(failed_path);
 	snprintf(log, sizeof(log), "%.4000s/run.log", dir);
-	int rc = proc__run_logged(&a, log, false, NULL, &status);
+	int rc = proc__run_logged(&a, log, true, NULL, &status);
 	argv__free(&a);
+	if (proc__stop_signal()) {
+		run_key__forget(dir); /* whatever it wrote, this run is not finished */
+		return RUN_INTERRUPTED;
+	}
 	if (rc)
 		return -1;
 	snprintf(path, sizeof(path), "%.4000s/result.json", dir);
@@ -280,13 +301,13 @@ int cmd_sweep(int argc, char **argv)
 		free(s);
 		return 0;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* SIGINT, SIGTERM, SIGHUP: the run going on gets it too and the sweep stops after it */
+	proc__forward_stop_signals();
 	int mine = 0, done = 0, failed = 0, policy_failed = 0;
 	time_t t0 = time(NULL);
 	for (int i = shard - 1; i < total; i += nshards)
 		mine++;
-	for (int i = shard - 1; i < total && !interrupted; i += nshards) {
+	for (int i = shard - 1; i < total && !proc__stop_signal(); i += nshards) {
 		struct sweep_run r;
 		char dir[4300];
 		sweep_spec__run(s, i, &r);
@@ -295,6 +316,8 @@ int cmd_sweep(int argc, char **argv)
 		if (!quiet && isatty(2))
 			fprintf(stderr, "\r[%d/%d] run %05d  elapsed %lds   ", done, mine, i, (long)(time(NULL) - t0));
 		int rc = run_one(s, &r, dir);
+		if (rc == RUN_INTERRUPTED)
+			break;
 		if (rc == RUN_KEPT) {
 			char failed_path[4400];
 			snprintf(failed_path, sizeof(failed_path), "%.4000s/failed.txt", dir);
@@ -318,14 +341,14 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (!quiet && isatty(2))
 		fputc('\n', stderr);
-	if (interrupted) {
+	if (proc__stop_signal()) {
 		fprintf(stderr, "scxlab sweep: interrupted; run it again to go on\n");
 		ret = 130;
 	} else if (!quiet) {
 		printf("shard %d/%d: %d runs (%d failed, %d with a failing policy) in %s/runs\n", shard, nshards, mine,
 		       failed, policy_failed, out);
 	}
-	if (!interrupted)
+	if (!proc__stop_signal())
 		ret = policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 	free(s);
 	return ret;
