@@ -77,3 +77,29 @@ Test(bad_input, names_the_option_file_or_line, .timeout = 60)
 	refused("run knob without a policy", "--knob needs --policy", "run", "--expect-exit", "error_bpf:x", "--knob",
 		"a=1");
 }
+
+/* Job files that tried to create 122 M tasks, overflowed their timeout or hid lines behind a NUL. */
+Test(bad_input, job_files_beyond_limits_are_refused_naming_the_line, .timeout = 60)
+{
+	static const char explosion[] = "sleep 4096\nsleep-max 30000\n";
+	static const char overflow[] = "cpu 1\ntimeout 18446744074s\n";
+	static const char years[] = "cpu 1\ntimeout 584942417y\n";
+	static const char nul[] = "cpu 1\n\0\nbogus-option here\n";
+	char says[800];
+	const char *f;
+
+	f = th_write_file("explode.job", explosion, sizeof(explosion) - 1);
+	snprintf(says, sizeof(says), "%s:1: 'sleep': 4096 instances of", f);
+	refused("122 M tasks", says, "run", "--job", f, "--quiet", NULL);
+	refused("122 M tasks, the limit", "more than the simulator's limit of 1048576", "run", "--job", f, "--quiet",
+		NULL);
+	f = th_write_file("overflow.job", overflow, sizeof(overflow) - 1);
+	snprintf(says, sizeof(says), "%s:2: '18446744074s': too long", f);
+	refused("a timeout that overflowed to 0.29 s", says, "run", "--job", f, "--quiet", NULL);
+	f = th_write_file("years.job", years, sizeof(years) - 1);
+	snprintf(says, sizeof(says), "%s:2: '584942417y': too long", f);
+	refused("a timeout that hung", says, "run", "--job", f, "--quiet", NULL);
+	f = th_write_file("nul.job", nul, sizeof(nul) - 1);
+	snprintf(says, sizeof(says), "%s:2: a NUL byte at column 1", f);
+	refused("a NUL byte hiding the rest of the file", says, "run", "--job", f, "--quiet", NULL);
+}

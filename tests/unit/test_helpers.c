@@ -155,6 +155,20 @@ int th_wait_procs_gone(const char *needle, double seconds)
 	return n;
 }
 
+const char *th_write_file(const char *name, const void *text, size_t len)
+{
+	static char path[8][700];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, sizeof(path[0]), "%s/%s", th_tmpdir(), name);
+	FILE *f = fopen(p, "wb");
+	cr_assert_not_null(f, "%s", p);
+	cr_assert_eq(fwrite(text, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+	return p;
+}
+
 char *th_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

@@ -23,6 +23,8 @@ int th_wait_for_file(const char *path, double seconds);
 int th_procs_with(const char *needle);
 /* Wait up to @seconds for no live process to have @needle in its command line. The count left. */
 int th_wait_procs_gone(const char *needle, double seconds);
+/* Write @len bytes of @text as @name in th_tmpdir(). Its path (valid for the next 7 calls). */
+const char *th_write_file(const char *name, const void *text, size_t len);
 /* Whole file contents (malloc'ed, NUL-terminated), or NULL. */
 char *th_read_file(const char *path, size_t *len);
 

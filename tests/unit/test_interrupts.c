@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,11 @@ static int wait_ended(pid_t pid, double seconds)
 	return -1;
 }
 
-/* Files in @dir whose name holds ".tmp." (a temporary file), listed into @names. How many. */
-static int temp_files_in(const char *dir, char *names, size_t len)
+/*
+ * Files left in @dir, listed into @names: every file but result.json, or with @only_tmp those
+ * whose name holds ".tmp." (in a folder that also keeps files). How many.
+ */
+static int leftovers(const char *dir, bool only_tmp, char *names, size_t len)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -48,7 +52,8 @@ static int temp_files_in(const char *dir, char *names, size_t len)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		if (!strstr(e->d_name, ".tmp.") && strncmp(e->d_name, "scxlab-policy", 13))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "result.json") ||
+		    (only_tmp && !strstr(e->d_name, ".tmp.")))
 			continue;
 		size_t l = strlen(names);
 		snprintf(names + l, len - l, "%s ", e->d_name);
@@ -58,28 +63,21 @@ static int temp_files_in(const char *dir, char *names, size_t len)
 	return n;
 }
 
-static const char *write_file(const char *name, const char *text)
+/* A job with no timeout of its own: it runs for as long as --duration says. */
+static const char *busy_job(void)
 {
-	static char path[4][600];
-	static int next;
-	char *p = path[next++ % 4];
+	static const char text[] = "cpu 0\ncpu-load 50\nswitch 1\n";
 
-	snprintf(p, 600, "%s/%s", th_tmpdir(), name);
-	FILE *f = fopen(p, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
-	return p;
+	return th_write_file("busy.job", text, sizeof(text) - 1);
 }
 
-/* A sweep of two runs of @duration of the default job. */
+/* A sweep of two runs of @duration of the busy job. */
 static const char *sweep_of(const char *duration)
 {
-	char job[4200], text[4600];
+	char text[1024];
 
-	src_path(job, sizeof(job), "workloads/jobs/default.job");
-	snprintf(text, sizeof(text), "policies default\njobs %s\nseeds 1-2\nduration %s\n", job, duration);
-	return write_file("two.sweep", text);
+	snprintf(text, sizeof(text), "policies default\njobs %s\nseeds 1-2\nduration %s\n", busy_job(), duration);
+	return th_write_file("two.sweep", text, strlen(text));
 }
 
 Test(interrupts, ctrl_c_of_a_sweep_leaves_its_run_unfinished_and_a_resume_does_it, .timeout = 300)
@@ -152,12 +150,12 @@ Test(interrupts, sigterm_stops_a_sweep_whose_run_goes_on_and_on, .timeout = 120)
 /* SIGKILL of @cmd (sweep or compare) while its run goes on: the run ends too. */
 static void killed_takes_its_run(const char *cmd)
 {
-	char out[700], pol[4200], job[4200];
+	char out[700], pol[4200];
+	const char *job = busy_job();
 	pid_t pid;
 
 	snprintf(out, sizeof(out), "%s/%s-out", th_tmpdir(), cmd);
 	src_path(pol, sizeof(pol), "sched/scxl_vtime.bpf.c");
-	src_path(job, sizeof(job), "workloads/jobs/default.job");
 	if (!strcmp(cmd, "sweep"))
 		pid = th_scxlab_start(NULL, "sweep", sweep_of("100000s"), "--out", out, "--quiet", NULL);
 	else
@@ -185,18 +183,18 @@ Test(interrupts, sigkill_of_a_sweep_or_a_compare_ends_its_run, .timeout = 180)
 /* Start a run of scxl_vtime built from source that goes on; wait until it simulates. */
 static pid_t start_long_run(const char *out, const char *run_dir)
 {
-	char pol[4200], job[4200], names[2048];
+	char pol[4200], names[2048];
+	const char *job = busy_job();
 
 	src_path(pol, sizeof(pol), "sched/scxl_vtime.bpf.c");
-	src_path(job, sizeof(job), "workloads/jobs/default.job");
 	pid_t pid = th_scxlab_start(NULL, "run", "--policy", pol, "--job", job, "--duration", "100000s", "--out", out,
 				    "--quiet", NULL);
 	cr_assert_gt(pid, 0);
 	/* its private build exists and the build is over */
-	for (int i = 0; i < 1200 && (!temp_files_in(run_dir, names, sizeof(names)) || th_procs_with("--sim-only")); i++)
+	for (int i = 0; i < 1200 && (!leftovers(run_dir, false, names, sizeof(names)) || th_procs_with("--sim-only")); i++)
 		usleep(50000);
 	usleep(500000);
-	cr_assert_eq(temp_files_in(run_dir, names, sizeof(names)), 1, "files in %s: %s", run_dir, names);
+	cr_assert_eq(leftovers(run_dir, false, names, sizeof(names)), 1, "files in %s: %s", run_dir, names);
 	return pid;
 }
 
@@ -220,26 +218,28 @@ Test(interrupts, stopped_or_killed_runs_leave_no_files, .timeout = 300)
 		kill(pid, sig ? SIGINT : SIGTERM);
 		int status = wait_ended(pid, 20);
 		cr_assert(WIFSIGNALED(status), "status %d", status);
-		cr_assert_eq(temp_files_in(run_dir, names, sizeof(names)), 0, "after signal: %s", names);
-		cr_assert_eq(temp_files_in(tmp, names, sizeof(names)), 0, "after signal: %s", names);
+		cr_assert_eq(leftovers(run_dir, false, names, sizeof(names)), 0, "after signal: %s", names);
+		cr_assert_eq(leftovers(tmp, false, names, sizeof(names)), 0, "after signal: %s", names);
 	}
 
 	/* SIGKILL leaves its copy; the next run sweeps it, and a result file a killed writer left */
 	pid_t pid = start_long_run(out, run_dir);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	cr_assert_eq(temp_files_in(run_dir, names, sizeof(names)), 1, "%s", names);
-	write_file("out/.result.json.tmp.99999999.AbCdEf", "{\"schema\": \"scxlab.res");
+	cr_assert_eq(leftovers(run_dir, false, names, sizeof(names)), 1, "%s", names);
+	th_write_file("out/.result.json.tmp.99999999.AbCdEf", "{\"schema\"", 9);
 	char pol[4200];
 	src_path(pol, sizeof(pol), "sched/scxl_vtime.bpf.c");
 	cr_assert_eq(th_scxlab(log, "run", "--policy", pol, "--duration", "50ms", "--out", out, "--quiet", NULL), 0);
-	cr_assert_eq(temp_files_in(run_dir, names, sizeof(names)), 0, "left in the run folder: %s", names);
-	cr_assert_eq(temp_files_in(out, names, sizeof(names)), 0, "left in the result folder: %s", names);
+	cr_assert_eq(leftovers(run_dir, false, names, sizeof(names)), 0, "left in the run folder: %s", names);
+	cr_assert_eq(leftovers(out, false, names, sizeof(names)), 0, "left in the result folder: %s", names);
 }
 
+/* Ctrl-C of a build at several moments after its first temporary file appeared: none is left. */
 Test(interrupts, ctrl_c_of_a_build_leaves_no_files, .timeout = 300)
 {
-	char cache[700], build_dir[800], out_dir[700], pol[4200], names[2048];
+	static const int delays_ms[] = { 0, 100, 200, 300, 450, 600, 800 };
+	char cache[700], build_dir[800], out_dir[700], pol[4200], names[2048], cmd[2000];
 
 	snprintf(cache, sizeof(cache), "%s/cache", th_tmpdir());
 	snprintf(build_dir, sizeof(build_dir), "%s/build", cache);
@@ -248,13 +248,19 @@ Test(interrupts, ctrl_c_of_a_build_leaves_no_files, .timeout = 300)
 	setenv("SCXLAB_CACHE", cache, 1);
 	src_path(pol, sizeof(pol), "sched/scxl_vtime.bpf.c");
 
-	pid_t pid = th_scxlab_start(NULL, "build", "--sim-only", "--out-dir", out_dir, pol, NULL);
-	for (int i = 0; i < 3000 && !temp_files_in(build_dir, names, sizeof(names)); i++)
-		usleep(10000);
-	cr_assert_gt(temp_files_in(build_dir, names, sizeof(names)), 0, "the build made no temporary file");
-	kill(-pid, SIGINT); /* Ctrl-C: the build and its compiler */
-	wait_ended(pid, 30);
-	usleep(500000); /* the compiler's own processes end too */
-	cr_assert_eq(temp_files_in(build_dir, names, sizeof(names)), 0, "left in the build cache: %s", names);
-	cr_assert_eq(temp_files_in(out_dir, names, sizeof(names)), 0, "left beside the output: %s", names);
+	for (size_t i = 0; i < sizeof(delays_ms) / sizeof(delays_ms[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", build_dir);
+		cr_assert_eq(system(cmd), 0);
+		pid_t pid = th_scxlab_start(NULL, "build", "--sim-only", "--quiet", "--out-dir", out_dir, pol, NULL);
+		for (int k = 0; k < 3000 && !leftovers(build_dir, true, names, sizeof(names)); k++)
+			usleep(10000);
+		usleep(delays_ms[i] * 1000);
+		kill(-pid, SIGINT); /* Ctrl-C: the build and its compiler */
+		wait_ended(pid, 30);
+		usleep(300000); /* the compiler's own processes end too */
+		cr_assert_eq(leftovers(build_dir, true, names, sizeof(names)), 0, "%d ms: left in the build cache: %s",
+			     delays_ms[i], names);
+		cr_assert_eq(leftovers(out_dir, true, names, sizeof(names)), 0, "%d ms: left beside the output: %s",
+			     delays_ms[i], names);
+	}
 }
