@@ -254,6 +254,36 @@ static int run_one(const struct argv_buf *a, const char *dir, const char *key, c
 	return WEXITSTATUS(status);
 }
 
+/*
+ * Runs are kept under their file's name (runs/TARGET/POLICY/JOB): two files of one name would
+ * share a group and redo each other's runs on every resume. True (said) if two of @files, or
+ * one and the baseline's "default" when @baseline, have the same name.
+ */
+static bool names_collide(const char *opt, const char *const *files, int n, const char *ext, bool baseline)
+{
+	for (int i = 0; i < n; i++) {
+		char a[64], b[64];
+		path__stem(files[i], ext, a, sizeof(a));
+		if (baseline && !strcmp(a, "default")) {
+			fprintf(stderr, "scxlab compare: %s: %s is named 'default', the baseline's name (rename it or "
+				"give --no-baseline)\n", opt, files[i]);
+			return true;
+		}
+		for (int j = 0; j < i; j++) {
+			path__stem(files[j], ext, b, sizeof(b));
+			if (strcmp(a, b))
+				continue;
+			if (!strcmp(files[i], files[j]))
+				fprintf(stderr, "scxlab compare: %s: %s is named twice\n", opt, files[i]);
+			else
+				fprintf(stderr, "scxlab compare: %s: %s and %s have the same name '%s': their runs would "
+					"be one group under runs/*/%s (rename one)\n", opt, files[j], files[i], a, a);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Why the VM cannot run here, or NULL. */
 static const char *vm_unavailable(void)
 {
@@ -453,6 +483,9 @@ int cmd_compare(int argc, char **argv)
 			fprintf(stderr, "scxlab compare: job %s: %s\n", o.jobs[i], strerror(errno));
 			return 2;
 		}
+	if (names_collide("--policies", (const char *const *)o.policies, o.nr_policies, ".bpf.c", o.baseline) ||
+	    names_collide("--jobs", (const char *const *)o.jobs, o.nr_jobs, ".job", false))
+		return 2;
 	/* a VM that cannot run is said once, and the other targets go on */
 	for (int t = 0; t < o.nr_targets; t++) {
 		const char *why = !strcmp(o.targets[t], "vm") ? vm_unavailable() : NULL;

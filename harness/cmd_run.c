@@ -709,6 +709,15 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "scxlab run: --topology: %s\n", err);
 		return 2;
 	}
+	for (int i = 0; i < o.nr_inject; i++) {
+		if (o.inject[i].kind == SCX_INJECT_OFFLINE && !o.inject[i].daemon_fault && o.inject[i].cpu >= topo.nr_cpus) {
+			/* it would be recorded as injected and do nothing */
+			fprintf(stderr, "scxlab run: --inject %s: there is no CPU %d (the topology has CPUs 0-%d)\n",
+				o.inject[i].name, o.inject[i].cpu, topo.nr_cpus - 1);
+			sim_topology__destroy(&topo);
+			return 2;
+		}
+	}
 	struct builtin_workload wl;
 	builtin_workload__defaults(&wl, topo.nr_cpus);
 	if (o.wl_hogs_set)

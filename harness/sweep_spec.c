@@ -3,6 +3,8 @@
  */
 #include "harness/sweep_spec.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,29 @@ static int parse_seeds(struct sweep_spec *s, char *rest)
 		}
 	}
 	return s->nr_seeds ? 0 : -1;
+}
+
+/* Whether the sweep's run count exceeds SWEEP_MAX_RUNS (counted without overflowing). */
+static bool runs_beyond_limit(const struct sweep_spec *s)
+{
+	int64_t combos = 1, variants = 0;
+	int64_t factors[] = { s->nr_targets, s->nr_topologies, s->nr_jobs, s->nr_seeds };
+	int64_t n;
+
+	for (int k = 0; k < s->nr_knobs; k++) {
+		combos *= s->knobs[k].nr_values;
+		if (combos > SWEEP_MAX_RUNS)
+			return true;
+	}
+	for (int p = 0; p < s->nr_policies; p++)
+		variants += strcmp(s->policies[p], "default") ? combos : 1;
+	n = variants;
+	for (size_t i = 0; i < sizeof(factors) / sizeof(factors[0]); i++) {
+		n *= factors[i];
+		if (n > SWEEP_MAX_RUNS)
+			return true;
+	}
+	return n > SWEEP_MAX_RUNS;
 }
 
 int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t errlen)
@@ -124,6 +149,12 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 		snprintf(s->targets[s->nr_targets++], sizeof(s->targets[0]), "sim");
 	if (!s->nr_seeds)
 		s->seeds[s->nr_seeds++] = 1;
+	if (runs_beyond_limit(s)) {
+		snprintf(err, errlen, "%s: more than %d runs (targets x topologies x jobs x policy variants x seeds, "
+			 "each knob's values multiplying the variants): the most a sweep may have, its run folders "
+			 "being numbered 00000-%05d", path, SWEEP_MAX_RUNS, SWEEP_MAX_RUNS - 1);
+		return -1;
+	}
 	return 0;
 }
 

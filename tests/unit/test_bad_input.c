@@ -103,3 +103,54 @@ Test(bad_input, job_files_beyond_limits_are_refused_naming_the_line, .timeout = 
 	snprintf(says, sizeof(says), "%s:2: a NUL byte at column 1", f);
 	refused("a NUL byte hiding the rest of the file", says, "run", "--job", f, "--quiet", NULL);
 }
+
+/* offline:999 on 8 CPUs was recorded as injected and did nothing */
+Test(bad_input, a_fault_on_a_cpu_that_does_not_exist_is_refused, .timeout = 60)
+{
+	refused("offline:999 on 8 CPUs", "--inject offline:999: there is no CPU 999 (the topology has CPUs 0-7)", "run",
+		"--inject", "offline:999@10ms", "--topology", "8cpu-2llc");
+	refused("offline:8 on 8 CPUs", "there is no CPU 8", "run", "--inject", "offline:8@10ms", "--quiet", NULL);
+	refused("offline:1x", "unknown fault 'offline:1x'", "run", "--inject", "offline:1x@10ms", "--quiet", NULL);
+}
+
+/* two policies named x.bpf.c in two folders were one group, and every resume reran both */
+Test(bad_input, two_policies_or_jobs_of_one_name_in_a_compare_are_refused, .timeout = 60)
+{
+	char a[800], b[800], cmd[2000], says[2000];
+	const char *src = getenv("SCXLAB_SRC");
+
+	snprintf(a, sizeof(a), "%s/a/scxl_vtime.bpf.c", th_tmpdir());
+	snprintf(b, sizeof(b), "%s/sched/scxl_vtime.bpf.c", src);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/a && cp %s %s", th_tmpdir(), b, a);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s,%s", b, a);
+	snprintf(says, sizeof(says), "--policies: %s and %s have the same name 'scxl_vtime'", b, a);
+	refused("two policies of one name", says, "compare", "--policies", cmd, NULL, NULL);
+	const char *j1 = th_write_file("default.job", "cpu 1\n", 6);
+	snprintf(cmd, sizeof(cmd), "%s/workloads/jobs/default.job,%s", src, j1);
+	refused("two jobs of one name", "have the same name 'default'", "compare", "--policies", b, "--jobs", cmd);
+	const char *d = th_write_file("default.bpf.c", "", 0);
+	refused("a policy named as the baseline", "the baseline's name", "compare", "--policies", d, NULL, NULL);
+}
+
+/* 2^31 knob combinations listed 0 runs and 2^36 listed 1 */
+Test(bad_input, a_sweep_beyond_the_run_limit_is_refused, .timeout = 60)
+{
+	char text[4096] = "policies default sched/scxl_vtime.bpf.c\njobs builtin\n";
+	const char *big;
+
+	for (int k = 0; k < 6; k++) {
+		size_t l = strlen(text);
+		l += (size_t)snprintf(text + l, sizeof(text) - l, "knob k%d", k);
+		for (int v = 0; v < 64; v++)
+			l += (size_t)snprintf(text + l, sizeof(text) - l, " %d", v);
+		snprintf(text + l, sizeof(text) - l, "\n");
+	}
+	big = th_write_file("big.sweep", text, strlen(text));
+	refused("2^36 runs", "more than 100000 runs", "sweep", big, "--list", NULL, NULL);
+	/* just beyond: (1 + 10 x 10 knob values) x 1000 seeds = 101000 */
+	static const char near[] = "policies default sched/scxl_vtime.bpf.c\njobs builtin\nseeds 1-1000\n"
+				   "knob a 0 1 2 3 4 5 6 7 8 9\nknob b 0 1 2 3 4 5 6 7 8 9\n";
+	refused("101000 runs", "more than 100000 runs", "sweep", th_write_file("near.sweep", near, strlen(near)), "--list",
+		NULL, NULL);
+}
