@@ -4,6 +4,7 @@
 #include "harness/cmd_sweep.h"
 #include "harness/atomic_file.h"
 #include "harness/compare_summary.h"
+#include "harness/options.h"
 #include "harness/paths.h"
 #include "harness/plots.h"
 #include "harness/proc.h"
@@ -46,14 +47,9 @@ static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job,
 #define RUN_POLICY_FAILED 3  /* run_one: finished, and its verdict is that the policy failed */
 #define RUN_INTERRUPTED 4    /* run_one: stopped by a signal to the sweep: unfinished, redone next time */
 
-/*
- * Whether the failed.txt at @path records a run that a signal to the sweep stopped (older
- * versions recorded those as failed): such a run is unfinished and is done again.
- */
-static bool failure_was_interruption(const char *path)
+/* Whether the first line of the failed.txt at @path starts with one of @prefixes. */
+static bool failure_starts_with(const char *path, const char *const *prefixes, size_t n)
 {
-	static const char *const stops[] = { "killed by signal 2 ", "killed by signal 15 ", "killed by signal 1 ",
-					     "exit 130\n", "exit 143\n" };
 	char line[128] = "";
 	FILE *f = fopen(path, "r");
 
@@ -62,10 +58,32 @@ static bool failure_was_interruption(const char *path)
 	if (!fgets(line, sizeof(line), f))
 		line[0] = 0;
 	fclose(f);
-	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		if (!strncmp(line, stops[i], strlen(stops[i])))
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(line, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;
+}
+
+/*
+ * Whether the failed.txt at @path records a run that a signal to the sweep stopped (older
+ * versions recorded those as failed): such a run is unfinished and is done again.
+ */
+static bool failure_was_interruption(const char *path)
+{
+	static const char *const stops[] = { "killed by signal 2 ", "killed by signal 15 ", "killed by signal 1 ",
+					     "exit 130\n", "exit 143\n" };
+
+	return failure_starts_with(path, stops, sizeof(stops) / sizeof(stops[0]));
+}
+
+/* Whether the run of @dir failed by refusing its input (exit 2: a bad knob, say). */
+static bool failure_was_bad_input(const char *dir)
+{
+	static const char *const bad_input[] = { "exit 2\n" };
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%.4000s/failed.txt", dir);
+	return failure_starts_with(path, bad_input, 1);
 }
 
 /* Whether the finished run in @dir has a failing verdict. */
@@ -246,15 +264,28 @@ int cmd_sweep(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:s:e:n:lqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 's':
-			if (sscanf(optarg, "%d/%d", &shard, &nshards) != 2 || nshards < 1 || shard < 1 || shard > nshards) {
+		case 's': {
+			char tail = 0;
+			if (sscanf(optarg, "%d/%d%c", &shard, &nshards, &tail) != 2 || nshards < 1 || shard < 1 ||
+			    shard > nshards) {
 				fprintf(stderr, "scxlab sweep: --shard %s: expected I/N with 1 <= I <= N\n", optarg);
 				free(s);
 				return 2;
 			}
 			break;
+		}
 		case 'e': kind = optarg; break;
-		case 'n': emit_shards = atoi(optarg); break;
+		case 'n': {
+			uint64_t v;
+			if (opt__parse_u64("--shards", optarg, &v, err, sizeof(err)) || v < 1 || v > SWEEP_MAX_RUNS) {
+				fprintf(stderr, "scxlab sweep: --shards %s: expected a number of shards from 1 to %d\n", optarg,
+					SWEEP_MAX_RUNS);
+				free(s);
+				return 2;
+			}
+			emit_shards = (int)v;
+			break;
+		}
 		case 'l': list = true; break;
 		case 'q': quiet = true; break;
 		case 'h':
@@ -286,7 +317,7 @@ int cmd_sweep(int argc, char **argv)
 			free(s);
 			return 2;
 		}
-		emit(kind, argv[optind], out, emit_shards < 1 ? 1 : emit_shards);
+		emit(kind, argv[optind], out, emit_shards);
 		free(s);
 		return 0;
 	}
@@ -303,7 +334,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	/* SIGINT, SIGTERM, SIGHUP: the run going on gets it too and the sweep stops after it */
 	proc__forward_stop_signals();
-	int mine = 0, done = 0, failed = 0, policy_failed = 0;
+	int mine = 0, done = 0, failed = 0, policy_failed = 0, bad_input = 0;
 	time_t t0 = time(NULL);
 	for (int i = shard - 1; i < total; i += nshards)
 		mine++;
@@ -325,8 +356,11 @@ int cmd_sweep(int argc, char **argv)
 				failed++;
 			else if (policy_failed_in(dir))
 				policy_failed++;
+			bad_input += failure_was_bad_input(dir);
 			continue;
 		}
+		if (rc == 1)
+			bad_input += failure_was_bad_input(dir);
 		if (rc == RUN_POLICY_FAILED) {
 			policy_failed++;
 			if (!quiet)
@@ -348,8 +382,11 @@ int cmd_sweep(int argc, char **argv)
 		printf("shard %d/%d: %d runs (%d failed, %d with a failing policy) in %s/runs\n", shard, nshards, mine,
 		       failed, policy_failed, out);
 	}
+	if (!proc__stop_signal() && bad_input)
+		fprintf(stderr, "scxlab sweep: %d runs refused their input (exit 2: a knob the policy lacks, say); "
+			"see their failed.txt\n", bad_input);
 	if (!proc__stop_signal())
-		ret = policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
+		ret = bad_input ? 2 : policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 	free(s);
 	return ret;
 }

@@ -2,6 +2,8 @@
  * Sweep files (see sweep_spec.h).
  */
 #include "harness/sweep_spec.h"
+#include "sim/topo/topology.h"
+#include "workloads/job.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,6 +68,35 @@ static bool runs_beyond_limit(const struct sweep_spec *s)
 	return n > SWEEP_MAX_RUNS;
 }
 
+/* A sweep's job is whole before any run starts (else every run of it fails): 0, or -1 with why. */
+static int check_job(const char *job, char *why, size_t len)
+{
+	static struct job parsed; /* large: not on the stack */
+
+	if (!strcmp(job, "builtin"))
+		return 0;
+	return job__parse_file(&parsed, job, why, len);
+}
+
+static int check_topology(const char *spec, char *why, size_t len)
+{
+	struct sim_topology t;
+
+	if (sim_topology__parse(&t, spec, why, len))
+		return -1;
+	sim_topology__destroy(&t);
+	return 0;
+}
+
+/* When @rc says so, "FILE:LINE: the WHAT: WHY" into @err. True then. */
+static bool refused(const char *path, int lineno, const char *what, int rc, const char *why, char *err, size_t errlen)
+{
+	if (!rc)
+		return false;
+	snprintf(err, errlen, "%s:%d: the %s: %s", path, lineno, what, why);
+	return true;
+}
+
 int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -79,7 +110,7 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char key[32], *rest;
+		char key[32], *rest, why[1024];
 		int bad = 0;
 
 		lineno++;
@@ -89,13 +120,24 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 		rest = strstr(line, key) + strlen(key);
 		if (!strcmp(key, "policies"))
 			bad = words(rest, s->policies, sizeof(s->policies[0]), SWEEP_MAX_ITEMS, &s->nr_policies);
-		else if (!strcmp(key, "jobs"))
+		else if (!strcmp(key, "jobs")) {
 			bad = words(rest, s->jobs, sizeof(s->jobs[0]), SWEEP_MAX_ITEMS, &s->nr_jobs);
-		else if (!strcmp(key, "topologies")) {
+			for (int i = 0; !bad && i < s->nr_jobs; i++)
+				if (refused(path, lineno, "job", check_job(s->jobs[i], why, sizeof(why)), why, err, errlen)) {
+					fclose(f);
+					return -1;
+				}
+		} else if (!strcmp(key, "topologies")) {
 			char tmp[SWEEP_MAX_ITEMS][512];
 			bad = words(rest, tmp, sizeof(tmp[0]), SWEEP_MAX_ITEMS, &s->nr_topologies);
-			for (int i = 0; !bad && i < s->nr_topologies; i++)
+			for (int i = 0; !bad && i < s->nr_topologies; i++) {
 				snprintf(s->topologies[i], sizeof(s->topologies[i]), "%.127s", tmp[i]);
+				if (refused(path, lineno, "topology", check_topology(tmp[i], why, sizeof(why)), why, err,
+					    errlen)) {
+					fclose(f);
+					return -1;
+				}
+			}
 		} else if (!strcmp(key, "targets")) {
 			char tmp[4][512];
 			bad = words(rest, tmp, sizeof(tmp[0]), 4, &s->nr_targets);

@@ -154,3 +154,48 @@ Test(bad_input, a_sweep_beyond_the_run_limit_is_refused, .timeout = 60)
 	refused("101000 runs", "more than 100000 runs", "sweep", th_write_file("near.sweep", near, strlen(near)), "--list",
 		NULL, NULL);
 }
+
+/* Issue 21: readers validate completely and every command's bad input exits 2 naming it */
+Test(bad_input, truncated_or_nan_results_and_bad_sweep_inputs_exit_2, .timeout = 120)
+{
+	char base[700], cut[800], log[700], says[800];
+
+	snprintf(base, sizeof(base), "%s/base", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/log", th_tmpdir());
+	cr_assert_eq(th_scxlab(log, "run", "--duration", "50ms", "--out", base, "--quiet", NULL), 0);
+	snprintf(cut, sizeof(cut), "%s/result.json", base);
+	size_t len;
+	char *doc = th_read_file(cut, &len);
+	cr_assert_not_null(doc);
+
+	/* the first 1800 bytes: cut off, with the line and column where it stops */
+	const char *trunc = th_write_file("trunc.json", doc, 1800);
+	snprintf(says, sizeof(says), "%s: not a whole JSON document (line", trunc);
+	refused("check of a truncated result", says, "check", base, "--baseline", trunc, NULL);
+	/* a NaN in the baseline (it passed) */
+	char *p99 = strstr(doc, "\"p99\": ");
+	cr_assert_not_null(p99);
+	char *num_end = p99 + 7 + strspn(p99 + 7, "0123456789");
+	char *nan_doc = malloc(len + 8);
+	snprintf(nan_doc, len + 8, "%.*sNaN%s", (int)(p99 + 7 - doc), doc, num_end);
+	const char *nan = th_write_file("nan.json", nan_doc, strlen(nan_doc));
+	snprintf(says, sizeof(says), "%s: not a whole JSON document (line", nan);
+	refused("check against a NaN baseline", says, "check", base, "--baseline", nan, NULL);
+	refused("check against a NaN baseline, the value", "'NaN' is not a JSON value", "check", base, "--baseline",
+		nan, NULL);
+	free(nan_doc);
+	free(doc);
+
+	/* a sweep with a bad job or topology is refused before any run, naming the line */
+	static const char bad_job[] = "policies default\njobs /no/such.job\nduration 50ms\n";
+	const char *spec = th_write_file("job.sweep", bad_job, sizeof(bad_job) - 1);
+	snprintf(says, sizeof(says), "%s:2: the job: /no/such.job", spec);
+	refused("sweep with a missing job", says, "sweep", spec, "--out", base, NULL);
+	static const char bad_topo[] = "policies default\njobs builtin\ntopologies 8cpu 0x0\n";
+	spec = th_write_file("topo.sweep", bad_topo, sizeof(bad_topo) - 1);
+	snprintf(says, sizeof(says), "%s:3: the topology: topology '0x0'", spec);
+	refused("sweep with a bad topology", says, "sweep", spec, "--list", NULL, NULL);
+	refused("--shards -3", "--shards -3: expected a number of shards", "sweep", spec, "--emit", "parallel",
+		"--shards=-3");
+	refused("--shard 1/2x", "--shard 1/2x", "sweep", spec, "--shard", "1/2x", "--list");
+}
