@@ -98,9 +98,6 @@ static pid_t spawn(const struct argv_buf *a, const char *out, bool new_group)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(127);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
 		if (out) {
 			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 			if (fd >= 0) {
@@ -147,11 +144,15 @@ static void forward_stop(int sig)
 
 void proc__forward_stop_signals(void)
 {
-	struct sigaction sa = { .sa_handler = forward_stop }; /* no SA_RESTART: waits see EINTR */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = forward_stop }, old; /* no SA_RESTART: waits see EINTR */
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* one ignored (nohup, a background job of a script) stays ignored */
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 int proc__stop_signal(void)

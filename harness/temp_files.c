@@ -72,11 +72,15 @@ static void on_stop_signal(int sig)
 
 void temp_files__remove_on_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_stop_signal }, old;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* one ignored (nohup) stays ignored */
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 /* The PID in ".tmp.PID" of @name, or 0. */
