@@ -5,6 +5,8 @@
 #   make test-asan  the same suite under AddressSanitizer + UBSan (build-asan/)
 #   make bpf        compile every sched/*.bpf.c for the kernel (needs a vmlinux.h)
 #   make bench      print simulator speed figures
+#   make fuzz       libFuzzer + ASan/UBSan on every reader, FUZZ_SECONDS (600) each
+#   make fuzz-ci    the same, FUZZ_CI_SECONDS (30) each, after the regression inputs
 #
 # Sources are picked up by wildcard: add a .c file to a listed folder and it is built.
 
@@ -34,12 +36,13 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o 
              $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
              $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
              $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/line_text.o \
-             $(BUILD)/obj/harness/verify_matrix.o
+             $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/temp_files.o
 # the bench finishes a run as the CLI does (result.json through run_result)
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o \
+              $(BUILD)/obj/harness/temp_files.o
 
 # the daemon API's shared parts and atomic files go into both programs
-KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c
+KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 LIBSIM  := $(BUILD)/libscxsim.so
@@ -62,7 +65,7 @@ CLANG       ?= $(or $(SCXLAB_CLANG),$(shell for c in clang-22 clang-21 clang-20 
                  command -v $$c && break; done))
 PROBES      := $(BUILD)/probes/latency.bpf.o
 
-.PHONY: all test test-asan bpf bench clean policies check-bpf
+.PHONY: all test test-asan bpf bench clean policies check-bpf fuzz fuzz-ci
 all: $(LIBSIM) $(SCXLAB) $(KLOAD)
 
 $(BUILD)/obj/%.o: %.c
@@ -132,7 +135,38 @@ bench: all policies $(BENCHBIN)
 	  $$(bash scripts/fetch-sched-ext-examples.sh | tail -n1)/7.2/scx_simple.bpf.c
 	SCXLAB_BUILD=$(abspath $(BUILD)) $(BENCHBIN)
 
+# Fuzz targets (tests/fuzz/): each reader with the sources it needs, built by clang with
+# libFuzzer, ASan and UBSan into build-fuzz/. Corpora start from the repository's own files;
+# tests/fuzz/regressions/TARGET/ holds inputs that once crashed or hung, run every time.
+# Debian's default clang with libclang-rt-dev (scripts/deps.sh): clang-19 from backports has no libFuzzer runtime
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -std=c17 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_READERS := tests/fuzz/fuzz_input.c sim/topo/topology.c sim/topo/topology_file.c workloads/job_parse.c \
+                workloads/job_query.c workloads/stressng/tables.c workloads/stressors/costs.c \
+                harness/sweep_spec.c harness/options.c harness/result_read.c
+FUZZ_TARGETS := job result sweep topology calibration options
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+FUZZ_SECONDS ?= 600
+FUZZ_CI_SECONDS ?= 30
+fuzz_seeds_job         := workloads/jobs/*.job
+fuzz_seeds_result      := $(shell find results -name '*.json' 2>/dev/null)
+fuzz_seeds_sweep       := tests/fuzz/seeds/*.sweep
+fuzz_seeds_topology    := workloads/topologies/*.topo
+fuzz_seeds_calibration := workloads/calibration/*.cal
+fuzz_seeds_options     := tests/fuzz/seeds/*.opt
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_READERS) tests/fuzz/fuzz_input.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_READERS) -lm
+
+fuzz: $(FUZZ_BINS)
+	$(foreach t,$(FUZZ_TARGETS),tests/fuzz/run.sh $(t) $(FUZZ_SECONDS) $(fuzz_seeds_$(t)) &&) true
+
+fuzz-ci: $(FUZZ_BINS)
+	$(foreach t,$(FUZZ_TARGETS),tests/fuzz/run.sh $(t) $(FUZZ_CI_SECONDS) $(fuzz_seeds_$(t)) &&) true
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -2,8 +2,10 @@
  * Files written whole or not at all (see atomic_file.h).
  */
 #include "harness/atomic_file.h"
+#include "harness/temp_files.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 int atomic_file__commit(FILE *f, const char *tmp, const char *path)
@@ -12,15 +14,28 @@ int atomic_file__commit(FILE *f, const char *tmp, const char *path)
 
 	if (fclose(f) || bad || rename(tmp, path)) {
 		unlink(tmp);
+		temp_files__forget(tmp);
 		return -1;
 	}
+	temp_files__forget(tmp);
 	return 0;
 }
 
 FILE *atomic_file__open(const char *path, char *tmp, size_t tmp_len)
 {
-	snprintf(tmp, tmp_len, "%s.tmp", path);
-	return fopen(tmp, "w");
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	FILE *f;
+
+	/* what a killed writer of this file (or of a sibling) left behind */
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	temp_files__sweep_stale(dir[0] ? dir : "/", NULL, 0);
+	snprintf(tmp, tmp_len, "%s.tmp.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (f && temp_files__add(tmp)) {
+		/* no room to remove it on a signal: it is still removed by the next writer */
+	}
+	return f;
 }
 
 int atomic_file__write(const char *path, const char *text)
@@ -33,6 +48,7 @@ int atomic_file__write(const char *path, const char *text)
 	if (fputs(text, f) == EOF) {
 		fclose(f);
 		unlink(tmp);
+		temp_files__forget(tmp);
 		return -1;
 	}
 	return atomic_file__commit(f, tmp, path);
@@ -56,6 +72,7 @@ int atomic_file__copy(const char *from, const char *to)
 			fclose(in);
 			fclose(out);
 			unlink(tmp);
+			temp_files__forget(tmp);
 			return -1;
 		}
 	}

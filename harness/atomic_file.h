@@ -1,14 +1,15 @@
 /*
- * Files written whole or not at all: the text goes to PATH.tmp, is flushed to disk, and is
+ * Files written whole or not at all: the text goes to PATH.tmp.PID, is flushed to disk, and is
  * renamed over PATH, so a reader (or a resumed run) never sees half a file and an interrupted
- * write leaves the previous one as it was.
+ * write leaves the previous one as it was. The temporary file is removed on every exit path
+ * (temp_files.h); one a killed writer left is removed by the next writer in that folder.
  */
 #ifndef HARNESS_ATOMIC_FILE_H
 #define HARNESS_ATOMIC_FILE_H
 
 #include <stdio.h>
 
-/* Open @path's temporary file for writing: its name (PATH.tmp) in @tmp. The file, or NULL. */
+/* Open @path's temporary file for writing: its name (PATH.tmp.PID) in @tmp. The file, or NULL. */
 FILE *atomic_file__open(const char *path, char *tmp, size_t tmp_len);
 /* Finish a file opened on @tmp: flush, fsync, close, rename to @path. 0, or -1 (@tmp removed). */
 int atomic_file__commit(FILE *f, const char *tmp, const char *path);

@@ -8,6 +8,7 @@
 #include "harness/ksyms_dedup.h"
 #include "harness/paths.h"
 #include "harness/proc.h"
+#include "harness/temp_files.h"
 #include "harness/undef_check.h"
 
 #include <errno.h>
@@ -70,6 +71,13 @@ static int copy_file(const char *src, const char *dst)
 	int in, out;
 	ssize_t n;
 
+	const char *slash = strrchr(dst, '/');
+	char dir[PATH_MAX], prefix[PATH_MAX];
+
+	/* what a killed build of @dst left beside it */
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - dst) : 1, slash ? dst : ".");
+	snprintf(prefix, sizeof(prefix), "%s.tmp.", slash ? slash + 1 : dst);
+	temp_files__sweep_stale(dir[0] ? dir : "/", prefix, 0);
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", dst, (int)getpid());
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
@@ -79,6 +87,7 @@ static int copy_file(const char *src, const char *dst)
 		close(in);
 		return -1;
 	}
+	temp_files__add(tmp);
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)n) != n) {
 			n = -1;
@@ -87,8 +96,10 @@ static int copy_file(const char *src, const char *dst)
 	close(in);
 	if (close(out) || n < 0 || rename(tmp, dst)) {
 		unlink(tmp);
+		temp_files__forget(tmp);
 		return -1;
 	}
+	temp_files__forget(tmp);
 	return 0;
 }
 
@@ -361,6 +372,7 @@ static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, 
 	}
 	for (; done < o->nr_srcs; done++) {
 		snprintf(objs[done], sizeof(objs[done]), "%s.%d.o", tmp, done);
+		temp_files__add(objs[done]);
 		if (compile_one(o, bpf, cc, done, objs[done], btfs[done], sizeof(btfs[done]), &by_gcc[done]))
 			goto out;
 		/* another BTF than the object's, or gcc's with array dimensions to put in order */
@@ -402,6 +414,7 @@ out:
 		if (strcmp(btfs[i], objs[i]))
 			unlink(btfs[i]);
 		unlink(objs[i]);
+		temp_files__forget(objs[i]);
 	}
 	free(objs);
 	free(btfs);
@@ -494,7 +507,11 @@ static int build_one(struct build_opts *o, bool bpf, const char *out)
 		 h, bpf ? ".bpf.o" : ".sim.so");
 
 	if (access(cached, R_OK)) {
+		char build_dir[PATH_MAX];
+		snprintf(build_dir, sizeof(build_dir), "%s/build", scxlab__cache_dir());
+		temp_files__sweep_stale(build_dir, NULL, 0); /* what killed builds left */
 		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", cached, (int)getpid());
+		temp_files__add(tmp);
 		if (build_uncached(o, bpf, cc, tmp)) {
 			unlink(tmp);
 			return -1;
@@ -512,6 +529,7 @@ static int build_one(struct build_opts *o, bool bpf, const char *out)
 			unlink(tmp);
 			return -1;
 		}
+		temp_files__forget(tmp);
 	}
 	if (copy_file(cached, out)) {
 		fprintf(stderr, "scxlab build: cannot write %s: %s\n", out, strerror(errno));
@@ -522,14 +540,15 @@ static int build_one(struct build_opts *o, bool bpf, const char *out)
 	return 0;
 }
 
-int cmd_build__bpf_object(const char *src, const char *out)
+/* `scxlab build @only --quiet --out @out @src` in a child process. */
+static int build_in_child(const char *only, const char *src, const char *out)
 {
 	struct argv_buf a = { 0 };
 	int rc;
 
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "build");
-	argv__add(&a, "--bpf-only");
+	argv__add(&a, only);
 	argv__add(&a, "--quiet");
 	argv__add(&a, "--out");
 	argv__add(&a, out);
@@ -537,6 +556,16 @@ int cmd_build__bpf_object(const char *src, const char *out)
 	rc = proc__run(&a);
 	argv__free(&a);
 	return rc;
+}
+
+int cmd_build__bpf_object(const char *src, const char *out)
+{
+	return build_in_child("--bpf-only", src, out);
+}
+
+int cmd_build__sim_object(const char *src, const char *out)
+{
+	return build_in_child("--sim-only", src, out);
 }
 
 int cmd_build(int argc, char **argv)
@@ -558,6 +587,7 @@ int cmd_build(int argc, char **argv)
 	const char *slash;
 	int c;
 
+	temp_files__remove_on_signals();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:I:qh", longopts, NULL)) != -1) {
 		switch (c) {

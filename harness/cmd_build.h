@@ -11,5 +11,7 @@ int cmd_build(int argc, char **argv);
 /* Build @src into the kernel object @out through `scxlab build --bpf-only` (its cache shared),
  * compiler output on the terminal. The build's exit status (0: built). */
 int cmd_build__bpf_object(const char *src, const char *out);
+/* The same for the simulator (`--sim-only`): @out is the .sim.so. */
+int cmd_build__sim_object(const char *src, const char *out);
 
 #endif

@@ -112,7 +112,7 @@ static bool pin_to_cpu0(const char *stressor)
 	return strcmp(stressor, "pipeherd") != 0;
 }
 
-static int measure_host(const char *stressor, int seconds, double *ns_per_op)
+static int measure_host_once(const char *stressor, int seconds, double *ns_per_op)
 {
 	char yaml[] = "/tmp/scxlab-cal-XXXXXX.yaml";
 	struct argv_buf a = { 0 };
@@ -147,6 +147,18 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 	unlink(yaml);
 	*ns_per_op = cpu * 1e9 / ops;
 	return 0;
+}
+
+/*
+ * A measurement that failed (stress-ng killed at its deadline or without metrics, as on a busy
+ * machine) is tried once more, saying so: CPU per op does not depend on the load, finishing does.
+ */
+static int measure_host(const char *stressor, int seconds, double *ns_per_op)
+{
+	if (!measure_host_once(stressor, seconds, ns_per_op))
+		return 0;
+	fprintf(stderr, "scxlab calibrate: stress-ng --%s gave no measurement; trying once more\n", stressor);
+	return measure_host_once(stressor, seconds, ns_per_op);
 }
 
 /*
@@ -357,8 +369,7 @@ int cmd_calibrate(int argc, char **argv)
 				!strcmp(target, "host") ? " (is stress-ng installed?)" : "");
 			return 1;
 		}
-		if (isatty(2))
-			fprintf(stderr, "  %-10s %12.1f ns CPU per bogo-op\n", stressors[i], per_op[i]);
+		fprintf(stderr, "  %-10s %12.1f ns CPU per bogo-op\n", stressors[i], per_op[i]);
 	}
 	if (vm_dir[0])
 		rmdir(vm_dir);

@@ -46,15 +46,6 @@ struct compare_opts {
 	bool baseline, quiet, plots;
 };
 
-static volatile sig_atomic_t interrupted;
-static volatile pid_t child;
-
-static void on_signal(int sig)
-{
-	interrupted = 1;
-	if (child > 0)
-		kill(-child, SIGTERM); /* the run and its QEMU */
-}
 
 /* One JUnit case per (target, policy, job): failed when its policy failed, in error when runs did not finish. */
 static int compare_junit(const struct summary *s, const char *path)
@@ -262,7 +253,7 @@ static int run_one(const struct argv_buf *a, const char *dir, const char *key, c
 	int status;
 
 	run_key__forget(dir);     /* until this run has finished, the directory holds no valid result */
-	if (proc__run_logged(a, log, true, &child, &status))
+	if (proc__run_logged(a, log, true, NULL, &status))
 		return -1;
 	if (!WIFEXITED(status))
 		return -1;
@@ -270,6 +261,36 @@ static int run_one(const struct argv_buf *a, const char *dir, const char *key, c
 	if ((!WEXITSTATUS(status) || WEXITSTATUS(status) == SCXLAB_EXIT_POLICY_FAILED) && run_key__record(dir, key))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Runs are kept under their file's name (runs/TARGET/POLICY/JOB): two files of one name would
+ * share a group and redo each other's runs on every resume. True (said) if two of @files, or
+ * one and the baseline's "default" when @baseline, have the same name.
+ */
+static bool names_collide(const char *opt, const char *const *files, int n, const char *ext, bool baseline)
+{
+	for (int i = 0; i < n; i++) {
+		char a[64], b[64];
+		path__stem(files[i], ext, a, sizeof(a));
+		if (baseline && !strcmp(a, "default")) {
+			fprintf(stderr, "scxlab compare: %s: %s is named 'default', the baseline's name (rename it or "
+				"give --no-baseline)\n", opt, files[i]);
+			return true;
+		}
+		for (int j = 0; j < i; j++) {
+			path__stem(files[j], ext, b, sizeof(b));
+			if (strcmp(a, b))
+				continue;
+			if (!strcmp(files[i], files[j]))
+				fprintf(stderr, "scxlab compare: %s: %s is named twice\n", opt, files[i]);
+			else
+				fprintf(stderr, "scxlab compare: %s: %s and %s have the same name '%s': their runs would "
+					"be one group under runs/*/%s (rename one)\n", opt, files[j], files[i], a, a);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Why the VM target @target (vm, vm@7.3) cannot run here, or NULL. Fetches its kernel. */
@@ -290,7 +311,7 @@ static const char *vm_unavailable(const char *target)
 
 /*
  * The timeline plot: 20 ms of @policy on the first job in the simulator, from 1 s in (past
- * the start-up), as DIR/timeline.{png,pdf}.
+ * the start-up), as DIR/timeline-POLICY.{png,svg,pdf}.
  */
 static void timeline_plot(const struct compare_opts *o, const char *policy, const char *dir)
 {
@@ -467,6 +488,9 @@ int cmd_compare(int argc, char **argv)
 			fprintf(stderr, "scxlab compare: job %s: %s\n", o.jobs[i], strerror(errno));
 			return 2;
 		}
+	if (names_collide("--policies", (const char *const *)o.policies, o.nr_policies, ".bpf.c", o.baseline) ||
+	    names_collide("--jobs", (const char *const *)o.jobs, o.nr_jobs, ".job", false))
+		return 2;
 	/* a VM that cannot run is said once, and the other targets go on */
 	for (int t = 0; t < o.nr_targets; t++) {
 		const char *why = !strncmp(o.targets[t], "vm", 2) ? vm_unavailable(o.targets[t]) : NULL;
@@ -495,23 +519,22 @@ int cmd_compare(int argc, char **argv)
 	for (int t = 0; t < o.nr_targets; t++)
 		total += nr_pol * o.nr_jobs * (strcmp(o.targets[t], "sim") ? o.real_reps : o.reps);
 
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* SIGINT, SIGTERM, SIGHUP: the run going on gets it too and the compare stops after it */
+	proc__forward_stop_signals();
 	time_t t0 = time(NULL);
 	bool tty = !o.quiet && isatty(2);
-	for (int t = 0; t < o.nr_targets && !interrupted; t++) {
+	for (int t = 0; t < o.nr_targets && !proc__stop_signal(); t++) {
 		const char *target = o.targets[t];
 		int reps = strcmp(target, "sim") ? o.real_reps : o.reps;
 		int done_before_target = done, ran_target = 0;
 		time_t target_t0 = time(NULL);
-		for (int j = 0; j < o.nr_jobs && !interrupted; j++) {
+		for (int j = 0; j < o.nr_jobs && !proc__stop_signal(); j++) {
 			char jname[64];
 			path__stem(o.jobs[j], ".job", jname, sizeof(jname));
-			for (int p = 0; p < nr_pol && !interrupted; p++) {
+			for (int p = 0; p < nr_pol && !proc__stop_signal(); p++) {
 				char pname[64];
 				path__stem(policies[p], ".bpf.c", pname, sizeof(pname));
-				for (int r = 1; r <= reps && !interrupted; r++) {
+				for (int r = 1; r <= reps && !proc__stop_signal(); r++) {
 					char dir[4400], log[4500], res[4500];
 					snprintf(dir, sizeof(dir), "%s/runs/%s/%s/%s/r%d", o.out, target, pname, jname, r);
 					snprintf(res, sizeof(res), "%s/result.json", dir);
@@ -546,7 +569,7 @@ int cmd_compare(int argc, char **argv)
 					argv__free(&cmd);
 					ran++;
 					ran_target++;
-					if (interrupted)
+					if (proc__stop_signal())
 						break;
 					if (rc == SCXLAB_EXIT_POLICY_FAILED) {
 						/* the run finished and the policy failed: its numbers are kept, marked */
@@ -567,7 +590,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (tty)
 		fputc('\n', stderr);
-	if (interrupted) {
+	if (proc__stop_signal()) {
 		fprintf(stderr, "scxlab compare: interrupted; %d finished runs are kept under %s/runs; run the "
 			"same command again to resume\n", done - 1 - failed, o.out);
 		summary__free(&sum);

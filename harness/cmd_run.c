@@ -9,6 +9,7 @@
  * policy as its loader would (SCX_EXIT_UNREG) and write the result atomically.
  */
 #include "harness/cmd_run.h"
+#include "harness/cmd_build.h"
 #include "harness/loader_profile.h"
 #include "harness/daemon_sim.h"
 #include "harness/exit_site.h"
@@ -16,7 +17,9 @@
 #include "harness/preflight.h"
 #include "harness/real_run.h"
 #include "harness/paths.h"
+#include "harness/proc.h"
 #include "harness/run_result.h"
+#include "harness/temp_files.h"
 #include "harness/timeline.h"
 #include "harness/trace.h"
 #include "harness/verdict.h"
@@ -31,6 +34,7 @@
 #include "workloads/stressors/costs.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +200,7 @@ static void crash_handler(int sig)
 	if (write(2, msg, n) < 0) {
 		/* nothing more to do */
 	}
+	temp_files__unlink_all();
 	if (op[0])
 		_exit(SCXLAB_EXIT_POLICY_FAILED); /* the policy failed, not the harness */
 	signal(sig, SIG_DFL);
@@ -211,41 +216,26 @@ static void install_crash_handlers(void)
 }
 
 
-/* Build @src for the simulator with `scxlab build --sim-only` into @out. */
+/*
+ * Build @src for the simulator with `scxlab build --sim-only` into @out, a temporary file of
+ * this run in the cache's run folder (removed however the run ends; what killed runs left
+ * there is removed first).
+ */
 static int build_sim_policy(const char *src, char *out, size_t outlen, char *err, size_t errlen)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
-	char name[256];
-	int status;
-	pid_t pid;
+	char run_dir[4200], name[256];
 
-	if (n <= 0) {
-		snprintf(err, errlen, "cannot find the scxlab executable");
-		return -1;
-	}
-	exe[n] = 0;
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - strlen(".bpf.c")), base);
-	snprintf(out, outlen, "%s/run", scxlab__cache_dir());
-	if (mkdir(out, 0755) && access(out, W_OK)) {
-		/* the cache dir may not exist yet */
-		char parent[4096];
-		snprintf(parent, sizeof(parent), "%s", scxlab__cache_dir());
-		mkdir(parent, 0755);
-		mkdir(out, 0755);
-	}
-	snprintf(out, outlen, "%s/run/%s.%d.sim.so", scxlab__cache_dir(), name, (int)getpid());
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork failed");
+	snprintf(run_dir, sizeof(run_dir), "%s/run", scxlab__cache_dir());
+	if (scxlab__mkdirs(run_dir)) {
+		snprintf(err, errlen, "cannot create %.900s: %s", run_dir, strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
-		execl(exe, exe, "build", "--sim-only", "--quiet", "--out", out, src, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+	temp_files__sweep_stale(run_dir, NULL, 0);
+	temp_files__name(out, outlen, run_dir, name, ".sim.so");
+	temp_files__add(out);
+	if (cmd_build__sim_object(src, out)) {
 		snprintf(err, errlen, "building %s for the simulator failed (see the compiler output above)", src);
 		return -1;
 	}
@@ -837,6 +827,15 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "scxlab run: --topology: %s\n", err);
 		return 2;
 	}
+	for (int i = 0; i < o.nr_inject; i++) {
+		if (o.inject[i].kind == SCX_INJECT_OFFLINE && !o.inject[i].daemon_fault && o.inject[i].cpu >= topo.nr_cpus) {
+			/* it would be recorded as injected and do nothing */
+			fprintf(stderr, "scxlab run: --inject %s: there is no CPU %d (the topology has CPUs 0-%d)\n",
+				o.inject[i].name, o.inject[i].cpu, topo.nr_cpus - 1);
+			sim_topology__destroy(&topo);
+			return 2;
+		}
+	}
 	struct builtin_workload wl;
 	builtin_workload__defaults(&wl, topo.nr_cpus);
 	if (o.wl_hogs_set)
@@ -851,6 +850,12 @@ int cmd_run(int argc, char **argv)
 	}
 
 	install_crash_handlers();
+	temp_files__remove_on_signals();
+	{
+		const char *tmpdir = getenv("TMPDIR");
+		/* the private copies killed runs left; a shared folder: only old ones */
+		temp_files__sweep_stale(tmpdir && *tmpdir ? tmpdir : "/tmp", SIM_POLICY_COPY_PREFIX, 60);
+	}
 	scx_exit__set_symbolizer(exit_site__symbolize);
 	if (o.policy) {
 		if (path__ends_with(o.policy, ".sim.so")) {
@@ -937,10 +942,11 @@ int cmd_run(int argc, char **argv)
 	}
 	char daemon_so[4200] = "";
 	if (o.daemon) {
-		snprintf(daemon_so, sizeof(daemon_so), "%s/run/daemon.%d.so", scxlab__cache_dir(), (int)getpid());
 		char run_dir[4200];
 		snprintf(run_dir, sizeof(run_dir), "%s/run", scxlab__cache_dir());
 		scxlab__mkdirs(run_dir);
+		temp_files__name(daemon_so, sizeof(daemon_so), run_dir, "daemon", ".so");
+		temp_files__add(daemon_so);
 		if (daemon__build(o.daemon, daemon_so, err, sizeof(err)) ||
 		    daemon_sim__start(sim, pol, daemon_so, o.daemon_cpu_ns, !knob_given(&o, "scxlab_daemon_tgid"), err,
 				      sizeof(err))) {

@@ -5,6 +5,7 @@
 #include "harness/kernels.h"
 #include "harness/atomic_file.h"
 #include "harness/compare_summary.h"
+#include "harness/options.h"
 #include "harness/paths.h"
 #include "harness/plots.h"
 #include "harness/report_html.h"
@@ -27,13 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	interrupted = 1;
-}
-
 
 /* "scxl_vtime+slice_ns=1000000" and "smoke-3s@2cpu": the groups a merged sweep reports. */
 static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job, size_t jlen)
@@ -53,6 +47,46 @@ static void labels(const struct sweep_run *r, char *pol, size_t plen, char *job,
 
 #define RUN_KEPT 2   /* run_one: done before with the same inputs */
 #define RUN_POLICY_FAILED 3  /* run_one: finished, and its verdict is that the policy failed */
+#define RUN_INTERRUPTED 4    /* run_one: stopped by a signal to the sweep: unfinished, redone next time */
+
+/* Whether the first line of the failed.txt at @path starts with one of @prefixes. */
+static bool failure_starts_with(const char *path, const char *const *prefixes, size_t n)
+{
+	char line[128] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(line, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * Whether the failed.txt at @path records a run that a signal to the sweep stopped (older
+ * versions recorded those as failed): such a run is unfinished and is done again.
+ */
+static bool failure_was_interruption(const char *path)
+{
+	static const char *const stops[] = { "killed by signal 2 ", "killed by signal 15 ", "killed by signal 1 ",
+					     "exit 130\n", "exit 143\n" };
+
+	return failure_starts_with(path, stops, sizeof(stops) / sizeof(stops[0]));
+}
+
+/* Whether the run of @dir failed by refusing its input (exit 2: a bad knob, say). */
+static bool failure_was_bad_input(const char *dir)
+{
+	static const char *const bad_input[] = { "exit 2\n" };
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%.4000s/failed.txt", dir);
+	return failure_starts_with(path, bad_input, 1);
+}
 
 /* Whether the finished run in @dir has a failing verdict. */
 static bool policy_failed_in(const char *dir)
@@ -134,15 +168,20 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 	char key[17], failed_path[4100];
 	run_key__of(&a, key);
 	snprintf(failed_path, sizeof(failed_path), "%.4000s/failed.txt", dir);
-	if (run_key__kept(dir, key) || (!access(failed_path, R_OK) && run_key__matches(dir, key))) {
+	if (run_key__kept(dir, key) ||
+	    (!access(failed_path, R_OK) && run_key__matches(dir, key) && !failure_was_interruption(failed_path))) {
 		argv__free(&a);
 		return RUN_KEPT;
 	}
 	run_key__forget(dir);
 	unlink(failed_path);
 	snprintf(log, sizeof(log), "%.4000s/run.log", dir);
-	int rc = proc__run_logged(&a, log, false, NULL, &status);
+	int rc = proc__run_logged(&a, log, true, NULL, &status);
 	argv__free(&a);
+	if (proc__stop_signal()) {
+		run_key__forget(dir); /* whatever it wrote, this run is not finished */
+		return RUN_INTERRUPTED;
+	}
 	if (rc)
 		return -1;
 	snprintf(path, sizeof(path), "%.4000s/result.json", dir);
@@ -232,15 +271,28 @@ int cmd_sweep(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:s:e:n:lqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 's':
-			if (sscanf(optarg, "%d/%d", &shard, &nshards) != 2 || nshards < 1 || shard < 1 || shard > nshards) {
+		case 's': {
+			char tail = 0;
+			if (sscanf(optarg, "%d/%d%c", &shard, &nshards, &tail) != 2 || nshards < 1 || shard < 1 ||
+			    shard > nshards) {
 				fprintf(stderr, "scxlab sweep: --shard %s: expected I/N with 1 <= I <= N\n", optarg);
 				free(s);
 				return 2;
 			}
 			break;
+		}
 		case 'e': kind = optarg; break;
-		case 'n': emit_shards = atoi(optarg); break;
+		case 'n': {
+			uint64_t v;
+			if (opt__parse_u64("--shards", optarg, &v, err, sizeof(err)) || v < 1 || v > SWEEP_MAX_RUNS) {
+				fprintf(stderr, "scxlab sweep: --shards %s: expected a number of shards from 1 to %d\n", optarg,
+					SWEEP_MAX_RUNS);
+				free(s);
+				return 2;
+			}
+			emit_shards = (int)v;
+			break;
+		}
 		case 'l': list = true; break;
 		case 'q': quiet = true; break;
 		case 'h':
@@ -272,7 +324,7 @@ int cmd_sweep(int argc, char **argv)
 			free(s);
 			return 2;
 		}
-		emit(kind, argv[optind], out, emit_shards < 1 ? 1 : emit_shards);
+		emit(kind, argv[optind], out, emit_shards);
 		free(s);
 		return 0;
 	}
@@ -287,13 +339,13 @@ int cmd_sweep(int argc, char **argv)
 		free(s);
 		return 0;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	int mine = 0, done = 0, failed = 0, policy_failed = 0;
+	/* SIGINT, SIGTERM, SIGHUP: the run going on gets it too and the sweep stops after it */
+	proc__forward_stop_signals();
+	int mine = 0, done = 0, failed = 0, policy_failed = 0, bad_input = 0;
 	time_t t0 = time(NULL);
 	for (int i = shard - 1; i < total; i += nshards)
 		mine++;
-	for (int i = shard - 1; i < total && !interrupted; i += nshards) {
+	for (int i = shard - 1; i < total && !proc__stop_signal(); i += nshards) {
 		struct sweep_run r;
 		char dir[4300];
 		sweep_spec__run(s, i, &r);
@@ -302,6 +354,8 @@ int cmd_sweep(int argc, char **argv)
 		if (!quiet && isatty(2))
 			fprintf(stderr, "\r[%d/%d] run %05d  elapsed %lds   ", done, mine, i, (long)(time(NULL) - t0));
 		int rc = run_one(s, &r, dir);
+		if (rc == RUN_INTERRUPTED)
+			break;
 		if (rc == RUN_KEPT) {
 			char failed_path[4400];
 			snprintf(failed_path, sizeof(failed_path), "%.4000s/failed.txt", dir);
@@ -309,8 +363,11 @@ int cmd_sweep(int argc, char **argv)
 				failed++;
 			else if (policy_failed_in(dir))
 				policy_failed++;
+			bad_input += failure_was_bad_input(dir);
 			continue;
 		}
+		if (rc == 1)
+			bad_input += failure_was_bad_input(dir);
 		if (rc == RUN_POLICY_FAILED) {
 			policy_failed++;
 			if (!quiet)
@@ -325,15 +382,18 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (!quiet && isatty(2))
 		fputc('\n', stderr);
-	if (interrupted) {
+	if (proc__stop_signal()) {
 		fprintf(stderr, "scxlab sweep: interrupted; run it again to go on\n");
 		ret = 130;
 	} else if (!quiet) {
 		printf("shard %d/%d: %d runs (%d failed, %d with a failing policy) in %s/runs\n", shard, nshards, mine,
 		       failed, policy_failed, out);
 	}
-	if (!interrupted)
-		ret = policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
+	if (!proc__stop_signal() && bad_input)
+		fprintf(stderr, "scxlab sweep: %d runs refused their input (exit 2: a knob the policy lacks, say); "
+			"see their failed.txt\n", bad_input);
+	if (!proc__stop_signal())
+		ret = bad_input ? 2 : policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? 1 : 0;
 	free(s);
 	return ret;
 }

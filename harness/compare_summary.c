@@ -543,12 +543,12 @@ int summary__load(struct summary *s, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot read it", path);
 		return -1;
 	}
-	char *whole = result_read__file(path);
-	int complete = whole && result_read__complete(whole);
+	char *whole = result_read__file(path), why[200] = "cannot read it";
+	int bad = !whole || result_read__check(whole, why, sizeof(why));
 	free(whole);
-	if (!complete) {
+	if (bad) {
 		fclose(f);
-		snprintf(err, errlen, "%s: not a whole JSON document (cut off, or not scxlab's)", path);
+		snprintf(err, errlen, "%s: not a whole JSON document (%s)", path, why);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +83,8 @@ static pid_t spawn(const struct argv_buf *a, const char *out, bool new_group)
 {
 	pid_t pid;
 
+	pid_t parent = getpid();
+
 	if (a->overflow || !a->argc)
 		return -1;
 	fflush(NULL);
@@ -91,6 +94,10 @@ static pid_t spawn(const struct argv_buf *a, const char *out, bool new_group)
 	if (pid == 0) {
 		if (new_group)
 			setpgid(0, 0);
+		/* it dies with this process, even killed by SIGKILL (checked after: it may be gone already) */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
 		if (out) {
 			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 			if (fd >= 0) {
@@ -122,25 +129,93 @@ int proc__run_silent(const struct argv_buf *a)
 	return pid < 0 ? -1 : wait_for(pid);
 }
 
+static volatile sig_atomic_t stop_signal;
+static volatile pid_t forward_to;   /* the child's process group (> 0) or the child (< 0: -pid) */
+
+static void forward_stop(int sig)
+{
+	pid_t to = forward_to;
+
+	if (!stop_signal)
+		stop_signal = sig;
+	if (to)
+		kill(-to, sig);
+}
+
+void proc__forward_stop_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = forward_stop }, old; /* no SA_RESTART: waits see EINTR */
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* one ignored (nohup, a background job of a script) stays ignored */
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+int proc__stop_signal(void)
+{
+	return stop_signal;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Wait for @pid; once a stop signal has come, make sure the child has it too and give it
+ * PROC_STOP_GRACE_S seconds before SIGKILL (of its group when @group).
+ */
+static int wait_stoppable(pid_t pid, bool group, int *status)
+{
+	struct timespec stop_t0, nap = { 0, 20 * 1000 * 1000 };
+	bool forwarded = false, killed = false;
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, stop_signal ? WNOHANG : 0);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (!stop_signal)
+			continue;
+		if (!forwarded) {
+			/* the signal may have come before forward_to was set */
+			kill(group ? -pid : pid, stop_signal);
+			clock_gettime(CLOCK_MONOTONIC, &stop_t0);
+			forwarded = true;
+		} else if (!killed && seconds_since(&stop_t0) >= PROC_STOP_GRACE_S) {
+			kill(group ? -pid : pid, SIGKILL);
+			killed = true;
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
 int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, volatile pid_t *running,
 		     int *status)
 {
 	pid_t pid = spawn(a, log, new_group);
+	int rc;
 
 	if (pid < 0)
 		return -1;
 	if (running)
 		*running = pid;
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			if (running)
-				*running = 0;
-			return -1;
-		}
-	}
+	forward_to = new_group ? pid : -pid;
+	rc = wait_stoppable(pid, new_group, status);
+	forward_to = 0;
+	if (new_group)
+		kill(-pid, SIGKILL); /* anything of its group still there (a child it left) */
 	if (running)
 		*running = 0;
-	return 0;
+	return rc;
 }
 
 int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s)

@@ -42,6 +42,16 @@ int proc__run_silent_deadline(const struct argv_buf *a, unsigned int deadline_s)
  */
 int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, volatile pid_t *running,
 		     int *status);
+/*
+ * For commands that run children to the end (compare, sweep): SIGINT, SIGTERM and SIGHUP are
+ * recorded and passed on to the child proc__run_logged is waiting for (its process group with
+ * @new_group), which gets PROC_STOP_GRACE_S seconds to end before SIGKILL, so a hanging run
+ * cannot hold its parent. Every child also ends (SIGTERM) when its parent dies, even by SIGKILL.
+ */
+#define PROC_STOP_GRACE_S 5
+void proc__forward_stop_signals(void);
+/* The stop signal received so far, or 0. */
+int proc__stop_signal(void);
 /* Run with stdout hashed (FNV-1a 64, folded into *hash). Same return as proc__run. */
 int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash);
 /* Search PATH for @name; writes the full path. 0 if found. */

@@ -3,6 +3,7 @@
  */
 #include "harness/result_read.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,35 +28,86 @@ char *result_read__file(const char *path)
 	return buf;
 }
 
-int result_read__complete(const char *doc)
+/* "line L, column C" of @p in @doc. */
+static void position(const char *doc, const char *p, char *why, size_t len, const char *what)
+{
+	int line = 1, col = 1;
+
+	for (const char *q = doc; q < p && *q; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	snprintf(why, len, "line %d, column %d: %s", line, col, what);
+}
+
+int result_read__check(const char *doc, char *why, size_t len)
 {
 	int depth = 0;
 	const char *p = doc, *last = NULL;
 
 	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
 		p++;
-	if (*p != '{')
-		return 0;
+	if (*p != '{') {
+		position(doc, p, why, len, "not a JSON object");
+		return -1;
+	}
 	for (; *p; p++) {
 		if (*p == '"') {
+			const char *open = p;
 			for (p++; *p && *p != '"'; p++)
 				if (*p == '\\' && p[1])
 					p++;
-			if (!*p)
-				return 0;
+			if (!*p) {
+				position(doc, open, why, len, "a string that never ends (cut off)");
+				return -1;
+			}
+			continue;
+		}
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+			/* outside strings JSON has only true, false and null: NaN or Infinity is no number */
+			size_t n = 0;
+			while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
+				n++;
+			if (!((n == 4 && !strncmp(p, "true", 4)) || (n == 5 && !strncmp(p, "false", 5)) ||
+			      (n == 4 && !strncmp(p, "null", 4)))) {
+				char what[96];
+				snprintf(what, sizeof(what), "'%.*s' is not a JSON value (a number that is not finite?)",
+					 (int)(n > 40 ? 40 : n), p);
+				position(doc, p, why, len, what);
+				return -1;
+			}
+			p += n - 1;
+			last = NULL;
 			continue;
 		}
 		if (*p == '{' || *p == '[')
 			depth++;
 		else if (*p == '}' || *p == ']') {
-			if (--depth < 0)
-				return 0;
+			if (--depth < 0) {
+				position(doc, p, why, len, "a closing bracket without its opening one");
+				return -1;
+			}
 			last = p;
 		} else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
 			last = NULL; /* something after the closing brace */
 		}
 	}
-	return depth == 0 && last && *last == '}';
+	if (depth != 0 || !last || *last != '}') {
+		position(doc, p, why, len, depth > 0 ? "cut off (brackets left open)" : "text after the document");
+		return -1;
+	}
+	return 0;
+}
+
+int result_read__complete(const char *doc)
+{
+	char why[160];
+
+	return !result_read__check(doc, why, sizeof(why));
 }
 
 /* Where "key": 's value starts, within @object's braces. */
@@ -105,7 +157,7 @@ int result_read__number(const char *doc, const char *object, const char *key, do
 		return 0;
 	}
 	*v = strtod(at, &end);
-	return end == at ? -1 : 0;
+	return end == at || !isfinite(*v) ? -1 : 0; /* JSON has no NaN or infinity */
 }
 
 int result_read__element(const char *doc, const char *object, const char *key, int idx, double *v)
@@ -123,7 +175,7 @@ int result_read__element(const char *doc, const char *object, const char *key, i
 		at++;
 	}
 	*v = strtod(at, &end);
-	return end == at ? -1 : 0;
+	return end == at || !isfinite(*v) ? -1 : 0;
 }
 
 int result_read__string(const char *doc, const char *object, const char *key, char *out, size_t len)

@@ -11,8 +11,10 @@
 
 /* The whole file, or NULL. */
 char *result_read__file(const char *path);
-/* Whether @doc is one whole JSON object (balanced, nothing cut off): 1, else 0. */
+/* Whether @doc is one whole JSON object (balanced, nothing cut off, no NaN): 1, else 0. */
 int result_read__complete(const char *doc);
+/* The same, 0 or -1 with "line L, column C: why" in @why (cut off, unterminated, NaN). */
+int result_read__check(const char *doc, char *why, size_t len);
 /* The number after "key": inside the object that starts at the first "@object": { (NULL: the
  * whole document). 0 if found. */
 int result_read__number(const char *doc, const char *object, const char *key, double *v);

@@ -2,6 +2,7 @@
  * Building, writing and summarising one run's result.json. See run_result.h and docs/results.md.
  */
 #include "harness/run_result.h"
+#include "harness/temp_files.h"
 #include "sim/metrics/json.h"
 #include "sim/policy/policy.h"
 #include "sim/bpf/bpf_runtime.h"
@@ -676,8 +677,11 @@ int run_result__write(const struct run_info *info, const char *dir, char *err, s
 		return -1;
 	}
 	snprintf(final, sizeof(final), "%s/result.json", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.result.json.XXXXXX", dir);
+	temp_files__sweep_stale(dir, ".result.json.tmp.", 0); /* left by a killed run */
+	snprintf(tmp, sizeof(tmp), "%s/.result.json.tmp.%d.XXXXXX", dir, (int)getpid());
 	fd = mkstemp(tmp);
+	if (fd >= 0)
+		temp_files__add(tmp);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		snprintf(err, errlen, "cannot write in %s: %s", dir, strerror(errno));
 		if (fd >= 0)
@@ -692,8 +696,10 @@ int run_result__write(const struct run_info *info, const char *dir, char *err, s
 	if (fclose(f) || bad || rename(tmp, final)) {
 		snprintf(err, errlen, "writing %s failed: %s", final, strerror(errno));
 		unlink(tmp);
+		temp_files__forget(tmp);
 		return -1;
 	}
+	temp_files__forget(tmp);
 	return 0;
 }
 

@@ -4,7 +4,11 @@
 #include "harness/sweep_spec.h"
 #include "harness/options.h"
 #include "harness/kernels.h"
+#include "sim/topo/topology.h"
+#include "workloads/job.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +47,58 @@ static int parse_seeds(struct sweep_spec *s, char *rest)
 	return s->nr_seeds ? 0 : -1;
 }
 
+/* Whether the sweep's run count exceeds SWEEP_MAX_RUNS (counted without overflowing). */
+static bool runs_beyond_limit(const struct sweep_spec *s)
+{
+	int64_t combos = 1, variants = 0;
+	int64_t factors[] = { s->nr_targets, s->nr_topologies, s->nr_jobs, s->nr_seeds };
+	int64_t n;
+
+	for (int k = 0; k < s->nr_knobs; k++) {
+		combos *= s->knobs[k].nr_values;
+		if (combos > SWEEP_MAX_RUNS)
+			return true;
+	}
+	for (int p = 0; p < s->nr_policies; p++)
+		variants += strcmp(s->policies[p], "default") ? combos : 1;
+	n = variants;
+	for (size_t i = 0; i < sizeof(factors) / sizeof(factors[0]); i++) {
+		n *= factors[i];
+		if (n > SWEEP_MAX_RUNS)
+			return true;
+	}
+	return n > SWEEP_MAX_RUNS;
+}
+
+/* A sweep's job is whole before any run starts (else every run of it fails): 0, or -1 with why. */
+static int check_job(const char *job, char *why, size_t len)
+{
+	static struct job parsed; /* large: not on the stack */
+
+	if (!strcmp(job, "builtin"))
+		return 0;
+	return job__parse_file(&parsed, job, why, len);
+}
+
+static int check_topology(const char *spec, char *why, size_t len)
+{
+	struct sim_topology t;
+
+	if (sim_topology__parse(&t, spec, why, len))
+		return -1;
+	sim_topology__destroy(&t);
+	return 0;
+}
+
+/* When @rc says so, "FILE:LINE: the WHAT: WHY" into @err. True then. */
+static bool refused(const char *path, int lineno, const char *what, int rc, const char *why, char *err, size_t errlen)
+{
+	if (!rc)
+		return false;
+	snprintf(err, errlen, "%s:%d: the %s: %s", path, lineno, what, why);
+	return true;
+}
+
 int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -56,7 +112,7 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char key[32], *rest;
+		char key[32], *rest, why[1024];
 		int bad = 0;
 
 		lineno++;
@@ -66,13 +122,24 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 		rest = strstr(line, key) + strlen(key);
 		if (!strcmp(key, "policies"))
 			bad = words(rest, s->policies, sizeof(s->policies[0]), SWEEP_MAX_ITEMS, &s->nr_policies);
-		else if (!strcmp(key, "jobs"))
+		else if (!strcmp(key, "jobs")) {
 			bad = words(rest, s->jobs, sizeof(s->jobs[0]), SWEEP_MAX_ITEMS, &s->nr_jobs);
-		else if (!strcmp(key, "topologies")) {
+			for (int i = 0; !bad && i < s->nr_jobs; i++)
+				if (refused(path, lineno, "job", check_job(s->jobs[i], why, sizeof(why)), why, err, errlen)) {
+					fclose(f);
+					return -1;
+				}
+		} else if (!strcmp(key, "topologies")) {
 			char tmp[SWEEP_MAX_ITEMS][512];
 			bad = words(rest, tmp, sizeof(tmp[0]), SWEEP_MAX_ITEMS, &s->nr_topologies);
-			for (int i = 0; !bad && i < s->nr_topologies; i++)
+			for (int i = 0; !bad && i < s->nr_topologies; i++) {
 				snprintf(s->topologies[i], sizeof(s->topologies[i]), "%.127s", tmp[i]);
+				if (refused(path, lineno, "topology", check_topology(tmp[i], why, sizeof(why)), why, err,
+					    errlen)) {
+					fclose(f);
+					return -1;
+				}
+			}
 		} else if (!strcmp(key, "targets")) {
 			char tmp[4][512];
 			bad = words(rest, tmp, sizeof(tmp[0]), 4, &s->nr_targets);
@@ -89,10 +156,10 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 			if (!bad) {
 				snprintf(k->name, sizeof(k->name), "%.63s", tmp[0]);
 				for (int i = 1; i < n; i++) {
-					char why[256];
-					if (opt__knob_value("knob", k->name, tmp[i], k->values[i - 1], sizeof(k->values[0]), why,
-							    sizeof(why))) {
-						snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+					char knob_err[256];
+					if (opt__knob_value("knob", k->name, tmp[i], k->values[i - 1], sizeof(k->values[0]), knob_err,
+							    sizeof(knob_err))) {
+						snprintf(err, errlen, "%s:%d: %s", path, lineno, knob_err);
 						fclose(f);
 						return -1;
 					}
@@ -133,6 +200,12 @@ int sweep_spec__load(struct sweep_spec *s, const char *path, char *err, size_t e
 		snprintf(s->targets[s->nr_targets++], sizeof(s->targets[0]), "sim");
 	if (!s->nr_seeds)
 		s->seeds[s->nr_seeds++] = 1;
+	if (runs_beyond_limit(s)) {
+		snprintf(err, errlen, "%s: more than %d runs (targets x topologies x jobs x policy variants x seeds, "
+			 "each knob's values multiplying the variants): the most a sweep may have, its run folders "
+			 "being numbered 00000-%05d", path, SWEEP_MAX_RUNS, SWEEP_MAX_RUNS - 1);
+		return -1;
+	}
 	return 0;
 }
 

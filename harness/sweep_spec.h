@@ -19,6 +19,8 @@
 
 #define SWEEP_MAX_ITEMS 64
 #define SWEEP_MAX_KNOBS 8
+/* The most runs a sweep may have: run folders are numbered with five digits (runs/NNNNN). */
+#define SWEEP_MAX_RUNS 100000
 
 struct sweep_knob {
 	char name[64];

@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PKGS=(
   build-essential pkg-config git make
-  clang llvm libcriterion-dev
+  clang llvm libcriterion-dev libclang-rt-dev
   libelf-dev libdw-dev zlib1g-dev libzstd-dev zstd xz-utils
   stress-ng gnuplot-nox jq slurm-wlm munge python3-junitparser gpg
   qemu-system-x86 busybox-static cpio file dwarves binutils

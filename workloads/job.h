@@ -60,7 +60,13 @@ int job__instances(const struct job *job, int idx, int online_cpus);
 uint64_t job__ops_per_instance(const struct job *job, int idx, int online_cpus);
 /* Index of a stress-ng stressor name in stressng_stressors, or -1. */
 int job__stressor_index(const char *name);
-/* stress-ng's time syntax: N with optional s, m, h, d or y suffix (seconds by default). */
+/* The longest time a job may give, as --duration allows: 1e9 s (about 31 years). */
+#define JOB_MAX_TIME_S 1000000000ULL
+#define JOB_MAX_TIME_TEXT "1000000000s, about 31 years"
+/*
+ * stress-ng's time syntax: N with optional s, m, h, d or y suffix (seconds by default). 0, -1
+ * if it is not a time, -2 if longer than JOB_MAX_TIME_S (it would overflow the nanoseconds).
+ */
 int job__parse_time(const char *text, uint64_t *ns);
 
 #endif

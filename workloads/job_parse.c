@@ -34,11 +34,21 @@ static const struct stressng_option *find_option(const char *name)
 		       cmp_opt);
 }
 
-/* The stressor an option belongs to: `cpu-load` -> cpu (longest matching stressor prefix). */
+/* stress-ng's global options whose names start with a stressor's name and a dash */
+static const char *const globals_like_stressor_options[] = { "klog-check", "timer-slack" };
+
+/*
+ * The stressor an option belongs to: `cpu-load` -> cpu (longest matching stressor prefix), or
+ * -1 for a global option (`timer-slack` is not the timer stressor's).
+ */
 static int option_owner(const char *name)
 {
 	char buf[48];
 	int best = -1;
+
+	for (size_t i = 0; i < sizeof(globals_like_stressor_options) / sizeof(globals_like_stressor_options[0]); i++)
+		if (!strcmp(name, globals_like_stressor_options[i]))
+			return -1;
 
 	snprintf(buf, sizeof(buf), "%s", name);
 	for (char *dash = strrchr(buf, '-'); dash; dash = strrchr(buf, '-')) {
@@ -65,6 +75,8 @@ int job__parse_time(const char *text, uint64_t *ns)
 		return -1;
 	errno = 0;
 	v = strtoull(text, &end, 10);
+	if (errno == ERANGE)
+		return -2;
 	if (errno)
 		return -1;
 	if (!isdigit((unsigned char)text[len - 1])) {
@@ -79,6 +91,8 @@ int job__parse_time(const char *text, uint64_t *ns)
 	} else if (*end) {
 		return -1;
 	}
+	if (v > JOB_MAX_TIME_S / mult)
+		return -2;
 	*ns = (uint64_t)v * mult * 1000000000ULL;
 	return 0;
 }
@@ -185,7 +199,10 @@ static int parse_line(struct parse_ctx *c, char *line)
 	if (!opt->takes_arg && n != 1)
 		return fail(c, tok[1], "%s", "this option takes no value (one option per line)");
 	if (!strcmp(tok[0], "timeout")) {
-		if (job__parse_time(tok[1], &c->job->timeout_ns))
+		int rc = job__parse_time(tok[1], &c->job->timeout_ns);
+		if (rc == -2)
+			return fail(c, tok[1], "%s", "too long (at most " JOB_MAX_TIME_TEXT ")");
+		if (rc)
 			return fail(c, tok[1], "%s", "not a time (N, Ns, Nm, Nh, Nd or Ny)");
 		return 0;
 	}
@@ -246,6 +263,21 @@ int job__parse_file(struct job *job, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	fclose(f);
+	const char *nul = memchr(text, 0, (size_t)len);
+	if (nul) {
+		/* the parser reads text: everything after the NUL would be dropped unseen */
+		int line = 1;
+		const char *bol = text;
+		for (const char *q = text; q < nul; q++)
+			if (*q == '\n') {
+				line++;
+				bol = q + 1;
+			}
+		snprintf(err, errlen, "%s:%d: a NUL byte at column %d (byte %ld): not a text file", path, line,
+			 (int)(nul - bol) + 1, (long)(nul - text));
+		free(text);
+		return -1;
+	}
 	ret = job__parse_text(job, path, text, err, errlen);
 	free(text);
 	return ret;

@@ -113,9 +113,19 @@ int job_workload__add(struct sim *sim, const struct job *job, const struct stres
 		windows[i] = (struct job_window){ .start_ns = ctx.start_at, .stop_ns = ctx.stop_at,
 						  .instances = ctx.instances };
 		for (int k = 0; k < ctx.instances; k++) {
+			int before = sim->nr_tasks;
 			if (m->add(&ctx, k)) {
 				sim->spawn_policy = saved_policy;
 				snprintf(err, errlen, "%s: out of memory adding %s", job->path, m->name);
+				return -1;
+			}
+			/* every instance of an entry is alike: the first one tells what all of them make */
+			int64_t each_tasks = sim->nr_tasks - before;
+			int64_t job_tasks = (int64_t)before - first_task + each_tasks * (ctx.instances - k);
+			if (k == 0 && job_tasks > JOB_MAX_TASKS) {
+				snprintf(err, errlen, "%s:%d: '%s': %d instances of %lld tasks each make this job %lld tasks, "
+					 "more than the simulator's limit of %d", job->path, job->entries[i].line,
+					 m->name, ctx.instances, (long long)each_tasks, (long long)job_tasks, JOB_MAX_TASKS);
 				return -1;
 			}
 		}

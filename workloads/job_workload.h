@@ -21,6 +21,12 @@ struct job_window {
 };
 
 /*
+ * The most tasks one job may create (about 2 KB of simulator memory each): a job beyond it,
+ * such as `sleep 4096` with `sleep-max 30000` (122 M threads), is refused naming its line.
+ */
+#define JOB_MAX_TASKS (1 << 20)
+
+/*
  * Add @job's tasks to @sim. @timeout_ns is the timeout of an entry when the job gives none.
  * Fills @windows (job->nr_entries of them) and *@total_ns, the simulated time the job needs.
  * 0, or -1 with "FILE:LINE: 'TOKEN': why" in @err (refused stressors, bad option values).

@@ -16,6 +16,7 @@
 
 /* Actions a task may take at one instant before the run is declared stuck. */
 #define EXEC_MAX_INSTANT_ACTIONS 100000
+#define EXEC_MAX_INSTANT_STEPS 64
 
 static void block_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
 {
@@ -251,6 +252,27 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 		   p->ts.comm, p->ts.pid, p->beh->name, EXEC_MAX_INSTANT_ACTIONS);
 }
 
+/*
+ * Simulated time never stops: a CPU whose tasks have taken EXEC_MAX_INSTANT_STEPS steps at one
+ * instant (a calibration with zero costs: a semaphore taken, posted and yielded for nothing)
+ * charges the current task SIM_MIN_SWITCH_NS and goes on after it. With costs above zero a CPU
+ * never takes that many steps at one instant, so no result changes. True if it did so.
+ */
+static bool stuck_in_one_instant(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+{
+	if (rq->instant_at != sim->loop.now) {
+		rq->instant_at = sim->loop.now;
+		rq->instant_steps = 0;
+		return false;
+	}
+	if (++rq->instant_steps < EXEC_MAX_INSTANT_STEPS)
+		return false;
+	rq->instant_steps = 0;
+	p->overhead_left += SIM_MIN_SWITCH_NS;
+	sim_sched__arm_done(sim, rq);
+	return true;
+}
+
 void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev)
 {
 	struct sim_cpu *rq = ev->arg;
@@ -271,6 +293,8 @@ void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev)
 		sim_sched__arm_done(sim, rq); /* rounding: a little left */
 		return;
 	}
+	if (stuck_in_one_instant(sim, rq, p))
+		return;
 	sim->current_cpu = rq->id;
 	exec_advance(sim, rq, p);
 	sim->current_cpu = saved_cpu;

@@ -269,7 +269,14 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	sim->nr_switches += !p->unmeasured;
 
 	/* the part of the switch before the switch-in was the wait (see sched_delay_ns) */
-	p->overhead_left += c->ctx_switch_ns > c->sched_delay_ns ? c->ctx_switch_ns - c->sched_delay_ns : 0;
+	uint64_t switch_ns = c->ctx_switch_ns > c->sched_delay_ns ? c->ctx_switch_ns - c->sched_delay_ns : 0;
+	/*
+	 * A switch is never free (SIM_MIN_SWITCH_NS when the calibration says 0): two tasks waking
+	 * each other would otherwise run at one simulated instant for ever.
+	 */
+	if (!switch_ns && !c->sched_delay_ns)
+		switch_ns = SIM_MIN_SWITCH_NS;
+	p->overhead_left += switch_ns;
 	if (p->last_ran_cpu >= 0 && p->last_ran_cpu != rq->id) {
 		const struct sim_topology *t = &sim->topo;
 		int a = p->last_ran_cpu, b = rq->id;

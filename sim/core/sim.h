@@ -29,9 +29,13 @@
 #define SIM_HZ 250
 #define SIM_TICK_NS (1000000000ULL / SIM_HZ)
 
+/* What a context switch costs when the calibration says 0, so that simulated time moves. */
+#define SIM_MIN_SWITCH_NS 100
+
 /* Costs of the target machine (calibrated per target; defaults are documented in docs/). */
 struct sim_costs {
-	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task (sched_delay_ns included) */
+	uint64_t ctx_switch_ns;    /* CPU time lost switching to another task (sched_delay_ns included;
+				      0 is taken as SIM_MIN_SWITCH_NS) */
 	uint64_t sched_delay_ns;   /* of which spent in schedule() before the next task is switched in:
 				    * a woken or preempting task waits that long (charged to the CPU's
 				    * previous task: it is still current; the rest to the next task) */
@@ -145,6 +149,8 @@ struct sim_cpu {
 	uint64_t busy_ns;
 	uint64_t idle_since;
 	uint64_t nr_switches;
+	uint64_t instant_at;          /* the instant of the last action steps, and how many there */
+	uint32_t instant_steps;       /* were (see stuck_in_one_instant in exec.c) */
 };
 
 #define SIM_OP_BUDGET_DFL_NS 1000000000ULL /* 1 s of host CPU time per callback */

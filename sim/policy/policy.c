@@ -26,7 +26,8 @@ static int private_copy(const char *src, char *out, size_t outlen, char *err, si
 	int in, fd;
 	ssize_t n;
 
-	snprintf(out, outlen, "%s/scxlab-policy-XXXXXX.so", tmp && *tmp ? tmp : "/tmp");
+	/* ".tmp.PID": the harness removes one a killed run left (harness/temp_files.h) */
+	snprintf(out, outlen, "%s/" SIM_POLICY_COPY_PREFIX "%d.XXXXXX.so", tmp && *tmp ? tmp : "/tmp", (int)getpid());
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
 		snprintf(err, errlen, "%s: %s", src, strerror(errno));

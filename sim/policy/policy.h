@@ -22,6 +22,12 @@ struct sim_topology;
 struct sim_policy;
 struct sim_bpf_map;
 
+/*
+ * The private copy a policy is loaded from: $TMPDIR/scxlab-policy.tmp.PID.XXXXXX.so, unlinked as
+ * soon as it is loaded (one a killed process left is swept by the next run).
+ */
+#define SIM_POLICY_COPY_PREFIX "scxlab-policy.tmp."
+
 /* Open @path for a machine of @nr_cpus CPUs. NULL with a message naming the file on error. */
 struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, size_t errlen);
 void sim_policy__close(struct sim_policy *pol);

@@ -27,8 +27,12 @@ int scx_inject__parse_kind(const char *name, enum scx_inject_kind *kind, int *cp
 	else if (!strcmp(name, "error"))
 		*kind = SCX_INJECT_ERROR;
 	else if (!strncmp(name, "offline:", 8) && name[8] >= '0' && name[8] <= '9') {
+		char *end;
+		long n = strtol(name + 8, &end, 10);
+		if (*end || n > 1 << 20) /* a CPU number, whole (the topology bounds it further) */
+			return -1;
 		*kind = SCX_INJECT_OFFLINE;
-		*cpu = atoi(name + 8);
+		*cpu = (int)n;
 	} else
 		return -1;
 	return 0;

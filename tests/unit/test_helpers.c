@@ -4,12 +4,14 @@
 #include "test_helpers.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,24 +50,22 @@ const char *th_tmpdir(void)
 	return tmp_dir;
 }
 
-int th_scxlab(const char *log_path, ...)
+static pid_t start_va(const char *log_path, va_list ap)
 {
 	const char *argv[64];
-	int argc = 0, status;
-	va_list ap;
+	int argc = 0;
 	pid_t pid;
 
 	argv[argc++] = th_build_path("scxlab");
-	va_start(ap, log_path);
 	for (const char *a; argc < 63 && (a = va_arg(ap, const char *));)
 		argv[argc++] = a;
-	va_end(ap);
 	argv[argc] = NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		setpgid(0, 0); /* a group of its own, as a shell's job: the test can signal it as a terminal does */
 		if (log_path) {
 			int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 			dup2(fd, 1);
@@ -74,22 +74,104 @@ int th_scxlab(const char *log_path, ...)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+	return pid;
+}
+
+int th_scxlab(const char *log_path, ...)
+{
+	int status;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, log_path);
+	pid = start_va(log_path, ap);
+	va_end(ap);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
 }
 
 const char *th_write_tmp(const char *name, const char *text)
 {
-	static char path[600];
-	FILE *f;
+	return th_write_file(name, text, strlen(text));
+}
 
-	snprintf(path, sizeof(path), "%s/%s", th_tmpdir(), name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "cannot write %s", path);
-	fputs(text, f);
-	fclose(f);
-	return path;
+int th_scxlab_start(const char *log_path, ...)
+{
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, log_path);
+	pid = start_va(log_path, ap);
+	va_end(ap);
+	return pid;
+}
+
+int th_wait_for_file(const char *path, double seconds)
+{
+	for (int i = 0; i < (int)(seconds * 100); i++) {
+		if (!access(path, F_OK))
+			return 0;
+		usleep(10000);
+	}
+	return access(path, F_OK) ? -1 : 0;
+}
+
+int th_procs_with(const char *needle)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[300], cmd[8192];
+		struct stat st;
+		size_t len;
+		FILE *f;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		if (stat(path, &st) || st.st_uid != getuid() || !(f = fopen(path, "r")))
+			continue;
+		len = fread(cmd, 1, sizeof(cmd) - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < len; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		cmd[len] = 0;
+		if (len && strstr(cmd, needle))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int th_wait_procs_gone(const char *needle, double seconds)
+{
+	int n = th_procs_with(needle);
+
+	for (int i = 0; n && i < (int)(seconds * 20); i++) {
+		usleep(50000);
+		n = th_procs_with(needle);
+	}
+	return n;
+}
+
+const char *th_write_file(const char *name, const void *text, size_t len)
+{
+	static char path[8][700];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, sizeof(path[0]), "%s/%s", th_tmpdir(), name);
+	FILE *f = fopen(p, "wb");
+	cr_assert_not_null(f, "%s", p);
+	cr_assert_eq(fwrite(text, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+	return p;
 }
 
 char *th_read_file(const char *path, size_t *len)

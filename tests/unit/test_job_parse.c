@@ -111,3 +111,28 @@ Test(job_parse, each_error_names_file_line_and_token)
 	expect_error("timeout soon\ncpu 1\n", "t.job:1: 'soon'", "not a time");
 	expect_error("# nothing\nmetrics\n", "t.job", "no stressors");
 }
+
+/* timer-slack and klog-check are stress-ng's global options, not the timer or klog stressor's */
+Test(job_parse, global_options_named_like_a_stressor_option_are_global)
+{
+	cr_assert_eq(parse("timer 1\ntimer-slack 5000\nklog-check\ntimer-freq 1000\n"), 0, "%s", err);
+	cr_assert_str_eq(job__global(&job, "timer-slack"), "5000");
+	cr_assert_not_null(job__global(&job, "klog-check"));
+	cr_assert_null(job__option(&job, 0, "timer-slack"));
+	cr_assert_str_eq(job__option(&job, 0, "timer-freq"), "1000");
+}
+
+/* a timeout whose nanoseconds overflow was taken modulo 2^64 (18446744074s became 0.29 s) */
+Test(job_parse, a_timeout_too_long_for_nanoseconds_is_refused)
+{
+	uint64_t ns;
+
+	cr_assert_eq(job__parse_time("18446744074s", &ns), -2);
+	cr_assert_eq(job__parse_time("584942417y", &ns), -2);
+	cr_assert_eq(job__parse_time("99999999999999999999999", &ns), -2);
+	cr_assert_eq(job__parse_time("1000000000s", &ns), 0);
+	cr_assert_eq(ns, 1000000000ULL * 1000000000ULL);
+	cr_assert_eq(job__parse_time("1000000001s", &ns), -2);
+	cr_assert_neq(parse("cpu 1\ntimeout 18446744074s\n"), 0);
+	cr_assert_not_null(strstr(err, "t.job:2: '18446744074s': too long"), "%s", err);
+}
