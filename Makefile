@@ -45,6 +45,9 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result
 KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
+# the machine-cost probe that `calibrate --target vm` runs inside the guest
+MPROBE_SRCS := harness/mprobe/main.c harness/machine_probe.c
+MPROBE  := $(BUILD)/scxlab-mprobe
 LIBSIM  := $(BUILD)/libscxsim.so
 SCXLAB  := $(BUILD)/scxlab
 TESTBIN := $(BUILD)/tests/unit-tests
@@ -66,7 +69,7 @@ CLANG       ?= $(or $(SCXLAB_CLANG),$(shell for c in clang-22 clang-21 clang-20 
 PROBES      := $(BUILD)/probes/latency.bpf.o
 
 .PHONY: all test test-asan bpf bench clean policies check-bpf fuzz fuzz-ci
-all: $(LIBSIM) $(SCXLAB) $(KLOAD)
+all: $(LIBSIM) $(SCXLAB) $(KLOAD) $(MPROBE)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -87,6 +90,9 @@ $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
 # The kernel-side loader: libbpf only (libscxsim's helper names would interpose libbpf's API).
 $(KLOAD): $(KLOAD_OBJS)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -lbpf -lelf -lz -ldl -lpthread
+
+$(MPROBE): $(MPROBE_SRCS:%.c=$(BUILD)/obj/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 
 # Every policy goes through the CLI's own build step, so tests exercise it too.
 $(BUILD)/policies/%.sim.so: %.bpf.c $(SCXLAB) $(wildcard sim/shim/*.h sim/shim/*/*.h)

@@ -8,9 +8,10 @@
  *       --calibration FILE): what the models produce, to compare with a host file.
  * vm:   the host method inside the sched_ext guest (one boot for every stressor): what the
  *       operations cost on the kernel policies really run on, under QEMU.
- * host also measures the machine's own costs (harness/machine_probe.h): the context switch,
- * the wakeup onto a busy and onto an idle CPU, how late a timed sleep ends; they become the
- * machine.* lines, and the switch cost is the one taken out of the stressors' ops.
+ * host and vm also measure the machine's own costs (harness/machine_probe.h; in the guest by
+ * scxlab-mprobe): the context switch, the wakeup onto a busy and onto an idle CPU, how late a
+ * timed sleep ends; they become the machine.* lines, and the switch cost is the one taken out
+ * of the stressors' ops.
  */
 #include "harness/cmd_calibrate.h"
 #include "harness/atomic_file.h"
@@ -161,13 +162,30 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 	return measure_host_once(stressor, seconds, ns_per_op);
 }
 
+/* One `SCXLAB-MACHINE KEY VALUE` line of scxlab-mprobe's into @mc. */
+static void machine_costs__set(struct machine_costs *mc, const char *key, unsigned long long v)
+{
+	if (!strcmp(key, "ctx_switch_ns"))
+		mc->ctx_switch_ns = v;
+	else if (!strcmp(key, "wakeup_busy_ns"))
+		mc->wakeup_busy_ns = v;
+	else if (!strcmp(key, "wakeup_idle_ns"))
+		mc->wakeup_idle_ns = v;
+	else if (!strcmp(key, "timer_late_ns"))
+		mc->timer_late_ns = v;
+	else if (!strcmp(key, "futex_calls_ns"))
+		mc->futex_calls_ns = v;
+	else if (!strcmp(key, "samples"))
+		mc->samples = (int)v;
+}
+
 /*
- * Every stressor in one guest boot: the same stress-ng command lines as on the host, each YAML
+ * Every stressor in one guest boot, after the machine costs (scxlab-mprobe): the same stress-ng command lines as on the host, each YAML
  * printed between markers on the console and read back into @dir/STRESSOR.yaml.
  */
-static int vm_run_all(int seconds, const char *dir, char *err, size_t errlen)
+static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, char *err, size_t errlen)
 {
-	char init[8192], log[4200], stress_ng[4096], file[4200];
+	char init[8192], log[4200], stress_ng[4096], file[4200], mprobe[4200];
 	struct vm_run r = { .cpus = 2, .mem_mb = 1024, .log = log };
 	size_t off;
 
@@ -177,9 +195,16 @@ static int vm_run_all(int seconds, const char *dir, char *err, size_t errlen)
 	}
 	snprintf(file, sizeof(file), "/usr/bin/stress-ng=%s", stress_ng);
 	r.files[r.nr_files++] = file;
+	snprintf(mprobe, sizeof(mprobe), "/scx/scxlab-mprobe=%.4000s/scxlab-mprobe", scxlab__exe_dir());
+	if (access(mprobe + strlen("/scx/scxlab-mprobe="), X_OK)) {
+		snprintf(err, errlen, "%.300s is missing: build it with `make all`", mprobe + strlen("/scx/scxlab-mprobe="));
+		return -1;
+	}
+	r.files[r.nr_files++] = mprobe;
 	snprintf(log, sizeof(log), "%s/console.log", dir);
 	off = (size_t)snprintf(init, sizeof(init), "#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\n"
-			       "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n");
+			       "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n"
+			       "/scx/scxlab-mprobe\n");
 	/* a stressor that reported no bogo-ops (an emulated guest on a busy host can be that slow)
 	 * runs once more, twice as long, as the host measurement is retried */
 	for (size_t i = 0; i < NR_STRESSORS && off < sizeof(init); i++)
@@ -199,8 +224,11 @@ static int vm_run_all(int seconds, const char *dir, char *err, size_t errlen)
 	FILE *in = fopen(log, "r"), *out = NULL;
 	char line[4096], name[64], path[4300];
 	while (in && fgets(line, sizeof(line), in)) {
+		unsigned long long v;
 		line[strcspn(line, "\r\n")] = 0;
-		if (sscanf(line, "SCXLAB-YAML-BEGIN %63s", name) == 1) {
+		if (!out && sscanf(line, "SCXLAB-MACHINE %63s %llu", name, &v) == 2) {
+			machine_costs__set(mc, name, v);
+		} else if (sscanf(line, "SCXLAB-YAML-BEGIN %63s", name) == 1) {
 			snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
 			out = fopen(path, "w");
 		} else if (!strcmp(line, "SCXLAB-YAML-END")) {
@@ -272,17 +300,17 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
  * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
  * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit.
  */
-static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model)
+static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest)
 {
 	uint64_t sd = model->sched_delay_ns;
 	uint64_t ipi = mc->wakeup_busy_ns > sd ? mc->wakeup_busy_ns - sd : 0;
 	uint64_t idle = mc->wakeup_idle_ns > mc->wakeup_busy_ns ? mc->wakeup_idle_ns - mc->wakeup_busy_ns : 0;
 	uint64_t slack = mc->timer_late_ns > idle + sd ? mc->timer_late_ns - idle - sd : 0;
 
-	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1):\n"
+	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1%s):\n"
 		"#   switch %llu ns (a futex hand-over %llu ns less the calls %llu ns), wakeup onto a busy CPU %llu ns,\n"
 		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late\n",
-		mc->samples, (unsigned long long)mc->ctx_switch_ns,
+		mc->samples, guest ? ", inside the guest" : "", (unsigned long long)mc->ctx_switch_ns,
 		(unsigned long long)(mc->ctx_switch_ns + mc->futex_calls_ns), (unsigned long long)mc->futex_calls_ns,
 		(unsigned long long)mc->wakeup_busy_ns, (unsigned long long)mc->wakeup_idle_ns,
 		(unsigned long long)mc->timer_late_ns);
@@ -340,11 +368,6 @@ int cmd_calibrate(int argc, char **argv)
 			return 1;
 		}
 		cfg.costs.ctx_switch_ns = mc.ctx_switch_ns;
-		if (isatty(2))
-			fprintf(stderr, "  machine: switch %llu ns, wakeup onto a busy CPU %llu ns, onto an idle one %llu ns, "
-				"a 1 ms sleep ends %llu ns late\n",
-				(unsigned long long)mc.ctx_switch_ns, (unsigned long long)mc.wakeup_busy_ns,
-				(unsigned long long)mc.wakeup_idle_ns, (unsigned long long)mc.timer_late_ns);
 	}
 	char vm_dir[4096] = "";
 	if (!strcmp(target, "vm")) {
@@ -353,11 +376,21 @@ int cmd_calibrate(int argc, char **argv)
 		if (isatty(2))
 			fprintf(stderr, "scxlab calibrate: %zu stressors x %d s in the sched_ext guest (%s) ...\n",
 				NR_STRESSORS, seconds, vm__accel());
-		if (vm_run_all(seconds, vm_dir, err, sizeof(err))) {
+		if (vm_run_all(seconds, vm_dir, &mc, err, sizeof(err))) {
 			fprintf(stderr, "scxlab calibrate: %s\n", err);
 			return 1;
 		}
+		if (!mc.samples) {
+			fprintf(stderr, "scxlab calibrate: the guest printed no machine costs (scxlab-mprobe failed)\n");
+			return 1;
+		}
+		cfg.costs.ctx_switch_ns = mc.ctx_switch_ns;
 	}
+	if (mc.samples && isatty(2))
+		fprintf(stderr, "  machine: switch %llu ns, wakeup onto a busy CPU %llu ns, onto an idle one %llu ns, "
+			"a 1 ms sleep ends %llu ns late\n",
+			(unsigned long long)mc.ctx_switch_ns, (unsigned long long)mc.wakeup_busy_ns,
+			(unsigned long long)mc.wakeup_idle_ns, (unsigned long long)mc.timer_late_ns);
 	for (size_t i = 0; i < NR_STRESSORS; i++) {
 		char yaml[4200];
 		int rc;
@@ -410,7 +443,7 @@ int cmd_calibrate(int argc, char **argv)
 	}
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
 	if (mc.samples)
-		write_machine(f, &mc, &cfg.costs);
+		write_machine(f, &mc, &cfg.costs, vm_dir[0] != 0);
 	if (out && atomic_file__commit(f, tmp, out)) {
 		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
 		return 1;

@@ -130,6 +130,17 @@ Test(calibration, vm_target_measures_stress_ng_in_the_sched_ext_guest, .timeout 
 	check_file(out);
 	char *text = th_read_file(out, NULL);
 	cr_assert_not_null(strstr(text, "target vm"), "%s", text);
+	/* the guest's own machine costs (scxlab-mprobe in the guest), not the defaults */
+	cr_assert_not_null(strstr(text, "inside the guest"), "%s", text);
+	struct stressor_costs c;
+	struct sim_config cfg, dfl;
+	char err[256];
+	sim_config__defaults(&cfg);
+	sim_config__defaults(&dfl);
+	cr_assert_eq(stressor_costs__load(&c, &cfg.costs, out, err, sizeof(err)), 0, "%s\n%s", err, text);
+	cr_assert_gt(cfg.costs.ctx_switch_ns, 0, "%s", text);
+	cr_assert(cfg.costs.wakeup_ipi_ns != dfl.costs.wakeup_ipi_ns || cfg.costs.timer_slack_ns != dfl.costs.timer_slack_ns,
+		  "the guest's wakeup and timer costs are the defaults:\n%s", text);
 	free(text);
 }
 
