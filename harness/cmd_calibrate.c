@@ -444,6 +444,10 @@ int cmd_calibrate(int argc, char **argv)
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
 	if (mc.samples)
 		write_machine(f, &mc, &cfg.costs, vm_dir[0] != 0);
+	if (vm_dir[0] && !strcmp(vm__accel(), "tcg"))
+		/* harness/vm.c runs TCG with thread=single: the guest's vCPUs take turns on one thread */
+		fprintf(f, "# QEMU's TCG runs every vCPU of the guest in one host thread, in turn:\n"
+			"machine.host_threads 1\n");
 	if (out && atomic_file__commit(f, tmp, out)) {
 		fprintf(stderr, "scxlab calibrate: %s: cannot write\n", out);
 		return 1;

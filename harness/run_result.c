@@ -170,6 +170,10 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "timer_slack_ns"); json__u64(w, c->timer_slack_ns);
 	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
 	json__key(w, "jitter_pct"); json__u64(w, c->jitter_pct);
+	if (c->host_threads) {
+		/* only when set, so results of real CPUs keep their bytes */
+		json__key(w, "host_threads"); json__u64(w, c->host_threads);
+	}
 	json__end_object(w);
 }
 

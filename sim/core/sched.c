@@ -46,6 +46,8 @@ static uint32_t cpu_speed(const struct sim *sim, const struct sim_cpu *rq)
 	const struct sim_topology *t = &sim->topo;
 	uint32_t speed = t->cpu[rq->id].capacity;
 
+	if (sim->cfg.costs.host_threads && (uint64_t)sim->nr_busy_cpus > sim->cfg.costs.host_threads)
+		speed = (uint32_t)(speed * sim->cfg.costs.host_threads / (uint64_t)sim->nr_busy_cpus);
 	if (t->threads_per_core > 1) {
 		int core = t->cpu[rq->id].core, sib;
 		cpumask__for_each(sib, &t->core_mask[core], sim->nr_cpus) {
@@ -115,26 +117,39 @@ void sim_sched__arm_done(struct sim *sim, struct sim_cpu *rq)
 	sim_loop__schedule(&sim->loop, &rq->done_ev, sim->loop.now + wall);
 }
 
-/* Siblings of @cpu changed busy state: re-time their running tasks. */
+/* @srq's speed may have changed: re-time its running task. */
+static void retime(struct sim *sim, struct sim_cpu *srq)
+{
+	uint32_t speed = cpu_speed(sim, srq);
+
+	if (speed == srq->speed)
+		return;
+	sim_sched__update_curr(sim, srq);
+	srq->speed = speed;
+	sim_sched__arm_done(sim, srq);
+}
+
+/*
+ * @cpu changed busy state: re-time the running tasks whose speed depends on it, its SMT
+ * siblings', or every busy CPU's when the CPUs share host threads (machine.host_threads:
+ * O(nr_cpus) per change, meant for the few vCPUs of an emulated guest).
+ */
 static void update_sibling_speeds(struct sim *sim, int cpu)
 {
 	const struct sim_topology *t = &sim->topo;
 	int sib;
 
+	if (sim->cfg.costs.host_threads && (uint64_t)sim->nr_cpus > sim->cfg.costs.host_threads) {
+		for (sib = 0; sib < sim->nr_cpus; sib++)
+			if (sib != cpu && sim->cpus[sib].curr)
+				retime(sim, &sim->cpus[sib]);
+		return;
+	}
 	if (t->threads_per_core <= 1)
 		return;
 	cpumask__for_each(sib, &t->core_mask[t->cpu[cpu].core], sim->nr_cpus) {
-		struct sim_cpu *srq = &sim->cpus[sib];
-		uint32_t speed;
-
-		if (sib == cpu || !srq->curr)
-			continue;
-		speed = cpu_speed(sim, srq);
-		if (speed == srq->speed)
-			continue;
-		sim_sched__update_curr(sim, srq);
-		srq->speed = speed;
-		sim_sched__arm_done(sim, srq);
+		if (sib != cpu && sim->cpus[sib].curr)
+			retime(sim, &sim->cpus[sib]);
 	}
 }
 
@@ -355,6 +370,7 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 		}
 		rq->curr = NULL;
 		cpumask__set(&sim->curr_none, rq->id);
+		sim->nr_busy_cpus--;
 		prev->ts.on_cpu = 0;
 		prev->cls->put_prev(sim, rq, prev, next);
 	}
@@ -368,6 +384,7 @@ void sim_sched__schedule(struct sim *sim, struct sim_cpu *rq)
 		next->ts.on_cpu = 1;
 		rq->curr = next;
 		cpumask__clear(&sim->curr_none, rq->id);
+		sim->nr_busy_cpus++;
 		rq->seg_start = sim->loop.now;
 		next->cls->set_next(sim, rq, next);
 		account_switch_in(sim, rq, next);

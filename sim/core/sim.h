@@ -49,6 +49,9 @@ struct sim_costs {
 	uint64_t scx_disable_ns;   /* delay from an scx exit request to the disable work running */
 	uint64_t jitter_pct;       /* spread of every piece of work: a seeded factor with mean 1 and
 				    * this standard deviation in % (uniform), 0: none */
+	uint64_t host_threads;     /* the CPUs share this many host threads (an emulated guest whose
+				    * vCPUs one QEMU thread runs in turn: 1); with more CPUs busy, each
+				    * runs at host_threads / busy of its speed. 0: every CPU is real */
 };
 
 enum sim_task_state {
@@ -216,6 +219,7 @@ struct sim {
 	/* CPUs with no current task (cpus[i].curr NULL), kept by the scheduler core: idle
 	 * searches walk these bits instead of testing every CPU */
 	struct cpumask curr_none;
+	int nr_busy_cpus;              /* CPUs with a current task (machine.host_threads) */
 
 	/* the CPU whose code is executing (a policy callback, a kfunc), -1 outside */
 	int current_cpu;
