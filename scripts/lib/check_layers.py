@@ -11,7 +11,10 @@ A file belongs to the longest FOLDER that contains it. It may include the header
 folder, and of every ALLOWED entry (a folder and what is below it, or one file). A folder named
 on several lines, in one file or several, may use the union of what they allow. Then the
 folders are checked for circles: a cycle in the graph of the includes the tree really has
-(allowed or not). Prints one line per problem and exits 1 if there was any.
+(allowed or not). With --calls OBJDIR the same rules and the circle check also apply to the
+symbols the build's objects use (`nm` of OBJDIR/FOLDER/NAME.o, built from FOLDER/NAME.c), so
+an upward call through a local declaration is caught too. Prints one line per problem and
+exits 1 if there was any.
 
 Resolution: a quoted include is looked up next to the including file, then in the Makefile's
 -I folders (CFLAGS). Sources that `scxlab build` compiles also use its folders, for quoted and
@@ -192,6 +195,17 @@ def circles(graph):
     return cycles
 
 
+def circle_problems(graph, witness, what):
+    """One problem per circle of @graph, each step shown by the include or call that makes it."""
+    out = []
+    for members, cycle in circles(graph):
+        steps = ["%s (%s)" % (" -> ".join(cycle[i:i + 2]), witness[(cycle[i], cycle[i + 1])])
+                 for i in range(len(cycle) - 1)]
+        out.append("%s between folders %s, e.g. %s\n  %s"
+                   % (what, ", ".join(members), " -> ".join(cycle), "\n  ".join(steps)))
+    return out
+
+
 def check(root):
     rules, problems = read_rules(root)
     idirs = makefile_include_dirs(root)
@@ -217,18 +231,73 @@ def check(root):
                     problems.append("%s:%d: includes %s: %s may not use %s (rule %s: %s: %s)"
                                     % (src, n, target, sf, tf, ", ".join(rule.where), sf,
                                        " ".join(rule.allowed) or "(nothing)"))
-    for members, cycle in circles(graph):
-        steps = ["%s (%s)" % (" -> ".join(cycle[i:i + 2]), witness[(cycle[i], cycle[i + 1])])
-                 for i in range(len(cycle) - 1)]
-        problems.append("circle between folders %s, e.g. %s\n  %s"
-                        % (", ".join(members), " -> ".join(cycle), "\n  ".join(steps)))
-    return problems, graph
+    return problems + circle_problems(graph, witness, "circle"), graph
+
+
+def object_symbols(objdir):
+    """{object: (defined, undefined)} of every .o under @objdir, by `nm`."""
+    import subprocess
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(objdir):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".o"):
+                continue
+            path = os.path.join(dirpath, name)
+            text = subprocess.run(["nm", path], capture_output=True, text=True, check=True).stdout
+            defined, undefined = set(), set()
+            for line in text.splitlines():
+                parts = line.split()
+                if len(parts) == 2 and parts[0] == "U":
+                    undefined.add(parts[1])
+                elif len(parts) == 3 and parts[1] in "TDBRCVWGS":
+                    defined.add(parts[2])
+            out[os.path.relpath(path, objdir)] = (defined, undefined)
+    return out
+
+
+def check_calls(root, objdir):
+    """The same rules for calls: an object of the build (@objdir/FOLDER/NAME.o, built from
+    FOLDER/NAME.c) may use symbols only of objects its folder may include."""
+    rules, problems = read_rules(root)
+    objs = object_symbols(objdir)
+    owner = {}
+    for obj in sorted(objs):
+        for sym in objs[obj][0]:
+            owner.setdefault(sym, obj)
+    graph, witness = {}, {}
+    for obj in sorted(objs):
+        src = obj[:-2] + ".c"
+        sf = folder_of(src, rules)
+        if sf is None:
+            continue
+        for sym in sorted(objs[obj][1]):
+            if sym not in owner:
+                continue   # a library's
+            target = owner[sym][:-2] + ".c"
+            tf = folder_of(target, rules)
+            if tf is None or tf == sf:
+                continue
+            graph.setdefault(sf, set()).add(tf)
+            witness.setdefault((sf, tf), "%s calls %s of %s" % (src, sym, target))
+            if not allows(rules[sf], target):
+                problems.append("%s uses %s, defined in %s: %s may not use %s (rule %s)"
+                                % (src, sym, target, sf, tf, ", ".join(rules[sf].where)))
+    return problems + circle_problems(graph, witness, "circle of calls"), graph
 
 
 def main(argv):
-    root = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
+    args = argv[1:]
+    objdir = None
+    if len(args) >= 2 and args[0] == "--calls":
+        objdir = os.path.abspath(args[1])
+        args = args[2:]
+    root = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "..")
     root = os.path.abspath(root)
     problems, graph = check(root)
+    if objdir:
+        call_problems, call_graph = check_calls(root, objdir)
+        problems += call_problems
     for p in problems:
         print("check-layers: " + p)
     if problems:
@@ -237,6 +306,9 @@ def main(argv):
     edges = sum(len(v) for v in graph.values())
     print("check-layers: ok (%d folders, %d folder-to-folder includes, no circle)"
           % (len(graph), edges))
+    if objdir:
+        print("check-layers: calls ok (%d folder-to-folder uses in %s, no circle)"
+              % (sum(len(v) for v in call_graph.values()), objdir))
     return 0
 
 

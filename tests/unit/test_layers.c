@@ -1,7 +1,8 @@
 /*
  * The layering check (scripts/check-layers.sh, rules in scripts/layers*.conf): the source tree
  * passes it, and it fails, naming both files and the rule, on a copy of the tree with one
- * upward include, on folders that include each other in a circle, and on bad rule files.
+ * upward include, on folders that include each other in a circle, and on bad rule files; with
+ * --calls the build's objects pass the same rules, and an upward call without an include fails.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,19 +12,24 @@
 
 #include "test_helpers.h"
 
-/* Run the check on @tree; its exit status, its output in *@out (malloc'ed). */
-static int check_layers(const char *tree, char **out)
+/* Run the check with @options on @tree; its exit status, its output in *@out (malloc'ed). */
+static int check_layers_with(const char *options, const char *tree, char **out)
 {
 	char cmd[8192], log[700];
 
 	snprintf(log, sizeof(log), "%s/check-layers.log", th_tmpdir());
-	snprintf(cmd, sizeof(cmd), "bash '%s' '%s' > '%s' 2>&1", th_src_path("scripts/check-layers.sh"), tree,
-		 log);
+	snprintf(cmd, sizeof(cmd), "bash '%s' %s '%s' > '%s' 2>&1", th_src_path("scripts/check-layers.sh"), options,
+		 tree, log);
 	int rc = system(cmd);
 	*out = th_read_file(log, NULL);
 	cr_assert_not_null(*out);
 	cr_assert(WIFEXITED(rc), "check-layers did not exit: %d", rc);
 	return WEXITSTATUS(rc);
+}
+
+static int check_layers(const char *tree, char **out)
+{
+	return check_layers_with("", tree, out);
 }
 
 /* Run @fmt with every %1$s the tree (a setup step that must succeed). */
@@ -116,5 +122,36 @@ Test(layers, rules_and_files_the_rules_miss_are_errors)
 	cr_assert(strstr(out, "scripts/layers-harness.conf:2: 'sim/nowhere' does not exist in the tree"), "%s", out);
 	cr_assert(strstr(out, "scripts/layers-harness.conf:3: expected 'FOLDER: ALLOWED ...'"), "%s", out);
 	cr_assert(strstr(out, "sim/a/x.c: its folder has no rule in scripts/layers*.conf"), "%s", out);
+	free(out);
+}
+
+Test(layers, the_build_calls_only_down_the_layers_too)
+{
+	char options[900], *out;
+
+	snprintf(options, sizeof(options), "--calls '%s'", th_build_path("obj"));
+	cr_assert_eq(check_layers_with(options, getenv("SCXLAB_SRC"), &out), 0, "%s", out);
+	cr_assert(strstr(out, "check-layers: calls ok"), "%s", out);
+	free(out);
+}
+
+Test(layers, an_upward_call_through_a_local_declaration_fails)
+{
+	char tree[700], options[900], *out;
+
+	/* sim/a may use nothing, yet calls sim/b's function, declared by hand (no include to see) */
+	snprintf(tree, sizeof(tree), "%s/calls", th_tmpdir());
+	sh("mkdir -p '%1$s/scripts' '%1$s/sim/a' '%1$s/sim/b' '%1$s/obj/sim/a' '%1$s/obj/sim/b' && cd '%1$s' && "
+	   "printf 'sim/a:\\nsim/b: sim/a\\n' > scripts/layers.conf && "
+	   "printf 'int b_value(void);\\nint a_value(void) { return b_value(); }\\n' > sim/a/x.c && "
+	   "printf 'int a_value(void);\\nint b_value(void) { return 1; }\\n' > sim/b/y.c && "
+	   "cc -c sim/a/x.c -o obj/sim/a/x.o && cc -c sim/b/y.c -o obj/sim/b/y.o", tree);
+	cr_assert_eq(check_layers(tree, &out), 0, "the includes alone pass: %s", out);
+	free(out);
+
+	snprintf(options, sizeof(options), "--calls '%s/obj'", tree);
+	cr_assert_eq(check_layers_with(options, tree, &out), 1, "%s", out);
+	cr_assert(strstr(out, "sim/a/x.c uses b_value, defined in sim/b/y.c: sim/a may not use sim/b "
+			      "(rule scripts/layers.conf:1)"), "%s", out);
 	free(out);
 }
