@@ -385,7 +385,7 @@ long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_
 	if (!fmt || (data_len % 8) || (data_len && !data))
 		return -EINVAL;
 	n = sim_bpf__bstr_format(buf, sizeof(buf), fmt, (const unsigned long long *)data, data_len, err,
-			    sizeof(err));
+				 sizeof(err));
 	if (n < 0)
 		return -EINVAL;
 	if (str && str_size) {
