@@ -148,7 +148,7 @@ bench: all policies $(BENCHBIN)
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -std=c17 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_READERS := tests/fuzz/fuzz_input.c sim/topo/topology.c sim/topo/topology_file.c workloads/job_parse.c \
+FUZZ_READERS := tests/fuzz/fuzz_input.c sim/topo/topology.c sim/topo/topology_file.c sim/topo/topology_spec.c workloads/job_parse.c \
                 workloads/job_query.c workloads/stressng/tables.c workloads/stressors/costs.c \
                 harness/sweep_spec.c harness/options.c harness/result_read.c harness/kernels.c harness/paths.c \
                 harness/proc.c harness/temp_files.c

@@ -16,6 +16,7 @@ PKGS=(
   libelf-dev libdw-dev zlib1g-dev libzstd-dev zstd xz-utils
   stress-ng gnuplot-nox jq slurm-wlm munge python3-junitparser gpg
   qemu-system-x86 busybox-static cpio file dwarves binutils
+  python3 linux-libc-dev  # scripts/check-layers.sh, scripts/gen-api.py (linux/bpf.h's helper list)
 )
 # clang-19: Debian 12's clang 14 emits BTF that `bpftool gen object` cannot link for
 # multi-source schedulers ("failed to find BTF info for global/extern symbol")

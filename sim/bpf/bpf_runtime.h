@@ -112,6 +112,33 @@ void sim_bpf__obj_free_all(void);
 void *sim_bpf__obj_get(void *obj);
 void sim_bpf__obj_put(void *obj);
 
+/*
+ * Format @fmt with u64 arguments by the kernel's bstr rules (bstr.c: what bpf_trace_vprintk,
+ * bpf_snprintf and scx_bpf_error print; pointers print as a fixed stand-in, so output is
+ * reproducible). Returns the length, or -EINVAL with a message in @err.
+ */
+int sim_bpf__bstr_format(char *buf, size_t len, const char *fmt, const unsigned long long *data,
+			 uint32_t data_sz, char *err, size_t errlen);
+
+/*
+ * What the runtime needs from the sched_ext core that runs the policy (sim/scx registers it,
+ * sim/bpf/policy_hooks.c holds it): the runtime sits below sim/scx and never calls it.
+ */
+struct sim_bpf_policy_hooks {
+	/* run a BPF timer callback on @cpu in the context the kernel gives it (a softirq) */
+	long (*run_timer_cb)(struct sim *sim, int cpu, long (*cb)(void *, void *, void *),
+			     void *map, void *key, void *value);
+	/* whether the policy code running now runs with interrupts disabled */
+	bool (*irqs_disabled)(const struct sim *sim);
+	/* @cpu's idle task, what `current` is on an idle CPU */
+	struct task_struct *(*idle_task)(struct sim *sim, int cpu);
+	/* end the policy with an error exit, message in bstr form (bpf_throw) */
+	void (*error_bstr)(char *fmt, unsigned long long *data, uint32_t data_sz);
+};
+void sim_bpf__register_policy_hooks(const struct sim_bpf_policy_hooks *hooks);
+/* The registered table (never NULL: an empty one until sim/scx registers). */
+extern const struct sim_bpf_policy_hooks *sim_bpf_policy_hooks;
+
 /* @sim is being freed: its timers can no longer be queued or cancelled. */
 void sim_bpf__sim_freed(struct sim *sim);
 /* Free every BPF timer (a policy is unloaded). */

@@ -9,7 +9,6 @@
 #include "sim/shim/scxsim/helpers.h"
 #include "sim/shim/scx/bpf_kfuncs.bpf.h"
 #include "sim/shim/scxsim/kfuncs.h"
-#include "sim/scx/scx.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -177,7 +176,9 @@ struct task_struct *bpf_get_current_task_btf(void)
 	if (!sim)
 		return NULL;
 	/* never NULL in the kernel: an idle CPU's current is its idle task */
-	return sim->cpus[cpu].curr ? &sim->cpus[cpu].curr->ts : scx__idle_task(sim, cpu);
+	if (sim->cpus[cpu].curr)
+		return &sim->cpus[cpu].curr->ts;
+	return sim_bpf_policy_hooks->idle_task ? sim_bpf_policy_hooks->idle_task(sim, cpu) : NULL;
 }
 
 u64 bpf_get_current_task(void)
@@ -264,7 +265,7 @@ long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data
 
 	if (data_len % 8 || !fmt_size)
 		return -EINVAL;
-	n = scx_bstr_format(line, sizeof(line), fmt, data, data_len, err, sizeof(err));
+	n = sim_bpf__bstr_format(line, sizeof(line), fmt, data, data_len, err, sizeof(err));
 	if (n < 0)
 		return -EINVAL;
 	while (n > 0 && line[n - 1] == '\n')
@@ -345,7 +346,8 @@ void scxsim_bpf_throw(u64 cookie)
 	unsigned long long data[1] = { cookie };
 	static char fmt[] = "bpf_throw(%llu): a BPF assertion failed";
 
-	scx_bpf_error_bstr(fmt, data, sizeof(data));
+	if (sim_bpf_policy_hooks->error_bstr)
+		sim_bpf_policy_hooks->error_bstr(fmt, data, sizeof(data));
 }
 
 /* bpf_strncmp(): @s1 (at most @s1_sz bytes) against the NUL-terminated @s2, as strncmp. */
@@ -382,8 +384,8 @@ long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_
 
 	if (!fmt || (data_len % 8) || (data_len && !data))
 		return -EINVAL;
-	n = scx_bstr_format(buf, sizeof(buf), fmt, (const unsigned long long *)data, data_len, err,
-			    sizeof(err));
+	n = sim_bpf__bstr_format(buf, sizeof(buf), fmt, (const unsigned long long *)data, data_len, err,
+				 sizeof(err));
 	if (n < 0)
 		return -EINVAL;
 	if (str && str_size) {

@@ -15,7 +15,7 @@
 
 #define KCONFIG_VALUE(name, value) sim_kconfig_t name = (value)
 
-/* KERNEL_VERSION(7, 2, 13); sim_new sets the emulated kernel's */
+/* KERNEL_VERSION(7, 2, 13); each new run sets its emulated kernel's (runtime_register.c) */
 KCONFIG_VALUE(LINUX_KERNEL_VERSION, (7 << 16) | (2 << 8) | 13);
 const char CONFIG_CC_VERSION_TEXT[64] = "scxlab simulator (emulating Linux 7.2)";
 const char CONFIG_LOCALVERSION[64] = "";

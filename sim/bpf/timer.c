@@ -7,7 +7,6 @@
  */
 #include "sim/bpf/map_internal.h"
 #include "sim/core/sim.h"
-#include "sim/scx/scx.h"
 #include "sim/shim/scxsim/helpers.h"
 
 #include <errno.h>
@@ -52,7 +51,9 @@ static void timer_fire(struct sim_loop *loop, struct sim_event *ev)
 	if (!rt->sim || !rt->cb)
 		return;
 	running_timer = rt;
-	scx_sched__run_timer_cb(rt->sim, rt->cpu, rt->cb, rt->map_global, (void *)rt->key, rt->value);
+	if (sim_bpf_policy_hooks->run_timer_cb)
+		sim_bpf_policy_hooks->run_timer_cb(rt->sim, rt->cpu, rt->cb, rt->map_global, (void *)rt->key,
+						   rt->value);
 	running_timer = outer;
 }
 
@@ -130,7 +131,7 @@ long bpf_timer_cancel(struct bpf_timer *timer)
 	struct timer_rt *rt = rt_of(timer);
 	bool active;
 
-	if (scx_sched__irqs_disabled(sim__current()))
+	if (sim_bpf_policy_hooks->irqs_disabled && sim_bpf_policy_hooks->irqs_disabled(sim__current()))
 		return -EOPNOTSUPP;
 	if (!rt)
 		return -EINVAL;

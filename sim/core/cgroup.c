@@ -3,7 +3,7 @@
  */
 #include "sim/core/cgroup.h"
 #include "sim/core/sim.h"
-#include "sim/scx/scx.h"
+#include "sim/core/hooks.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -79,14 +79,16 @@ struct sim_cgroup *sim_cgroup__create(struct sim *sim, struct sim_cgroup *parent
 		cg->cg.ancestors[a->cg.level] = &a->cg;
 	cg->cset.dfl_cgrp = &cg->cg;
 	sim->cgroups[sim->nr_cgroups++] = cg;
-	scx_sched__cgroup_created(sim, cg);
+	if (sim_ext_hooks->cgroup_created)
+		sim_ext_hooks->cgroup_created(sim, cg);
 	return cg;
 }
 
 void sim_cgroup__set_weight(struct sim *sim, struct sim_cgroup *cg, uint32_t weight)
 {
 	cg->weight = clamp_weight(weight);
-	scx_sched__cgroup_weight_changed(sim, cg);
+	if (sim_ext_hooks->cgroup_weight_changed)
+		sim_ext_hooks->cgroup_weight_changed(sim, cg);
 }
 
 int sim_task__set_cgroup(struct sim *sim, struct sim_task *p, struct sim_cgroup *cg)
@@ -96,11 +98,12 @@ int sim_task__set_cgroup(struct sim *sim, struct sim_task *p, struct sim_cgroup 
 
 	if (!cg || cg == from)
 		return 0;
-	ret = scx_sched__cgroup_prep_move(sim, p, from, cg);
+	ret = sim_ext_hooks->cgroup_prep_move ? sim_ext_hooks->cgroup_prep_move(sim, p, from, cg) : 0;
 	if (ret)
 		return ret;
 	p->ts.cgroups = &cg->cset;
-	scx_sched__cgroup_moved(sim, p, from, cg);
+	if (sim_ext_hooks->cgroup_moved)
+		sim_ext_hooks->cgroup_moved(sim, p, from, cg);
 	return 0;
 }
 

@@ -7,9 +7,8 @@
  * (post, nice, affinity, spawn) happen in between at the same simulated time.
  */
 #include "sim/core/sim.h"
-#include "sim/scx/scx.h"
+#include "sim/core/hooks.h"
 #include "sim/core/sched_internal.h"
-#include "sim/bpf/bpf_runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +38,10 @@ static void exit_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 	sim_sched__schedule(sim, rq);
 	if (p->cls->task_detach)
 		p->cls->task_detach(sim, p);
-	if (sim->scx)
-		scx_sched__task_dead(sim, p); /* ops.exit_task of a task initialized on fair */
-	sim_bpf__task_free(&p->ts);
+	if (sim->scx && sim_ext_hooks->task_dead)
+		sim_ext_hooks->task_dead(sim, p); /* ops.exit_task of a task initialized on fair */
+	if (sim_runtime_hooks->task_freed)
+		sim_runtime_hooks->task_freed(&p->ts);
 	if (p->beh && p->beh->free)
 		p->beh->free(p->beh_state);
 	p->beh_state = NULL;

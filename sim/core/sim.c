@@ -3,10 +3,8 @@
  */
 #include "sim/core/sim.h"
 #include "sim/core/sched_internal.h"
-#include "sim/fair/fair.h"
-#include "sim/bpf/bpf_runtime.h"
+#include "sim/core/hooks.h"
 #include "sim/shim/scxsim/helpers.h"
-#include "sim/scx/scx.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,8 +144,10 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 		goto fail;
 	for (int i = 0; i < sim->nr_cpus; i++)
 		sim_sched__init_cpu(sim, &sim->cpus[i], i);
-	sim->fair_class = &sim_fair_class;
-	sim->ext_class = &sim_ext_class;
+	sim->fair_class = sim_class__registered(SIM_CLASS_FAIR);
+	sim->ext_class = sim_class__registered(SIM_CLASS_EXT);
+	if (!sim->fair_class || !sim->ext_class)
+		goto fail;
 	sim->current_cpu = -1;
 	sim->next_pid = 1000;
 	sim_rng__seed(&sim->rng_workload, cfg->seed, 1);
@@ -156,8 +156,8 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
 	hist__init(&sim->run_delay);
-	/* what `extern int LINUX_KERNEL_VERSION __kconfig` reads in policies */
-	LINUX_KERNEL_VERSION = (int)cfg->kernel_version;
+	if (sim_runtime_hooks->sim_created)
+		sim_runtime_hooks->sim_created(sim);
 	if (!sim_cgroup__create(sim, NULL, "/", SIM_CGROUP_WEIGHT_DFL) || make_ancestors(sim))
 		goto fail;
 	return sim;
@@ -170,9 +170,10 @@ void sim__free(struct sim *sim)
 {
 	if (!sim)
 		return;
-	if (sim->scx)
-		scx_sched__free(sim);
-	sim_bpf__sim_freed(sim); /* BPF timers must not touch the loop any more */
+	if (sim->scx && sim_ext_hooks->policy_free)
+		sim_ext_hooks->policy_free(sim);
+	if (sim_runtime_hooks->sim_freed)
+		sim_runtime_hooks->sim_freed(sim); /* BPF timers must not touch the loop any more */
 	sim_loop__destroy(&sim->loop); /* first: queued events live inside tasks and CPUs */
 	for (int i = 0; i < sim->nr_tasks; i++) {
 		struct sim_task *t = sim->tasks[i];
@@ -241,15 +242,15 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 
 	/* A task forked while a policy is loaded joins sched_ext, as in the kernel. */
 	t->cls = sim->fair_class;
-	if (sim->scx && scx_sched__accepts_task(sim, t)) {
+	if (sim->scx && sim_ext_hooks->accepts_task && sim_ext_hooks->accepts_task(sim, t)) {
 		t->cls = sim->ext_class;
 		t->was_ext = true;
 	}
 	if (t->cls->task_attach)
 		t->cls->task_attach(sim, t, true);
 	/* under SWITCH_PARTIAL a task that stays on fair is still initialized (fork == true) */
-	if (sim->scx && t->cls != sim->ext_class)
-		scx_sched__init_other_task(sim, t, true);
+	if (sim->scx && t->cls != sim->ext_class && sim_ext_hooks->init_other_task)
+		sim_ext_hooks->init_other_task(sim, t, true);
 	sim_loop__schedule(&sim->loop, &t->timer, start_at);
 	return t;
 }

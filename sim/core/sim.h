@@ -22,8 +22,8 @@
 #include "sim/core/chan.h"
 #include "sim/core/cgroup.h"
 #include "sim/core/class.h"
-#include "sim/fair/fair_types.h"
-#include "sim/scx/scx_types.h"
+#include "sim/core/fair_types.h"
+#include "sim/core/scx_types.h"
 #include "sim/metrics/hist.h"
 
 #define SIM_HZ 250

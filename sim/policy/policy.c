@@ -194,6 +194,52 @@ int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32
 	return -1;
 }
 
+/* The inner maps of map of maps @outer, made from its inner definition (policy_btf.c). */
+int sim_policy__populate_inner_maps(struct sim_policy *pol, const char *outer, char *err,
+				    size_t errlen)
+{
+	struct sim_bpf_map *om = sim_policy__map_by_name(pol, outer);
+	const struct inner_template *it = NULL;
+
+	err[0] = 0;
+	for (int i = 0; i < pol->nr_inner; i++)
+		if (!strcmp(pol->inner[i].outer, outer))
+			it = &pol->inner[i];
+	if (!om || !it) {
+		snprintf(err, errlen, "%s: no map of maps '%s' with an inner definition", pol->path, outer);
+		return -1;
+	}
+	for (uint32_t k = 0; k < sim_bpf_map__def(om)->max_entries; k++) {
+		struct sim_bpf_map_def def = it->def;
+		char name[96];
+		void *slot, *handle;
+		struct sim_bpf_map *inner, **maps;
+
+		if (!sim_bpf_map__lookup(om, &k, &slot, sizeof(slot)) && slot)
+			continue; /* filled statically */
+		snprintf(name, sizeof(name), "%s[%u]", outer, k);
+		def.name = name;
+		inner = sim_bpf_map__new(&def, pol->nr_cpus, err, errlen);
+		/* the inner map is reached through a one-word handle, like a map global */
+		handle = inner ? sim_bpf__obj_alloc(sizeof(void *)) : NULL;
+		maps = handle ? realloc(pol->maps, (pol->nr_maps + 1) * sizeof(*maps)) : NULL;
+		if (!maps) {
+			sim_bpf_map__free(inner);
+			if (!err[0])
+				snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		pol->maps = maps;
+		pol->maps[pol->nr_maps++] = inner;
+		sim_bpf_map__bind(inner, handle);
+		if (sim_bpf_map__update(om, &k, &handle, sizeof(handle), BPF_ANY)) {
+			snprintf(err, errlen, "%s: cannot store inner map %u", outer, k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen)
 {
 	if (pol->frozen)

@@ -3,6 +3,7 @@
  * slices and vtimes, CPU performance, event counters, and the exit/error/dump entry points.
  */
 #include "sim/scx/scx_internal.h"
+#include "sim/bpf/bpf_runtime.h"
 
 #include <stdio.h>
 
@@ -376,7 +377,7 @@ void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data, u32 d
 
 	if (!sch)
 		return;
-	if (scx_bstr_format(msg, sizeof(msg), fmt, data, data__sz, err, sizeof(err)) < 0) {
+	if (sim_bpf__bstr_format(msg, sizeof(msg), fmt, data, data__sz, err, sizeof(err)) < 0) {
 		scx_error(sch, "%s", err);
 		return;
 	}
@@ -390,7 +391,7 @@ void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data__sz)
 
 	if (!sch)
 		return;
-	if (scx_bstr_format(msg, sizeof(msg), fmt, data, data__sz, err, sizeof(err)) < 0) {
+	if (sim_bpf__bstr_format(msg, sizeof(msg), fmt, data, data__sz, err, sizeof(err)) < 0) {
 		scx_error(sch, "%s", err);
 		return;
 	}
@@ -408,7 +409,7 @@ void scx_bpf_dump_bstr(char *fmt, unsigned long long *data, u32 data__sz)
 		scx_error(sch, "scx_bpf_dump() must only be called from ops.dump() and friends");
 		return;
 	}
-	if (scx_bstr_format(line, sizeof(line), fmt, data, data__sz, err, sizeof(err)) < 0) {
+	if (sim_bpf__bstr_format(line, sizeof(line), fmt, data, data__sz, err, sizeof(err)) < 0) {
 		char bad[SCX_EXIT_MSG_LEN + 64];
 		snprintf(bad, sizeof(bad), "[!] %s\n", err);
 		scx_dump_append(sch, bad);

@@ -118,12 +118,6 @@ int scx_sched__cgroup_prep_move(struct sim *sim, struct sim_task *p, struct sim_
 void scx_sched__cgroup_moved(struct sim *sim, struct sim_task *p, struct sim_cgroup *from,
 			     struct sim_cgroup *to);
 
-/* Format @fmt with u64 arguments by the kernel's bstr rules (what scx_bpf_error and
- * bpf_trace_vprintk print; pointers print as a fixed stand-in, so output is reproducible).
- * Returns the length, or -1 with a message in @err. */
-int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long long *data,
-		    u32 data_sz, char *err, size_t errlen);
-
 /* Name of the policy callback executing on this thread ("" if none): for crash reports. */
 const char *scx_running_op(void);
 

@@ -252,8 +252,6 @@ void scx_watchdog_start(struct scx_sched *sch);
 void scx_dump_state(struct scx_sched *sch);
 /* scx_bpf_dump(): append formatted text to the dump's current line. */
 void scx_dump_append(struct scx_sched *sch, const char *text);
-int scx_bstr_format(char *buf, size_t len, const char *fmt, const unsigned long long *data,
-		    u32 data_sz, char *err, size_t errlen);
 /* The scx_sched attached to the running simulation, or NULL (kfuncs called outside a run). */
 struct scx_sched *scx_current(void);
 

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: topologies, as a spec (`2x4x8x2`, a preset, a CPU count) and as a .topo file
- * (sim/topo/topology.c, topology_file.c).
+ * (sim/topo/topology_spec.c, topology.c, topology_file.c).
  */
 #include "fuzz_input.h"
 #include "sim/topo/topology.h"

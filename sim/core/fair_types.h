@@ -1,9 +1,10 @@
 /*
  * Per-CPU and per-task state of the fair-class model (embedded in sim_cpu and sim_task).
- * See fair.h for the model itself.
+ * See sim/fair/fair.h for the model itself. The types live in the core's layer because the
+ * core's records embed them, as the kernel's sched.h holds struct sched_entity.
  */
-#ifndef SIM_FAIR_FAIR_TYPES_H
-#define SIM_FAIR_FAIR_TYPES_H
+#ifndef SIM_CORE_FAIR_TYPES_H
+#define SIM_CORE_FAIR_TYPES_H
 
 #include <stdbool.h>
 #include <stdint.h>

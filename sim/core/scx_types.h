@@ -1,9 +1,10 @@
 /*
  * Per-CPU and per-task state of the sched_ext core (embedded in sim_cpu and sim_task), and the
- * dispatch queue type. Kept apart from the logic (the .c files of sim/scx) so the core can embed it.
+ * dispatch queue type. Kept apart from the logic (the .c files of sim/scx), in the core's layer,
+ * so the core can embed it (as the kernel's include/linux/sched/ext.h holds sched_ext_entity).
  */
-#ifndef SIM_SCX_SCX_TYPES_H
-#define SIM_SCX_SCX_TYPES_H
+#ifndef SIM_CORE_SCX_TYPES_H
+#define SIM_CORE_SCX_TYPES_H
 
 #include <stdbool.h>
 #include <stdint.h>
