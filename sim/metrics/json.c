@@ -187,16 +187,29 @@ static inline bool word_needs_escape(uint64_t x)
 	return (ctl | quote | bslash) & BYTES(0x80);
 }
 
-/* Can the @n bytes at @s go out as they are? */
+/*
+ * Can the @n bytes at @s go out as they are? Whole words, then the last 8 (or 4 and 4) bytes
+ * loaded overlapping the ones already tested, so only strings under 4 bytes go byte by byte.
+ */
 static bool plain_text(const char *s, size_t n)
 {
+	uint64_t x;
+	uint32_t lo, hi;
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, s + i, 8);
-		if (word_needs_escape(x))
-			return false;
+	if (n >= 8) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&x, s + i, 8);
+			if (word_needs_escape(x))
+				return false;
+		}
+		memcpy(&x, s + n - 8, 8);
+		return !word_needs_escape(x);
+	}
+	if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		return !word_needs_escape(lo | (uint64_t)hi << 32);
 	}
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
