@@ -272,3 +272,37 @@ Test(json, indentation_is_two_spaces_a_level_at_every_depth)
 	cr_assert_str_eq(s, want);
 	free(s);
 }
+
+static void doc_numbers(struct json_writer *w)
+{
+	json__begin_array_inline(w);
+	for (uint64_t p = 1; p; p = p * 10 > p ? p * 10 : 0) {
+		json__u64(w, p - 1);
+		json__u64(w, p);
+		json__u64(w, p + 1);
+		json__i64(w, -(int64_t)p);
+	}
+	json__u64(w, UINT64_MAX);
+	json__i64(w, INT64_MIN);
+	json__i64(w, INT64_MAX);
+	json__end_array(w);
+}
+
+/* Integers as printf prints them: every power of ten and its neighbours, and the extremes. */
+Test(json, integers_are_written_as_printf_writes_them)
+{
+	bool failed;
+	char *s = write_doc(doc_numbers, &failed), want[4096];
+	size_t n = 0;
+
+	cr_assert_not(failed);
+	n += (size_t)sprintf(want + n, "[");
+	for (uint64_t p = 1; p; p = p * 10 > p ? p * 10 : 0)
+		n += (size_t)sprintf(want + n, "%s%llu, %llu, %llu, %lld", p > 1 ? ", " : "",
+				     (unsigned long long)(p - 1), (unsigned long long)p,
+				     (unsigned long long)(p + 1), -(long long)p);
+	sprintf(want + n, ", %llu, %lld, %lld]\n", (unsigned long long)UINT64_MAX, (long long)INT64_MIN,
+		(long long)INT64_MAX);
+	cr_assert_str_eq(s, want);
+	free(s);
+}
