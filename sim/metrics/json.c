@@ -26,17 +26,33 @@ static void flush(struct json_writer *w)
 	w->used = 0;
 }
 
-/* Most pieces are a few bytes: they are gathered and written a buffer at a time. */
-static void put_n(struct json_writer *w, const char *s, size_t n)
+/* The buffer must hold the longest indentation in one piece (see indent()). */
+_Static_assert(JSON_BUF_SIZE > 2 * JSON_MAX_DEPTH + 4, "json buffer smaller than an indentation");
+
+/*
+ * Room for @n more bytes at the end of the buffer, written out first if @n does not fit; NULL
+ * when @n is more than the whole buffer. Most pieces are a few bytes: they are gathered and
+ * written a buffer at a time, and the callers that know their size write in place.
+ */
+static inline char *reserve(struct json_writer *w, size_t n)
 {
 	if (n > sizeof(w->buf) - w->used) {
 		flush(w);
-		if (n > sizeof(w->buf)) {
-			write_out(w, s, n);
-			return;
-		}
+		if (n > sizeof(w->buf))
+			return NULL;
 	}
-	memcpy(w->buf + w->used, s, n);
+	return w->buf + w->used;
+}
+
+static inline void put_n(struct json_writer *w, const char *s, size_t n)
+{
+	char *p = reserve(w, n);
+
+	if (!p) {
+		write_out(w, s, n);
+		return;
+	}
+	memcpy(p, s, n);
 	w->used += n;
 }
 
@@ -45,18 +61,38 @@ static void put(struct json_writer *w, const char *s)
 	put_n(w, s, strlen(s));
 }
 
+/*
+ * A newline and two spaces a level, after a comma if @comma (", " on an inline level). The
+ * spaces are copied as one fixed-size block, the longest indentation, so the copy is a few
+ * stores; the bytes past the indentation are overwritten by what follows or never written.
+ */
+static const char json_spaces[2 * JSON_MAX_DEPTH] = "                                                                ";
+
+static void put_separator(struct json_writer *w, bool comma, bool newline)
+{
+	bool inl = w->inline_[w->depth];
+	size_t nc = comma ? (inl ? 2 : 1) : 0, ns = newline ? 2 * (size_t)w->depth : 0;
+	char *p = reserve(w, nc + 1 + sizeof(json_spaces));
+
+	if (comma) {
+		p[0] = ',';
+		if (inl)
+			p[1] = ' ';
+	}
+	if (newline) {
+		p[nc] = '\n';
+		memcpy(p + nc + 1, json_spaces, sizeof(json_spaces));
+	}
+	w->used += nc + newline + ns;
+}
+
 static void indent(struct json_writer *w)
 {
-	static const char spaces[] = "\n                                                                ";
-	int n = 2 * w->depth;
-
-	put_n(w, spaces, 1);
-	for (; n > 0; n -= (int)sizeof(spaces) - 2)
-		put_n(w, spaces + 1, n < (int)sizeof(spaces) - 2 ? (size_t)n : sizeof(spaces) - 2);
+	put_separator(w, false, true);
 }
 
 /* Separator and indentation before a value (or a key) at the current level. */
-static void before_item(struct json_writer *w, bool is_key)
+static inline void before_item(struct json_writer *w, bool is_key)
 {
 	if (w->after_key) {
 		if (is_key)
@@ -66,10 +102,9 @@ static void before_item(struct json_writer *w, bool is_key)
 	}
 	if (w->depth > 0 && w->is_object[w->depth] && !is_key)
 		w->failed = true; /* a value in an object needs a key */
-	if (!w->first[w->depth])
-		put(w, w->inline_[w->depth] ? ", " : ",");
-	if (w->depth > 0 && !w->inline_[w->depth])
-		indent(w);
+	bool comma = !w->first[w->depth], newline = w->depth > 0 && !w->inline_[w->depth];
+	if (comma || newline)
+		put_separator(w, comma, newline);
 	w->first[w->depth] = false;
 }
 
@@ -110,8 +145,8 @@ void json__begin_array(struct json_writer *w) { open_level(w, "[", false, false)
 void json__begin_array_inline(struct json_writer *w) { open_level(w, "[", false, true); }
 void json__end_array(struct json_writer *w) { close_level(w, "]", false); }
 
-/* A quoted string: runs of characters that need no escape go out in one write. */
-static void put_string(struct json_writer *w, const char *s)
+/* A quoted string with escapes: runs of characters that need none go out in one write. */
+static void put_escaped(struct json_writer *w, const char *s)
 {
 	const unsigned char *c = (const unsigned char *)s, *run = c;
 	char buf[8];
@@ -140,6 +175,75 @@ static void put_string(struct json_writer *w, const char *s)
 	put_n(w, "\"", 1);
 }
 
+#define BYTES(b) (0x0101010101010101ULL * (b))
+
+/* Does any byte of @x need an escape: below 0x20, '"' or '\\'? (exact, 8 bytes at a time) */
+static inline bool word_needs_escape(uint64_t x)
+{
+	uint64_t q = x ^ BYTES('"'), b = x ^ BYTES('\\');
+	uint64_t ctl = (x - BYTES(0x20)) & ~x;
+	uint64_t quote = (q - BYTES(1)) & ~q, bslash = (b - BYTES(1)) & ~b;
+
+	return (ctl | quote | bslash) & BYTES(0x80);
+}
+
+/*
+ * Can the @n bytes at @s go out as they are? Whole words, then the last 8 (or 4 and 4) bytes
+ * loaded overlapping the ones already tested, so only strings under 4 bytes go byte by byte.
+ */
+static bool plain_text(const char *s, size_t n)
+{
+	uint64_t x;
+	uint32_t lo, hi;
+	size_t i = 0;
+
+	if (n >= 8) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&x, s + i, 8);
+			if (word_needs_escape(x))
+				return false;
+		}
+		memcpy(&x, s + n - 8, 8);
+		return !word_needs_escape(x);
+	}
+	if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		return !word_needs_escape(lo | (uint64_t)hi << 32);
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * "@s", and ": " after it if @key: a string with nothing to escape (keys, names) is written in
+ * place in one piece, any other through put_escaped().
+ */
+static void put_quoted(struct json_writer *w, const char *s, bool key)
+{
+	size_t n = strlen(s), extra = key ? 4 : 2;
+	char *p = plain_text(s, n) ? reserve(w, n + extra) : NULL;
+
+	if (!p) {
+		put_escaped(w, s);
+		if (key)
+			put_n(w, ": ", 2);
+		return;
+	}
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	if (key) {
+		p[n + 2] = ':';
+		p[n + 3] = ' ';
+	}
+	w->used += n + extra;
+}
+
 void json__key(struct json_writer *w, const char *key)
 {
 	if (w->depth == 0 || !w->is_object[w->depth]) {
@@ -147,8 +251,7 @@ void json__key(struct json_writer *w, const char *key)
 		return;
 	}
 	before_item(w, true);
-	put_string(w, key);
-	put(w, ": ");
+	put_quoted(w, key, true);
 	w->after_key = true;
 }
 
@@ -156,7 +259,7 @@ void json__string(struct json_writer *w, const char *s)
 {
 	before_item(w, false);
 	if (s)
-		put_string(w, s);
+		put_quoted(w, s, false);
 	else
 		put(w, "null");
 }

@@ -13,11 +13,14 @@ struct bench_cell {
 	enum bench_policy policy;
 	int cpus, tasks;
 	uint64_t sim_ns;
+	const char *topology; /* a topology spec of @cpus CPUs; NULL: @cpus CPUs, one LLC */
+	int hogs_only;        /* every task a CPU hog (else 1/4 of them in ping-pong pairs) */
 };
 
 struct bench_figures {
 	int ok;
-	double setup_s, loop_s, finish_s;
+	double setup_s, loop_s, finish_s;            /* wall seconds */
+	double setup_cpu_s, loop_cpu_s, finish_cpu_s; /* CPU seconds of the cell's process */
 	uint64_t events, decisions; /* events fired, context switches (picks of the next task) */
 	long peak_rss_kib;
 };
@@ -33,5 +36,6 @@ int bench_cell__run(const struct bench_cell *cell, struct bench_figures *out);
 double bench_floor__events_per_s(int pending);
 
 double bench__wall(void);
+double bench__cpu(void);
 
 #endif

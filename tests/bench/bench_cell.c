@@ -53,9 +53,12 @@ static int cell_measure(const struct bench_cell *c, struct bench_figures *f)
 	struct run_info info = { 0 };
 	char spec[16], path[4096], err[512], dir[] = "/tmp/scxlab-bench-XXXXXX";
 	const char *so = bench_policy__path(c->policy, path, sizeof(path));
-	double t0 = bench__wall(), t1, t2;
+	double t0 = bench__wall(), t1, t2, c0 = bench__cpu(), c1, c2;
 
-	snprintf(spec, sizeof(spec), "%d", c->cpus);
+	if (c->topology)
+		snprintf(spec, sizeof(spec), "%s", c->topology);
+	else
+		snprintf(spec, sizeof(spec), "%d", c->cpus);
 	if (sim_topology__parse(&topo, spec, err, sizeof(err)))
 		return fail(spec, err);
 	if (so) {
@@ -78,15 +81,17 @@ static int cell_measure(const struct bench_cell *c, struct bench_figures *f)
 	if (ops && scx_sched__attach(sim, ops, bench_policy__label(c->policy), err, sizeof(err)))
 		return fail("attach", err);
 	builtin_workload__defaults(&wl, topo.nr_cpus);
-	wl.pairs = c->tasks / 8;
+	wl.pairs = c->hogs_only ? 0 : c->tasks / 8;
 	wl.hogs = c->tasks - 2 * wl.pairs;
 	if (builtin_workload__add(sim, &wl))
 		return fail("workload", "out of memory");
 
 	t1 = bench__wall();
+	c1 = bench__cpu();
 	if (sim__run_until(sim, c->sim_ns))
 		return fail("run", sim->fatal);
 	t2 = bench__wall();
+	c2 = bench__cpu();
 	f->events = sim->loop.nr_fired;
 	f->decisions = sim->nr_switches;
 
@@ -118,6 +123,9 @@ static int cell_measure(const struct bench_cell *c, struct bench_figures *f)
 	f->setup_s = t1 - t0;
 	f->loop_s = t2 - t1;
 	f->finish_s = bench__wall() - t2;
+	f->setup_cpu_s = c1 - c0;
+	f->loop_cpu_s = c2 - c1;
+	f->finish_cpu_s = bench__cpu() - c2;
 	f->ok = 1;
 	return 0;
 }

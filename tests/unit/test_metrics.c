@@ -177,3 +177,132 @@ Test(json, output_is_the_same_across_buffer_boundaries)
 	free(want);
 	free(s);
 }
+
+/* The escape every byte gets, as the format says: \" \\ \n \r \t, \u00XX below 0x20, else itself. */
+static size_t oracle_quote(char *out, const unsigned char *s)
+{
+	size_t n = 0;
+
+	out[n++] = '"';
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			n += (size_t)sprintf(out + n, "\\%c", *s);
+		else if (*s == '\n')
+			n += (size_t)sprintf(out + n, "\\n");
+		else if (*s == '\r')
+			n += (size_t)sprintf(out + n, "\\r");
+		else if (*s == '\t')
+			n += (size_t)sprintf(out + n, "\\t");
+		else if (*s < 0x20)
+			n += (size_t)sprintf(out + n, "\\u%04x", *s);
+		else
+			out[n++] = (char)*s;
+	}
+	out[n++] = '"';
+	out[n] = 0;
+	return n;
+}
+
+/*
+ * Keys and values of 1 to 19 bytes with one byte of every value at every position: the writer
+ * tests 8 bytes at a time and the rest one by one, so a byte needing an escape must be found in
+ * either part, and bytes 0x7f-0xff (UTF-8) must go out as they are.
+ */
+Test(json, every_byte_at_every_position_is_escaped_as_the_format_says)
+{
+	unsigned char s[20];
+
+	for (size_t len = 1; len < sizeof(s); len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (int b = 1; b < 256; b++) {
+				char *buf = NULL, want[4 * 128];
+				size_t size = 0, n = 0;
+				FILE *f = open_memstream(&buf, &size);
+				struct json_writer w;
+
+				memset(s, 'k', len);
+				s[at] = (unsigned char)b;
+				s[len] = 0;
+				json__init_file(&w, f);
+				json__begin_object(&w);
+				json__key(&w, (const char *)s);
+				json__string(&w, (const char *)s);
+				json__end_object(&w);
+				cr_assert_not(json__failed(&w));
+				fclose(f);
+				n += (size_t)sprintf(want, "{\n  ");
+				n += oracle_quote(want + n, s);
+				n += (size_t)sprintf(want + n, ": ");
+				n += oracle_quote(want + n, s);
+				sprintf(want + n, "\n}\n");
+				cr_assert_str_eq(buf, want, "byte 0x%02x at %zu of %zu", b, at, len);
+				free(buf);
+			}
+		}
+	}
+}
+
+static void doc_deep(struct json_writer *w)
+{
+	for (int d = 0; d < JSON_MAX_DEPTH - 1; d++) {
+		json__begin_array(w);
+		json__u64(w, (uint64_t)d);
+	}
+	for (int d = 0; d < JSON_MAX_DEPTH - 1; d++)
+		json__end_array(w);
+}
+
+/* The deepest nesting the writer takes: two spaces a level on every line, none left over. */
+Test(json, indentation_is_two_spaces_a_level_at_every_depth)
+{
+	bool failed;
+	char *s = write_doc(doc_deep, &failed), want[8192];
+	size_t n = 0;
+	int levels = JSON_MAX_DEPTH - 1;
+
+	cr_assert_not(failed);
+	for (int d = 0; d < levels; d++) {
+		if (d)
+			n += (size_t)sprintf(want + n, ",\n%*s", 2 * d, "");
+		n += (size_t)sprintf(want + n, "[\n%*s%d", 2 * (d + 1), "", d);
+	}
+	for (int d = levels - 1; d >= 0; d--)
+		n += (size_t)sprintf(want + n, "\n%*s]", 2 * d, "");
+	sprintf(want + n, "\n");
+	cr_assert_str_eq(s, want);
+	free(s);
+}
+
+static void doc_numbers(struct json_writer *w)
+{
+	json__begin_array_inline(w);
+	for (uint64_t p = 1; p; p = p * 10 > p ? p * 10 : 0) {
+		json__u64(w, p - 1);
+		json__u64(w, p);
+		json__u64(w, p + 1);
+		json__i64(w, -(int64_t)p);
+	}
+	json__u64(w, UINT64_MAX);
+	json__i64(w, INT64_MIN);
+	json__i64(w, INT64_MAX);
+	json__end_array(w);
+}
+
+/* Integers as printf prints them: every power of ten and its neighbours, and the extremes. */
+Test(json, integers_are_written_as_printf_writes_them)
+{
+	bool failed;
+	char *s = write_doc(doc_numbers, &failed), want[4096];
+	size_t n = 0;
+
+	cr_assert_not(failed);
+	n += (size_t)sprintf(want + n, "[");
+	for (uint64_t p = 1; p; p = p * 10 > p ? p * 10 : 0)
+		n += (size_t)sprintf(want + n, "%s%llu, %llu, %llu, %lld", p > 1 ? ", " : "",
+				     (unsigned long long)(p - 1), (unsigned long long)p,
+				     (unsigned long long)(p + 1), -(long long)p);
+	sprintf(want + n, ", %llu, %lld, %lld]\n", (unsigned long long)UINT64_MAX, (long long)INT64_MIN,
+		(long long)INT64_MAX);
+	cr_assert_str_eq(s, want);
+	free(s);
+}
