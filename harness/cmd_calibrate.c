@@ -270,7 +270,8 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
 /*
  * The measured machine costs in the model's terms: a task woken onto a busy CPU waits the
  * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
- * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit.
+ * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit; a waker
+ * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own.
  */
 static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model)
 {
@@ -278,16 +279,22 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 	uint64_t ipi = mc->wakeup_busy_ns > sd ? mc->wakeup_busy_ns - sd : 0;
 	uint64_t idle = mc->wakeup_idle_ns > mc->wakeup_busy_ns ? mc->wakeup_idle_ns - mc->wakeup_busy_ns : 0;
 	uint64_t slack = mc->timer_late_ns > idle + sd ? mc->timer_late_ns - idle - sd : 0;
+	uint64_t send = mc->wake_call_remote_ns > mc->wake_call_local_ns ?
+			mc->wake_call_remote_ns - mc->wake_call_local_ns : 0;
 
 	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1):\n"
 		"#   switch %llu ns (a futex hand-over %llu ns less the calls %llu ns), wakeup onto a busy CPU %llu ns,\n"
-		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late\n",
+		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late; the waker's FUTEX_WAKE of\n"
+		"#   a sleeper on the other CPU %llu ns, on its own CPU %llu ns\n",
 		mc->samples, (unsigned long long)mc->ctx_switch_ns,
 		(unsigned long long)(mc->ctx_switch_ns + mc->futex_calls_ns), (unsigned long long)mc->futex_calls_ns,
 		(unsigned long long)mc->wakeup_busy_ns, (unsigned long long)mc->wakeup_idle_ns,
-		(unsigned long long)mc->timer_late_ns);
-	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n",
-		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack);
+		(unsigned long long)mc->timer_late_ns, (unsigned long long)mc->wake_call_remote_ns,
+		(unsigned long long)mc->wake_call_local_ns);
+	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n"
+		"machine.wakeup_send_ns %llu\n",
+		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack,
+		(unsigned long long)send);
 }
 
 int cmd_calibrate(int argc, char **argv)
