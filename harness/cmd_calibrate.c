@@ -285,12 +285,12 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1):\n"
 		"#   switch %llu ns (a futex hand-over %llu ns less the calls %llu ns), wakeup onto a busy CPU %llu ns,\n"
 		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late; the waker's FUTEX_WAKE of\n"
-		"#   a sleeper on the other CPU %llu ns, on its own CPU %llu ns\n",
+		"#   a sleeper on the other CPU %llu ns, on its own CPU %llu ns; a sched_yield() alone %llu ns\n",
 		mc->samples, (unsigned long long)mc->ctx_switch_ns,
 		(unsigned long long)(mc->ctx_switch_ns + mc->futex_calls_ns), (unsigned long long)mc->futex_calls_ns,
 		(unsigned long long)mc->wakeup_busy_ns, (unsigned long long)mc->wakeup_idle_ns,
 		(unsigned long long)mc->timer_late_ns, (unsigned long long)mc->wake_call_remote_ns,
-		(unsigned long long)mc->wake_call_local_ns);
+		(unsigned long long)mc->wake_call_local_ns, (unsigned long long)mc->yield_alone_ns);
 	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n"
 		"machine.wakeup_send_ns %llu\n",
 		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack,
@@ -404,6 +404,17 @@ int cmd_calibrate(int argc, char **argv)
 				op = per_op[i];
 		double sw = rules[r].switches * (double)cfg.costs.ctx_switch_ns;
 		double v = (op - sw) * rules[r].share;
+		if (!strcmp(rules[r].field, "yield_ns") && mc.yield_alone_ns) {
+			/*
+			 * The model adds the switch after a yield itself, and a yield with nothing to
+			 * switch to (a yielder alone on its CPU) costs the call and schedule() all the
+			 * same: measured directly, not as the op less an assumed switch.
+			 */
+			fprintf(f, "# yield_ns: a sched_yield() with nothing else to run, measured (the op less a "
+				"switch: %.0f ns)\n%s %llu\n", op - sw, rules[r].field,
+				(unsigned long long)mc.yield_alone_ns);
+			continue;
+		}
 		if (sw > 0 && v < 50) {
 			/* never silently: the assumed switch cost is more than the measured op */
 			fprintf(stderr, "scxlab calibrate: %s: %.0f ns per %s op is less than the %.0f ns of "

@@ -228,6 +228,21 @@ static void *timer_sleeper(void *arg)
 	return NULL;
 }
 
+/* sched_yield() on CPU 1 with nothing else to run there: the call and schedule() without a switch. */
+static uint64_t lone_yield(void)
+{
+	uint64_t v[SAMPLES];
+
+	pin(1);
+	for (int s = 0; s < SAMPLES; s++) {
+		uint64_t start = now_ns();
+		for (int i = 0; i < 100; i++)
+			sched_yield();
+		v[s] = (now_ns() - start) / 100;
+	}
+	return low_quartile(v, SAMPLES);
+}
+
 int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 {
 	cpu_set_t old;
@@ -258,6 +273,7 @@ int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 		pthread_join(t, NULL);
 		out->timer_late_ns = low_quartile(late, 200);
 	}
+	out->yield_alone_ns = lone_yield();
 	out->samples = SAMPLES;
 	sched_setaffinity(0, sizeof(old), &old);
 	return 0;

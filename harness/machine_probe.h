@@ -2,7 +2,8 @@
  * The machine costs of this host, measured (docs/calibration.md): what a context switch costs
  * the CPU, how long a task woken onto another CPU waits for it (the IPI, and the idle exit when
  * that CPU was idle), what the waker itself spends waking a task on another CPU rather than
- * its own (the IPI it sends), and how late a timed sleep ends. Each is the median of many samples by
+ * its own (the IPI it sends), what a sched_yield() costs with nothing to switch to, and how
+ * late a timed sleep ends. Each is the median of many samples by
  * threads pinned to two CPUs, with futexes and clock_nanosleep, no other tool; on a loaded
  * machine the lower quartile is kept (another task in the way only ever adds time).
  */
@@ -20,6 +21,7 @@ struct machine_costs {
 	uint64_t futex_calls_ns;    /* a FUTEX_WAKE without waiter plus a FUTEX_WAIT that returns at once */
 	uint64_t wake_call_remote_ns; /* the waker's FUTEX_WAKE of a sleeper on the other, idle CPU */
 	uint64_t wake_call_local_ns;  /* ... of a sleeper on its own CPU (that does not preempt it) */
+	uint64_t yield_alone_ns;    /* a sched_yield() with nothing else to run: no switch */
 	int samples;                /* per measurement */
 };
 
