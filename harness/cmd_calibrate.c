@@ -162,23 +162,6 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 	return measure_host_once(stressor, seconds, ns_per_op);
 }
 
-/* One `SCXLAB-MACHINE KEY VALUE` line of scxlab-mprobe's into @mc. */
-static void machine_costs__set(struct machine_costs *mc, const char *key, unsigned long long v)
-{
-	if (!strcmp(key, "ctx_switch_ns"))
-		mc->ctx_switch_ns = v;
-	else if (!strcmp(key, "wakeup_busy_ns"))
-		mc->wakeup_busy_ns = v;
-	else if (!strcmp(key, "wakeup_idle_ns"))
-		mc->wakeup_idle_ns = v;
-	else if (!strcmp(key, "timer_late_ns"))
-		mc->timer_late_ns = v;
-	else if (!strcmp(key, "futex_calls_ns"))
-		mc->futex_calls_ns = v;
-	else if (!strcmp(key, "samples"))
-		mc->samples = (int)v;
-}
-
 /*
  * Every stressor in one guest boot, after the machine costs (scxlab-mprobe): the same stress-ng command lines as on the host, each YAML
  * printed between markers on the console and read back into @dir/STRESSOR.yaml.
@@ -227,7 +210,7 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, ch
 		unsigned long long v;
 		line[strcspn(line, "\r\n")] = 0;
 		if (!out && sscanf(line, "SCXLAB-MACHINE %63s %llu", name, &v) == 2) {
-			machine_costs__set(mc, name, v);
+			(void)machine_costs__set(mc, name, v);
 		} else if (sscanf(line, "SCXLAB-YAML-BEGIN %63s", name) == 1) {
 			snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
 			out = fopen(path, "w");
@@ -298,7 +281,8 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
 /*
  * The measured machine costs in the model's terms: a task woken onto a busy CPU waits the
  * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
- * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit.
+ * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit; a waker
+ * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own.
  */
 static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest)
 {
@@ -306,16 +290,22 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 	uint64_t ipi = mc->wakeup_busy_ns > sd ? mc->wakeup_busy_ns - sd : 0;
 	uint64_t idle = mc->wakeup_idle_ns > mc->wakeup_busy_ns ? mc->wakeup_idle_ns - mc->wakeup_busy_ns : 0;
 	uint64_t slack = mc->timer_late_ns > idle + sd ? mc->timer_late_ns - idle - sd : 0;
+	uint64_t send = mc->wake_call_remote_ns > mc->wake_call_local_ns ?
+			mc->wake_call_remote_ns - mc->wake_call_local_ns : 0;
 
 	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1%s):\n"
 		"#   switch %llu ns (a futex hand-over %llu ns less the calls %llu ns), wakeup onto a busy CPU %llu ns,\n"
-		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late\n",
+		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late; the waker's FUTEX_WAKE of\n"
+		"#   a sleeper on the other CPU %llu ns, on its own CPU %llu ns; a sched_yield() alone %llu ns\n",
 		mc->samples, guest ? ", inside the guest" : "", (unsigned long long)mc->ctx_switch_ns,
 		(unsigned long long)(mc->ctx_switch_ns + mc->futex_calls_ns), (unsigned long long)mc->futex_calls_ns,
 		(unsigned long long)mc->wakeup_busy_ns, (unsigned long long)mc->wakeup_idle_ns,
-		(unsigned long long)mc->timer_late_ns);
-	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n",
-		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack);
+		(unsigned long long)mc->timer_late_ns, (unsigned long long)mc->wake_call_remote_ns,
+		(unsigned long long)mc->wake_call_local_ns, (unsigned long long)mc->yield_alone_ns);
+	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n"
+		"machine.wakeup_send_ns %llu\n",
+		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack,
+		(unsigned long long)send);
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -430,6 +420,17 @@ int cmd_calibrate(int argc, char **argv)
 				op = per_op[i];
 		double sw = rules[r].switches * (double)cfg.costs.ctx_switch_ns;
 		double v = (op - sw) * rules[r].share;
+		if (!strcmp(rules[r].field, "yield_ns") && mc.yield_alone_ns) {
+			/*
+			 * The model adds the switch after a yield itself, and a yield with nothing to
+			 * switch to (a yielder alone on its CPU) costs the call and schedule() all the
+			 * same: measured directly, not as the op less an assumed switch.
+			 */
+			fprintf(f, "# yield_ns: a sched_yield() with nothing else to run, measured (the op less a "
+				"switch: %.0f ns)\n%s %llu\n", op - sw, rules[r].field,
+				(unsigned long long)mc.yield_alone_ns);
+			continue;
+		}
 		if (sw > 0 && v < 50) {
 			/* never silently: the assumed switch cost is more than the measured op */
 			fprintf(stderr, "scxlab calibrate: %s: %.0f ns per %s op is less than the %.0f ns of "

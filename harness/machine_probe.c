@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,18 +121,24 @@ struct wakeup {
 	_Atomic uint64_t woke_at;
 	int samples;
 	bool spinner;           /* CPU 1 busy with a SCHED_IDLE spinner meanwhile */
+	bool local;             /* the sleeper is a SCHED_IDLE thread on the waker's CPU 0 instead */
 };
 
 static void *wakeup_sleeper(void *arg)
 {
 	struct wakeup *w = arg;
+	struct sched_param p = { 0 };
 
-	pin(1);
+	pin(w->local ? 0 : 1);
+	if (w->local) /* never preempts the waker: the wake call is timed alone */
+		sched_setscheduler(0, SCHED_IDLE, &p);
 	for (int i = 0; i < w->samples; i++) {
 		while (atomic_load(&w->word) == 0)
 			futex(&w->word, FUTEX_WAIT_PRIVATE, 0);
 		atomic_store(&w->woke_at, now_ns());
 		atomic_store(&w->word, 0);
+		if (w->local) /* the waker blocked to let this thread run */
+			futex(&w->word, FUTEX_WAKE_PRIVATE, 1);
 	}
 	return NULL;
 }
@@ -148,15 +155,23 @@ static void *busy_spinner(void *arg)
 	return NULL;
 }
 
-static int wakeup_latency(bool spinner, int samples, uint64_t *out)
+/*
+ * Wake the sleeper @samples times: @out is how long it took to run (lower quartile), @call how
+ * long the waker's FUTEX_WAKE took (the waker's CPU: it never blocks in it). @local: the sleeper
+ * waits on the waker's own CPU (SCHED_IDLE, so the waker blocks to let it run).
+ */
+static int wakeup_probe(bool spinner, bool local, int samples, uint64_t *out, uint64_t *call)
 {
-	struct wakeup w = { .samples = samples, .spinner = spinner };
+	struct wakeup w = { .samples = samples, .spinner = spinner, .local = local };
 	pthread_t sleeper, spin;
-	uint64_t *v = calloc((size_t)samples, sizeof(*v));
-	int n = 0;
+	uint64_t *v = calloc((size_t)samples, sizeof(*v)), *c = calloc((size_t)samples, sizeof(*c));
+	int n = 0, nc = 0;
 
-	if (!v)
+	if (!v || !c) {
+		free(v);
+		free(c);
 		return -1;
+	}
 	atomic_init(&w.word, 0);
 	atomic_init(&w.stop, 0);
 	atomic_init(&w.woke_at, 0);
@@ -176,9 +191,13 @@ static int wakeup_latency(bool spinner, int samples, uint64_t *out)
 		atomic_store(&w.woke_at, 0);
 		uint64_t t0 = now_ns();
 		atomic_store(&w.word, 1);
-		futex(&w.word, FUTEX_WAKE_PRIVATE, 1);
+		long woken = futex(&w.word, FUTEX_WAKE_PRIVATE, 1);
+		uint64_t t_call = now_ns() - t0;
+		if (woken == 1)
+			c[nc++] = t_call;
 		while (atomic_load(&w.word) != 0)
-			;
+			if (local)
+				futex(&w.word, FUTEX_WAIT_PRIVATE, 1);
 		uint64_t t1 = atomic_load(&w.woke_at);
 		if (t1 > t0)
 			v[n++] = t1 - t0;
@@ -188,7 +207,10 @@ static int wakeup_latency(bool spinner, int samples, uint64_t *out)
 	if (spinner)
 		pthread_join(spin, NULL);
 	*out = n ? low_quartile(v, n) : 0;
+	if (call)
+		*call = nc ? low_quartile(c, nc) : 0;
 	free(v);
+	free(c);
 	return n ? 0 : -1;
 }
 
@@ -205,6 +227,21 @@ static void *timer_sleeper(void *arg)
 		v[i] = now_ns() - t0 - 1000000;
 	}
 	return NULL;
+}
+
+/* sched_yield() on CPU 1 with nothing else to run there: the call and schedule() without a switch. */
+static uint64_t lone_yield(void)
+{
+	uint64_t v[SAMPLES];
+
+	pin(1);
+	for (int s = 0; s < SAMPLES; s++) {
+		uint64_t start = now_ns();
+		for (int i = 0; i < 100; i++)
+			sched_yield();
+		v[s] = (now_ns() - start) / 100;
+	}
+	return low_quartile(v, SAMPLES);
 }
 
 int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
@@ -225,7 +262,10 @@ int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 	uint64_t handover = low_quartile(sw, 16);
 	/* a hand-over is one switch plus the futex calls each side makes */
 	out->ctx_switch_ns = handover > out->futex_calls_ns ? handover - out->futex_calls_ns : handover / 2;
-	if (wakeup_latency(false, SAMPLES, &out->wakeup_idle_ns) || wakeup_latency(true, SAMPLES, &out->wakeup_busy_ns)) {
+	uint64_t local_lat;
+	if (wakeup_probe(false, false, SAMPLES, &out->wakeup_idle_ns, &out->wake_call_remote_ns) ||
+	    wakeup_probe(true, false, SAMPLES, &out->wakeup_busy_ns, NULL) ||
+	    wakeup_probe(false, true, SAMPLES, &local_lat, &out->wake_call_local_ns)) {
 		sched_setaffinity(0, sizeof(old), &old);
 		snprintf(err, errlen, "the wakeup probe failed (%s)", strerror(errno));
 		return -1;
@@ -234,7 +274,39 @@ int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 		pthread_join(t, NULL);
 		out->timer_late_ns = low_quartile(late, 200);
 	}
+	out->yield_alone_ns = lone_yield();
 	out->samples = SAMPLES;
 	sched_setaffinity(0, sizeof(old), &old);
 	return 0;
+}
+
+#define MC_FIELD(name) { #name, offsetof(struct machine_costs, name) }
+static const struct {
+	const char *key;
+	size_t off;
+} mc_fields[] = {
+	MC_FIELD(ctx_switch_ns), MC_FIELD(wakeup_busy_ns), MC_FIELD(wakeup_idle_ns), MC_FIELD(timer_late_ns),
+	MC_FIELD(futex_calls_ns), MC_FIELD(wake_call_remote_ns), MC_FIELD(wake_call_local_ns), MC_FIELD(yield_alone_ns),
+};
+
+void machine_costs__print(FILE *f, const struct machine_costs *mc)
+{
+	for (size_t i = 0; i < sizeof(mc_fields) / sizeof(mc_fields[0]); i++)
+		fprintf(f, "SCXLAB-MACHINE %s %llu\n", mc_fields[i].key,
+			(unsigned long long)*(const uint64_t *)((const char *)mc + mc_fields[i].off));
+	fprintf(f, "SCXLAB-MACHINE samples %d\n", mc->samples);
+}
+
+bool machine_costs__set(struct machine_costs *mc, const char *key, unsigned long long v)
+{
+	if (!strcmp(key, "samples")) {
+		mc->samples = (int)v;
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(mc_fields) / sizeof(mc_fields[0]); i++)
+		if (!strcmp(key, mc_fields[i].key)) {
+			*(uint64_t *)((char *)mc + mc_fields[i].off) = v;
+			return true;
+		}
+	return false;
 }

@@ -1,15 +1,19 @@
 /*
  * The machine costs of this host, measured (docs/calibration.md): what a context switch costs
  * the CPU, how long a task woken onto another CPU waits for it (the IPI, and the idle exit when
- * that CPU was idle) and how late a timed sleep ends. Each is the median of many samples by
+ * that CPU was idle), what the waker itself spends waking a task on another CPU rather than
+ * its own (the IPI it sends), what a sched_yield() costs with nothing to switch to, and how
+ * late a timed sleep ends. Each is the median of many samples by
  * threads pinned to two CPUs, with futexes and clock_nanosleep, no other tool; on a loaded
  * machine the lower quartile is kept (another task in the way only ever adds time).
  */
 #ifndef HARNESS_MACHINE_PROBE_H
 #define HARNESS_MACHINE_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct machine_costs {
 	uint64_t ctx_switch_ns;     /* CPU time of one switch between two tasks on one CPU */
@@ -17,10 +21,18 @@ struct machine_costs {
 	uint64_t wakeup_idle_ns;    /* wake to running, the other CPU idle */
 	uint64_t timer_late_ns;     /* a 1 ms clock_nanosleep ends this much later, on an idle CPU */
 	uint64_t futex_calls_ns;    /* a FUTEX_WAKE without waiter plus a FUTEX_WAIT that returns at once */
+	uint64_t wake_call_remote_ns; /* the waker's FUTEX_WAKE of a sleeper on the other, idle CPU */
+	uint64_t wake_call_local_ns;  /* ... of a sleeper on its own CPU (that does not preempt it) */
+	uint64_t yield_alone_ns;    /* a sched_yield() with nothing else to run: no switch */
 	int samples;                /* per measurement */
 };
 
 /* Measure on CPUs 0 and 1 (needs two). 0, or -1 with the reason in @err. */
 int machine_probe__host(struct machine_costs *out, char *err, size_t errlen);
+
+/* @mc as `SCXLAB-MACHINE KEY VALUE` lines (what scxlab-mprobe prints in a guest). */
+void machine_costs__print(FILE *f, const struct machine_costs *mc);
+/* One such line's KEY and VALUE into @mc; false for an unknown key. */
+bool machine_costs__set(struct machine_costs *mc, const char *key, unsigned long long v);
 
 #endif

@@ -167,6 +167,7 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "sched_delay_ns"); json__u64(w, c->sched_delay_ns);
 	json__key(w, "wakeup_ipi_ns"); json__u64(w, c->wakeup_ipi_ns);
 	json__key(w, "idle_exit_ns"); json__u64(w, c->idle_exit_ns);
+	json__key(w, "wakeup_send_ns"); json__u64(w, c->wakeup_send_ns);
 	json__key(w, "migrate_core_ns"); json__u64(w, c->migrate_core_ns);
 	json__key(w, "migrate_llc_ns"); json__u64(w, c->migrate_llc_ns);
 	json__key(w, "migrate_node_ns"); json__u64(w, c->migrate_node_ns);
@@ -174,10 +175,7 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "timer_slack_ns"); json__u64(w, c->timer_slack_ns);
 	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
 	json__key(w, "jitter_pct"); json__u64(w, c->jitter_pct);
-	if (c->host_threads) {
-		/* only when set, so results of real CPUs keep their bytes */
-		json__key(w, "host_threads"); json__u64(w, c->host_threads);
-	}
+	json__key(w, "host_threads"); json__u64(w, c->host_threads);
 	json__end_object(w);
 }
 

@@ -18,11 +18,6 @@ int main(void)
 		printf("SCXLAB-MACHINE error %s\n", err);
 		return 1;
 	}
-	printf("SCXLAB-MACHINE ctx_switch_ns %llu\nSCXLAB-MACHINE wakeup_busy_ns %llu\n"
-	       "SCXLAB-MACHINE wakeup_idle_ns %llu\nSCXLAB-MACHINE timer_late_ns %llu\n"
-	       "SCXLAB-MACHINE futex_calls_ns %llu\nSCXLAB-MACHINE samples %d\n",
-	       (unsigned long long)mc.ctx_switch_ns, (unsigned long long)mc.wakeup_busy_ns,
-	       (unsigned long long)mc.wakeup_idle_ns, (unsigned long long)mc.timer_late_ns,
-	       (unsigned long long)mc.futex_calls_ns, mc.samples);
+	machine_costs__print(stdout, &mc);
 	return 0;
 }

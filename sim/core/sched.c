@@ -452,6 +452,22 @@ void sim_sched__check_preempt(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	}
 }
 
+/*
+ * A task that wakes another onto a different CPU spends machine.wakeup_send_ns more than a
+ * wakeup onto its own: the remote runqueue and the IPI (a VM exit in a guest). A wakeup onto
+ * the waker's CPU is in the calibrated cost of the operation already.
+ */
+static void charge_remote_waker(struct sim *sim, int waker_cpu, int cpu)
+{
+	struct sim_task *waker;
+
+	if (waker_cpu < 0 || waker_cpu == cpu || !sim->cfg.costs.wakeup_send_ns)
+		return;
+	waker = sim->cpus[waker_cpu].curr;
+	if (waker)
+		waker->overhead_left += sim->cfg.costs.wakeup_send_ns;
+}
+
 void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, int waker_cpu)
 {
 	bool is_new = p->state == SIM_TASK_NEW;
@@ -485,6 +501,8 @@ void sim_sched__wake(struct sim *sim, struct sim_task *p, uint64_t wake_flags, i
 	if (wake_flags & SIM_WF_SYNC)
 		p->ts.stats.nr_wakeups_sync++;
 	sim->nr_wakeups += !p->unmeasured;
+
+	charge_remote_waker(sim, waker_cpu, cpu);
 
 	struct sim_cpu *rq = &sim->cpus[cpu];
 	bool saved_irq = sim->in_irq;

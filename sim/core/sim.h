@@ -41,6 +41,8 @@ struct sim_costs {
 				    * previous task: it is still current; the rest to the next task) */
 	uint64_t wakeup_ipi_ns;    /* delay before a remote CPU reacts to a wakeup or kick */
 	uint64_t idle_exit_ns;     /* extra delay when the target CPU was idle */
+	uint64_t wakeup_send_ns;   /* CPU time a waker spends waking a task onto another CPU, beyond
+				    * a wakeup onto its own (the remote enqueue and the IPI it sends) */
 	uint64_t migrate_core_ns;  /* extra work after moving to another core in the same LLC */
 	uint64_t migrate_llc_ns;   /* ... to another LLC in the same node */
 	uint64_t migrate_node_ns;  /* ... to another node */

@@ -23,4 +23,10 @@ Test(machine_costs, the_host_probe_measures_each_cost, .timeout = 120)
 		  (unsigned long long)m.wakeup_idle_ns);
 	cr_assert(m.timer_late_ns > 0 && m.timer_late_ns < 20000000, "a 1 ms sleep ends %llu ns late",
 		  (unsigned long long)m.timer_late_ns);
+	cr_assert(m.wake_call_local_ns > 0 && m.wake_call_local_ns < 1000000, "a local FUTEX_WAKE %llu ns",
+		  (unsigned long long)m.wake_call_local_ns);
+	cr_assert(m.yield_alone_ns > 0 && m.yield_alone_ns < 1000000, "a lone sched_yield() %llu ns",
+		  (unsigned long long)m.yield_alone_ns);
+	cr_assert(m.wake_call_remote_ns > 0 && m.wake_call_remote_ns < 1000000, "a remote FUTEX_WAKE %llu ns",
+		  (unsigned long long)m.wake_call_remote_ns);
 }

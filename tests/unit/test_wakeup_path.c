@@ -141,3 +141,28 @@ Test(wakeup_path, a_switch_costs_the_same_cpu_time_split_or_not)
 	}
 	cr_assert_eq(busy[0], busy[1], "ns per switch %lu vs %lu", (unsigned long)busy[0], (unsigned long)busy[1]);
 }
+
+/* CPU time (both CPUs) per wakeup of the pair on @cpu_a and @cpu_b, with @send_ns per remote wakeup. */
+static double busy_per_wakeup(int cpu_a, int cpu_b, uint64_t send_ns)
+{
+	struct sim *sim = fx_sim("2", 1);
+	double v;
+
+	sim->cfg.costs.wakeup_send_ns = send_ns;
+	pair(sim, cpu_a, cpu_b);
+	cr_assert_eq(sim__run_until(sim, 20 * MS), 0);
+	cr_assert_gt(sim->nr_wakeups, 500);
+	v = (double)(sim->cpus[0].busy_ns + sim->cpus[1].busy_ns) / (double)sim->nr_wakeups;
+	sim__free(sim);
+	return v;
+}
+
+Test(wakeup_path, a_waker_pays_wakeup_send_for_a_task_on_another_cpu_only)
+{
+	/* the pair across two CPUs: every wakeup is remote, the waker spends 4 us more on each */
+	double split = busy_per_wakeup(0, 1, 4000) - busy_per_wakeup(0, 1, 0);
+	cr_assert(split > 3990 && split < 4010, "remote: %.0f ns more per wakeup", split);
+	/* on one CPU: the wakeup is local, in the operation's calibrated cost already */
+	double local = busy_per_wakeup(0, 0, 4000) - busy_per_wakeup(0, 0, 0);
+	cr_assert(local > -1 && local < 1, "local: %.0f ns more per wakeup", local);
+}
