@@ -10,7 +10,7 @@
  */
 #include "harness/cmd_run.h"
 #include "harness/cmd_build.h"
-#include "harness/loader_profile.h"
+#include "harness/loader_profile_sim.h"
 #include "harness/daemon_sim.h"
 #include "harness/exit_site.h"
 #include "harness/options.h"

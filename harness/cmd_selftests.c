@@ -6,6 +6,7 @@
  * With --verify, the tests the kernel's verifier must reject go through `scxlab verify`.
  */
 #include "harness/cmd_selftests.h"
+#include "harness/loader_profile_sim.h"
 #include "harness/exit_site.h"
 #include "harness/paths.h"
 #include "harness/selftest_kernel.h"

@@ -3,6 +3,7 @@
  */
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kenums.h"
+#include "harness/kload/kprofile.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -202,6 +203,15 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 	nr = kobj__find_var(kp->obj, "scxlab_daemon_tgid", &sz, NULL);
 	if (nr)
 		set_int(nr, sz, getpid());
+	/* the loader profile, then the command line's knobs (they win), as in the simulator */
+	if (kprofile__current()) {
+		char err[1280];
+
+		if (kprofile__apply_open(kprofile__current(), kp->obj, kp->ops, err, sizeof(err))) {
+			fprintf(stderr, "scxlab load: --loader: %s\n", err);
+			return 2;
+		}
+	}
 	for (int i = 0; i < nr_knobs; i++) {
 		if (set_knob(kp->obj, knobs[i])) {
 			fprintf(stderr, "scxlab load: --knob %s: cannot set it\n", knobs[i]);
@@ -264,8 +274,21 @@ int kpolicy__read_u64(const struct kpolicy *kp, const char *name, uint64_t *v)
 	return ret;
 }
 
+/* The profile's syscall programs of one phase; 0, or 1 with the message on stderr. */
+static int run_profile_programs(struct kpolicy *kp, bool after_attach)
+{
+	char err[1280];
+
+	if (!kprofile__current() || !kprofile__run_syscalls(kprofile__current(), kp->obj, after_attach, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "scxlab load: --loader: %s\n", err);
+	return 1;
+}
+
 int kpolicy__attach(struct kpolicy *kp)
 {
+	if (run_profile_programs(kp, false))
+		return 1;
 	kp->link = bpf_map__attach_struct_ops(kp->ops);
 	if (libbpf_get_error(kp->link)) {
 		kp->link = NULL;
@@ -273,7 +296,7 @@ int kpolicy__attach(struct kpolicy *kp)
 			kpolicy__libbpf_log());
 		return 1;
 	}
-	return 0;
+	return run_profile_programs(kp, true);
 }
 
 bool kpolicy__exited(const struct kpolicy *kp)

@@ -8,6 +8,8 @@
  */
 #include "harness/kload/kloader.h"
 #include "harness/kload/krun.h"
+#include "harness/kload/kprofile.h"
+#include "harness/loader_profile.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,9 +22,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scxlab load [--knob NAME=VALUE]... [--map-entries MAP=N]... [--seconds S]\n"
-		"                   [--verify] POLICY.bpf.o\n"
+		"                   [--loader FILE [--loader-name NAME]] [--verify] POLICY.bpf.o\n"
 		"       scxlab-kload run --probes PROBES.bpf.o --report FILE [--policy POLICY.bpf.o]\n"
 		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
+		"                   [--loader FILE [--loader-name NAME]]\n"
 		"                   [--comm PREFIX] [--inject detach|sysrq|offline:CPU@S]\n"
 		"                   [--daemon DAEMON.so [--daemon-log FILE]]\n"
 		"                   -- COMMAND [ARG]...\n\n"
@@ -30,7 +33,9 @@ static void usage(FILE *f)
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
 		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n"
 		"`run` measures COMMAND (stress-ng) with the latency probes, under the policy or, without\n"
-		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n");
+		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n"
+		"--loader applies a loader profile (docs/upstream-schedulers.md) as the simulator does;\n"
+		"--loader-name is the file's name in messages (the host's path of a guest's copy).\n");
 }
 
 int main(int argc, char **argv)
@@ -48,6 +53,8 @@ int main(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'i' },
 		{ "daemon", required_argument, NULL, 'D' },
 		{ "daemon-log", required_argument, NULL, 'L' },
+		{ "loader", required_argument, NULL, 'l' },
+		{ "loader-name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -55,14 +62,17 @@ int main(int argc, char **argv)
 	struct kloader_opts o = { .knobs = knobs, .map_sizes = sizes };
 	struct krun_opts r = { .knobs = knobs, .map_sizes = sizes };
 	int run = argc > 1 && !strcmp(argv[1], "run");
-	int c;
+	const char *loader = NULL, *loader_name = NULL;
+	struct loader_profile profile;
+	char err[1280];
+	int c, rc;
 
 	if (run) {
 		argv++;
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:D:L:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:D:L:l:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -82,20 +92,35 @@ int main(int argc, char **argv)
 		case 'i': r.inject = optarg; break;
 		case 'D': r.daemon = optarg; break;
 		case 'L': r.daemon_log = optarg; break;
+		case 'l': loader = optarg; break;
+		case 'n': loader_name = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (!run && optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (loader) {
+		if (loader_profile__parse(&profile, loader, err, sizeof(err))) {
+			fprintf(stderr, "scxlab load: --loader: %s\n", err);
+			return 2;
+		}
+		if (loader_name)
+			snprintf(profile.path, sizeof(profile.path), "%s", loader_name);
+		kprofile__use(&profile);
 	}
 	if (run) {
 		r.nr_knobs = o.nr_knobs;
 		r.nr_map_sizes = o.nr_map_sizes;
 		r.argv = optind < argc ? argv + optind : NULL;
-		return krun__run(&r);
+		rc = krun__run(&r);
+	} else {
+		o.path = argv[optind];
+		rc = kloader__run(&o);
 	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return 2;
-	}
-	o.path = argv[optind];
-	return kloader__run(&o);
+	if (loader)
+		loader_profile__free(&profile);
+	return rc;
 }

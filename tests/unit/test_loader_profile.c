@@ -3,7 +3,7 @@
  * settings reach the policy in a loader's order (globals, struct_ops, load, syscall programs
  * before attach, attach, syscall programs after attach).
  */
-#include "harness/loader_profile.h"
+#include "harness/loader_profile_sim.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"
