@@ -169,7 +169,7 @@ static int set_knob(struct bpf_object *obj, const char *kv)
 	return set_int(at, size, knob_number(eq + 1));
 }
 
-int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+int kpolicy__open(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
 		  const char *const *map_sizes, int nr_map_sizes)
 {
 	struct bpf_map *map;
@@ -228,6 +228,17 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 			return 2;
 		}
 	}
+	return 0;
+}
+
+int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+		  const char *const *map_sizes, int nr_map_sizes)
+{
+	size_t sz;
+	int ret = kpolicy__open(kp, path, knobs, nr_knobs, map_sizes, nr_map_sizes);
+
+	if (ret)
+		return ret;
 	kpolicy_dump__prepare(kp);
 	kpolicy_stats__prepare(kp);
 	if (bpf_object__load(kp->obj)) {

@@ -68,6 +68,10 @@ void kpolicy__clear_libbpf_log(void);
 
 /* Open, set knobs ("NAME=V", "NAME=a,b", "NAME[i]=V") and map sizes ("MAP=N"), load.
  * 0; 1 if the kernel refused it (log on stderr); 2 for a bad knob or map size. */
+/* Only the open and the settings (knobs, map sizes, the loader profile): 0, 1 if it cannot be
+ * opened, 2 for a bad setting. The kernel is not asked anything. */
+int kpolicy__open(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+		  const char *const *map_sizes, int nr_map_sizes);
 int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
 		  const char *const *map_sizes, int nr_map_sizes);
 int kpolicy__attach(struct kpolicy *kp);

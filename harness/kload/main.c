@@ -22,7 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scxlab load [--knob NAME=VALUE]... [--map-entries MAP=N]... [--seconds S]\n"
-		"                   [--loader FILE [--loader-name NAME]] [--verify] POLICY.bpf.o\n"
+		"                   [--loader FILE [--loader-name NAME]] [--verify|--check] POLICY.bpf.o\n"
 		"       scxlab-kload run --probes PROBES.bpf.o --report FILE [--policy POLICY.bpf.o]\n"
 		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
 		"                   [--loader FILE [--loader-name NAME]]\n"
@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
 		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n"
+		"With --check only open it and apply the knobs, map sizes and loader profile (no kernel).\n"
 		"`run` measures COMMAND (stress-ng) with the latency probes, under the policy or, without\n"
 		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n"
 		"--loader applies a loader profile (docs/upstream-schedulers.md) as the simulator does;\n"
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 		{ "map-entries", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "verify", no_argument, NULL, 'v' },
+		{ "check", no_argument, NULL, 'C' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "probes", required_argument, NULL, 'P' },
 		{ "report", required_argument, NULL, 'r' },
@@ -72,7 +74,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:D:L:l:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vCp:P:r:t:c:i:D:L:l:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -84,6 +86,7 @@ int main(int argc, char **argv)
 			break;
 		case 's': o.seconds = atof(optarg); break;
 		case 'v': o.verify_only = true; break;
+		case 'C': o.check_only = true; break;
 		case 'p': r.policy = optarg; break;
 		case 'P': r.probes = optarg; break;
 		case 'r': r.report = optarg; break;
