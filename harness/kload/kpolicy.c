@@ -176,9 +176,22 @@ int kpolicy__open(struct kpolicy *kp, const char *path, const char *const *knobs
 	size_t sz;
 	void *nr;
 
+	char presized[64], obj_name[64];
+	const char *base = strrchr(path, '/');
+	int memfd = -1;
+
 	memset(kp, 0, sizeof(*kp));
 	kp->path = path;
-	kp->obj = bpf_object__open_file(path, NULL);
+	/* libbpf's own name for it (the file name to its first dot), whichever file is opened */
+	snprintf(obj_name, sizeof(obj_name), "%s", base ? base + 1 : path);
+	obj_name[strcspn(obj_name, ".")] = 0;
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = obj_name);
+	if (kpolicy_presize__dump(path, KPOLICY_DUMP_LEN, presized, sizeof(presized), &memfd)) {
+		kp->obj = bpf_object__open_file(path, &oo);
+	} else {
+		kp->obj = bpf_object__open_file(presized, &oo);
+		close(memfd);
+	}
 	if (libbpf_get_error(kp->obj)) {
 		kp->obj = NULL;
 		fprintf(stderr, "scxlab load: %s: cannot open: %s\n%s", path, strerror(errno), kpolicy__libbpf_log());
