@@ -289,3 +289,43 @@ size_t loader_profile__pack_args(const struct profile_item *it, int cpu, unsigne
 	return off;
 }
 
+
+int loader_profile__write(const struct loader_profile *lp, FILE *f)
+{
+	for (int i = 0; i < lp->nr_items; i++) {
+		const struct profile_item *it = &lp->items[i];
+
+		switch (it->kind) {
+		case PI_GLOBAL:
+			fprintf(f, "data %s = %s\n", it->name, it->value); /* the section keyword says nothing more */
+			break;
+		case PI_OPS_FIELD:
+			fprintf(f, "ops %s = 0x%llx\n", it->name, (unsigned long long)it->num);
+			break;
+		case PI_OPS_NULL:
+			fprintf(f, "ops %s = null\n", it->name);
+			break;
+		case PI_MAP_ENTRIES:
+			fprintf(f, "map_entries %s = %llu\n", it->name, (unsigned long long)it->num);
+			break;
+		case PI_ATTACH_AT:
+			fprintf(f, "attach-at %lluns\n", (unsigned long long)it->num);
+			break;
+		case PI_SYSCALL:
+			fprintf(f, "syscall %s %s-attach ", it->name, it->after_attach ? "after" : "before");
+			if (it->mode == SM_ON_CPU)
+				fprintf(f, "on-cpu=%d", it->on_cpu);
+			else
+				fprintf(f, "%s", it->mode == SM_PER_CPU ? "per-cpu" : "once");
+			for (int a = 0; a < it->nr_args; a++) {
+				if (it->args[a].is_cpu)
+					fprintf(f, " u%d:cpu", it->args[a].size * 8);
+				else
+					fprintf(f, " u%d:0x%llx", it->args[a].size * 8, (unsigned long long)it->args[a].value);
+			}
+			fputc('\n', f);
+			break;
+		}
+	}
+	return ferror(f) ? -1 : 0;
+}

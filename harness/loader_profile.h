@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The sched_ext_ops callbacks a profile may set to null (`ops CALLBACK = null`). */
 #define LOADER_PROFILE_OPS_CALLBACKS(X)                                                        \
@@ -87,6 +88,9 @@ uint64_t loader_profile__attach_at(const struct loader_profile *lp);
  */
 int loader_profile__add_line(struct loader_profile *lp, const char *path, int line, char *text, char *err,
 			     size_t errlen);
+/* @lp as profile text again (what a parsed profile says, one setting a line): 0, or -1. */
+int loader_profile__write(const struct loader_profile *lp, FILE *f);
+
 /*
  * A syscall program's context: its arguments packed at their natural alignment (little-endian),
  * `cpu` arguments set to @cpu. The number of bytes used.
