@@ -1,5 +1,6 @@
 /* The selftests on the real kernel, and the subprocess helpers: see selftest_kernel.h. */
 #include "harness/selftest_kernel.h"
+#include "harness/selftest_checks.h"
 #include "harness/paths.h"
 #include "harness/result_read.h"
 #include "harness/verdict.h"
@@ -131,8 +132,6 @@ enum selftest_outcome selftest__verify(const char *suite, const char *src, const
 /* Why kload cannot drive @st the way its runner does, or NULL. */
 static const char *vm_refusal(const struct selftest *st)
 {
-	if (st->nr_checks)
-		return "reads .bss/.data after the run";
 	if (st->nr_jobs || st->builtin || loader_profile__attach_at(&st->profile))
 		return "drives its own workload";
 	return NULL; /* its settings and programs are a loader profile, which kload applies */
@@ -207,7 +206,9 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 	if (rc == 0) {
 		snprintf(got, len, "VM: %s as expected%s", expect, st->has_code ? ", and its exit code" : "");
 		free(doc);
-		return ST_PASS;
+		/* the runner's checks, on the globals kload read after the detach */
+		snprintf(job, sizeof(job), "%.2000s/kreport.txt", out);
+		return selftest_checks__hold(st, selftest_checks__report_global, job, got, len) ? ST_PASS : ST_FAIL;
 	}
 	if (doc)
 		result_read__string(doc, "verdict", "first_failure", first, sizeof(first));

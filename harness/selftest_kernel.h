@@ -26,8 +26,8 @@ enum selftest_outcome selftest__verify(const char *suite, const char *src, const
 /*
  * @st in the VM: `scxlab run --target vm` with its settings as a loader profile (--loader: its
  * globals, struct_ops fields, map sizes and syscall programs) and its expectation as
- * --expect-exit. A test whose runner does more than kload can (.bss checks, attach-at, its own
- * workload) is skipped, and the row says so.
+ * --expect-exit; its checks against the globals kload reports after the detach. A test whose
+ * runner does more than kload can (attach-at, its own workload) is skipped, and the row says so.
  */
 enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest *st, const char *work, char *got,
 				       size_t len);
