@@ -190,12 +190,17 @@ static int load_matrix(const char *path, struct compare_opts *o, char *err, size
 
 /* "sched/scxl_vtime.bpf.c" -> "scxl_vtime"; "workloads/jobs/default.job" -> "default" */
 
-/* The FILE of the first "POLICY=FILE" of @items naming @pname, or NULL. */
+/* The FILE of the first "POLICY=FILE" of @items naming @pname (a built policy's name may be
+ * given without its .sim.so or .bpf.o), or NULL. */
 static const char *for_policy(char *const *items, int n, const char *pname)
 {
+	size_t plen = strlen(pname);
+
+	if (path__ends_with(pname, ".sim.so") || path__ends_with(pname, ".bpf.o"))
+		plen -= path__ends_with(pname, ".sim.so") ? 7 : 6;
 	for (int i = 0; i < n; i++) {
 		size_t len = strcspn(items[i], "=");
-		if (items[i][len] == '=' && len == strlen(pname) && !strncmp(items[i], pname, len))
+		if (items[i][len] == '=' && (len == strlen(pname) || len == plen) && !strncmp(items[i], pname, len))
 			return items[i] + len + 1;
 	}
 	return NULL;

@@ -140,3 +140,29 @@ Test(profile_worlds, the_kernel_loader_names_file_and_line)
 	expect_kload_error(obj, "syntax.loader", "ops flags = SCX_OPS_NOPE\n", NULL,
 			   ":1: ops flags: unknown flag 'SCX_OPS_NOPE'");
 }
+
+/* `scxlab compare --loader POLICY=FILE` gives that policy's runs the profile: the fixture's
+ * group passes with it and fails without it. */
+Test(profile_worlds, compare_gives_a_policy_its_profile, .timeout = 300)
+{
+	char out[700], log[800], arg[4200];
+	char *text;
+	int rc;
+
+	snprintf(arg, sizeof(arg), "profile_verdict=%s", th_src_path("tests/policies/profile_verdict.loader"));
+	for (int with = 0; with < 2; with++) {
+		snprintf(out, sizeof(out), "%s/compare%d", th_tmpdir(), with);
+		snprintf(log, sizeof(log), "%s.log", out);
+		if (with)
+			rc = th_scxlab(log, "compare", "--policies", th_build_path(FIXTURE), "--no-baseline", "--jobs",
+				       th_src_path("workloads/jobs/smoke-3s.job"), "--topology", "2cpu", "--duration", "1s",
+				       "--no-plots", "--quiet", "--loader", arg, "--out", out, NULL);
+		else
+			rc = th_scxlab(log, "compare", "--policies", th_build_path(FIXTURE), "--no-baseline", "--jobs",
+				       th_src_path("workloads/jobs/smoke-3s.job"), "--topology", "2cpu", "--duration", "1s",
+				       "--no-plots", "--quiet", "--out", out, NULL);
+		text = th_read_file(log, NULL);
+		cr_assert_eq(rc, with ? 0 : 3, "%s the profile: %s", with ? "with" : "without", text);
+		free(text);
+	}
+}
