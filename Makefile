@@ -33,7 +33,7 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
-             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
+             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/loader_profile_sim.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
              $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
              $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/line_text.o \
              $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/temp_files.o
@@ -42,7 +42,9 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result
               $(BUILD)/obj/harness/temp_files.o
 
 # the daemon API's shared parts and atomic files go into both programs
-KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c
+# a loader profile is parsed by the simulator's parser (one for both worlds)
+KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c \
+              harness/loader_profile.c harness/line_text.c harness/options.c sim/policy/btf_path.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 # the machine-cost probe that `calibrate --target vm` runs inside the guest
@@ -89,7 +91,7 @@ $(SCXLAB): $(CLI_OBJS) $(LIBSIM)
 
 # The kernel-side loader: libbpf only (libscxsim's helper names would interpose libbpf's API).
 $(KLOAD): $(KLOAD_OBJS)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -lbpf -lelf -lz -ldl -lpthread
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -lbpf -lelf -lz -ldl -lpthread -lm
 
 $(MPROBE): $(MPROBE_SRCS:%.c=$(BUILD)/obj/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread

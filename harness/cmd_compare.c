@@ -40,6 +40,8 @@ struct compare_opts {
 	const char *calibration;     /* for the simulator's runs */
 	char *daemons[MAX_ITEMS];    /* "POLICY=DAEMON.c": a policy's user-space daemon */
 	int nr_daemons;
+	char *loaders[MAX_ITEMS];    /* "POLICY=FILE": a policy's loader profile, on every target */
+	int nr_loaders;
 	bool own_daemons;            /* run NAME.daemon.c beside NAME.bpf.c when it exists */
 	const char *out;
 	const char *junit;           /* --junit FILE */
@@ -99,6 +101,7 @@ static void usage(FILE *f)
 		"                      [--targets sim,vm,host] [--reps N] [--real-reps N]\n"
 		"                      [--topology SPEC] [--duration TIME] [--matrix FILE] [--out DIR]\n"
 		"                      [--calibration FILE] [--daemon POLICY=DAEMON.c]... [--no-daemons]\n"
+		"                      [--loader POLICY=FILE]...\n"
 		"                      [--junit FILE] [--no-plots] [--quiet]\n\n"
 		"Run every policy (default: sched/*.bpf.c but scxl_faulty) and the default scheduler\n"
 		"(baseline) on every job (default workloads/jobs/default.job) on every target (default\n"
@@ -113,6 +116,7 @@ static void usage(FILE *f)
 		"--calibration gives the simulator's runs a target's costs (scxlab calibrate).\n"
 		"--daemon runs a policy's user-space daemon beside it on every target; a policy\n"
 		"NAME.bpf.c with a NAME.daemon.c beside it runs with that one unless --no-daemons.\n"
+		"--loader applies a loader profile to a policy's runs on every target (scxlab run --loader).\n"
 		"A run whose policy failed (error exit, stall, lost or starved tasks) is kept and\n"
 		"marked POLICY FAILED; --junit FILE writes one test case per policy, target and job.\n\n"
 		"Exit status: 0 all ran and no policy failed, 1 runs did not finish, 2 bad usage,\n"
@@ -186,6 +190,22 @@ static int load_matrix(const char *path, struct compare_opts *o, char *err, size
 
 /* "sched/scxl_vtime.bpf.c" -> "scxl_vtime"; "workloads/jobs/default.job" -> "default" */
 
+/* The FILE of the first "POLICY=FILE" of @items naming @pname (a built policy's name may be
+ * given without its .sim.so or .bpf.o), or NULL. */
+static const char *for_policy(char *const *items, int n, const char *pname)
+{
+	size_t plen = strlen(pname);
+
+	if (path__ends_with(pname, ".sim.so") || path__ends_with(pname, ".bpf.o"))
+		plen -= path__ends_with(pname, ".sim.so") ? 7 : 6;
+	for (int i = 0; i < n; i++) {
+		size_t len = strcspn(items[i], "=");
+		if (items[i][len] == '=' && (len == strlen(pname) || len == plen) && !strncmp(items[i], pname, len))
+			return items[i] + len + 1;
+	}
+	return NULL;
+}
+
 /* The `scxlab run` command of one run into @dir. */
 static void run_command(const struct compare_opts *o, const char *target, const char *policy, const char *job,
 			int rep, const char *dir, struct argv_buf *out)
@@ -224,13 +244,14 @@ static void run_command(const struct compare_opts *o, const char *target, const 
 		char pname[64];
 		argv__add(&a, "--policy");
 		argv__add(&a, policy);
-		const char *daemon = NULL;
+		const char *daemon, *loader;
 		char own[4200];
 		path__stem(policy, ".bpf.c", pname, sizeof(pname));
-		for (int i = 0; i < o->nr_daemons; i++) {
-			size_t n = strcspn(o->daemons[i], "=");
-			if (o->daemons[i][n] == '=' && n == strlen(pname) && !strncmp(o->daemons[i], pname, n))
-				daemon = o->daemons[i] + n + 1;
+		daemon = for_policy(o->daemons, o->nr_daemons, pname);
+		loader = for_policy(o->loaders, o->nr_loaders, pname);
+		if (loader) {
+			argv__add(&a, "--loader");
+			argv__add(&a, loader);
 		}
 		/* its own daemon, sched/NAME.daemon.c beside sched/NAME.bpf.c */
 		size_t plen = strlen(policy);
@@ -369,7 +390,7 @@ static void timeline_plot(const struct compare_opts *o, const char *policy, cons
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON, O_NODAEMONS, O_JUNIT };
+	enum { O_NOBASE = 256, O_REALREPS, O_MATRIX, O_NOPLOTS, O_QUIET, O_CAL, O_DAEMON, O_NODAEMONS, O_JUNIT, O_LOADER };
 	static const struct option longopts[] = {
 		{ "policies", required_argument, NULL, 'p' },
 		{ "no-baseline", no_argument, NULL, O_NOBASE },
@@ -382,6 +403,7 @@ int cmd_compare(int argc, char **argv)
 		{ "matrix", required_argument, NULL, O_MATRIX },
 		{ "calibration", required_argument, NULL, O_CAL },
 		{ "daemon", required_argument, NULL, O_DAEMON },
+		{ "loader", required_argument, NULL, O_LOADER },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-plots", no_argument, NULL, O_NOPLOTS },
 		{ "no-daemons", no_argument, NULL, O_NODAEMONS },
@@ -435,6 +457,14 @@ int cmd_compare(int argc, char **argv)
 				return 2;
 			}
 			o.daemons[o.nr_daemons++] = optarg;
+			break;
+		case O_LOADER:
+			if (!strchr(optarg, '=') || o.nr_loaders == MAX_ITEMS) {
+				fprintf(stderr, "scxlab compare: --loader %s: expected POLICY=FILE (e.g. "
+					"scx_bpfland=workloads/loaders/scx_bpfland.loader)\n", optarg);
+				return 2;
+			}
+			o.loaders[o.nr_loaders++] = optarg;
 			break;
 		case O_NOBASE: o.baseline = false; break;
 		case O_NOPLOTS: o.plots = false; break;

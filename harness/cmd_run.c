@@ -10,7 +10,7 @@
  */
 #include "harness/cmd_run.h"
 #include "harness/cmd_build.h"
-#include "harness/loader_profile.h"
+#include "harness/loader_profile_sim.h"
 #include "harness/daemon_sim.h"
 #include "harness/exit_site.h"
 #include "harness/options.h"
@@ -138,7 +138,7 @@ static void run_usage(FILE *f)
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --loader FILE     a loader profile: what the scheduler's own loader sets (globals,\n"
 		"                    struct_ops fields and flags, map sizes, syscall programs), applied\n"
-		"                    before --knob/--map-entries (docs/upstream-schedulers.md)\n"
+		"                    before --knob/--map-entries, on every target (docs/upstream-schedulers.md)\n"
 		"  --attach-at TIME  attach the policy TIME into the run (default 0): the workload runs\n"
 		"                    on fair until then, and its tasks go through the enable\n"
 		"                    transition (a profile's attach-at line says the same)\n"
@@ -729,13 +729,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err, size
 		snprintf(err, errlen, "--loader needs --policy");
 		return -1;
 	}
-	if (o->loader && strcmp(o->target, "sim")) {
-		snprintf(err, errlen, "--loader: loader profiles are applied in the simulator only so far "
-			 "(scxlab-kload does not read them yet)");
-		return -1;
-	}
+	/* parsed here for every target: a bad line is reported with the user's file and line */
 	if (o->loader && loader_profile__parse(&o->profile, o->loader, err, errlen))
 		return -1;
+	if (o->loader && strcmp(o->target, "sim") && loader_profile__attach_at(&o->profile)) {
+		snprintf(err, errlen, "--loader %s: attach-at is for the simulator target (a real kernel's "
+			 "tasks already exist when the loader attaches)", o->loader);
+		return -1;
+	}
 	if (o->loader && !o->attach_at_set)
 		o->attach_at_ns = loader_profile__attach_at(&o->profile);
 	if (o->attach_at_set && (!o->policy || strcmp(o->target, "sim"))) {
@@ -804,7 +805,7 @@ int cmd_run(int argc, char **argv)
 	if (strcmp(o.target, "sim")) {
 		struct real_run_opts r = {
 			.target = o.target, .policy = o.policy, .knobs = o.knobs, .nr_knobs = o.nr_knobs,
-			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .job = o.job,
+			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .loader = o.loader, .job = o.job,
 			.topology = o.topology, .kernel_image = o.kernel_image,
 			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
 			.inject = o.nr_inject ? o.inject[0].name : NULL,

@@ -4,6 +4,7 @@
 #include "harness/cmd_verify.h"
 #include "harness/cmd_build.h"
 #include "harness/kernels.h"
+#include "harness/loader_profile.h"
 #include "harness/paths.h"
 #include "harness/preflight.h"
 #include "harness/proc.h"
@@ -20,6 +21,9 @@
 #define MAX_POLICIES 32
 #define MAX_KERNELS 16
 
+/* --loader FILE: the loader profile every policy is loaded with (NULL: none) */
+static const char *loader;
+
 static void usage(FILE *f)
 {
 	char all[128] = "";
@@ -28,7 +32,7 @@ static void usage(FILE *f)
 		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? " " : "", kernel__all_series[i]);
 	fprintf(f,
 		"usage: scxlab verify [--kernel K]... [--format text|csv|json] [--timeout S]\n"
-		"                     POLICY.bpf.c|POLICY.bpf.o ...\n\n"
+		"                     [--loader FILE] POLICY.bpf.c|POLICY.bpf.o ...\n\n"
 		"Load each policy into a sched_ext kernel without attaching it: the kernel's verifier\n"
 		"accepts it or not. Without --kernel, uses this host's kernel when it has sched_ext (and\n"
 		"root), else boots the cached Debian sched_ext kernel in QEMU. --kernel K boots K instead:\n"
@@ -38,7 +42,8 @@ static void usage(FILE *f)
 		"of the reason) and per BPF program the verified instruction count and states (the\n"
 		"verifier's own statistics, as veristat reports them); with one kernel and text output,\n"
 		"the whole verifier log of a rejected policy. Exits 0 only if every policy is accepted\n"
-		"on every kernel that has sched_ext.\n",
+		"on every kernel that has sched_ext. --loader loads each with a loader profile (its\n"
+		"globals, struct_ops fields, NULL-ed callbacks and map sizes: what the verifier sees).\n",
 		all);
 }
 
@@ -90,6 +95,10 @@ static int verify_on_host(char objs[][4096], char **names, int n)
 		snprintf(exe, sizeof(exe), "%s/scxlab-kload", scxlab__exe_dir());
 		argv__add(&a, exe);
 		argv__add(&a, "--verify");
+		if (loader) {
+			argv__add(&a, "--loader");
+			argv__add(&a, loader);
+		}
 		argv__add(&a, objs[i]);
 		int rc = proc__run(&a);
 		argv__free(&a);
@@ -121,11 +130,14 @@ static int verify_in_guest(struct verify_kernel *k, char objs[][4096], int n, in
 		"#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\nmount -t devtmpfs dev /dev\n"
 		"echo SCXLAB-RELEASE $(uname -r)\n");
 	snprintf(files[nf++], sizeof(files[0]), "/scx/scxlab-kload=%.4000s/scxlab-kload", scxlab__exe_dir());
+	if (loader)
+		snprintf(files[nf++], sizeof(files[0]), "/scx/loader.profile=%.4000s", loader);
 	for (int i = 0; i < n && off < sizeof(init); i++) {
 		snprintf(files[nf++], sizeof(files[0]), "/scx/p%d.bpf.o=%.4000s", i, objs[i]);
 		off += (size_t)snprintf(init + off, sizeof(init) - off,
-			"echo SCXLAB-BEGIN %d\n/scx/scxlab-kload --verify /scx/p%d.bpf.o 2>&1\necho SCXLAB-END %d $?\n",
-			i, i, i);
+			"echo SCXLAB-BEGIN %d\n/scx/scxlab-kload --verify%s%s%s /scx/p%d.bpf.o 2>&1\necho SCXLAB-END %d $?\n",
+			i, loader ? " --loader /scx/loader.profile --loader-name '" : "", loader ? loader : "",
+			loader ? "'" : "", i, i);
 	}
 	snprintf(init + off, sizeof(init) - off, "echo SCXLAB-DONE\npoweroff -f\n");
 	r.init = init;
@@ -204,6 +216,7 @@ int cmd_verify(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "loader", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -213,7 +226,7 @@ int cmd_verify(int argc, char **argv)
 	int timeout = 300, c, n, nk = 0, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:f:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:f:t:l:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (add_kernels(specs, &nk, optarg)) {
@@ -223,6 +236,24 @@ int cmd_verify(int argc, char **argv)
 			break;
 		case 'f': format = optarg; break;
 		case 't': timeout = atoi(optarg); break;
+		case 'l': {
+			struct loader_profile lp;
+			char err[1280];
+
+			/* bad lines are the user's file's, said before any guest boots */
+			if (strpbrk(optarg, "'\n")) {
+				fprintf(stderr, "scxlab verify: --loader %s: a path with a quote or newline cannot be passed to "
+					"the guest\n", optarg);
+				return 2;
+			}
+			if (loader_profile__parse(&lp, optarg, err, sizeof(err))) {
+				fprintf(stderr, "scxlab verify: --loader: %s\n", err);
+				return 2;
+			}
+			loader_profile__free(&lp);
+			loader = optarg;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

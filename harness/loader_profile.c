@@ -1,12 +1,10 @@
 /*
- * Loader profiles: parsing and applying them in the simulator (see loader_profile.h).
+ * Loader profiles: the parser both worlds share (see loader_profile.h). Nothing here knows the
+ * simulator or libbpf: what a line means is applied by loader_profile_sim.c and kload/kprofile.c.
  */
 #include "harness/loader_profile.h"
 #include "harness/line_text.h"
 #include "harness/options.h"
-#include "sim/core/sim.h"
-#include "sim/policy/policy.h"
-#include "sim/shim/vmlinux.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,36 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OPS_CB(name) { #name, offsetof(struct sched_ext_ops, name) }
-static const struct {
-	const char *name;
-	size_t off;
-} ops_callbacks[] = {
-	OPS_CB(select_cpu), OPS_CB(enqueue), OPS_CB(dequeue), OPS_CB(dispatch), OPS_CB(tick),
-	OPS_CB(runnable), OPS_CB(running), OPS_CB(stopping), OPS_CB(quiescent), OPS_CB(yield),
-	OPS_CB(core_sched_before), OPS_CB(set_weight), OPS_CB(set_cpumask), OPS_CB(update_idle),
-	OPS_CB(cpu_acquire), OPS_CB(cpu_release), OPS_CB(init_task), OPS_CB(exit_task),
-	OPS_CB(enable), OPS_CB(disable), OPS_CB(dump), OPS_CB(dump_cpu), OPS_CB(dump_task),
-	OPS_CB(cgroup_init), OPS_CB(cgroup_exit), OPS_CB(cgroup_prep_move), OPS_CB(cgroup_move),
-	OPS_CB(cgroup_cancel_move), OPS_CB(cgroup_set_weight), OPS_CB(cgroup_set_bandwidth),
-	OPS_CB(cgroup_set_idle), OPS_CB(cpu_online), OPS_CB(cpu_offline), OPS_CB(init),
-	OPS_CB(exit),
-};
+#define OPS_CB_NAME(name) #name,
+static const char *const ops_callbacks[] = { LOADER_PROFILE_OPS_CALLBACKS(OPS_CB_NAME) };
 
+#define OPS_FLAG(name, bit) { #name, bit },
 static const struct {
 	const char *name;
 	uint64_t bit;
-} ops_flags[] = {
-	{ "SCX_OPS_KEEP_BUILTIN_IDLE", SCX_OPS_KEEP_BUILTIN_IDLE },
-	{ "SCX_OPS_ENQ_LAST", SCX_OPS_ENQ_LAST },
-	{ "SCX_OPS_ENQ_EXITING", SCX_OPS_ENQ_EXITING },
-	{ "SCX_OPS_SWITCH_PARTIAL", SCX_OPS_SWITCH_PARTIAL },
-	{ "SCX_OPS_ENQ_MIGRATION_DISABLED", SCX_OPS_ENQ_MIGRATION_DISABLED },
-	{ "SCX_OPS_ALLOW_QUEUED_WAKEUP", SCX_OPS_ALLOW_QUEUED_WAKEUP },
-	{ "SCX_OPS_BUILTIN_IDLE_PER_NODE", SCX_OPS_BUILTIN_IDLE_PER_NODE },
-	{ "SCX_OPS_ALWAYS_ENQ_IMMED", SCX_OPS_ALWAYS_ENQ_IMMED },
-	{ "SCX_OPS_TID_TO_TASK", SCX_OPS_TID_TO_TASK },
-};
+} ops_flags[] = { LOADER_PROFILE_OPS_FLAGS(OPS_FLAG) };
 
 /* A whole unsigned 64-bit number (decimal, 0x hex, or negative for two's complement). */
 static bool parse_u64(const char *s, uint64_t *v)
@@ -142,7 +118,7 @@ static int parse_syscall(struct profile_item *it, char *rest, const char *path, 
 				it->mode = SM_ONCE;
 			else if (!strcmp(tok, "per-cpu"))
 				it->mode = SM_PER_CPU;
-			else if (!strncmp(tok, "on-cpu=", 7) && parse_u64(tok + 7, &c) && c < NR_CPUS) {
+			else if (!strncmp(tok, "on-cpu=", 7) && parse_u64(tok + 7, &c) && c < LOADER_PROFILE_MAX_CPU) {
 				it->mode = SM_ON_CPU;
 				it->on_cpu = (int)c;
 			} else
@@ -214,10 +190,8 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 	if (!strcmp(value, "null")) {
 		it->kind = PI_OPS_NULL;
 		for (size_t i = 0; i < sizeof(ops_callbacks) / sizeof(ops_callbacks[0]); i++)
-			if (!strcmp(name, ops_callbacks[i].name)) {
-				it->num = ops_callbacks[i].off;
+			if (!strcmp(name, ops_callbacks[i]))
 				return 0;
-			}
 		return line_text__fail(err, errlen, path, line, "ops %s: not a sched_ext_ops callback", name);
 	}
 	it->kind = PI_OPS_FIELD;
@@ -297,47 +271,7 @@ void loader_profile__free(struct loader_profile *lp)
 	lp->cap = 0;
 }
 
-int loader_profile__apply_open(const struct loader_profile *lp, struct sim_policy *pol, char *err,
-			       size_t errlen)
-{
-	struct sched_ext_ops *ops = sim_policy__ops(pol);
-	char e[1024];
-
-	for (int i = 0; i < lp->nr_items; i++) {
-		const struct profile_item *it = &lp->items[i];
-
-		switch (it->kind) {
-		case PI_GLOBAL:
-			if (sim_policy__set_knob(pol, it->name, it->value, e, sizeof(e)))
-				return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
-			break;
-		case PI_OPS_FIELD:
-			if (!strcmp(it->name, "flags"))
-				ops->flags = it->num;
-			else if (!strcmp(it->name, "timeout_ms"))
-				ops->timeout_ms = (u32)it->num;
-			else if (!strcmp(it->name, "exit_dump_len"))
-				ops->exit_dump_len = (u32)it->num;
-			else
-				ops->dispatch_max_batch = (u32)it->num;
-			break;
-		case PI_OPS_NULL:
-			memset((char *)ops + it->num, 0, sizeof(void *));
-			break;
-		case PI_MAP_ENTRIES:
-			if (sim_policy__set_map_entries(pol, it->name, (uint32_t)it->num, e, sizeof(e)))
-				return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
-			break;
-		case PI_SYSCALL:
-		case PI_ATTACH_AT:
-			break;
-		}
-	}
-	return 0;
-}
-
-/* The program's context: the arguments packed at their natural alignment. */
-static size_t pack_args(const struct profile_item *it, int cpu, unsigned char *ctx, size_t len)
+size_t loader_profile__pack_args(const struct profile_item *it, int cpu, unsigned char *ctx, size_t len)
 {
 	size_t off = 0;
 
@@ -355,49 +289,43 @@ static size_t pack_args(const struct profile_item *it, int cpu, unsigned char *c
 	return off;
 }
 
-static int run_one(const struct loader_profile *lp, const struct profile_item *it, struct sim_policy *pol,
-		   struct sim *sim, int cpu, char *err, size_t errlen)
-{
-	unsigned char ctx[8 * PROFILE_MAX_ARGS];
-	int saved = sim->current_cpu, ret = 0;
-	char e[1024];
 
-	pack_args(it, cpu, ctx, sizeof(ctx));
-	/* pinned: the program runs on that CPU (bpf_get_smp_processor_id() says so) */
-	if (cpu >= 0)
-		sim->current_cpu = cpu;
-	if (sim_policy__run_syscall(pol, sim, it->name, ctx, &ret, e, sizeof(e))) {
-		sim->current_cpu = saved;
-		return line_text__fail(err, errlen, lp->path, it->line, "%s", e);
-	}
-	sim->current_cpu = saved;
-	if (ret)
-		fprintf(stderr, "scxlab: %s:%d: syscall %s (cpu %d) returned %d\n", lp->path, it->line, it->name,
-			cpu, ret);
-	return 0;
-}
-
-int loader_profile__run_syscalls(const struct loader_profile *lp, struct sim_policy *pol, struct sim *sim,
-				 bool after_attach, char *err, size_t errlen)
+int loader_profile__write(const struct loader_profile *lp, FILE *f)
 {
 	for (int i = 0; i < lp->nr_items; i++) {
 		const struct profile_item *it = &lp->items[i];
 
-		if (it->kind != PI_SYSCALL || it->after_attach != after_attach)
-			continue;
-		if (it->mode == SM_PER_CPU) {
-			for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
-				if (run_one(lp, it, pol, sim, cpu, err, errlen))
-					return -1;
-		} else if (it->mode == SM_ON_CPU) {
-			if (it->on_cpu >= sim->nr_cpus)
-				return line_text__fail(err, errlen, lp->path, it->line, "syscall %s: on-cpu=%d, the run has %d CPUs",
-					    it->name, it->on_cpu, sim->nr_cpus);
-			if (run_one(lp, it, pol, sim, it->on_cpu, err, errlen))
-				return -1;
-		} else if (run_one(lp, it, pol, sim, -1, err, errlen)) {
-			return -1;
+		switch (it->kind) {
+		case PI_GLOBAL:
+			fprintf(f, "data %s = %s\n", it->name, it->value); /* the section keyword says nothing more */
+			break;
+		case PI_OPS_FIELD:
+			fprintf(f, "ops %s = 0x%llx\n", it->name, (unsigned long long)it->num);
+			break;
+		case PI_OPS_NULL:
+			fprintf(f, "ops %s = null\n", it->name);
+			break;
+		case PI_MAP_ENTRIES:
+			fprintf(f, "map_entries %s = %llu\n", it->name, (unsigned long long)it->num);
+			break;
+		case PI_ATTACH_AT:
+			fprintf(f, "attach-at %lluns\n", (unsigned long long)it->num);
+			break;
+		case PI_SYSCALL:
+			fprintf(f, "syscall %s %s-attach ", it->name, it->after_attach ? "after" : "before");
+			if (it->mode == SM_ON_CPU)
+				fprintf(f, "on-cpu=%d", it->on_cpu);
+			else
+				fprintf(f, "%s", it->mode == SM_PER_CPU ? "per-cpu" : "once");
+			for (int a = 0; a < it->nr_args; a++) {
+				if (it->args[a].is_cpu)
+					fprintf(f, " u%d:cpu", it->args[a].size * 8);
+				else
+					fprintf(f, " u%d:0x%llx", it->args[a].size * 8, (unsigned long long)it->args[a].value);
+			}
+			fputc('\n', f);
+			break;
 		}
 	}
-	return 0;
+	return ferror(f) ? -1 : 0;
 }

@@ -4,6 +4,9 @@
  * libbpf loader applies it: rodata and other globals, struct_ops fields and flags, NULL-ed
  * callbacks, map sizes, then load, SEC("syscall") programs marked before-attach, attach, and
  * those marked after-attach. The format is in docs/upstream-schedulers.md.
+ *
+ * This file is the one parser of both worlds: the simulator applies a profile through
+ * harness/loader_profile_sim.c, scxlab-kload through libbpf (harness/kload/kprofile.c).
  */
 #ifndef HARNESS_LOADER_PROFILE_H
 #define HARNESS_LOADER_PROFILE_H
@@ -11,14 +14,35 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-struct sim_policy;
-struct sim;
+/* The sched_ext_ops callbacks a profile may set to null (`ops CALLBACK = null`). */
+#define LOADER_PROFILE_OPS_CALLBACKS(X)                                                        \
+	X(select_cpu) X(enqueue) X(dequeue) X(dispatch) X(tick) X(runnable) X(running)           \
+	X(stopping) X(quiescent) X(yield) X(core_sched_before) X(set_weight) X(set_cpumask)      \
+	X(update_idle) X(cpu_acquire) X(cpu_release) X(init_task) X(exit_task) X(enable)         \
+	X(disable) X(dump) X(dump_cpu) X(dump_task) X(cgroup_init) X(cgroup_exit)                \
+	X(cgroup_prep_move) X(cgroup_move) X(cgroup_cancel_move) X(cgroup_set_weight)            \
+	X(cgroup_set_bandwidth) X(cgroup_set_idle) X(cpu_online) X(cpu_offline) X(init) X(exit)
+
+/*
+ * The `ops flags` names: the kernel's enum scx_ops_flags (ABI values; the simulator checks at
+ * compile time that its emulated kernel has the same ones).
+ */
+#define LOADER_PROFILE_OPS_FLAGS(X)                                                            \
+	X(SCX_OPS_KEEP_BUILTIN_IDLE, 1ULL << 0) X(SCX_OPS_ENQ_LAST, 1ULL << 1)                   \
+	X(SCX_OPS_ENQ_EXITING, 1ULL << 2) X(SCX_OPS_SWITCH_PARTIAL, 1ULL << 3)                   \
+	X(SCX_OPS_ENQ_MIGRATION_DISABLED, 1ULL << 4) X(SCX_OPS_ALLOW_QUEUED_WAKEUP, 1ULL << 5)   \
+	X(SCX_OPS_BUILTIN_IDLE_PER_NODE, 1ULL << 6) X(SCX_OPS_ALWAYS_ENQ_IMMED, 1ULL << 7)       \
+	X(SCX_OPS_TID_TO_TASK, 1ULL << 8)
+
+/* The most CPUs `on-cpu=N` may name (both worlds check N against the machine when run). */
+#define LOADER_PROFILE_MAX_CPU 4096
 
 enum profile_item_kind {
 	PI_GLOBAL,      /* rodata/data/bss NAME = VALUE */
 	PI_OPS_FIELD,   /* ops FIELD = VALUE (flags, timeout_ms, exit_dump_len, dispatch_max_batch) */
-	PI_OPS_NULL,    /* ops CALLBACK = null */
+	PI_OPS_NULL,    /* ops CALLBACK = null (the callback's name in `name`) */
 	PI_MAP_ENTRIES, /* map_entries MAP = N */
 	PI_SYSCALL,     /* syscall PROG WHEN MODE [TYPE:VALUE ...] */
 	PI_ATTACH_AT,   /* attach-at TIME: the workload runs on fair until then */
@@ -64,12 +88,13 @@ uint64_t loader_profile__attach_at(const struct loader_profile *lp);
  */
 int loader_profile__add_line(struct loader_profile *lp, const char *path, int line, char *text, char *err,
 			     size_t errlen);
+/* @lp as profile text again (what a parsed profile says, one setting a line): 0, or -1. */
+int loader_profile__write(const struct loader_profile *lp, FILE *f);
 
-/* Before load: globals, struct_ops fields/flags/NULLs, map sizes. -1 with FILE:LINE in @err. */
-int loader_profile__apply_open(const struct loader_profile *lp, struct sim_policy *pol, char *err,
-			       size_t errlen);
-/* The syscall programs of one phase (before or after attach), in file order. */
-int loader_profile__run_syscalls(const struct loader_profile *lp, struct sim_policy *pol, struct sim *sim,
-				 bool after_attach, char *err, size_t errlen);
+/*
+ * A syscall program's context: its arguments packed at their natural alignment (little-endian),
+ * `cpu` arguments set to @cpu. The number of bytes used.
+ */
+size_t loader_profile__pack_args(const struct profile_item *it, int cpu, unsigned char *ctx, size_t len);
 
 #endif

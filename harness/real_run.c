@@ -70,7 +70,8 @@ static double job_seconds(const struct job *job, uint64_t duration_ns)
 /* Arguments after `scxlab-kload run` for a guest or this host, with the files' paths there. */
 static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const struct job *job,
 		       const char *probes, const char *policy, const char *job_path, const char *report,
-		       const char *yaml, const char *stress_ng, const char *daemon, const char *daemon_log)
+		       const char *yaml, const char *stress_ng, const char *daemon, const char *daemon_log,
+		       const char *loader)
 {
 	argv__add(a, "run");
 	argv__add(a, "--probes");
@@ -101,6 +102,13 @@ static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const 
 			argv__add(a, "--map-entries");
 			argv__add(a, o->map_sizes[i]);
 		}
+		if (loader) {
+			/* the profile's messages name the user's file, not its copy in a guest */
+			argv__add(a, "--loader");
+			argv__add(a, loader);
+			argv__add(a, "--loader-name");
+			argv__add(a, o->loader);
+		}
 	}
 	argv__add(a, "--");
 	argv__add(a, stress_ng);
@@ -129,7 +137,7 @@ static int run_host(const struct real_run_opts *o, const struct job *job, struct
 	}
 	argv__add(&a, p->kload);
 	kload_args(&a, o, job, p->probes, o->policy ? p->policy : NULL, o->job, p->report, p->yaml, "stress-ng",
-		   o->daemon ? p->daemon_so : NULL, p->daemon_log);
+		   o->daemon ? p->daemon_so : NULL, p->daemon_log, o->loader);
 	rc = o->quiet ? proc__run_silent(&a) : proc__run(&a);
 	argv__free(&a);
 	if (rc) {
@@ -215,7 +223,7 @@ static bool print_loader_errors(const char *console)
 static int run_vm(const struct real_run_opts *o, const struct job *job, const struct sim_topology *topo,
 		  struct paths *p, struct run_real *real, char *err, size_t errlen)
 {
-	char init[16384], smp[4096], stress_ng[4096], files[7][4300], image[4096], release[128];
+	char init[16384], smp[4096], stress_ng[4096], files[8][4300], image[4096], release[128];
 	struct vm_run r = { .kernel = o->kernel_image, .mem_mb = GUEST_MEM_MB, .log = p->console };
 	struct argv_buf a = { 0 };
 	size_t off;
@@ -250,6 +258,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 		snprintf(files[nf++], sizeof(files[0]), "/scx/policy.bpf.o=%s", p->policy);
 	if (o->daemon)
 		snprintf(files[nf++], sizeof(files[0]), "/scx/daemon.so=%s", p->daemon_so);
+	if (o->policy && o->loader)
+		snprintf(files[nf++], sizeof(files[0]), "/scx/loader.profile=%s", o->loader);
 	for (int i = 0; i < nf; i++)
 		r.files[r.nr_files++] = files[i];
 
@@ -259,7 +269,7 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 		"mount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\necho SCXLAB-RUN-BEGIN\n/scx/scxlab-kload");
 	kload_args(&a, o, job, "/scx/latency.bpf.o", o->policy ? "/scx/policy.bpf.o" : NULL, "/scx/job",
 		   "/tmp/kreport.txt", "/tmp/stress-ng.yaml", "/usr/bin/stress-ng", o->daemon ? "/scx/daemon.so" : NULL,
-		   "/tmp/daemon.log");
+		   "/tmp/daemon.log", o->loader ? "/scx/loader.profile" : NULL);
 	for (int i = 0; i < a.argc; i++) {
 		if (add_quoted(init, sizeof(init), &off, a.argv[i])) {
 			argv__free(&a);

@@ -23,6 +23,7 @@ struct real_run_opts {
 	int nr_knobs;
 	char *const *map_sizes;
 	int nr_map_sizes;
+	const char *loader;        /* a loader profile (harness/loader_profile.h), NULL: none */
 	const char *job;
 	const char *topology;      /* vm: the guest's layout (spec or .topo file) */
 	const char *kernel_image;  /* vm: --kernel (a series, a cached release, an image; NULL: current) */

@@ -1,5 +1,6 @@
 /* The selftests on the real kernel, and the subprocess helpers: see selftest_kernel.h. */
 #include "harness/selftest_kernel.h"
+#include "harness/selftest_checks.h"
 #include "harness/paths.h"
 #include "harness/result_read.h"
 #include "harness/verdict.h"
@@ -131,24 +132,29 @@ enum selftest_outcome selftest__verify(const char *suite, const char *src, const
 /* Why kload cannot drive @st the way its runner does, or NULL. */
 static const char *vm_refusal(const struct selftest *st)
 {
-	if (st->nr_checks)
-		return "reads .bss/.data after the run";
 	if (st->nr_jobs || st->builtin || loader_profile__attach_at(&st->profile))
 		return "drives its own workload";
-	for (int i = 0; i < st->profile.nr_items; i++) {
-		if (st->profile.items[i].kind == PI_SYSCALL)
-			return "runs SEC(\"syscall\") programs";
-		if (st->profile.items[i].kind != PI_GLOBAL)
-			return "sets struct_ops fields or map sizes";
-	}
-	return NULL;
+	return NULL; /* its settings and programs are a loader profile, which kload applies */
+}
+
+/* The test's settings as a loader profile file for the guest's loader. 0, or -1. */
+static int write_profile(const struct selftest *st, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -1;
+	fprintf(f, "# the selftests table's settings of %s (tests/selftests/sched_ext.table)\n", st->name);
+	rc = loader_profile__write(&st->profile, f);
+	return fclose(f) || rc ? -1 : 0;
 }
 
 enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest *st, const char *work, char *got,
 				       size_t len)
 {
 	char src[4096], obj[4096], log[4096], out[4096], job[4096], dur[32], expect[300], first[320] = "";
-	char knobs[8][4300], *argv[48];
+	char profile[4096], *argv[48];
 	int argc = 0, rc;
 
 	if (st->expect != SE_STAYS_LOADED && st->expect != SE_EXIT) {
@@ -176,10 +182,14 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 				"--quiet", "--policy", obj, "--expect-exit", expect, "--out", out };
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		argv[argc++] = (char *)fixed[i];
-	for (int i = 0, k = 0; i < st->profile.nr_items && k < 8; i++, k++) {
-		snprintf(knobs[k], sizeof(knobs[k]), "%.127s=%.4095s", st->profile.items[i].name, st->profile.items[i].value);
-		argv[argc++] = "--knob";
-		argv[argc++] = knobs[k];
+	if (st->profile.nr_items) {
+		snprintf(profile, sizeof(profile), "%.2000s/%s.loader", work, st->name);
+		if (write_profile(st, profile)) {
+			snprintf(got, len, "VM: cannot write %s", profile);
+			return ST_FAIL;
+		}
+		argv[argc++] = "--loader";
+		argv[argc++] = profile;
 	}
 	argv[argc] = NULL;
 	rc = selftest__run_self(argv, log);
@@ -196,7 +206,9 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 	if (rc == 0) {
 		snprintf(got, len, "VM: %s as expected%s", expect, st->has_code ? ", and its exit code" : "");
 		free(doc);
-		return ST_PASS;
+		/* the runner's checks, on the globals kload read after the detach */
+		snprintf(job, sizeof(job), "%.2000s/kreport.txt", out);
+		return selftest_checks__hold(st, selftest_checks__report_global, job, got, len) ? ST_PASS : ST_FAIL;
 	}
 	if (doc)
 		result_read__string(doc, "verdict", "first_failure", first, sizeof(first));

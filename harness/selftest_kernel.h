@@ -24,9 +24,10 @@ int selftest__kernel_object(const char *suite, const char *src, const char *obj,
 enum selftest_outcome selftest__verify(const char *suite, const char *src, const char *obj, bool must_reject,
 				       const char *log, char *got, size_t len);
 /*
- * @st in the VM: `scxlab run --target vm` with its rodata as --knob and its expectation as
- * --expect-exit. A test whose runner does more than kload can (syscall programs, struct_ops
- * fields, .bss checks, attach-at, its own workload) is skipped, and the row says so.
+ * @st in the VM: `scxlab run --target vm` with its settings as a loader profile (--loader: its
+ * globals, struct_ops fields, map sizes and syscall programs) and its expectation as
+ * --expect-exit; its checks against the globals kload reports after the detach. A test whose
+ * runner does more than kload can (attach-at, its own workload) is skipped, and the row says so.
  */
 enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest *st, const char *work, char *got,
 				       size_t len);

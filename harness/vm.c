@@ -118,7 +118,10 @@ static void qemu_args(struct argv_buf *a, const char *accel, const char *kernel,
 	argv__add(a, "-initrd");
 	argv__add(a, initrd);
 	argv__add(a, "-append");
-	argv__add(a, "console=ttyS0 quiet panic=-1 oops=panic");
+	/* no transparent huge pages: under TCG khugepaged's collapses run for milliseconds of
+	 * kernel time, which a vtime scheduler charges at its weight (1, nice 19) and then
+	 * starves it past the watchdog (scx_bpfland, scx_cosmos: docs/upstream-schedulers.md) */
+	argv__add(a, "console=ttyS0 quiet panic=-1 oops=panic transparent_hugepage=never");
 	argv__add(a, "-display");
 	argv__add(a, "none");
 	argv__add(a, "-serial");

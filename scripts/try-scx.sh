@@ -8,8 +8,11 @@
 #
 # The scx schedulers are not packaged in Debian, so CI cannot fetch them: this script is run
 # by hand on a checkout (github sched-ext/scx). Overridable: SCHEDS, TOPOLOGY (8cpu-2llc),
-# JOB (workloads/jobs/default.job), DURATION (10s), OUT (results/try-scx), VM (0; 1 runs the
-# guest too: TCG-emulated without KVM, so slow), VM_SCHEDS (which ones go to the VM).
+# JOB (workloads/jobs/default.job), DURATION (10s), OUT (results/try-scx), SIM (1; 0 skips the
+# simulator runs), VM (0; 1 runs the guest too, with its profile and without: TCG-emulated
+# without KVM, so slow), VM_SCHEDS (which ones go to the VM), VM_TOPOLOGY (2cpu: the guest's
+# vCPUs), KEEP_BUILDS (0; 1 reuses OUT/NAME's objects). In the guest a scheduler's profile is workloads/loaders/VM_TOPOLOGY/NAME.loader
+# when there is one (a topology the shipped 8cpu-2llc profile does not fit), else the shipped one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +23,9 @@ JOB="${JOB:-workloads/jobs/default.job}"
 DURATION="${DURATION:-10s}"
 OUT="${OUT:-results/try-scx}"
 VM="${VM:-0}"
+SIM="${SIM:-1}"
 VM_SCHEDS="${VM_SCHEDS:-$SCHEDS}"
+VM_TOPOLOGY="${VM_TOPOLOGY:-2cpu}"
 S="$SCX/scheds"
 [ -d "$S/rust" ] || { echo "try-scx.sh: $SCX is not an scx checkout (no scheds/rust)" >&2; exit 2; }
 [ -x build/scxlab ] || make -j2 >/dev/null
@@ -52,15 +57,20 @@ no_cpu() {
 mkdir -p "$OUT"
 rows=()
 for s in $SCHEDS; do
-  d="$OUT/$s"; rm -rf "$d"; mkdir -p "$d"
+  d="$OUT/$s"
   inc=(-I "$S/include" -I "$S/include/bpf-compat" -I "$S/vmlinux/arch/x86" -I "$S/rust/scx_$s/src/bpf")
   mapfile -t srcs < <(sources "$s")
   sim_b=fail; bpf_b=fail
-  build/scxlab build -q --sim-only --out-dir "$d" "${inc[@]}" "${srcs[@]}" >"$d/build-sim.log" 2>&1 && sim_b=ok
-  build/scxlab build -q --bpf-only --out-dir "$d" "${inc[@]}" "${srcs[@]}" >"$d/build-bpf.log" 2>&1 && bpf_b=ok
+  if [ "${KEEP_BUILDS:-0}" = 1 ] && [ -f "$d/main.sim.so" ] && [ -f "$d/main.bpf.o" ]; then
+    sim_b=ok; bpf_b=ok    # KEEP_BUILDS=1: the objects of an earlier run of this script
+  else
+    rm -rf "$d"; mkdir -p "$d"
+    build/scxlab build -q --sim-only --out-dir "$d" "${inc[@]}" "${srcs[@]}" >"$d/build-sim.log" 2>&1 && sim_b=ok
+    build/scxlab build -q --bpf-only --out-dir "$d" "${inc[@]}" "${srcs[@]}" >"$d/build-bpf.log" 2>&1 && bpf_b=ok
+  fi
   prof="workloads/loaders/scx_$s.loader"
-  with="-"; tasks="-"; without="-"; vm="-"
-  if [ "$sim_b" = ok ]; then
+  with="-"; tasks="-"; without="-"; vm="-"; vm_with="-"; vm_tasks="-"
+  if [ "$SIM" = 1 ] && [ "$sim_b" = ok ]; then
     if [ -f "$prof" ]; then
       build/scxlab run --quiet --policy "$d/main.sim.so" --loader "$prof" --topology "$TOPOLOGY" --job "$JOB" \
         --duration "$DURATION" --out "$d/sim-profile" >"$d/sim-profile.log" 2>&1
@@ -71,18 +81,26 @@ for s in $SCHEDS; do
     without="$(outcome "$d/sim-bare" "$d/sim-bare.log")"
   fi
   if [ "$VM" = 1 ] && [ "$bpf_b" = ok ] && [[ " $VM_SCHEDS " == *" $s "* ]]; then
-    build/scxlab run --quiet --target vm --policy "$d/main.bpf.o" --job "$JOB" --duration "$DURATION" \
-      --out "$d/vm-bare" >"$d/vm-bare.log" 2>&1
+    vprof="workloads/loaders/$VM_TOPOLOGY/scx_$s.loader"
+    [ -f "$vprof" ] || vprof="$prof"
+    if [ -f "$vprof" ]; then
+      build/scxlab run --quiet --target vm --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --loader "$vprof" \
+        --job "$JOB" --duration "$DURATION" --out "$d/vm-profile" >"$d/vm-profile.log" 2>&1
+      vm_with="$(outcome "$d/vm-profile" "$d/vm-profile.log")"; vm_tasks="$(no_cpu "$d/vm-profile")"
+    fi
+    build/scxlab run --quiet --target vm --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --job "$JOB" \
+      --duration "$DURATION" --out "$d/vm-bare" >"$d/vm-bare.log" 2>&1
     vm="$(outcome "$d/vm-bare" "$d/vm-bare.log")"
   fi
-  rows+=("$s|$sim_b|$bpf_b|$with|$tasks|$without|$vm")
+  rows+=("$s|$sim_b|$bpf_b|$with|$tasks|$without|$vm_with|$vm_tasks|$vm")
 done
 
-printf '\n| scheduler | sim build | kernel build | sim, with profile | tasks without CPU time | sim, no profile | VM, no profile |\n'
-printf '|---|---|---|---|---|---|---|\n'
+printf '\n| scheduler | sim build | kernel build | sim, with profile | tasks without CPU time | sim, no profile |'
+printf ' VM, with profile | VM tasks without CPU time | VM, no profile |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
 for r in "${rows[@]}"; do
-  IFS='|' read -r a b c e f g h <<<"$r"
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$a" "$b" "$c" "$e" "$f" "$g" "$h"
+  IFS='|' read -r a b c e f g h i j <<<"$r"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$a" "$b" "$c" "$e" "$f" "$g" "$h" "$i" "$j"
 done
 echo
 echo "logs and results: $OUT/NAME/"

@@ -59,6 +59,13 @@ int kloader__run(const struct kloader_opts *o)
 	int ret;
 
 	kpolicy__quiet_libbpf();
+	if (o->check_only) {
+		ret = kpolicy__open(&kp, o->path, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
+		if (!ret)
+			printf("SETTINGS OK %s\n", o->path);
+		kpolicy__close(&kp);
+		return ret;
+	}
 	/* without sched_ext the verifier refuses every struct_ops of it: say what is really missing */
 	ksys__state(state, sizeof(state));
 	if (!state[0]) {

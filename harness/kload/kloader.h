@@ -18,6 +18,7 @@ struct kloader_opts {
 	int nr_map_sizes;
 	double seconds;            /* how long to stay attached (0: until the policy exits or a signal) */
 	bool verify_only;          /* load (verifier) and stop */
+	bool check_only;           /* open and apply the settings, no kernel needed */
 };
 
 /* Returns 0 on success; 1 if the load (verifier) or attach failed, with the verifier's log

@@ -3,6 +3,7 @@
  */
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kenums.h"
+#include "harness/kload/kprofile.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -168,16 +169,29 @@ static int set_knob(struct bpf_object *obj, const char *kv)
 	return set_int(at, size, knob_number(eq + 1));
 }
 
-int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+int kpolicy__open(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
 		  const char *const *map_sizes, int nr_map_sizes)
 {
 	struct bpf_map *map;
 	size_t sz;
 	void *nr;
 
+	char presized[64], obj_name[64];
+	const char *base = strrchr(path, '/');
+	int memfd = -1;
+
 	memset(kp, 0, sizeof(*kp));
 	kp->path = path;
-	kp->obj = bpf_object__open_file(path, NULL);
+	/* libbpf's own name for it (the file name to its first dot), whichever file is opened */
+	snprintf(obj_name, sizeof(obj_name), "%s", base ? base + 1 : path);
+	obj_name[strcspn(obj_name, ".")] = 0;
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = obj_name);
+	if (kpolicy_presize__dump(path, KPOLICY_DUMP_LEN, presized, sizeof(presized), &memfd)) {
+		kp->obj = bpf_object__open_file(path, &oo);
+	} else {
+		kp->obj = bpf_object__open_file(presized, &oo);
+		close(memfd);
+	}
 	if (libbpf_get_error(kp->obj)) {
 		kp->obj = NULL;
 		fprintf(stderr, "scxlab load: %s: cannot open: %s\n%s", path, strerror(errno), kpolicy__libbpf_log());
@@ -202,6 +216,15 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 	nr = kobj__find_var(kp->obj, "scxlab_daemon_tgid", &sz, NULL);
 	if (nr)
 		set_int(nr, sz, getpid());
+	/* the loader profile, then the command line's knobs (they win), as in the simulator */
+	if (kprofile__current()) {
+		char err[1280];
+
+		if (kprofile__apply_open(kprofile__current(), kp->obj, kp->ops, err, sizeof(err))) {
+			fprintf(stderr, "scxlab load: --loader: %s\n", err);
+			return 2;
+		}
+	}
 	for (int i = 0; i < nr_knobs; i++) {
 		if (set_knob(kp->obj, knobs[i])) {
 			fprintf(stderr, "scxlab load: --knob %s: cannot set it\n", knobs[i]);
@@ -218,6 +241,17 @@ int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs
 			return 2;
 		}
 	}
+	return 0;
+}
+
+int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+		  const char *const *map_sizes, int nr_map_sizes)
+{
+	size_t sz;
+	int ret = kpolicy__open(kp, path, knobs, nr_knobs, map_sizes, nr_map_sizes);
+
+	if (ret)
+		return ret;
 	kpolicy_dump__prepare(kp);
 	kpolicy_stats__prepare(kp);
 	if (bpf_object__load(kp->obj)) {
@@ -264,8 +298,21 @@ int kpolicy__read_u64(const struct kpolicy *kp, const char *name, uint64_t *v)
 	return ret;
 }
 
+/* The profile's syscall programs of one phase; 0, or 1 with the message on stderr. */
+static int run_profile_programs(struct kpolicy *kp, bool after_attach)
+{
+	char err[1280];
+
+	if (!kprofile__current() || !kprofile__run_syscalls(kprofile__current(), kp->obj, after_attach, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "scxlab load: --loader: %s\n", err);
+	return 1;
+}
+
 int kpolicy__attach(struct kpolicy *kp)
 {
+	if (run_profile_programs(kp, false))
+		return 1;
 	kp->link = bpf_map__attach_struct_ops(kp->ops);
 	if (libbpf_get_error(kp->link)) {
 		kp->link = NULL;
@@ -273,7 +320,7 @@ int kpolicy__attach(struct kpolicy *kp)
 			kpolicy__libbpf_log());
 		return 1;
 	}
-	return 0;
+	return run_profile_programs(kp, true);
 }
 
 bool kpolicy__exited(const struct kpolicy *kp)

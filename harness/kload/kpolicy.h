@@ -50,6 +50,13 @@ struct kpolicy {
 void kpolicy_dump__prepare(struct kpolicy *kp);
 void kpolicy_dump__map(struct kpolicy *kp);
 void kpolicy_dump__unmap(struct kpolicy *kp);
+/*
+ * A copy of the object @path with its `.data.uei_dump` section (scx's UEI_DEFINE) grown to
+ * @size, made before libbpf opens it (kpolicy_presize.c: libbpf 1.4's own resize breaks the
+ * struct_ops map). 0 with the copy's path in @out and its fd in *@memfd (close it once opened);
+ * 1 if the object needs none; -1 on error.
+ */
+int kpolicy_presize__dump(const char *path, size_t size, char *out, size_t outlen, int *memfd);
 /* The dump text UEI_RECORD copied at the exit into @out (at most @len - 1 bytes); its length. */
 size_t kpolicy__dump(const struct kpolicy *kp, char *out, size_t len);
 
@@ -68,6 +75,10 @@ void kpolicy__clear_libbpf_log(void);
 
 /* Open, set knobs ("NAME=V", "NAME=a,b", "NAME[i]=V") and map sizes ("MAP=N"), load.
  * 0; 1 if the kernel refused it (log on stderr); 2 for a bad knob or map size. */
+/* Only the open and the settings (knobs, map sizes, the loader profile): 0, 1 if it cannot be
+ * opened, 2 for a bad setting. The kernel is not asked anything. */
+int kpolicy__open(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
+		  const char *const *map_sizes, int nr_map_sizes);
 int kpolicy__load(struct kpolicy *kp, const char *path, const char *const *knobs, int nr_knobs,
 		  const char *const *map_sizes, int nr_map_sizes);
 int kpolicy__attach(struct kpolicy *kp);

@@ -2,6 +2,7 @@
  * One measured real-kernel run (see krun.h).
  */
 #include "harness/kload/krun.h"
+#include "harness/kload/kglobals.h"
 #include "harness/atomic_file.h"
 #include "harness/kload/kdaemon.h"
 #include "harness/kload/kpolicy.h"
@@ -367,6 +368,7 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 	fputs(events ? events : "", f);
 	fputs(maps ? maps : "", f);
 	kdaemon__report(f);
+	kglobals__report(kp, f);
 	report_klog(kmsg, f);
 	fprintf(f, "end\n");
 	if (atomic_file__commit(f, tmp, o->report)) {

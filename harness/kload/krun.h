@@ -29,6 +29,8 @@
  *   map NAME V0 V1 ...                  the policy's counter maps (u64 ARRAY / PERCPU_ARRAY,
  *                                       at most 4096 entries, per-CPU values summed)
  *   daemon_period_ns N / daemon_ticks N with --daemon
+ *   global NAME VALUE                   the policy's integer .bss/.data globals after the
+ *                                       detach (kglobals.h), as a selftest runner reads them
  *   exit_kind N / exit_code N / exit_cpu N / exit_reason TEXT / exit_msg TEXT
  *                                       the first exit (before any restart)
  *   klog TEXT                           kernel messages about sched_ext during the run

@@ -8,6 +8,8 @@
  */
 #include "harness/kload/kloader.h"
 #include "harness/kload/krun.h"
+#include "harness/kload/kprofile.h"
+#include "harness/loader_profile.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,17 +22,21 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scxlab load [--knob NAME=VALUE]... [--map-entries MAP=N]... [--seconds S]\n"
-		"                   [--verify] POLICY.bpf.o\n"
+		"                   [--loader FILE [--loader-name NAME]] [--verify|--check] POLICY.bpf.o\n"
 		"       scxlab-kload run --probes PROBES.bpf.o --report FILE [--policy POLICY.bpf.o]\n"
 		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
+		"                   [--loader FILE [--loader-name NAME]]\n"
 		"                   [--comm PREFIX] [--inject detach|sysrq|offline:CPU@S]\n"
 		"                   [--daemon DAEMON.so [--daemon-log FILE]]\n"
 		"                   -- COMMAND [ARG]...\n\n"
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
 		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n"
+		"With --check only open it and apply the knobs, map sizes and loader profile (no kernel).\n"
 		"`run` measures COMMAND (stress-ng) with the latency probes, under the policy or, without\n"
-		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n");
+		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n"
+		"--loader applies a loader profile (docs/upstream-schedulers.md) as the simulator does;\n"
+		"--loader-name is the file's name in messages (the host's path of a guest's copy).\n");
 }
 
 int main(int argc, char **argv)
@@ -40,6 +46,7 @@ int main(int argc, char **argv)
 		{ "map-entries", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "verify", no_argument, NULL, 'v' },
+		{ "check", no_argument, NULL, 'C' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "probes", required_argument, NULL, 'P' },
 		{ "report", required_argument, NULL, 'r' },
@@ -48,6 +55,8 @@ int main(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'i' },
 		{ "daemon", required_argument, NULL, 'D' },
 		{ "daemon-log", required_argument, NULL, 'L' },
+		{ "loader", required_argument, NULL, 'l' },
+		{ "loader-name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -55,14 +64,17 @@ int main(int argc, char **argv)
 	struct kloader_opts o = { .knobs = knobs, .map_sizes = sizes };
 	struct krun_opts r = { .knobs = knobs, .map_sizes = sizes };
 	int run = argc > 1 && !strcmp(argv[1], "run");
-	int c;
+	const char *loader = NULL, *loader_name = NULL;
+	struct loader_profile profile;
+	char err[1280];
+	int c, rc;
 
 	if (run) {
 		argv++;
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vp:P:r:t:c:i:D:L:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vCp:P:r:t:c:i:D:L:l:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -74,6 +86,7 @@ int main(int argc, char **argv)
 			break;
 		case 's': o.seconds = atof(optarg); break;
 		case 'v': o.verify_only = true; break;
+		case 'C': o.check_only = true; break;
 		case 'p': r.policy = optarg; break;
 		case 'P': r.probes = optarg; break;
 		case 'r': r.report = optarg; break;
@@ -82,20 +95,35 @@ int main(int argc, char **argv)
 		case 'i': r.inject = optarg; break;
 		case 'D': r.daemon = optarg; break;
 		case 'L': r.daemon_log = optarg; break;
+		case 'l': loader = optarg; break;
+		case 'n': loader_name = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (!run && optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (loader) {
+		if (loader_profile__parse(&profile, loader, err, sizeof(err))) {
+			fprintf(stderr, "scxlab load: --loader: %s\n", err);
+			return 2;
+		}
+		if (loader_name)
+			snprintf(profile.path, sizeof(profile.path), "%s", loader_name);
+		kprofile__use(&profile);
 	}
 	if (run) {
 		r.nr_knobs = o.nr_knobs;
 		r.nr_map_sizes = o.nr_map_sizes;
 		r.argv = optind < argc ? argv + optind : NULL;
-		return krun__run(&r);
+		rc = krun__run(&r);
+	} else {
+		o.path = argv[optind];
+		rc = kloader__run(&o);
 	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return 2;
-	}
-	o.path = argv[optind];
-	return kloader__run(&o);
+	if (loader)
+		loader_profile__free(&profile);
+	return rc;
 }

@@ -186,11 +186,32 @@ int sim_policy__set_map_entries(struct sim_policy *pol, const char *name, uint32
 			return 0;
 		}
 	}
-	if (sim_policy__map_by_name(pol, name))
-		snprintf(err, errlen, "map '%s' has a size in its definition; only maps declared with "
-			 "max_entries 0 are sized by the loader here", name);
-	else
-		snprintf(err, errlen, "the policy has no map '%s'", name);
+	for (int i = 0; i < pol->nr_maps; i++) {
+		const struct sim_bpf_map_def *d = sim_bpf_map__def(pol->maps[i]);
+		struct sim_bpf_map_def def;
+		struct sim_bpf_map *map;
+		void *global;
+
+		if (strcmp(d->name, name))
+			continue;
+		/* libbpf's set_max_entries on a sized map before load: this one is made again, empty */
+		global = dlsym(pol->dl, name);
+		if (d->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || d->type == BPF_MAP_TYPE_HASH_OF_MAPS || !global ||
+		    sim_bpf_map__from_global(global) != pol->maps[i]) {
+			snprintf(err, errlen, "map '%s': a map of maps is sized in its definition only", name);
+			return -1;
+		}
+		def = *d;
+		def.max_entries = entries;
+		map = sim_bpf_map__new(&def, pol->nr_cpus, err, errlen);
+		if (!map)
+			return -1;
+		sim_bpf_map__free(pol->maps[i]);
+		pol->maps[i] = map;
+		sim_bpf_map__bind(map, global);
+		return 0;
+	}
+	snprintf(err, errlen, "the policy has no map '%s'", name);
 	return -1;
 }
 

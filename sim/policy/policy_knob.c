@@ -3,6 +3,7 @@
  * checks, the way a loader fills rodata before the BPF program is loaded.
  */
 #include "sim/policy/policy_internal.h"
+#include "sim/policy/btf_path.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,16 +19,15 @@ struct policy_knob *policy__find_knob(struct sim_policy *pol, const char *name)
 	return NULL;
 }
 
-static void store(struct policy_knob *k, uint32_t idx, uint64_t raw)
+/* A knob as a BTF path leaf (btf_path.h): the same element rules. */
+static struct btf_path as_path(const struct policy_knob *k)
 {
-	unsigned char *p = (unsigned char *)k->addr + (size_t)idx * k->elem_size;
+	struct btf_path bp = {
+		.elem_size = k->elem_size, .nelems = k->nelems, .is_array = k->is_array,
+		.is_signed = k->is_signed, .is_bool = k->is_bool,
+	};
 
-	switch (k->elem_size) {
-	case 1: { uint8_t v = (uint8_t)raw; memcpy(p, &v, 1); break; }
-	case 2: { uint16_t v = (uint16_t)raw; memcpy(p, &v, 2); break; }
-	case 4: { uint32_t v = (uint32_t)raw; memcpy(p, &v, 4); break; }
-	default: memcpy(p, &raw, 8); break;
-	}
+	return bp;
 }
 
 static uint64_t load(const struct policy_knob *k, uint32_t idx)
@@ -42,91 +42,31 @@ static uint64_t load(const struct policy_knob *k, uint32_t idx)
 	}
 }
 
-static bool fits(const struct policy_knob *k, int64_t sv, uint64_t uv, bool negative)
-{
-	unsigned bits = k->elem_size * 8;
-
-	if (k->is_bool)
-		return !negative && uv <= 1;
-	if (k->is_signed) {
-		int64_t lo = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
-		int64_t hi = bits == 64 ? INT64_MAX : ((int64_t)1 << (bits - 1)) - 1;
-		if (!negative && uv > (uint64_t)INT64_MAX)
-			return false;
-		return sv >= lo && sv <= hi;
-	}
-	if (negative)
-		return false;
-	return bits == 64 || uv <= ((uint64_t)1 << bits) - 1;
-}
-
 int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v)
 {
-	if (idx >= k->nelems || !fits(k, v, (uint64_t)v, v < 0))
+	struct btf_path bp = as_path(k);
+
+	if (idx >= k->nelems || !btf_path__fits(&bp, v, (uint64_t)v, v < 0))
 		return -1;
-	store(k, idx, (uint64_t)v);
+	btf_path__store(&bp, k->addr, idx, (uint64_t)v);
 	return 0;
 }
 
 int policy__knob_set_elem(struct sim_policy *pol, struct policy_knob *k, uint32_t idx,
 			  const char *text, char *err, size_t errlen)
 {
-	bool negative = false;
-	uint64_t uv;
-	int64_t sv;
-	char *end;
+	struct btf_path bp = as_path(k);
 
-	while (*text == ' ')
-		text++;
-	if (k->is_bool && (!strcmp(text, "true") || !strcmp(text, "false"))) {
-		store(k, idx, text[0] == 't');
-		return 0;
-	}
-	if (*text == '-')
-		negative = true;
-	errno = 0;
-	if (negative) {
-		sv = strtoll(text, &end, 0);
-		uv = (uint64_t)sv;
-	} else {
-		uv = strtoull(text, &end, 0);
-		sv = (int64_t)uv;
-	}
-	while (*end == ' ')
-		end++;
-	if (!*text || *end || errno) {
-		snprintf(err, errlen, "%s: '%s' is not a number%s", k->name, text,
-			 k->is_bool ? " or true/false" : "");
-		return -1;
-	}
-	if (!fits(k, sv, uv, negative)) {
-		snprintf(err, errlen, "%s: %s does not fit a %s%u-bit %s", k->name, text,
-			 k->is_signed ? "signed " : "", k->elem_size * 8, k->is_bool ? "bool" : "integer");
-		return -1;
-	}
-	store(k, idx, uv);
-	return 0;
+	return btf_path__set_elem(&bp, k->addr, idx, k->name, text, err, errlen);
 }
 
 /* A scalar from @value, or an array filled from element 0 by a comma-separated list. */
 static int set_whole(struct sim_policy *pol, struct policy_knob *k, const char *value, char *err,
 		     size_t errlen)
 {
-	char buf[8192];
-	uint32_t i = 0;
+	struct btf_path bp = as_path(k);
 
-	if (!k->is_array)
-		return policy__knob_set_elem(pol, k, 0, value, err, errlen);
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (i >= k->nelems) {
-			snprintf(err, errlen, "%s: more than %u values", k->name, k->nelems);
-			return -1;
-		}
-		if (policy__knob_set_elem(pol, k, i++, tok, err, errlen))
-			return -1;
-	}
-	return 0;
+	return btf_path__set_text(&bp, k->addr, k->name, value, err, errlen);
 }
 
 int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *value,

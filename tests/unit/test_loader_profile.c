@@ -3,7 +3,7 @@
  * settings reach the policy in a loader's order (globals, struct_ops, load, syscall programs
  * before attach, attach, syscall programs after attach).
  */
-#include "harness/loader_profile.h"
+#include "harness/loader_profile_sim.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"
@@ -219,4 +219,49 @@ Test(loader_profile, struct_fields_and_rows_by_path)
 		loader_profile__free(&lp);
 	}
 	sim_policy__close(pol);
+}
+
+/* A parsed profile written back (what the selftests' guest runs hand to scxlab-kload) parses to
+ * the same settings. */
+Test(loader_profile, a_written_profile_parses_to_the_same_settings)
+{
+	struct loader_profile a, b;
+	char err[2048];
+	const char *path = write_profile("round.loader",
+		"rodata big_knob = 0x8000000000000001\n"
+		"bss doms[1].small = 1,2,3\n"
+		"ops flags = SCX_OPS_SWITCH_PARTIAL | SCX_OPS_ENQ_EXITING\n"
+		"ops dump = null\n"
+		"map_entries m = 16\n"
+		"attach-at 50ms\n"
+		"syscall record_call before-attach once s32:-1 u64:7\n"
+		"syscall record_call after-attach on-cpu=3 s16:cpu u8:9\n");
+	const char *again = th_write_tmp("again.loader", "");
+	FILE *f;
+
+	cr_assert_eq(loader_profile__parse(&a, path, err, sizeof(err)), 0, "%s", err);
+	f = fopen(again, "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(loader_profile__write(&a, f), 0);
+	fclose(f);
+	cr_assert_eq(loader_profile__parse(&b, again, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(b.nr_items, a.nr_items);
+	for (int i = 0; i < a.nr_items; i++) {
+		const struct profile_item *x = &a.items[i], *y = &b.items[i];
+		unsigned char cx[64], cy[64];
+
+		cr_assert_eq(x->kind, y->kind, "item %d", i);
+		cr_assert_str_eq(x->name, y->name);
+		if (x->kind == PI_GLOBAL)
+			cr_assert_str_eq(x->value, y->value); /* ops values are compared as numbers */
+		cr_assert_eq(x->num, y->num, "item %d", i);
+		cr_assert_eq(x->after_attach, y->after_attach);
+		cr_assert_eq(x->mode, y->mode);
+		cr_assert_eq(x->on_cpu, y->on_cpu);
+		cr_assert_eq(x->nr_args, y->nr_args);
+		cr_assert_eq(loader_profile__pack_args(x, 5, cx, sizeof(cx)), loader_profile__pack_args(y, 5, cy, sizeof(cy)));
+		cr_assert_eq(memcmp(cx, cy, sizeof(cx)), 0, "item %d: the same program context", i);
+	}
+	loader_profile__free(&a);
+	loader_profile__free(&b);
 }

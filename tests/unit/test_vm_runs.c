@@ -169,3 +169,44 @@ Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 90
 	cr_assert_null(strstr(json, "big_knob arrived"), "%s", json);
 	free(json);
 }
+
+/*
+ * The loader profile in the guest: scxlab-kload applies tests/policies/profile_verdict.loader
+ * as the simulator does (test_profile_worlds.c), so the fixture runs clean with it, and with
+ * its rodata line left out ends with the error exit the simulator gives (problem bit 0x1).
+ */
+Test(vm_runs, a_loader_profile_gives_the_simulators_verdict_in_the_guest, .timeout = 900)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char job[4200], policy[4200], loader[4200], out[700], log[800];
+	char *text, *whole;
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(policy, sizeof(policy), "%s/tests/policies/profile_verdict.bpf.c", src);
+	snprintf(loader, sizeof(loader), "%s/tests/policies/profile_verdict.loader", src);
+	snprintf(out, sizeof(out), "%s/profile_whole", th_tmpdir());
+	snprintf(log, sizeof(log), "%s.log", out);
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
+			   "--loader", loader, "--out", out, NULL);
+	text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", text);
+	cr_assert_not_null(strstr(text, "verdict     ok"), "%s", text);
+	free(text);
+
+	whole = th_read_file(loader, NULL);
+	cr_assert_not_null(whole);
+	char *at = strstr(whole, "rodata want_base");
+	cr_assert_not_null(at);
+	memmove(at, strchr(at, '\n') + 1, strlen(strchr(at, '\n') + 1) + 1);
+	const char *minus = th_write_tmp("nobase.loader", whole);
+	free(whole);
+	snprintf(out, sizeof(out), "%s/profile_nobase", th_tmpdir());
+	snprintf(log, sizeof(log), "%s.log", out);
+	rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
+		       "--loader", minus, "--out", out, NULL);
+	text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 3, "%s", text);
+	cr_assert_not_null(strstr(text, "SCX_EXIT_ERROR_BPF"), "%s", text);
+	cr_assert_not_null(strstr(text, "profile not applied: problem bits 0x1 "), "%s", text);
+	free(text);
+}

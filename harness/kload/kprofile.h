@@ -1,0 +1,28 @@
+/*
+ * Loader profiles (harness/loader_profile.h, the parser the simulator uses too) applied by the
+ * kernel-side loader through libbpf, in a libbpf loader's order: globals by path into the
+ * object's rodata/data/bss, struct_ops fields, flags and NULL-ed callbacks, map sizes (before
+ * load); then SEC("syscall") programs by bpf_prog_test_run, before and after attach, once or
+ * once per CPU with the loader's thread pinned to that CPU.
+ */
+#ifndef HARNESS_KLOAD_KPROFILE_H
+#define HARNESS_KLOAD_KPROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bpf_object;
+struct bpf_map;
+struct loader_profile;
+
+/* The profile every following load applies (NULL: none). */
+void kprofile__use(const struct loader_profile *lp);
+const struct loader_profile *kprofile__current(void);
+/* Before load. 0, or -1 with "FILE:LINE: why" in @err. */
+int kprofile__apply_open(const struct loader_profile *lp, struct bpf_object *obj, struct bpf_map *ops,
+			 char *err, size_t errlen);
+/* After load: the syscall programs of one phase, in file order. 0, or -1 with FILE:LINE. */
+int kprofile__run_syscalls(const struct loader_profile *lp, struct bpf_object *obj, bool after_attach,
+			   char *err, size_t errlen);
+
+#endif
