@@ -19,7 +19,7 @@
 void validate_runner__dir(const struct validate_plan *p, const char *dir, int job, int policy, const char *world,
 			  int rep, char *out, size_t len)
 {
-	/* the baseline's runs are JOB-real-N, as scripts/fidelity-host.py named them */
+	/* the baseline's runs are JOB-real-N (the layout of the runs in docs/fidelity.md) */
 	if (!strcmp(p->policies[policy], "default"))
 		snprintf(out, len, "%s/%s-%s-%d", dir, p->job_names[job], world, rep);
 	else
