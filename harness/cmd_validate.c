@@ -39,7 +39,8 @@ static void usage(FILE *f)
 		"(--topology, default 2 CPUs) against the simulator calibrated for the guest.\n"
 		"Jobs are files or names of workloads/jobs/ (default: all but fault-6s).\n"
 		"Without --calibration the target is calibrated first (scxlab calibrate, 2 s per\n"
-		"stressor) into DIR/TARGET.cal. --real-from DIR takes the real runs from DIR\n"
+		"stressor) into DIR/TARGET.cal, or taken from --real-from's DIR/TARGET.cal when there.\n"
+		"--real-from DIR takes the real runs from DIR\n"
 		"(JOB-real-REP/result.json, JOB-POLICY-real-REP for policies) instead of making them,\n"
 		"refusing one made from other inputs. --quick: the job smoke-3s, 2 repetitions, a 1 s\n"
 		"calibration (for CI).\n"
@@ -282,8 +283,17 @@ int cmd_validate(int argc, char **argv)
 		fprintf(stderr, "scxlab validate: --out %s: cannot create it (%s)\n", p.out, strerror(errno));
 		return 2;
 	}
+	char base[16];
+	if (!p.calibration && p.real_from) {
+		/* the calibration measured with the reused runs, when it was kept beside them */
+		snprintf(cal, sizeof(cal), "%s/%s.cal", p.real_from, kernel__target_base(p.target, base, sizeof(base)));
+		if (!access(cal, R_OK)) {
+			p.calibration = cal;
+			if (!p.quiet)
+				fprintf(stderr, "scxlab validate: the simulator uses %s (measured with the real runs)\n", cal);
+		}
+	}
 	if (!p.calibration) {
-		char base[16];
 		snprintf(cal, sizeof(cal), "%s/%s.cal", p.out, kernel__target_base(p.target, base, sizeof(base)));
 		if (!p.quiet)
 			fprintf(stderr, "scxlab validate: calibrating %s into %s\n", p.target, cal);
