@@ -146,8 +146,10 @@ static void describe(struct validate_report *r, struct validate_plan *p)
 			snprintf(r->kernel, sizeof(r->kernel), "%.63s", u.release);
 	}
 	r->cpus = atoi(p->topology);
-	snprintf(r->target_text, sizeof(r->target_text), "%s: Linux %s, %s CPUs%s", p->target,
-		 r->kernel[0] ? r->kernel : "(unknown)", p->topology,
+	r->topology = p->topology;
+	snprintf(r->target_text, sizeof(r->target_text), "%s: Linux %s, %s%s%s", p->target,
+		 r->kernel[0] ? r->kernel : "(unknown)", p->topology, r->cpus > 0 && strspn(p->topology, "0123456789") ==
+		 strlen(p->topology) ? " CPUs" : "",
 		 vm ? (r->emulated ? ", TCG (emulated: both vCPUs share one host thread)" : ", KVM")
 		    : ", its default scheduler (no sched_ext policy)");
 	if (!p->nr_loads) {

@@ -46,6 +46,7 @@ struct validate_report {
 	char target_text[512];     /* "host: Linux 6.18.44, 2 CPUs, its default scheduler" */
 	char kernel[64];
 	int cpus;
+	const char *topology;      /* both worlds' (the host's CPU count on the host) */
 	bool emulated;             /* a TCG guest */
 	char load_text[128];       /* "load average 0.1-0.9 (median 0.3) before the real runs" */
 	char calibration[4096];
