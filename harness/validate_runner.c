@@ -162,6 +162,14 @@ static int real_run(struct validate_plan *p, struct summary *s, int j, int q, in
 		return 0;
 	}
 	snprintf(res, sizeof(res), "%s/result.json", dir);
+	if (p->real_from && access(res, F_OK)) {
+		/* a run the real side never finished: missing from the figures, as a failed run */
+		fprintf(stderr, "%sscxlab validate: --real-from %s: %s is not there\n", isatty(2) ? "\n" : "", p->real_from,
+			res);
+		p->failed++;
+		summary__note_failed(s, p->target, p->policy_names[q], p->job_names[j]);
+		return 0;
+	}
 	if (p->real_from && !access(sim_res, R_OK) && validate_runs__match(res, sim_res, kernel__target_base(p->target, base, sizeof(base)), why,
 						 sizeof(why))) {
 		fprintf(stderr, "%sscxlab validate: --real-from %s: %s\n", isatty(2) ? "\n" : "", p->real_from, why);

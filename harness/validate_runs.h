@@ -23,8 +23,8 @@ int validate_runs__add(struct summary *s, const char *target, const char *policy
 /*
  * Whether the real run @real_path may stand for a run of the simulator's run @sim_path (made
  * now from the current job and policy): the same target kind @target ("host", "vm"), the same
- * policy (none, or the same source hash), the same stressor entries and a duration within
- * 25 %. 0, or -1 with what differs in @why.
+ * policy (none, or the same source hash), the same stressor entries, and stressors that ran
+ * 0.75 to 2 times as long as the simulator's. 0, or -1 with what differs in @why.
  */
 int validate_runs__match(const char *real_path, const char *sim_path, const char *target, char *why, size_t len);
 
