@@ -133,16 +133,17 @@ static int entries(const struct validate_report *r, const char *policy, const ch
 	return n;
 }
 
-static void order_text(const struct validate_report *r, const double *v, bool lower, char *out, size_t len)
+/* The @nr policies @names in the order of @v, best first, "=" between equal values. */
+static void order_text(const char *const *names, const double *v, int nr, bool lower, char *out, size_t len)
 {
 	int order[VALIDATE_MAX_POLICIES];
 	size_t n = 0;
 
-	validate__rank(v, r->nr_policies, !lower, order);
+	validate__rank(v, nr, !lower, order);
 	out[0] = 0;
-	for (int i = 0; i < r->nr_policies && n < len; i++) {
+	for (int i = 0; i < nr && n < len; i++) {
 		const char *sep = !i ? "" : v[order[i]] == v[order[i - 1]] ? " = " : " > ";
-		n += (size_t)snprintf(out + n, len - n, "%s%s", sep, r->policies[order[i]]);
+		n += (size_t)snprintf(out + n, len - n, "%s%s", sep, names[order[i]]);
 	}
 }
 
@@ -152,21 +153,22 @@ static int add_rankings(struct validate_report *r, const char *job, int first, i
 	for (int i = first; i < end; i++) {
 		const struct validate_row *w = &r->rows[i];
 		double real[VALIDATE_MAX_POLICIES], sim[VALIDATE_MAX_POLICIES];
+		const char *names[VALIDATE_MAX_POLICIES];
 		int have = 0;
 		if (strcmp(w->policy, r->policies[0]))
 			continue; /* one ranking per (metric, stressor), found from the first policy's row */
-		for (int p = 0; p < r->nr_policies; p++) {
-			real[p] = sim[p] = NAN;
+		/* the policies with a figure in both worlds (a policy whose runs all failed has none) */
+		for (int p = 0; p < r->nr_policies; p++)
 			for (int k = first; k < end; k++) {
 				const struct validate_row *x = &r->rows[k];
-				if (!strcmp(x->policy, r->policies[p]) && x->metric == w->metric &&
-				    !strcmp(x->stressor, w->stressor)) {
-					real[p] = x->real ? x->real->median : NAN;
-					sim[p] = x->sim ? x->sim->median : NAN;
-					have++;
-				}
+				if (strcmp(x->policy, r->policies[p]) || x->metric != w->metric ||
+				    strcmp(x->stressor, w->stressor) || !x->real || !x->sim || !x->real->n || !x->sim->n)
+					continue;
+				names[have] = r->policies[p];
+				real[have] = x->real->median;
+				sim[have] = x->sim->median;
+				have++;
 			}
-		}
 		if (have < 2)
 			continue;
 		if (r->nr_ranks == r->cap_ranks) {
@@ -183,9 +185,9 @@ static int add_rankings(struct validate_report *r, const char *job, int first, i
 		snprintf(k->job, sizeof(k->job), "%s", job);
 		snprintf(k->stressor, sizeof(k->stressor), "%s", w->stressor);
 		k->metric = w->metric;
-		order_text(r, real, lower, k->real_order, sizeof(k->real_order));
-		order_text(r, sim, lower, k->sim_order, sizeof(k->sim_order));
-		k->tau = kendall__tau_b(real, sim, r->nr_policies);
+		order_text(names, real, have, lower, k->real_order, sizeof(k->real_order));
+		order_text(names, sim, have, lower, k->sim_order, sizeof(k->sim_order));
+		k->tau = kendall__tau_b(real, sim, have);
 		k->holds = -1;
 		if ((!strcmp(k->metric, "ops_per_s") || !strcmp(k->metric, "wakeup_p99_ns")) && isfinite(k->tau))
 			k->holds = k->tau == 1.0;

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/compare_summary.h"
 #include "harness/result_read.h"
+#include "harness/validate_report.h"
 #include "harness/validate_stats.h"
 #include "test_helpers.h"
 
@@ -217,4 +219,56 @@ Test(validate, quick_host_validation_runs_and_writes_consistent_tables, .timeout
 		snprintf(path, sizeof(path), "%s/%s", out, files[i]);
 		cr_assert_eq(access(path, R_OK), 0, "%s missing", path);
 	}
+}
+
+/* A group of @target/@policy/job "j" with one run whose wakeup p99 is @p99 (no value: NAN). */
+static void p99_group(struct summary *s, const char *target, const char *policy, double p99)
+{
+	summary__note_failed(s, target, policy, "j"); /* creates the group */
+	struct group *g = summary__find(s, target, policy, "j");
+	cr_assert_not_null(g);
+	g->failed = 0;
+	g->runs = 1;
+	if (!isnan(p99))
+		group__add_value(g, "wakeup_p99_ns", p99);
+}
+
+Test(validate, policies_are_ranked_in_each_world_and_compared_by_tau_b)
+{
+	struct summary s = { 0 };
+	/* lower p99 is better: real default > a > b, sim default > b > a; c has no simulator figure */
+	p99_group(&s, "vm", "default", 10);
+	p99_group(&s, "vm", "a", 20);
+	p99_group(&s, "vm", "b", 30);
+	p99_group(&s, "vm", "c", 5);
+	p99_group(&s, "sim", "default", 10);
+	p99_group(&s, "sim", "a", 30);
+	p99_group(&s, "sim", "b", 20);
+	p99_group(&s, "sim", "c", NAN);
+	summary__finish(&s);
+	struct validate_report r = { .summary = &s, .real = "vm", .policies = { "default", "a", "b", "c" },
+				     .nr_policies = 4, .jobs = { "j" }, .nr_jobs = 1 };
+	cr_assert_eq(validate_report__build(&r), 0);
+	const struct validate_ranking *k = NULL;
+	for (int i = 0; i < r.nr_ranks; i++)
+		if (!strcmp(r.ranks[i].metric, "wakeup_p99_ns"))
+			k = &r.ranks[i];
+	cr_assert_not_null(k);
+	cr_assert_str_eq(k->real_order, "default > a > b");
+	cr_assert_str_eq(k->sim_order, "default > b > a");
+	/* pairs (default,a) and (default,b) agree, (a,b) does not: (2 - 1) / 3 */
+	cr_assert_float_eq(k->tau, 1.0 / 3, 1e-12);
+	cr_assert_eq(k->holds, 0);
+	/* the p99 rows: a is 1.5x too slow (within 2x), c has no simulator figure to judge */
+	for (int i = 0; i < r.nr_rows; i++) {
+		const struct validate_row *w = &r.rows[i];
+		if (strcmp(w->metric, "wakeup_p99_ns"))
+			continue;
+		if (!strcmp(w->policy, "a"))
+			cr_assert(w->holds == 1 && fabs(w->error - 0.5) < 1e-12, "a: %d %g", w->holds, w->error);
+		if (!strcmp(w->policy, "c"))
+			cr_assert_eq(w->holds, -1);
+	}
+	validate_report__free(&r);
+	summary__free(&s);
 }
