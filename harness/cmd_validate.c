@@ -47,7 +47,8 @@ static void usage(FILE *f)
 		"Writes DIR/validate.{txt,md,csv,json} and the figure DIR/validate.{png,svg,pdf}\n"
 		"(default DIR results/validate) and prints validate.txt; each row says whether issue\n"
 		"16's threshold holds (docs/fidelity.md).\n\n"
-		"Exit status: 0 every run finished, 1 a run failed (or its policy did), 2 bad usage or\n"
+		"Exit status: 0 every run finished, 1 a run failed or a policy failed in one (its\n"
+		"figures are kept and the policy named), 2 bad usage or\n"
 		"real runs that do not match, 4 with --strict a threshold does not hold.\n");
 }
 
@@ -315,7 +316,8 @@ int cmd_validate(int argc, char **argv)
 	}
 	summary__finish(&sum);
 	struct validate_report r = { .summary = &sum, .real = p.target, .reps = p.reps, .reused = p.real_from != NULL,
-				     .nr_policies = p.nr_policies, .nr_jobs = p.nr_jobs, .runs_failed = p.failed };
+				     .nr_policies = p.nr_policies, .nr_jobs = p.nr_jobs, .runs_failed = p.failed,
+				     .policy_failed = summary__policy_failures(&sum) };
 	snprintf(r.calibration, sizeof(r.calibration), "%s", p.calibration);
 	for (int i = 0; i < p.nr_policies; i++)
 		r.policies[i] = p.policy_names[i];
@@ -333,6 +335,7 @@ int cmd_validate(int argc, char **argv)
 		printf("\nvalidate: %s/validate.{txt,md,csv,json}, figure %s/validate.png\n", p.out, p.out);
 	}
 	bool thresholds_fail = r.held < r.judged;
+	out_rc |= r.policy_failed;
 	validate_report__free(&r);
 	summary__free(&sum);
 	if (out_rc || p.failed)

@@ -61,6 +61,7 @@ struct validate_report {
 	struct validate_ranking *ranks;
 	int nr_ranks, cap_ranks;
 	int runs_failed;
+	int policy_failed;         /* groups with a run whose policy failed (their figures are kept) */
 	double median_error_ops, median_error_cpu; /* median |error| over the stressor rows */
 	int held, judged;          /* rows and rankings whose threshold holds, of those judged */
 };

@@ -29,7 +29,7 @@ struct validate_plan {
 	/* filled by validate_runner__run */
 	double loads[512];         /* the load average before each real run made or reused (if recorded) */
 	int nr_loads;
-	int failed;                /* runs that did not finish, or whose policy failed */
+	int failed;                /* runs that did not finish (a failed policy's are finished) */
 };
 
 /* Make or reuse every run into @s (validate_runs.h). 0; 2 when a reused real run does not

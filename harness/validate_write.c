@@ -200,6 +200,12 @@ void validate_write__tables(const struct validate_report *r, FILE *f, int markdo
 		"zero-wait within 10 points, tau-b = 1 for throughput and p99): %d of %d hold.\n", r->held, r->judged);
 	if (r->runs_failed)
 		fprintf(f, "%d runs failed: their figures are missing above.\n", r->runs_failed);
+	for (int i = 0; i < r->summary->nr_groups; i++) {
+		const struct group *g = &r->summary->groups[i];
+		if (g->policy_failed)
+			fprintf(f, "%s %s %s: the policy failed in %d of %d runs (%s); those runs' figures are included.\n",
+				g->target, g->policy, g->job, g->policy_failed, g->runs, g->failure);
+	}
 }
 
 static void csv_metric(FILE *f, const struct validate_row *w, const char *world, const struct metric *m)
@@ -287,8 +293,8 @@ static int write_json(const struct validate_report *r, const char *path)
 	json_text(f, r->load_text);
 	fprintf(f, " },\n  \"calibration\": ");
 	json_text(f, r->calibration);
-	fprintf(f, ",\n  \"reps\": %d,\n  \"real_reused\": %s,\n  \"runs_failed\": %d,\n", r->reps,
-		r->reused ? "true" : "false", r->runs_failed);
+	fprintf(f, ",\n  \"reps\": %d,\n  \"real_reused\": %s,\n  \"runs_failed\": %d,\n  \"policy_failed\": %d,\n",
+		r->reps, r->reused ? "true" : "false", r->runs_failed, r->policy_failed);
 	fprintf(f, "  \"median_error\": { \"ops_per_s\": ");
 	json_number(f, r->median_error_ops);
 	fprintf(f, ", \"ops_per_cpu_s\": ");
