@@ -36,7 +36,8 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o 
              $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/loader_profile_sim.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
              $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
              $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/line_text.o \
-             $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/temp_files.o
+             $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/temp_files.o \
+             $(BUILD)/obj/harness/validate_stats.o $(BUILD)/obj/harness/validate_report.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o \
               $(BUILD)/obj/harness/temp_files.o

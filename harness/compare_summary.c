@@ -67,6 +67,11 @@ static void add_value(struct group *g, const char *name, double v)
 	}
 }
 
+void group__add_value(struct group *g, const char *name, double v)
+{
+	add_value(g, name, v);
+}
+
 const struct metric *group__metric(const struct group *g, const char *name)
 {
 	for (int i = 0; i < g->nr_metrics; i++)
@@ -118,8 +123,12 @@ bool group__emulated(const struct group *g)
 	return !strcmp(g->accel, "tcg");
 }
 
-/* JSON string contents: quotes, backslashes and control characters escaped. */
 static void put_json_text(FILE *f, const char *text)
+{
+	summary__json_text(f, text);
+}
+
+void summary__json_text(FILE *f, const char *text)
 {
 	for (const char *c = text; *c; c++) {
 		if (*c == '"' || *c == '\\')

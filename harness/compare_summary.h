@@ -63,6 +63,8 @@ bool group__emulated(const struct group *g);
 void summary__finish(struct summary *s);
 struct group *summary__find(struct summary *s, const char *target, const char *policy, const char *job);
 const struct metric *group__metric(const struct group *g, const char *name);
+/* One more value of metric @name for @g's last added run (a caller's own metrics). */
+void group__add_value(struct group *g, const char *name, double v);
 /* Atomic writes of DIR/summary.json, DIR/summary.csv and DIR/runs.csv (summary_csv.h). 0 or -1. */
 int summary__write(const struct summary *s, const char *dir);
 /* Only the JSON, to @path (atomically). */
@@ -71,6 +73,8 @@ void summary__print(const struct summary *s, FILE *f);
 /* Read a summary.json written by summary__write (or a single result.json, as one run). */
 int summary__load(struct summary *s, const char *path, char *err, size_t errlen);
 void summary__free(struct summary *s);
+/* JSON string contents to @f: quotes, backslashes and control characters escaped. */
+void summary__json_text(FILE *f, const char *text);
 
 /* Lower is better for this metric (latencies), higher is better (throughput), or neither. */
 enum metric_sense { SENSE_LOWER_BETTER, SENSE_HIGHER_BETTER, SENSE_NEUTRAL };

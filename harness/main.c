@@ -10,6 +10,7 @@
 #include "harness/cmd_calibrate.h"
 #include "harness/cmd_check.h"
 #include "harness/cmd_report.h"
+#include "harness/cmd_validate.h"
 #include "harness/cmd_compare.h"
 #include "harness/cmd_fault.h"
 #include "harness/cmd_verify.h"
@@ -58,6 +59,7 @@ static const struct command commands[] = {
 	{ "cache", cmd_cache, "list the cache (kernels by series and release, sizes) or prune it" },
 	{ "calibrate", cmd_calibrate, "measure a target's stressor costs into a calibration file" },
 	{ "report", cmd_report, "redraw a compare directory's figures, rewrite report.html and tables" },
+	{ "validate", cmd_validate, "the simulator against the host or the guest: errors, thresholds, policy ranks (tau)" },
 	{ "timeline", cmd_timeline, "draw a `run --timeline` file: a row per CPU, the busiest tasks named" },
 	{ "selftests", cmd_selftests, "run the kernel's sched_ext selftests in the simulator against their table" },
 };
