@@ -25,7 +25,8 @@ LIBS    := -lbpf -lelf -lz -ldl -lm
 SIM_DIRS := sim/engine sim/topo sim/core sim/scx sim/fair sim/bpf sim/policy sim/metrics workloads \
             workloads/stressng workloads/stressors
 SIM_SRCS := $(foreach d,$(SIM_DIRS),$(wildcard $(d)/*.c))
-CLI_SRCS := $(wildcard harness/*.c harness/daemon/*.c)
+# harness/ by concern (docs/architecture.md); the kernel-side loader and the BPF probes are built apart
+CLI_SRCS := $(filter-out harness/kload/% harness/probes/%,$(wildcard harness/*.c harness/*/*.c))
 TEST_SRCS := $(wildcard tests/unit/*.c)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 
@@ -33,16 +34,16 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
-             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
-             $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
-             $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/line_text.o \
-             $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/temp_files.o
+             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/util/options.o $(BUILD)/obj/harness/group_label.o \
+             $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/util/atomic_file.o \
+             $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/util/line_text.o \
+             $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/util/temp_files.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o \
-              $(BUILD)/obj/harness/temp_files.o
+              $(BUILD)/obj/harness/util/temp_files.o
 
 # the daemon API's shared parts and atomic files go into both programs
-KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c
+KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/util/atomic_file.c harness/util/temp_files.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 LIBSIM  := $(BUILD)/libscxsim.so
@@ -72,7 +73,7 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/harness/paths.o: harness/paths.c
+$(BUILD)/obj/harness/util/paths.o: harness/util/paths.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HARNESS_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -144,8 +145,8 @@ FUZZ_FLAGS   := -std=c17 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,unde
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_READERS := tests/fuzz/fuzz_input.c sim/topo/topology.c sim/topo/topology_file.c workloads/job_parse.c \
                 workloads/job_query.c workloads/stressng/tables.c workloads/stressors/costs.c \
-                harness/sweep_spec.c harness/options.c harness/result_read.c harness/kernels.c harness/paths.c \
-                harness/proc.c harness/temp_files.c
+                harness/sweep_spec.c harness/util/options.c harness/result_read.c harness/kernels.c harness/util/paths.c \
+                harness/util/proc.c harness/util/temp_files.c
 FUZZ_TARGETS := job result sweep topology calibration options
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SECONDS ?= 600

@@ -6,7 +6,7 @@
  * in the right order (clang's BTF and pahole's never have it).
  */
 #include "harness/btf_arrays.h"
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>

@@ -3,7 +3,7 @@
  */
 #include "harness/btf_merge.h"
 #include "harness/btf_arrays.h"
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>

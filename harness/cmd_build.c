@@ -6,9 +6,9 @@
 #include "harness/btf_merge.h"
 #include "harness/btf_arrays.h"
 #include "harness/ksyms_dedup.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
-#include "harness/temp_files.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
+#include "harness/util/temp_files.h"
 #include "harness/undef_check.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * `scxlab cache` (see cmd_cache.h).
  */
 #include "harness/cmd_cache.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -13,10 +13,10 @@
  * machine.* lines, and the switch cost is the one taken out of the stressors' ops.
  */
 #include "harness/cmd_calibrate.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/machine_probe.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
 #include "harness/vm.h"
 #include "sim/core/sim.h"
 #include "workloads/job.h"

@@ -16,7 +16,7 @@
 #include "harness/cmd_check.h"
 #include "harness/compare_summary.h"
 #include "harness/junit.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/verdict.h"
 
 #include <errno.h>

@@ -3,10 +3,10 @@
  */
 #include "harness/cmd_compare.h"
 #include "harness/compare_summary.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/plots.h"
 #include "harness/report_html.h"
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 #include "harness/result_read.h"
 #include "harness/run_key.h"
 #include "harness/verdict.h"

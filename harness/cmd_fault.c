@@ -2,11 +2,11 @@
  * `scxlab fault` (see cmd_fault.h).
  */
 #include "harness/cmd_fault.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/fault_classes.h"
 #include "harness/kernels.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
 #include "harness/result_read.h"
 
 #include <getopt.h>

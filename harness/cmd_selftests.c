@@ -7,7 +7,7 @@
  */
 #include "harness/cmd_selftests.h"
 #include "harness/exit_site.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/selftest_kernel.h"
 #include "harness/selftest_table.h"
 #include "harness/verdict.h"

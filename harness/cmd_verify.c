@@ -4,9 +4,9 @@
 #include "harness/cmd_verify.h"
 #include "harness/cmd_build.h"
 #include "harness/kernels.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/preflight.h"
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 #include "harness/verify_matrix.h"
 #include "harness/vm.h"
 

@@ -2,7 +2,7 @@
  * `scxlab vm` (see cmd_vm.h).
  */
 #include "harness/cmd_vm.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/vm.h"
 
 #include <getopt.h>

@@ -2,7 +2,7 @@
  * A comparison's numbers (see compare_summary.h).
  */
 #include "harness/compare_summary.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/result_read.h"
 #include "harness/report_tables.h"
 #include "harness/summary_csv.h"

@@ -2,12 +2,12 @@
  * The daemon API on the simulator (see daemon_sim.h).
  */
 #include "harness/daemon_sim.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/daemon/daemon_log.h"
 #include "harness/daemon/daemon_names.h"
 #include "harness/daemon/scxlab_daemon.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
 #include "sim/bpf/bpf_runtime.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"

@@ -2,7 +2,7 @@
  * Writing JUnit XML (see junit.h).
  */
 #include "harness/junit.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>

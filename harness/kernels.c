@@ -2,8 +2,8 @@
  * The cached real kernels (see kernels.h).
  */
 #include "harness/kernels.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
 
 #include <ctype.h>
 #include <errno.h>

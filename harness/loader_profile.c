@@ -2,8 +2,8 @@
  * Loader profiles: parsing and applying them in the simulator (see loader_profile.h).
  */
 #include "harness/loader_profile.h"
-#include "harness/line_text.h"
-#include "harness/options.h"
+#include "harness/util/line_text.h"
+#include "harness/util/options.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/shim/vmlinux.h"

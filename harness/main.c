@@ -17,7 +17,7 @@
 #include "harness/cmd_run.h"
 #include "harness/cmd_selftests.h"
 #include "harness/cmd_sweep.h"
-#include "harness/version.h"
+#include "harness/util/version.h"
 
 /* `scxlab load ...` runs the separate loader program next to this one (see harness/kload/main.c). */
 static int cmd_load(int argc, char **argv)

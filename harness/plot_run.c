@@ -2,8 +2,8 @@
  * gnuplot runs with reproducible output (see plot_run.h).
  */
 #include "harness/plot_run.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

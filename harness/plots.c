@@ -2,11 +2,11 @@
  * A comparison's plots (see plots.h).
  */
 #include "harness/plots.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/plot_run.h"
 #include "harness/plot_style.h"
 #include "harness/plots_internal.h"
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 
 #include <math.h>
 #include <stdarg.h>

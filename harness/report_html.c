@@ -2,7 +2,7 @@
  * The report page of a comparison (see report_html.h).
  */
 #include "harness/report_html.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/report_tables.h"
 #include "harness/result_read.h"
 

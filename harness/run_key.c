@@ -2,7 +2,7 @@
  * Keys of kept runs (see run_key.h).
  */
 #include "harness/run_key.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/run_result.h"
 
 #include <stdio.h>

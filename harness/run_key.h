@@ -7,7 +7,7 @@
 #ifndef HARNESS_RUN_KEY_H
 #define HARNESS_RUN_KEY_H
 
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 /* The selftests on the real kernel, and the subprocess helpers: see selftest_kernel.h. */
 #include "harness/selftest_kernel.h"
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 #include "harness/result_read.h"
 #include "harness/verdict.h"
 

@@ -5,9 +5,9 @@
  * parser so both files mean the same thing.
  */
 #include "harness/selftest_table.h"
-#include "harness/line_text.h"
-#include "harness/options.h"
-#include "harness/paths.h"
+#include "harness/util/line_text.h"
+#include "harness/util/options.h"
+#include "harness/util/paths.h"
 #include "harness/verdict.h"
 
 #include <ctype.h>

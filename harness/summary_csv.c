@@ -2,7 +2,7 @@
  * Tidy CSV tables of a comparison (see summary_csv.h).
  */
 #include "harness/summary_csv.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/group_label.h"
 
 #include <stdio.h>

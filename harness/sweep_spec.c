@@ -2,7 +2,7 @@
  * Sweep files (see sweep_spec.h).
  */
 #include "harness/sweep_spec.h"
-#include "harness/options.h"
+#include "harness/util/options.h"
 #include "harness/kernels.h"
 #include "sim/topo/topology.h"
 #include "workloads/job.h"

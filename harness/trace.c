@@ -11,7 +11,7 @@
  * scales them 1000x wrong.
  */
 #include "harness/trace.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "sim/core/sim.h"
 #include "sim/scx/scx.h"
 

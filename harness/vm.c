@@ -3,8 +3,8 @@
  */
 #include "harness/vm.h"
 #include "harness/kernels.h"
-#include "harness/paths.h"
-#include "harness/proc.h"
+#include "harness/util/paths.h"
+#include "harness/util/proc.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
  * One measured real-kernel run (see krun.h).
  */
 #include "harness/kload/krun.h"
-#include "harness/atomic_file.h"
+#include "harness/util/atomic_file.h"
 #include "harness/kload/kdaemon.h"
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kprobes.h"

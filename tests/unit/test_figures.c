@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "harness/group_label.h"
-#include "harness/options.h"
+#include "harness/util/options.h"
 #include "test_helpers.h"
 
 /* The 0-based column of @name in the CSV header line @header, or -1. */

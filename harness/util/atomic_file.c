@@ -1,8 +1,8 @@
 /*
  * Files written whole or not at all (see atomic_file.h).
  */
-#include "harness/atomic_file.h"
-#include "harness/temp_files.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/temp_files.h"
 
 #include <stdio.h>
 #include <string.h>

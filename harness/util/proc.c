@@ -1,7 +1,7 @@
 /*
  * External processes without a shell (see proc.h).
  */
-#include "harness/proc.h"
+#include "harness/util/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /*
  * Locating the cache, the executable, the source tree and vmlinux.h (see paths.h).
  */
-#include "harness/paths.h"
+#include "harness/util/paths.h"
 
 #include <errno.h>
 #include <limits.h>

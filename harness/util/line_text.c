@@ -1,5 +1,5 @@
 /* Helpers of the line-based input files: see line_text.h. */
-#include "harness/line_text.h"
+#include "harness/util/line_text.h"
 
 #include <ctype.h>
 #include <errno.h>

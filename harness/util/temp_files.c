@@ -1,7 +1,7 @@
 /*
  * Temporary files removed on every exit path, and stale ones swept (see temp_files.h).
  */
-#include "harness/temp_files.h"
+#include "harness/util/temp_files.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * Option value parsers. See options.h.
  */
-#include "harness/options.h"
+#include "harness/util/options.h"
 
 #include <errno.h>
 #include <stdbool.h>
