@@ -14,10 +14,10 @@
  * exit 2, naming them, unless --allow-different-inputs).
  */
 #include "harness/cmd_check.h"
-#include "harness/compare_summary.h"
-#include "harness/junit.h"
+#include "harness/results/compare_summary.h"
+#include "harness/report/junit.h"
 #include "harness/util/paths.h"
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -2,15 +2,15 @@
  * `scxlab compare` (see cmd_compare.h).
  */
 #include "harness/cmd_compare.h"
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 #include "harness/util/paths.h"
-#include "harness/plots.h"
-#include "harness/report_html.h"
+#include "harness/plots/plots.h"
+#include "harness/report/report_html.h"
 #include "harness/util/proc.h"
-#include "harness/result_read.h"
-#include "harness/run_key.h"
-#include "harness/verdict.h"
-#include "harness/junit.h"
+#include "harness/results/result_read.h"
+#include "harness/results/run_key.h"
+#include "harness/results/verdict.h"
+#include "harness/report/junit.h"
 #include "harness/kernels.h"
 
 #include <errno.h>

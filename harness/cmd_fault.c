@@ -7,7 +7,7 @@
 #include "harness/kernels.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 
 #include <getopt.h>
 #include <stdarg.h>

@@ -2,10 +2,10 @@
  * `scxlab report` and `scxlab timeline` (see cmd_report.h).
  */
 #include "harness/cmd_report.h"
-#include "harness/compare_summary.h"
-#include "harness/plots.h"
-#include "harness/report_html.h"
-#include "harness/verdict.h"
+#include "harness/results/compare_summary.h"
+#include "harness/plots/plots.h"
+#include "harness/report/report_html.h"
+#include "harness/results/verdict.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #include "harness/util/paths.h"
 #include "harness/selftest_kernel.h"
 #include "harness/selftest_table.h"
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"

@@ -4,16 +4,16 @@
 #include "harness/cmd_sweep.h"
 #include "harness/kernels.h"
 #include "harness/util/atomic_file.h"
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 #include "harness/util/options.h"
 #include "harness/util/paths.h"
-#include "harness/plots.h"
-#include "harness/report_html.h"
+#include "harness/plots/plots.h"
+#include "harness/report/report_html.h"
 #include "harness/util/proc.h"
-#include "harness/run_key.h"
-#include "harness/result_read.h"
+#include "harness/results/run_key.h"
+#include "harness/results/result_read.h"
 #include "harness/sweep_spec.h"
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -2,7 +2,7 @@
  * The fault classes (see fault_classes.h).
  */
 #include "harness/fault_classes.h"
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "harness/run_result.h"
+#include "harness/results/run_result.h"
 
 struct kreport {
 	struct run_real real;

@@ -10,7 +10,7 @@
 #include "harness/util/paths.h"
 #include "harness/preflight.h"
 #include "harness/util/proc.h"
-#include "harness/run_result.h"
+#include "harness/results/run_result.h"
 #include "harness/util/version.h"
 #include "harness/vm.h"
 #include "sim/topo/topology.h"

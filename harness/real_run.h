@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 
 struct real_run_opts {
 	const char *target;        /* "host" or "vm" */

@@ -1,8 +1,8 @@
 /* The selftests on the real kernel, and the subprocess helpers: see selftest_kernel.h. */
 #include "harness/selftest_kernel.h"
 #include "harness/util/paths.h"
-#include "harness/result_read.h"
-#include "harness/verdict.h"
+#include "harness/results/result_read.h"
+#include "harness/results/verdict.h"
 
 #include <stdint.h>
 #include <stdio.h>

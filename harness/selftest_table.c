@@ -8,7 +8,7 @@
 #include "harness/util/line_text.h"
 #include "harness/util/options.h"
 #include "harness/util/paths.h"
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 
 #include <ctype.h>
 #include <errno.h>

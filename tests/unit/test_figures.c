@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness/group_label.h"
+#include "harness/results/group_label.h"
 #include "harness/util/options.h"
 #include "test_helpers.h"
 

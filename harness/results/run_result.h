@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "harness/verdict.h"
+#include "harness/results/verdict.h"
 #include "sim/core/sim.h"
 #include "sim/scx/scx.h"
 #include "workloads/builtin.h"

@@ -1,7 +1,7 @@
 /*
  * Comparison group labels taken apart (see group_label.h).
  */
-#include "harness/group_label.h"
+#include "harness/results/group_label.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * Writing JUnit XML (see junit.h).
  */
-#include "harness/junit.h"
+#include "harness/report/junit.h"
 #include "harness/util/atomic_file.h"
 
 #include <stdio.h>

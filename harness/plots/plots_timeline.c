@@ -1,9 +1,9 @@
 /*
  * The per-CPU timeline figure of a window of a simulated run (see plots.h).
  */
-#include "harness/plots.h"
-#include "harness/plot_run.h"
-#include "harness/plots_internal.h"
+#include "harness/plots/plots.h"
+#include "harness/plots/plot_run.h"
+#include "harness/plots/plots_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

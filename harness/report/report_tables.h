@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 /* The legend: one line per column, "name: meaning". */
 extern const char *const report_tables__legend[];

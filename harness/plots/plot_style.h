@@ -10,7 +10,7 @@
 #ifndef HARNESS_PLOT_STYLE_H
 #define HARNESS_PLOT_STYLE_H
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 #define PLOT_COLORS 8
 #define PLOT_MARKERS 6

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 /* @out is the compare directory (its runs/ hold the histograms), @dir where plots go.
  * 0, or -1 with the reason in @err (gnuplot missing, a script failed). */

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 /* DIR/report.html from @s and the SVG files in @plots_dir (may be NULL: no figures); @what
  * names the comparison ("compare results/main", "sweep merge ..."). 0, or -1 with @err. */

@@ -10,7 +10,7 @@
  * the format allows only "ms" and "ns", and a reader taking "ns" to describe the timestamps
  * scales them 1000x wrong.
  */
-#include "harness/trace.h"
+#include "harness/report/trace.h"
 #include "harness/util/atomic_file.h"
 #include "sim/core/sim.h"
 #include "sim/scx/scx.h"

@@ -1,7 +1,7 @@
 /*
  * Building, writing and summarising one run's result.json. See run_result.h and docs/results.md.
  */
-#include "harness/run_result.h"
+#include "harness/results/run_result.h"
 #include "harness/util/temp_files.h"
 #include "sim/metrics/json.h"
 #include "sim/policy/policy.h"

@@ -1,7 +1,7 @@
 /*
  * Values from scxlab's own result.json (see result_read.h).
  */
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /*
  * The report page of a comparison (see report_html.h).
  */
-#include "harness/report_html.h"
+#include "harness/report/report_html.h"
 #include "harness/util/atomic_file.h"
-#include "harness/report_tables.h"
-#include "harness/result_read.h"
+#include "harness/report/report_tables.h"
+#include "harness/results/result_read.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -2,10 +2,10 @@
  * A comparison's wakeup-latency figure per job: CDF and CCDF of every policy/target, from the
  * histograms of its runs' result.json files (see plots.h).
  */
-#include "harness/plots_internal.h"
-#include "harness/plot_run.h"
-#include "harness/plot_style.h"
-#include "harness/result_read.h"
+#include "harness/plots/plots_internal.h"
+#include "harness/plots/plot_run.h"
+#include "harness/plots/plot_style.h"
+#include "harness/results/result_read.h"
 #include "sim/metrics/hist.h"
 
 #include <glob.h>

@@ -1,7 +1,7 @@
 /*
  * gnuplot runs with reproducible output (see plot_run.h).
  */
-#include "harness/plot_run.h"
+#include "harness/plots/plot_run.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
 

@@ -8,7 +8,7 @@
 #ifndef HARNESS_SUMMARY_CSV_H
 #define HARNESS_SUMMARY_CSV_H
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 /* DIR/summary.csv and DIR/runs.csv, each written atomically. 0 or -1. */
 int summary_csv__write(const struct summary *s, const char *dir);

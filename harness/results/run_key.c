@@ -1,9 +1,9 @@
 /*
  * Keys of kept runs (see run_key.h).
  */
-#include "harness/run_key.h"
+#include "harness/results/run_key.h"
 #include "harness/util/atomic_file.h"
-#include "harness/run_result.h"
+#include "harness/results/run_result.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,10 +5,10 @@
  * stressor's bogo-ops/s divided by the default scheduler's on the same job and topology, so
  * 1 is "as fast as the default"; without a default run it is the plain geometric mean.
  */
-#include "harness/plots_internal.h"
-#include "harness/group_label.h"
-#include "harness/plot_run.h"
-#include "harness/plot_style.h"
+#include "harness/plots/plots_internal.h"
+#include "harness/results/group_label.h"
+#include "harness/plots/plot_run.h"
+#include "harness/plots/plot_style.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -215,7 +215,7 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 			struct plot_style st;
 			char polname[64];
 			snprintf(polname, sizeof(polname), "%.*s", (int)strcspn(fig.lines[ln], ","), fig.lines[ln]);
-			/* a line is drawn in its policy's colour (harness/plot_style.h) */
+			/* a line is drawn in its policy's colour (harness/plots/plot_style.h) */
 			plot_style__of(s, polname, &st);
 			fprintf(f, "# %s @%s color=%s point=%d\n", fig.lines[ln], fig.topologies[p], st.color, st.point);
 			for (int i = 0; i < s->nr_groups; i++) {

@@ -1,7 +1,7 @@
 /*
  * A comparison's table as text and Markdown (see report_tables.h).
  */
-#include "harness/report_tables.h"
+#include "harness/report/report_tables.h"
 #include "harness/util/atomic_file.h"
 
 #include <math.h>

@@ -6,7 +6,7 @@
 #ifndef HARNESS_GROUP_LABEL_H
 #define HARNESS_GROUP_LABEL_H
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 #define GROUP_LABEL_MAX_KNOBS 8
 

@@ -1,8 +1,8 @@
 /*
  * Judging a run: see verdict.h for the rules and docs/results.md for how they are reported.
  */
-#include "harness/verdict.h"
-#include "harness/run_result.h"
+#include "harness/results/verdict.h"
+#include "harness/results/run_result.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 
 /* "policy/target", marked [TCG] when the real target was emulated and [FAILED] when the policy failed. */
 void plots__series_title(const struct group *g, char *out, size_t len);

@@ -1,11 +1,11 @@
 /*
  * A comparison's numbers (see compare_summary.h).
  */
-#include "harness/compare_summary.h"
+#include "harness/results/compare_summary.h"
 #include "harness/util/atomic_file.h"
-#include "harness/result_read.h"
-#include "harness/report_tables.h"
-#include "harness/summary_csv.h"
+#include "harness/results/result_read.h"
+#include "harness/report/report_tables.h"
+#include "harness/results/summary_csv.h"
 
 #include <math.h>
 #include <stdlib.h>

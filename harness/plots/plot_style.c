@@ -1,7 +1,7 @@
 /*
  * Series looks (see plot_style.h).
  */
-#include "harness/plot_style.h"
+#include "harness/plots/plot_style.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * Per-CPU timeline of a window of a simulated run (see timeline.h).
  */
-#include "harness/timeline.h"
+#include "harness/report/timeline.h"
 #include "harness/util/atomic_file.h"
 #include "sim/core/sim.h"
 

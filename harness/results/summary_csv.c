@@ -1,9 +1,9 @@
 /*
  * Tidy CSV tables of a comparison (see summary_csv.h).
  */
-#include "harness/summary_csv.h"
+#include "harness/results/summary_csv.h"
 #include "harness/util/atomic_file.h"
-#include "harness/group_label.h"
+#include "harness/results/group_label.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /*
  * A comparison's plots (see plots.h).
  */
-#include "harness/plots.h"
+#include "harness/plots/plots.h"
 #include "harness/util/paths.h"
-#include "harness/plot_run.h"
-#include "harness/plot_style.h"
-#include "harness/plots_internal.h"
+#include "harness/plots/plot_run.h"
+#include "harness/plots/plot_style.h"
+#include "harness/plots/plots_internal.h"
 #include "harness/util/proc.h"
 
 #include <math.h>
