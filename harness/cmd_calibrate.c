@@ -8,16 +8,16 @@
  *       --calibration FILE): what the models produce, to compare with a host file.
  * vm:   the host method inside the sched_ext guest (one boot for every stressor): what the
  *       operations cost on the kernel policies really run on, under QEMU.
- * host also measures the machine's own costs (harness/machine_probe.h): the context switch,
+ * host also measures the machine's own costs (harness/real/machine_probe.h): the context switch,
  * the wakeup onto a busy and onto an idle CPU, how late a timed sleep ends; they become the
  * machine.* lines, and the switch cost is the one taken out of the stressors' ops.
  */
 #include "harness/cmd_calibrate.h"
 #include "harness/util/atomic_file.h"
-#include "harness/machine_probe.h"
+#include "harness/real/machine_probe.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
-#include "harness/vm.h"
+#include "harness/real/vm.h"
 #include "sim/core/sim.h"
 #include "workloads/job.h"
 #include "workloads/job_workload.h"

@@ -11,7 +11,7 @@
 #include "harness/results/run_key.h"
 #include "harness/results/verdict.h"
 #include "harness/report/junit.h"
-#include "harness/kernels.h"
+#include "harness/real/kernels.h"
 
 #include <errno.h>
 #include <getopt.h>

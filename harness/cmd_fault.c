@@ -4,7 +4,7 @@
 #include "harness/cmd_fault.h"
 #include "harness/util/atomic_file.h"
 #include "harness/fault_classes.h"
-#include "harness/kernels.h"
+#include "harness/real/kernels.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
 #include "harness/results/result_read.h"

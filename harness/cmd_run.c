@@ -9,13 +9,13 @@
  * policy as its loader would (SCX_EXIT_UNREG) and write the result atomically.
  */
 #include "harness/cmd_run.h"
-#include "harness/cmd_build.h"
+#include "harness/build/cmd_build.h"
 #include "harness/loader_profile.h"
-#include "harness/daemon_sim.h"
+#include "harness/daemon/daemon_sim.h"
 #include "harness/exit_site.h"
 #include "harness/util/options.h"
-#include "harness/preflight.h"
-#include "harness/real_run.h"
+#include "harness/real/preflight.h"
+#include "harness/real/real_run.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
 #include "harness/results/run_result.h"

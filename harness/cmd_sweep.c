@@ -2,7 +2,7 @@
  * `scxlab sweep` and `scxlab merge` (see cmd_sweep.h and docs/sweeps.md).
  */
 #include "harness/cmd_sweep.h"
-#include "harness/kernels.h"
+#include "harness/real/kernels.h"
 #include "harness/util/atomic_file.h"
 #include "harness/results/compare_summary.h"
 #include "harness/util/options.h"

@@ -2,13 +2,13 @@
  * `scxlab verify` (see cmd_verify.h).
  */
 #include "harness/cmd_verify.h"
-#include "harness/cmd_build.h"
-#include "harness/kernels.h"
+#include "harness/build/cmd_build.h"
+#include "harness/real/kernels.h"
 #include "harness/util/paths.h"
-#include "harness/preflight.h"
+#include "harness/real/preflight.h"
 #include "harness/util/proc.h"
-#include "harness/verify_matrix.h"
-#include "harness/vm.h"
+#include "harness/real/verify_matrix.h"
+#include "harness/real/vm.h"
 
 #include <getopt.h>
 #include <stdbool.h>

@@ -3,7 +3,7 @@
  */
 #include "harness/cmd_vm.h"
 #include "harness/util/paths.h"
-#include "harness/vm.h"
+#include "harness/real/vm.h"
 
 #include <getopt.h>
 #include <stdio.h>

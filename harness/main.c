@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cmd_build.h"
+#include "harness/build/cmd_build.h"
 #include "harness/cmd_cache.h"
 #include "harness/cmd_calibrate.h"
 #include "harness/cmd_check.h"

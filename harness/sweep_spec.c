@@ -3,7 +3,7 @@
  */
 #include "harness/sweep_spec.h"
 #include "harness/util/options.h"
-#include "harness/kernels.h"
+#include "harness/real/kernels.h"
 #include "sim/topo/topology.h"
 #include "workloads/job.h"
 

@@ -1,7 +1,7 @@
 /*
  * The missing-symbol check of simulator builds (see undef_check.h).
  */
-#include "harness/undef_check.h"
+#include "harness/build/undef_check.h"
 
 #include <ctype.h>
 #include <dlfcn.h>

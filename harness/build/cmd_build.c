@@ -1,15 +1,15 @@
 /*
  * `scxlab build` (see cmd_build.h).
  */
-#include "harness/cmd_build.h"
-#include "harness/bpf_check.h"
-#include "harness/btf_merge.h"
-#include "harness/btf_arrays.h"
-#include "harness/ksyms_dedup.h"
+#include "harness/build/cmd_build.h"
+#include "harness/build/bpf_check.h"
+#include "harness/build/btf_merge.h"
+#include "harness/build/btf_arrays.h"
+#include "harness/build/ksyms_dedup.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
 #include "harness/util/temp_files.h"
-#include "harness/undef_check.h"
+#include "harness/build/undef_check.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /*
  * The daemon API on the simulator (see daemon_sim.h).
  */
-#include "harness/daemon_sim.h"
+#include "harness/daemon/daemon_sim.h"
 #include "harness/util/atomic_file.h"
 #include "harness/daemon/daemon_log.h"
 #include "harness/daemon/daemon_names.h"

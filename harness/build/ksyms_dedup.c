@@ -11,7 +11,7 @@
  * move down; the linker builds its own BTF and skips relocations against .BTF, and the
  * string section (which .BTF.ext names strings in) is unchanged, as are all type ids.
  */
-#include "harness/ksyms_dedup.h"
+#include "harness/build/ksyms_dedup.h"
 
 #include <linux/btf.h>
 

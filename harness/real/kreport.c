@@ -1,7 +1,7 @@
 /*
  * Real-kernel run report + stress-ng YAML -> run_info (see kreport.h).
  */
-#include "harness/kreport.h"
+#include "harness/real/kreport.h"
 
 #include <stdio.h>
 #include <stdlib.h>

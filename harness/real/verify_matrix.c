@@ -1,7 +1,7 @@
 /*
  * `scxlab verify` results across kernels (see verify_matrix.h).
  */
-#include "harness/verify_matrix.h"
+#include "harness/real/verify_matrix.h"
 #include "sim/metrics/json.h"
 
 #include <ctype.h>

@@ -1,8 +1,8 @@
 /*
  * Booting the sched_ext guest (see vm.h).
  */
-#include "harness/vm.h"
-#include "harness/kernels.h"
+#include "harness/real/vm.h"
+#include "harness/real/kernels.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
 

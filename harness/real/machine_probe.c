@@ -1,7 +1,7 @@
 /*
  * Machine costs of this host, measured with pinned threads (see machine_probe.h).
  */
-#include "harness/machine_probe.h"
+#include "harness/real/machine_probe.h"
 
 #include <errno.h>
 #include <linux/futex.h>

@@ -1,8 +1,8 @@
 /*
  * Merging the BTF of a policy's objects into its .sim.so (see btf_merge.h).
  */
-#include "harness/btf_merge.h"
-#include "harness/btf_arrays.h"
+#include "harness/build/btf_merge.h"
+#include "harness/build/btf_arrays.h"
 #include "harness/util/proc.h"
 
 #include <bpf/btf.h>

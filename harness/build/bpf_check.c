@@ -1,7 +1,7 @@
 /*
  * libbpf-side check of a policy's .bpf.o (see bpf_check.h).
  */
-#include "harness/bpf_check.h"
+#include "harness/build/bpf_check.h"
 
 #include <bpf/libbpf.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
  * probes the compiler once for the bug and, for BTF that has it, rebuilds each such array chain
  * in the right order (clang's BTF and pahole's never have it).
  */
-#include "harness/btf_arrays.h"
+#include "harness/build/btf_arrays.h"
 #include "harness/util/proc.h"
 
 #include <bpf/btf.h>

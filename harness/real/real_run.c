@@ -1,18 +1,18 @@
 /*
  * Real-kernel runs (see real_run.h).
  */
-#include "harness/real_run.h"
-#include "harness/kernels.h"
+#include "harness/real/real_run.h"
+#include "harness/real/kernels.h"
 #include "harness/util/atomic_file.h"
-#include "harness/cmd_build.h"
-#include "harness/daemon_sim.h"
-#include "harness/kreport.h"
+#include "harness/build/cmd_build.h"
+#include "harness/daemon/daemon_sim.h"
+#include "harness/real/kreport.h"
 #include "harness/util/paths.h"
-#include "harness/preflight.h"
+#include "harness/real/preflight.h"
 #include "harness/util/proc.h"
 #include "harness/results/run_result.h"
 #include "harness/util/version.h"
-#include "harness/vm.h"
+#include "harness/real/vm.h"
 #include "sim/topo/topology.h"
 #include "workloads/job.h"
 

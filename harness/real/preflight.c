@@ -1,7 +1,7 @@
 /*
  * Host preflight for real-kernel runs (see preflight.h).
  */
-#include "harness/preflight.h"
+#include "harness/real/preflight.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

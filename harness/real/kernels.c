@@ -1,7 +1,7 @@
 /*
  * The cached real kernels (see kernels.h).
  */
-#include "harness/kernels.h"
+#include "harness/real/kernels.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
 
