@@ -10,7 +10,7 @@
  * saw them, relative to the working directory when under it; no addresses are written, so
  * results stay the same from run to run.
  */
-#include "harness/exit_site.h"
+#include "harness/run/exit_site.h"
 
 #include <dlfcn.h>
 #include <dwarf.h>

@@ -13,7 +13,7 @@
  * (duration, topology, workload, calibration, seeds, policy source and knobs, scxlab version:
  * exit 2, naming them, unless --allow-different-inputs).
  */
-#include "harness/cmd_check.h"
+#include "harness/cli/cmd_check.h"
 #include "harness/results/compare_summary.h"
 #include "harness/report/junit.h"
 #include "harness/util/paths.h"

@@ -4,7 +4,7 @@
  * data, bss, ops, map_entries, syscall) go to the test's profile, parsed by the profile's own
  * parser so both files mean the same thing.
  */
-#include "harness/selftest_table.h"
+#include "harness/selftests/selftest_table.h"
 #include "harness/util/line_text.h"
 #include "harness/util/options.h"
 #include "harness/util/paths.h"

@@ -1,7 +1,7 @@
 /*
  * `scxlab compare` (see cmd_compare.h).
  */
-#include "harness/cmd_compare.h"
+#include "harness/compare/cmd_compare.h"
 #include "harness/results/compare_summary.h"
 #include "harness/util/paths.h"
 #include "harness/plots/plots.h"

@@ -1,7 +1,7 @@
 /*
  * Sweep files (see sweep_spec.h).
  */
-#include "harness/sweep_spec.h"
+#include "harness/sweep/sweep_spec.h"
 #include "harness/util/options.h"
 #include "harness/real/kernels.h"
 #include "sim/topo/topology.h"

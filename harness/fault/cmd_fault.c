@@ -1,9 +1,9 @@
 /*
  * `scxlab fault` (see cmd_fault.h).
  */
-#include "harness/cmd_fault.h"
+#include "harness/fault/cmd_fault.h"
 #include "harness/util/atomic_file.h"
-#include "harness/fault_classes.h"
+#include "harness/fault/fault_classes.h"
 #include "harness/real/kernels.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"

@@ -1,7 +1,7 @@
 /*
  * `scxlab vm` (see cmd_vm.h).
  */
-#include "harness/cmd_vm.h"
+#include "harness/cli/cmd_vm.h"
 #include "harness/util/paths.h"
 #include "harness/real/vm.h"
 

@@ -1,7 +1,7 @@
 /*
  * `scxlab report` and `scxlab timeline` (see cmd_report.h).
  */
-#include "harness/cmd_report.h"
+#include "harness/cli/cmd_report.h"
 #include "harness/results/compare_summary.h"
 #include "harness/plots/plots.h"
 #include "harness/report/report_html.h"

@@ -1,6 +1,6 @@
 /*
  * `scxlab selftests`: the kernel's sched_ext selftests run in the simulator against the
- * expectations table (harness/selftest_table.h).
+ * expectations table (harness/selftests/selftest_table.h).
  */
 #ifndef HARNESS_CMD_SELFTESTS_H
 #define HARNESS_CMD_SELFTESTS_H

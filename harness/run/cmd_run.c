@@ -8,11 +8,11 @@
  * with progress on a terminal, take the measurements at the end of the duration, unload the
  * policy as its loader would (SCX_EXIT_UNREG) and write the result atomically.
  */
-#include "harness/cmd_run.h"
+#include "harness/run/cmd_run.h"
 #include "harness/build/cmd_build.h"
-#include "harness/loader_profile.h"
+#include "harness/run/loader_profile.h"
 #include "harness/daemon/daemon_sim.h"
-#include "harness/exit_site.h"
+#include "harness/run/exit_site.h"
 #include "harness/util/options.h"
 #include "harness/real/preflight.h"
 #include "harness/real/real_run.h"
@@ -69,7 +69,7 @@ struct run_opts {
 	int nr_knobs;
 	char *map_sizes[MAX_KNOBS];
 	int nr_map_sizes;
-	const char *loader;             /* --loader FILE (harness/loader_profile.h) */
+	const char *loader;             /* --loader FILE (harness/run/loader_profile.h) */
 	uint64_t attach_at_ns;          /* --attach-at, or the profile's attach-at: 0 at the start */
 	bool attach_at_set;
 	struct loader_profile profile;

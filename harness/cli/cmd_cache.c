@@ -1,7 +1,7 @@
 /*
  * `scxlab cache` (see cmd_cache.h).
  */
-#include "harness/cmd_cache.h"
+#include "harness/cli/cmd_cache.h"
 #include "harness/util/paths.h"
 
 #include <dirent.h>

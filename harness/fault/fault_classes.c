@@ -1,7 +1,7 @@
 /*
  * The fault classes (see fault_classes.h).
  */
-#include "harness/fault_classes.h"
+#include "harness/fault/fault_classes.h"
 #include "harness/results/verdict.h"
 
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "harness/loader_profile.h"
+#include "harness/run/loader_profile.h"
 
 enum selftest_expect {
 	SE_UNSET,

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harness/selftest_table.h"
+#include "harness/selftests/selftest_table.h"
 
 enum selftest_outcome { ST_PASS, ST_FAIL, ST_SKIP };
 

@@ -6,17 +6,17 @@
 #include <unistd.h>
 
 #include "harness/build/cmd_build.h"
-#include "harness/cmd_cache.h"
-#include "harness/cmd_calibrate.h"
-#include "harness/cmd_check.h"
-#include "harness/cmd_report.h"
-#include "harness/cmd_compare.h"
-#include "harness/cmd_fault.h"
-#include "harness/cmd_verify.h"
-#include "harness/cmd_vm.h"
-#include "harness/cmd_run.h"
-#include "harness/cmd_selftests.h"
-#include "harness/cmd_sweep.h"
+#include "harness/cli/cmd_cache.h"
+#include "harness/cli/cmd_calibrate.h"
+#include "harness/cli/cmd_check.h"
+#include "harness/cli/cmd_report.h"
+#include "harness/compare/cmd_compare.h"
+#include "harness/fault/cmd_fault.h"
+#include "harness/cli/cmd_verify.h"
+#include "harness/cli/cmd_vm.h"
+#include "harness/run/cmd_run.h"
+#include "harness/selftests/cmd_selftests.h"
+#include "harness/sweep/cmd_sweep.h"
 #include "harness/util/version.h"
 
 /* `scxlab load ...` runs the separate loader program next to this one (see harness/kload/main.c). */

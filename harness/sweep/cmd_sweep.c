@@ -1,7 +1,7 @@
 /*
  * `scxlab sweep` and `scxlab merge` (see cmd_sweep.h and docs/sweeps.md).
  */
-#include "harness/cmd_sweep.h"
+#include "harness/sweep/cmd_sweep.h"
 #include "harness/real/kernels.h"
 #include "harness/util/atomic_file.h"
 #include "harness/results/compare_summary.h"
@@ -12,7 +12,7 @@
 #include "harness/util/proc.h"
 #include "harness/results/run_key.h"
 #include "harness/results/result_read.h"
-#include "harness/sweep_spec.h"
+#include "harness/sweep/sweep_spec.h"
 #include "harness/results/verdict.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * `scxlab verify` (see cmd_verify.h).
  */
-#include "harness/cmd_verify.h"
+#include "harness/cli/cmd_verify.h"
 #include "harness/build/cmd_build.h"
 #include "harness/real/kernels.h"
 #include "harness/util/paths.h"

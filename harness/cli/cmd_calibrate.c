@@ -12,7 +12,7 @@
  * the wakeup onto a busy and onto an idle CPU, how late a timed sleep ends; they become the
  * machine.* lines, and the switch cost is the one taken out of the stressors' ops.
  */
-#include "harness/cmd_calibrate.h"
+#include "harness/cli/cmd_calibrate.h"
 #include "harness/util/atomic_file.h"
 #include "harness/real/machine_probe.h"
 #include "harness/util/paths.h"

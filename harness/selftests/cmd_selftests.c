@@ -5,11 +5,11 @@
  * and what the runner expects. Prints one row a test: test, expected, got, PASS/FAIL/SKIP.
  * With --verify, the tests the kernel's verifier must reject go through `scxlab verify`.
  */
-#include "harness/cmd_selftests.h"
-#include "harness/exit_site.h"
+#include "harness/selftests/cmd_selftests.h"
+#include "harness/run/exit_site.h"
 #include "harness/util/paths.h"
-#include "harness/selftest_kernel.h"
-#include "harness/selftest_table.h"
+#include "harness/selftests/selftest_kernel.h"
+#include "harness/selftests/selftest_table.h"
 #include "harness/results/verdict.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"

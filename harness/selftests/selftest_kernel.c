@@ -1,5 +1,5 @@
 /* The selftests on the real kernel, and the subprocess helpers: see selftest_kernel.h. */
-#include "harness/selftest_kernel.h"
+#include "harness/selftests/selftest_kernel.h"
 #include "harness/util/paths.h"
 #include "harness/results/result_read.h"
 #include "harness/results/verdict.h"

@@ -1,7 +1,7 @@
 /*
  * Loader profiles: parsing and applying them in the simulator (see loader_profile.h).
  */
-#include "harness/loader_profile.h"
+#include "harness/run/loader_profile.h"
 #include "harness/util/line_text.h"
 #include "harness/util/options.h"
 #include "sim/core/sim.h"
