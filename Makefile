@@ -36,7 +36,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/real/preflight.o $(BUILD)/obj/harness/results/result_read.o \
              $(BUILD)/obj/harness/run/loader_profile.o $(BUILD)/obj/harness/util/options.o $(BUILD)/obj/harness/results/group_label.o \
              $(BUILD)/obj/harness/results/compare_summary.o $(BUILD)/obj/harness/results/summary_csv.o $(BUILD)/obj/harness/util/atomic_file.o \
-             $(BUILD)/obj/harness/report/report_tables.o $(BUILD)/obj/harness/real/machine_probe.o $(BUILD)/obj/harness/util/line_text.o \
+             $(BUILD)/obj/harness/report/report_tables.o $(BUILD)/obj/harness/report/summary_print.o $(BUILD)/obj/harness/real/machine_probe.o $(BUILD)/obj/harness/util/line_text.o \
              $(BUILD)/obj/harness/real/verify_matrix.o $(BUILD)/obj/harness/util/temp_files.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/results/run_result.o $(BUILD)/obj/harness/results/verdict.o \

@@ -3,6 +3,7 @@
  */
 #include "harness/compare/cmd_compare.h"
 #include "harness/results/compare_summary.h"
+#include "harness/report/summary_print.h"
 #include "harness/util/paths.h"
 #include "harness/plots/plots.h"
 #include "harness/report/report_html.h"

@@ -2,6 +2,7 @@
  * A comparison's table as text and Markdown (see report_tables.h).
  */
 #include "harness/report/report_tables.h"
+#include "harness/report/summary_print.h"
 #include "harness/util/atomic_file.h"
 
 #include <math.h>

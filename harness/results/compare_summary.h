@@ -67,7 +67,6 @@ const struct metric *group__metric(const struct group *g, const char *name);
 int summary__write(const struct summary *s, const char *dir);
 /* Only the JSON, to @path (atomically). */
 int summary__write_json(const struct summary *s, const char *path);
-void summary__print(const struct summary *s, FILE *f);
 /* Read a summary.json written by summary__write (or a single result.json, as one run). */
 int summary__load(struct summary *s, const char *path, char *err, size_t errlen);
 void summary__free(struct summary *s);
