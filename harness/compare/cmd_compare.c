@@ -2,6 +2,7 @@
  * `scxlab compare` (see cmd_compare.h).
  */
 #include "harness/compare/cmd_compare.h"
+#include "harness/compare/compare_opts.h"
 #include "harness/results/compare_summary.h"
 #include "harness/report/summary_print.h"
 #include "harness/util/paths.h"
@@ -25,28 +26,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define MAX_ITEMS 32
-
-struct compare_opts {
-	char *policies[MAX_ITEMS];   /* sources; "default" is the baseline */
-	int nr_policies;
-	char *jobs[MAX_ITEMS];
-	int nr_jobs;
-	char *targets[4];
-	int nr_targets;
-	int reps, real_reps;
-	const char *topology;
-	const char *duration;
-	const char *calibration;     /* for the simulator's runs */
-	char *daemons[MAX_ITEMS];    /* "POLICY=DAEMON.c": a policy's user-space daemon */
-	int nr_daemons;
-	bool own_daemons;            /* run NAME.daemon.c beside NAME.bpf.c when it exists */
-	const char *out;
-	const char *junit;           /* --junit FILE */
-	bool baseline, quiet, plots;
-};
-
 
 /* One JUnit case per (target, policy, job): failed when its policy failed, in error when runs did not finish. */
 static int compare_junit(const struct summary *s, const char *path)
@@ -118,71 +97,6 @@ static void usage(FILE *f)
 		"marked POLICY FAILED; --junit FILE writes one test case per policy, target and job.\n\n"
 		"Exit status: 0 all ran and no policy failed, 1 runs did not finish, 2 bad usage,\n"
 		"3 a policy failed.\n");
-}
-
-/* Split a comma list into @items (at most @max); -1 when it holds more. */
-static int split_max(char *list, char **items, int *n, int max)
-{
-	*n = 0;
-	for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		if (*n == max)
-			return -1;
-		items[(*n)++] = tok;
-	}
-	return 0;
-}
-
-static void split_into(char *list, char **items, int *n)
-{
-	split_max(list, items, n, MAX_ITEMS);
-}
-
-/* A matrix file: the same settings as the options, one per line; '#' comments. */
-static int load_matrix(const char *path, struct compare_opts *o, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	static char store[64][1024];
-	char line[1024];
-	int lineno = 0, used = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read it", path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) && used < 64) {
-		char key[32], *val;
-		lineno++;
-		line[strcspn(line, "#\n")] = 0;
-		if (sscanf(line, "%31s", key) != 1)
-			continue;
-		val = line + strspn(line, " \t") + strlen(key);
-		val += strspn(val, " \t");
-		snprintf(store[used], sizeof(store[0]), "%s", val);
-		if (!strcmp(key, "policies"))
-			split_into(store[used++], o->policies, &o->nr_policies);
-		else if (!strcmp(key, "jobs"))
-			split_into(store[used++], o->jobs, &o->nr_jobs);
-		else if (!strcmp(key, "targets"))
-			split_into(store[used++], o->targets, &o->nr_targets);
-		else if (!strcmp(key, "reps"))
-			o->reps = atoi(val);
-		else if (!strcmp(key, "real-reps"))
-			o->real_reps = atoi(val);
-		else if (!strcmp(key, "topology"))
-			o->topology = store[used++];
-		else if (!strcmp(key, "duration"))
-			o->duration = store[used++];
-		else if (!strcmp(key, "baseline"))
-			o->baseline = strcmp(val, "no") != 0;
-		else {
-			snprintf(err, errlen, "%s:%d: '%s': unknown setting (policies, jobs, targets, reps, real-reps, "
-				 "topology, duration, baseline)", path, lineno, key);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
 }
 
 /* "sched/scxl_vtime.bpf.c" -> "scxl_vtime"; "workloads/jobs/default.job" -> "default" */
@@ -401,11 +315,11 @@ int cmd_compare(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:j:t:r:T:d:o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': snprintf(pol_buf, sizeof(pol_buf), "%s", optarg); split_into(pol_buf, o.policies, &o.nr_policies); break;
-		case 'j': snprintf(job_buf, sizeof(job_buf), "%s", optarg); split_into(job_buf, o.jobs, &o.nr_jobs); break;
+		case 'p': snprintf(pol_buf, sizeof(pol_buf), "%s", optarg); compare_opts__split(pol_buf, o.policies, &o.nr_policies); break;
+		case 'j': snprintf(job_buf, sizeof(job_buf), "%s", optarg); compare_opts__split(job_buf, o.jobs, &o.nr_jobs); break;
 		case 't':
 			snprintf(tgt_buf, sizeof(tgt_buf), "%s", optarg);
-			if (split_max(tgt_buf, o.targets, &o.nr_targets, (int)(sizeof(o.targets) / sizeof(o.targets[0])))) {
+			if (compare_opts__split_max(tgt_buf, o.targets, &o.nr_targets, (int)(sizeof(o.targets) / sizeof(o.targets[0])))) {
 				fprintf(stderr, "scxlab compare: --targets %s: at most %d targets (sim, vm, host), each once\n",
 					optarg, (int)(sizeof(o.targets) / sizeof(o.targets[0])));
 				return 2;
@@ -423,7 +337,7 @@ int cmd_compare(int argc, char **argv)
 		case 'T': o.topology = optarg; break;
 		case 'd': o.duration = optarg; break;
 		case O_MATRIX:
-			if (load_matrix(optarg, &o, err, sizeof(err))) {
+			if (compare_opts__load_matrix(optarg, &o, err, sizeof(err))) {
 				fprintf(stderr, "scxlab compare: --matrix: %s\n", err);
 				return 2;
 			}
