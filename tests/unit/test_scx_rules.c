@@ -11,19 +11,6 @@
 #include <string.h>
 
 #define MS 1000000ULL
-#define USER_DSQ 7
-
-static s32 dfl_init(void)
-{
-	return scx_bpf_create_dsq(USER_DSQ, -1);
-}
-
-/* select_cpu that only picks the previous CPU, so every wakeup goes through ops.enqueue */
-static s32 plain_select(struct task_struct *p, s32 prev, u64 wf)
-{
-	return prev;
-}
-
 /* ---- direct dispatch from select_cpu skips ops.enqueue ---- */
 
 static s32 dd_select(struct task_struct *p, s32 prev, u64 wf)
@@ -79,7 +66,7 @@ static void prio_enqueue(struct task_struct *p, u64 f)
 {
 	/* vtimes by name: a=30 b=10 c=20 d=10 (d ties with b, inserted later) */
 	u64 v = p->comm[0] == 'a' ? 30 : p->comm[0] == 'b' ? 10 : p->comm[0] == 'c' ? 20 : 10;
-	struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = v, .enq_flags = f };
+	struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = FX_USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = v, .enq_flags = f };
 	__scx_bpf_dsq_insert_vtime(p, &args);
 }
 
@@ -88,10 +75,10 @@ static void prio_dispatch(s32 cpu, struct task_struct *prev)
 	static bool started;
 
 	/* hold everything until all four are queued */
-	if (!started && scx_bpf_dsq_nr_queued(USER_DSQ) < 4)
+	if (!started && scx_bpf_dsq_nr_queued(FX_USER_DSQ) < 4)
 		return;
 	started = true;
-	scx_bpf_dsq_move_to_local___v2(USER_DSQ, 0);
+	scx_bpf_dsq_move_to_local___v2(FX_USER_DSQ, 0);
 }
 
 static void prio_running(struct task_struct *p)
@@ -102,8 +89,8 @@ static void prio_running(struct task_struct *p)
 Test(scx_rules, priq_orders_by_vtime_with_ties_in_insertion_order)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = prio_enqueue, .dispatch = prio_dispatch,
-		.running = prio_running, .init = dfl_init, .name = "priq",
+		.select_cpu = fx_select_prev, .enqueue = prio_enqueue, .dispatch = prio_dispatch,
+		.running = prio_running, .init = fx_init_user_dsq, .name = "priq",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	/* one CPU; a first hog holds it so the others queue up; the order of arrival is a, b, c, d */
@@ -132,9 +119,9 @@ Test(scx_rules, priq_orders_by_vtime_with_ties_in_insertion_order)
 static void mix_enqueue(struct task_struct *p, u64 f)
 {
 	if (p->comm[0] != 'b') {
-		scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f);
+		scx_bpf_dsq_insert___v2(p, FX_USER_DSQ, SCX_SLICE_DFL, f);
 	} else {
-		struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = 5, .enq_flags = f };
+		struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = FX_USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = 5, .enq_flags = f };
 		__scx_bpf_dsq_insert_vtime(p, &args);
 	}
 }
@@ -142,12 +129,12 @@ static void mix_enqueue(struct task_struct *p, u64 f)
 static void hold_dispatch(s32 cpu, struct task_struct *prev)
 {
 	if (scx_bpf_now() > 20 * MS)
-		scx_bpf_dsq_move_to_local___v2(USER_DSQ, 0);
+		scx_bpf_dsq_move_to_local___v2(FX_USER_DSQ, 0);
 }
 
 Test(scx_rules, fifo_then_priq_on_one_dsq_is_an_error)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = mix_enqueue, .dispatch = hold_dispatch, .init = dfl_init, .name = "mix" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = mix_enqueue, .dispatch = hold_dispatch, .init = fx_init_user_dsq, .name = "mix" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	fx_hog(sim, "hold", 10 * MS, 0);
@@ -186,7 +173,7 @@ static void burst_dispatch(s32 cpu, struct task_struct *prev)
 Test(scx_rules, dispatch_buffer_overflow)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = keep_enqueue, .dispatch = burst_dispatch, .dispatch_max_batch = 2, .name = "ovf",
+		.select_cpu = fx_select_prev, .enqueue = keep_enqueue, .dispatch = burst_dispatch, .dispatch_max_batch = 2, .name = "ovf",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
@@ -221,7 +208,7 @@ static void slots_dispatch(s32 cpu, struct task_struct *prev)
 Test(scx_rules, dispatch_slots_and_cancel)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = keep_enqueue, .dispatch = slots_dispatch, .dispatch_max_batch = 4, .name = "slots",
+		.select_cpu = fx_select_prev, .enqueue = keep_enqueue, .dispatch = slots_dispatch, .dispatch_max_batch = 4, .name = "slots",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
@@ -252,7 +239,7 @@ static void stall_exit(struct scx_exit_info *ei)
 Test(scx_rules, watchdog_ejects_a_policy_that_never_dispatches)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = stall_enqueue, .exit = stall_exit, .timeout_ms = 1000, .name = "stall",
+		.select_cpu = fx_select_prev, .enqueue = stall_enqueue, .exit = stall_exit, .timeout_ms = 1000, .name = "stall",
 	};
 	struct sim *sim = fx_sim("2", 1);
 	fx_attach(sim, &ops);
@@ -394,7 +381,7 @@ static void bad_consume_dispatch(s32 cpu, struct task_struct *prev)
 
 Test(scx_rules, move_to_local_rejects_builtin_dsqs)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = keep_enqueue, .dispatch = bad_consume_dispatch, .name = "bc" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = keep_enqueue, .dispatch = bad_consume_dispatch, .name = "bc" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	fx_hog(sim, "a", 1 * MS, 0);
@@ -427,14 +414,14 @@ Test(scx_rules, invalid_cpu_from_select_cpu)
 static void head_enqueue(struct task_struct *p, u64 f)
 {
 	/* arrival order a, b, c; c asks for the head */
-	scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f | (p->comm[0] == 'c' ? SCX_ENQ_HEAD : 0));
+	scx_bpf_dsq_insert___v2(p, FX_USER_DSQ, SCX_SLICE_DFL, f | (p->comm[0] == 'c' ? SCX_ENQ_HEAD : 0));
 }
 
 Test(scx_rules, enq_head_inserts_at_the_front_of_a_fifo)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = head_enqueue, .dispatch = prio_dispatch,
-		.running = prio_running, .init = dfl_init, .name = "head",
+		.select_cpu = fx_select_prev, .enqueue = head_enqueue, .dispatch = prio_dispatch,
+		.running = prio_running, .init = fx_init_user_dsq, .name = "head",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);

@@ -12,19 +12,6 @@
 #include <string.h>
 
 #define MS 1000000ULL
-#define USER_DSQ 7
-
-static s32 dfl_init(void)
-{
-	return scx_bpf_create_dsq(USER_DSQ, -1);
-}
-
-/* select_cpu that only picks the previous CPU, so every wakeup goes through ops.enqueue */
-static s32 plain_select(struct task_struct *p, s32 prev, u64 wf)
-{
-	return prev;
-}
-
 /* which variant of a two-variant test runs */
 static int fault;
 
@@ -38,7 +25,7 @@ static void count_enqueue(struct task_struct *p, u64 f)
 
 Test(scx_rules, slice_expiry_reenqueues_through_ops_enqueue)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = count_enqueue, .name = "sl" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = count_enqueue, .name = "sl" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	struct sim_task *a = fx_hog(sim, "a", 50 * MS, 0);
@@ -62,7 +49,7 @@ static void preempt_enqueue(struct task_struct *p, u64 f)
 
 Test(scx_rules, enq_preempt_preempts_the_running_task)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = preempt_enqueue, .name = "pre" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = preempt_enqueue, .name = "pre" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	struct sim_task *hog = fx_hog(sim, "hog", 200 * MS, 0);
@@ -80,7 +67,7 @@ Test(scx_rules, enq_preempt_preempts_the_running_task)
 
 static void kick_enqueue(struct task_struct *p, u64 f)
 {
-	scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f);
+	scx_bpf_dsq_insert___v2(p, FX_USER_DSQ, SCX_SLICE_DFL, f);
 	if (fault == 10)
 		scx_bpf_kick_cpu(1, SCX_KICK_IDLE);
 }
@@ -88,7 +75,7 @@ static void kick_enqueue(struct task_struct *p, u64 f)
 static void kick_dispatch(s32 cpu, struct task_struct *prev)
 {
 	fx_record("dispatch", NULL, (uint64_t)cpu);
-	scx_bpf_dsq_move_to_local___v2(USER_DSQ, 0);
+	scx_bpf_dsq_move_to_local___v2(FX_USER_DSQ, 0);
 }
 
 static s32 kick_select(struct task_struct *p, s32 prev, u64 wf)
@@ -124,7 +111,7 @@ Test(scx_rules, kick_idle_wakes_an_idle_cpu)
 {
 	static struct sched_ext_ops ops = {
 		.select_cpu = kick_select, .enqueue = kick_enqueue, .dispatch = kick_dispatch,
-		.init = dfl_init, .name = "kick",
+		.init = fx_init_user_dsq, .name = "kick",
 	};
 	for (fault = 9; fault <= 10; fault++) {
 		fx_nlog = 0;
@@ -154,7 +141,7 @@ static void bad_kick_enqueue(struct task_struct *p, u64 f)
 
 Test(scx_rules, kick_idle_with_preempt_is_an_error)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = bad_kick_enqueue, .name = "badkick" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = bad_kick_enqueue, .name = "badkick" };
 	struct sim *sim = fx_sim("2", 1);
 	fx_attach(sim, &ops);
 	fx_hog(sim, "a", 1 * MS, 0);
@@ -260,7 +247,7 @@ static void inf_enqueue(struct task_struct *p, u64 f)
 
 Test(scx_rules, infinite_slice_is_never_cut_by_the_tick)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = inf_enqueue, .name = "inf" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = inf_enqueue, .name = "inf" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	struct sim_task *a = fx_hog(sim, "a", 40 * MS, 0);
