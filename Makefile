@@ -33,18 +33,22 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
-TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/real/preflight.o $(BUILD)/obj/harness/results/result_read.o \
-             $(BUILD)/obj/harness/run/loader_profile.o $(BUILD)/obj/harness/util/options.o $(BUILD)/obj/harness/results/group_label.o \
-             $(BUILD)/obj/harness/results/compare_summary.o $(BUILD)/obj/harness/results/summary_csv.o $(BUILD)/obj/harness/util/atomic_file.o \
-             $(BUILD)/obj/harness/report/report_tables.o $(BUILD)/obj/harness/report/summary_print.o $(BUILD)/obj/harness/real/machine_probe.o $(BUILD)/obj/harness/util/line_text.o \
-             $(BUILD)/obj/harness/real/verify_matrix.o $(BUILD)/obj/harness/util/temp_files.o
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/real/preflight.o \
+             $(BUILD)/obj/harness/results/result_read.o $(BUILD)/obj/harness/run/loader_profile.o \
+             $(BUILD)/obj/harness/util/options.o $(BUILD)/obj/harness/results/group_label.o \
+             $(BUILD)/obj/harness/results/compare_summary.o $(BUILD)/obj/harness/results/summary_csv.o \
+             $(BUILD)/obj/harness/util/atomic_file.o $(BUILD)/obj/harness/report/report_tables.o \
+             $(BUILD)/obj/harness/report/summary_print.o $(BUILD)/obj/harness/real/machine_probe.o \
+             $(BUILD)/obj/harness/util/line_text.o $(BUILD)/obj/harness/real/verify_matrix.o \
+             $(BUILD)/obj/harness/util/temp_files.o
 # the bench finishes a run as the CLI does (result.json through run_result)
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/results/run_result.o $(BUILD)/obj/harness/results/run_measure.o \
-              $(BUILD)/obj/harness/results/run_print.o $(BUILD)/obj/harness/results/verdict.o \
-              $(BUILD)/obj/harness/util/temp_files.o
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/results/run_result.o \
+              $(BUILD)/obj/harness/results/run_measure.o $(BUILD)/obj/harness/results/run_print.o \
+              $(BUILD)/obj/harness/results/verdict.o $(BUILD)/obj/harness/util/temp_files.o
 
 # the daemon API's shared parts (not its simulator backend) and atomic files go into both programs
-KLOAD_SRCS := $(filter-out harness/daemon/daemon_sim.c,$(wildcard harness/kload/*.c harness/daemon/*.c)) harness/util/atomic_file.c harness/util/temp_files.c
+KLOAD_SRCS := $(filter-out harness/daemon/daemon_sim.c,$(wildcard harness/kload/*.c harness/daemon/*.c)) \
+              harness/util/atomic_file.c harness/util/temp_files.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 LIBSIM  := $(BUILD)/libscxsim.so
@@ -146,8 +150,8 @@ FUZZ_FLAGS   := -std=c17 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,unde
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_READERS := tests/fuzz/fuzz_input.c sim/topo/topology.c sim/topo/topology_file.c workloads/job_parse.c \
                 workloads/job_query.c workloads/stressng/tables.c workloads/stressors/costs.c \
-                harness/sweep/sweep_spec.c harness/util/options.c harness/results/result_read.c harness/real/kernels.c harness/util/paths.c \
-                harness/util/proc.c harness/util/temp_files.c
+                harness/sweep/sweep_spec.c harness/util/options.c harness/results/result_read.c \
+                harness/real/kernels.c harness/util/paths.c harness/util/proc.c harness/util/temp_files.c
 FUZZ_TARGETS := job result sweep topology calibration options
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SECONDS ?= 600

@@ -4,6 +4,7 @@
 #include "harness/build/btf_merge.h"
 #include "harness/build/btf_arrays.h"
 #include "harness/util/proc.h"
+#include "harness/util/temp_files.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -61,8 +62,11 @@ int btf_merge__objects(const char *const *objs, const bool *fix_arrays, int n, c
 	}
 	data = btf__raw_data(dst, &size);
 	snprintf(raw, sizeof(raw), "%s.btf", so);
+	temp_files__add(raw); /* removed on Ctrl-C too: objcopy may still be reading it */
 	if (!data || write_all(raw, data, size)) {
 		snprintf(err, errlen, "cannot write %s: %s", raw, strerror(errno));
+		unlink(raw);
+		temp_files__forget(raw);
 		goto out;
 	}
 	/* replace the linked .BTF, or add one (no source was built with gcc -gbtf) */
@@ -79,6 +83,7 @@ int btf_merge__objects(const char *const *objs, const bool *fix_arrays, int n, c
 		argv__free(&a);
 	}
 	unlink(raw);
+	temp_files__forget(raw);
 	if (rc) {
 		snprintf(err, errlen, "objcopy could not write the merged .BTF (exit %d)", rc);
 		goto out;
