@@ -25,31 +25,39 @@ LIBS    := -lbpf -lelf -lz -ldl -lm
 SIM_DIRS := sim/engine sim/topo sim/core sim/scx sim/fair sim/bpf sim/policy sim/metrics workloads \
             workloads/stressng workloads/stressors
 SIM_SRCS := $(foreach d,$(SIM_DIRS),$(wildcard $(d)/*.c))
-CLI_SRCS := $(wildcard harness/*.c harness/daemon/*.c)
+# harness/ by concern (docs/architecture.md); the kernel-side loader, the BPF probes and the
+# guest's machine probe are built apart
+CLI_SRCS := $(filter-out harness/kload/% harness/probes/% harness/mprobe/%,$(wildcard harness/*.c harness/*/*.c))
 TEST_SRCS := $(wildcard tests/unit/*.c)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 
 SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
-TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/preflight.o $(BUILD)/obj/harness/result_read.o \
-             $(BUILD)/obj/harness/loader_profile.o $(BUILD)/obj/harness/loader_profile_sim.o $(BUILD)/obj/harness/options.o $(BUILD)/obj/harness/group_label.o \
-             $(BUILD)/obj/harness/compare_summary.o $(BUILD)/obj/harness/summary_csv.o $(BUILD)/obj/harness/atomic_file.o \
-             $(BUILD)/obj/harness/report_tables.o $(BUILD)/obj/harness/machine_probe.o $(BUILD)/obj/harness/line_text.o \
-             $(BUILD)/obj/harness/verify_matrix.o $(BUILD)/obj/harness/temp_files.o \
-             $(BUILD)/obj/harness/validate_stats.o $(BUILD)/obj/harness/validate_report.o
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/real/preflight.o \
+             $(BUILD)/obj/harness/results/result_read.o $(BUILD)/obj/harness/profile/loader_profile.o \
+             $(BUILD)/obj/harness/run/loader_profile_sim.o \
+             $(BUILD)/obj/harness/util/options.o $(BUILD)/obj/harness/results/group_label.o \
+             $(BUILD)/obj/harness/results/compare_summary.o $(BUILD)/obj/harness/results/summary_csv.o \
+             $(BUILD)/obj/harness/util/atomic_file.o $(BUILD)/obj/harness/report/report_tables.o \
+             $(BUILD)/obj/harness/report/summary_print.o $(BUILD)/obj/harness/real/machine_probe.o \
+             $(BUILD)/obj/harness/util/line_text.o $(BUILD)/obj/harness/real/verify_matrix.o \
+             $(BUILD)/obj/harness/util/temp_files.o $(BUILD)/obj/harness/validate/validate_stats.o \
+             $(BUILD)/obj/harness/validate/validate_report.o
 # the bench finishes a run as the CLI does (result.json through run_result)
-BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/run_result.o $(BUILD)/obj/harness/verdict.o \
-              $(BUILD)/obj/harness/temp_files.o
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/results/run_result.o \
+              $(BUILD)/obj/harness/results/run_measure.o $(BUILD)/obj/harness/results/run_print.o \
+              $(BUILD)/obj/harness/results/verdict.o $(BUILD)/obj/harness/util/temp_files.o
 
-# the daemon API's shared parts and atomic files go into both programs
-# a loader profile is parsed by the simulator's parser (one for both worlds)
-KLOAD_SRCS := $(wildcard harness/kload/*.c harness/daemon/*.c) harness/atomic_file.c harness/temp_files.c \
-              harness/loader_profile.c harness/line_text.c harness/options.c sim/policy/btf_path.c
+# the daemon API's shared parts (not its simulator backend) and atomic files go into both
+# programs; a loader profile is parsed by the simulator's parser (one for both worlds)
+KLOAD_SRCS := $(filter-out harness/daemon/daemon_sim.c,$(wildcard harness/kload/*.c harness/daemon/*.c)) \
+              harness/util/atomic_file.c harness/util/temp_files.c harness/profile/loader_profile.c \
+              harness/util/line_text.c harness/util/options.c sim/policy/btf_path.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 # the machine-cost probe that `calibrate --target vm` runs inside the guest
-MPROBE_SRCS := harness/mprobe/main.c harness/machine_probe.c
+MPROBE_SRCS := harness/mprobe/main.c harness/real/machine_probe.c
 MPROBE  := $(BUILD)/scxlab-mprobe
 LIBSIM  := $(BUILD)/libscxsim.so
 SCXLAB  := $(BUILD)/scxlab
@@ -78,7 +86,7 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/harness/paths.o: harness/paths.c
+$(BUILD)/obj/harness/util/paths.o: harness/util/paths.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HARNESS_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -153,8 +161,8 @@ FUZZ_FLAGS   := -std=c17 -g -O1 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,unde
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_READERS := tests/fuzz/fuzz_input.c sim/topo/topology.c sim/topo/topology_file.c sim/topo/topology_spec.c workloads/job_parse.c \
                 workloads/job_query.c workloads/stressng/tables.c workloads/stressors/costs.c \
-                harness/sweep_spec.c harness/options.c harness/result_read.c harness/kernels.c harness/paths.c \
-                harness/proc.c harness/temp_files.c
+                harness/sweep/sweep_spec.c harness/util/options.c harness/results/result_read.c \
+                harness/real/kernels.c harness/util/paths.c harness/util/proc.c harness/util/temp_files.c
 FUZZ_TARGETS := job result sweep topology calibration options
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SECONDS ?= 600

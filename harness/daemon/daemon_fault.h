@@ -1,6 +1,6 @@
 /*
  * The daemon's faults (`--inject daemon-stall@T`, `--inject daemon-crash@T`), named alike in
- * the simulator (harness/daemon_sim.c) and the real-kernel loader (harness/kload/kdaemon.c):
+ * the simulator (harness/daemon/daemon_sim.c) and the real-kernel loader (harness/kload/kdaemon.c):
  * a stalled daemon stops deciding but its process lives; a crashed one takes the loader's
  * process with it, so the kernel unregisters the policy as when the loader dies.
  */

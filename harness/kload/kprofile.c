@@ -3,8 +3,8 @@
  */
 #include "harness/kload/kprofile.h"
 #include "harness/kload/kpolicy.h"
-#include "harness/line_text.h"
-#include "harness/loader_profile.h"
+#include "harness/util/line_text.h"
+#include "harness/profile/loader_profile.h"
 #include "sim/policy/btf_path.h"
 
 #include <bpf/bpf.h>

@@ -2,8 +2,8 @@
  * One measured real-kernel run (see krun.h).
  */
 #include "harness/kload/krun.h"
+#include "harness/util/atomic_file.h"
 #include "harness/kload/kglobals.h"
-#include "harness/atomic_file.h"
 #include "harness/kload/kdaemon.h"
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kprobes.h"

@@ -9,7 +9,7 @@
 #include "harness/kload/kloader.h"
 #include "harness/kload/krun.h"
 #include "harness/kload/kprofile.h"
-#include "harness/loader_profile.h"
+#include "harness/profile/loader_profile.h"
 
 #include <getopt.h>
 #include <stdio.h>

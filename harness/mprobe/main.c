@@ -4,7 +4,7 @@
  * inside the guest, where the scxlab CLI itself does not go, and reads the lines off the
  * console; it is a program of its own so that the guest needs nothing but libc for it.
  */
-#include "harness/machine_probe.h"
+#include "harness/real/machine_probe.h"
 
 #include <stdio.h>
 

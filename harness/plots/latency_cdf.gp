@@ -1,6 +1,6 @@
 # Wakeup latency per policy: the CDF (log x) beside the CCDF on log-log axes, where the tails
 # that differ between policies are visible. Simulator solid, real kernel dashed; each policy
-# has its own colour and marker in every figure (harness/plot_style.h).
+# has its own colour and marker in every figure (harness/plots/plot_style.h).
 # Called by `scxlab compare` as: gnuplot -e "datafile='...'; outbase='...'; job='...';
 #   titles='A/sim B/vm ...'; colors='#0072B2 ...'; points='7 5 ...'; dashes='1 2 ...'" latency_cdf.gp
 # Data: one block per policy/target (blank-line separated), lines:

@@ -1,5 +1,5 @@
 # Throughput (bogo-ops/s) per stressor, one bar per policy/target, error bars = min..max over
-# runs; each policy in its own colour (harness/plot_style.h).
+# runs; each policy in its own colour (harness/plots/plot_style.h).
 # Called by `scxlab compare` as: gnuplot -e "datafile='...'; outbase='...'; job='...';
 #   titles='A/sim B/vm ...'; colors='#0072B2 ...'" throughput.gp
 # Data: stressor, then median min max for each policy/target in title order.

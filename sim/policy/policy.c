@@ -26,7 +26,7 @@ static int private_copy(const char *src, char *out, size_t outlen, char *err, si
 	int in, fd;
 	ssize_t n;
 
-	/* ".tmp.PID": the harness removes one a killed run left (harness/temp_files.h) */
+	/* ".tmp.PID": the harness removes one a killed run left (harness/util/temp_files.h) */
 	snprintf(out, outlen, "%s/" SIM_POLICY_COPY_PREFIX "%d.XXXXXX.so", tmp && *tmp ? tmp : "/tmp", (int)getpid());
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {

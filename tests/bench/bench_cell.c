@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/run_result.h"
+#include "harness/results/run_result.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"

@@ -1,8 +1,8 @@
 /*
- * Fuzz target: option values (harness/options.c): durations, integers and NAME=VALUE pairs.
+ * Fuzz target: option values (harness/util/options.c): durations, integers and NAME=VALUE pairs.
  */
 #include "fuzz_input.h"
-#include "harness/options.h"
+#include "harness/util/options.h"
 
 #include <stdlib.h>
 

@@ -1,9 +1,9 @@
 /*
- * Fuzz target: reading result.json, summaries and baselines back (harness/result_read.c): the
+ * Fuzz target: reading result.json, summaries and baselines back (harness/results/result_read.c): the
  * whole-document check and the value lookups `check` and `merge` make.
  */
 #include "fuzz_input.h"
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 
 #include <stdlib.h>
 

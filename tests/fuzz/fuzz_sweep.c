@@ -1,9 +1,9 @@
 /*
- * Fuzz target: sweep files (harness/sweep_spec.c), then the expansion of every run (a run
+ * Fuzz target: sweep files (harness/sweep/sweep_spec.c), then the expansion of every run (a run
  * count beyond the limit is refused at load, so the loop is bounded).
  */
 #include "fuzz_input.h"
-#include "harness/sweep_spec.h"
+#include "harness/sweep/sweep_spec.h"
 
 #include <stdlib.h>
 

@@ -133,3 +133,13 @@ bool fx_all_dead(const struct sim *sim)
 			return false;
 	return true;
 }
+
+s32 fx_init_user_dsq(void)
+{
+	return scx_bpf_create_dsq(FX_USER_DSQ, -1);
+}
+
+s32 fx_select_prev(struct task_struct *p, s32 prev, u64 wake_flags)
+{
+	return prev;
+}

@@ -42,4 +42,10 @@ void fx_attach(struct sim *sim, struct sched_ext_ops *ops);
 int fx_attach_err(struct sim *sim, struct sched_ext_ops *ops, char *err, size_t len);
 bool fx_all_dead(const struct sim *sim);
 
+/* The user DSQ the rule tests share, created by fx_init_user_dsq (an ops.init). */
+#define FX_USER_DSQ 7
+s32 fx_init_user_dsq(void);
+/* A select_cpu that only picks the previous CPU, so every wakeup goes through ops.enqueue. */
+s32 fx_select_prev(struct task_struct *p, s32 prev, u64 wake_flags);
+
 #endif

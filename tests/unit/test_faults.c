@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 #include "test_helpers.h"
 
 struct inject_case {

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness/group_label.h"
-#include "harness/options.h"
+#include "harness/results/group_label.h"
+#include "harness/util/options.h"
 #include "test_helpers.h"
 
 /* The 0-based column of @name in the CSV header line @header, or -1. */

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/verify_matrix.h"
+#include "harness/real/verify_matrix.h"
 #include "test_helpers.h"
 
 static const char *src(void)

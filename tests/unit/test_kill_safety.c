@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 #include "test_helpers.h"
 
 #define TRIALS 20

@@ -1,9 +1,10 @@
 /*
- * Loader profiles (harness/loader_profile.c): bad lines fail with FILE:LINE, and a profile's
+ * Loader profiles (harness/run/loader_profile.c): bad lines fail with FILE:LINE, and a profile's
  * settings reach the policy in a loader's order (globals, struct_ops, load, syscall programs
  * before attach, attach, syscall programs after attach).
  */
-#include "harness/loader_profile_sim.h"
+#include "harness/run/loader_profile_sim.h"
+#include "harness/profile/loader_profile.h"
 #include "sim/core/sim.h"
 #include "sim/policy/policy.h"
 #include "sim/scx/scx.h"

@@ -5,7 +5,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "harness/machine_probe.h"
+#include "harness/real/machine_probe.h"
 
 Test(machine_costs, the_host_probe_measures_each_cost, .timeout = 120)
 {

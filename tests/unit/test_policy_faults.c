@@ -7,7 +7,7 @@
  */
 #include "scx_fixture.h"
 #include "test_helpers.h"
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/preflight.h"
+#include "harness/real/preflight.h"
 #include "test_helpers.h"
 
 static const char *fake_sys(const char *name, bool scx, const char *state, bool btf)

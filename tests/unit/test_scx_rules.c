@@ -1,6 +1,8 @@
 /*
- * The sched_ext rules the simulator must keep, one test each (scx-reference.md section 3).
- * Policies here are C ops tables calling the real kfuncs, so a failure points at the core.
+ * The sched_ext rules the simulator must keep, one test each (scx-reference.md section 3):
+ * dispatching and DSQs, the watchdog, error exits (test_scx_rules_run.c has the rules of
+ * running tasks). Policies here are C ops tables calling the real kfuncs, so a failure points
+ * at the core.
  */
 #include "scx_fixture.h"
 
@@ -9,19 +11,6 @@
 #include <string.h>
 
 #define MS 1000000ULL
-#define USER_DSQ 7
-
-static s32 dfl_init(void)
-{
-	return scx_bpf_create_dsq(USER_DSQ, -1);
-}
-
-/* select_cpu that only picks the previous CPU, so every wakeup goes through ops.enqueue */
-static s32 plain_select(struct task_struct *p, s32 prev, u64 wf)
-{
-	return prev;
-}
-
 /* ---- direct dispatch from select_cpu skips ops.enqueue ---- */
 
 static s32 dd_select(struct task_struct *p, s32 prev, u64 wf)
@@ -77,7 +66,7 @@ static void prio_enqueue(struct task_struct *p, u64 f)
 {
 	/* vtimes by name: a=30 b=10 c=20 d=10 (d ties with b, inserted later) */
 	u64 v = p->comm[0] == 'a' ? 30 : p->comm[0] == 'b' ? 10 : p->comm[0] == 'c' ? 20 : 10;
-	struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = v, .enq_flags = f };
+	struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = FX_USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = v, .enq_flags = f };
 	__scx_bpf_dsq_insert_vtime(p, &args);
 }
 
@@ -86,10 +75,10 @@ static void prio_dispatch(s32 cpu, struct task_struct *prev)
 	static bool started;
 
 	/* hold everything until all four are queued */
-	if (!started && scx_bpf_dsq_nr_queued(USER_DSQ) < 4)
+	if (!started && scx_bpf_dsq_nr_queued(FX_USER_DSQ) < 4)
 		return;
 	started = true;
-	scx_bpf_dsq_move_to_local___v2(USER_DSQ, 0);
+	scx_bpf_dsq_move_to_local___v2(FX_USER_DSQ, 0);
 }
 
 static void prio_running(struct task_struct *p)
@@ -100,8 +89,8 @@ static void prio_running(struct task_struct *p)
 Test(scx_rules, priq_orders_by_vtime_with_ties_in_insertion_order)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = prio_enqueue, .dispatch = prio_dispatch,
-		.running = prio_running, .init = dfl_init, .name = "priq",
+		.select_cpu = fx_select_prev, .enqueue = prio_enqueue, .dispatch = prio_dispatch,
+		.running = prio_running, .init = fx_init_user_dsq, .name = "priq",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	/* one CPU; a first hog holds it so the others queue up; the order of arrival is a, b, c, d */
@@ -130,9 +119,9 @@ Test(scx_rules, priq_orders_by_vtime_with_ties_in_insertion_order)
 static void mix_enqueue(struct task_struct *p, u64 f)
 {
 	if (p->comm[0] != 'b') {
-		scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f);
+		scx_bpf_dsq_insert___v2(p, FX_USER_DSQ, SCX_SLICE_DFL, f);
 	} else {
-		struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = 5, .enq_flags = f };
+		struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = FX_USER_DSQ, .slice = SCX_SLICE_DFL, .vtime = 5, .enq_flags = f };
 		__scx_bpf_dsq_insert_vtime(p, &args);
 	}
 }
@@ -140,12 +129,12 @@ static void mix_enqueue(struct task_struct *p, u64 f)
 static void hold_dispatch(s32 cpu, struct task_struct *prev)
 {
 	if (scx_bpf_now() > 20 * MS)
-		scx_bpf_dsq_move_to_local___v2(USER_DSQ, 0);
+		scx_bpf_dsq_move_to_local___v2(FX_USER_DSQ, 0);
 }
 
 Test(scx_rules, fifo_then_priq_on_one_dsq_is_an_error)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = mix_enqueue, .dispatch = hold_dispatch, .init = dfl_init, .name = "mix" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = mix_enqueue, .dispatch = hold_dispatch, .init = fx_init_user_dsq, .name = "mix" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	fx_hog(sim, "hold", 10 * MS, 0);
@@ -184,7 +173,7 @@ static void burst_dispatch(s32 cpu, struct task_struct *prev)
 Test(scx_rules, dispatch_buffer_overflow)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = keep_enqueue, .dispatch = burst_dispatch, .dispatch_max_batch = 2, .name = "ovf",
+		.select_cpu = fx_select_prev, .enqueue = keep_enqueue, .dispatch = burst_dispatch, .dispatch_max_batch = 2, .name = "ovf",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
@@ -219,7 +208,7 @@ static void slots_dispatch(s32 cpu, struct task_struct *prev)
 Test(scx_rules, dispatch_slots_and_cancel)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = keep_enqueue, .dispatch = slots_dispatch, .dispatch_max_batch = 4, .name = "slots",
+		.select_cpu = fx_select_prev, .enqueue = keep_enqueue, .dispatch = slots_dispatch, .dispatch_max_batch = 4, .name = "slots",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
@@ -250,7 +239,7 @@ static void stall_exit(struct scx_exit_info *ei)
 Test(scx_rules, watchdog_ejects_a_policy_that_never_dispatches)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = stall_enqueue, .exit = stall_exit, .timeout_ms = 1000, .name = "stall",
+		.select_cpu = fx_select_prev, .enqueue = stall_enqueue, .exit = stall_exit, .timeout_ms = 1000, .name = "stall",
 	};
 	struct sim *sim = fx_sim("2", 1);
 	fx_attach(sim, &ops);
@@ -383,141 +372,6 @@ Test(scx_rules, scx_bpf_error_and_exit)
 	}
 }
 
-/* ---- slices: expiry goes back through ops.enqueue; SCX_ENQ_PREEMPT preempts ---- */
-
-static void count_enqueue(struct task_struct *p, u64 f)
-{
-	fx_record("enqueue", p, f);
-	scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, 5 * MS, f);
-}
-
-Test(scx_rules, slice_expiry_reenqueues_through_ops_enqueue)
-{
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = count_enqueue, .name = "sl" };
-	struct sim *sim = fx_sim("1", 1);
-	fx_attach(sim, &ops);
-	struct sim_task *a = fx_hog(sim, "a", 50 * MS, 0);
-	struct sim_task *b = fx_hog(sim, "b", 50 * MS, 0);
-	sim__run_until(sim, 1000 * MS);
-	cr_assert(fx_all_dead(sim));
-	/* 50 ms of work in 5 ms slices (ticks every 4 ms, so slices end at 8 ms): several turns each */
-	cr_assert_geq(fx_count("enqueue", a->ts.pid), 5);
-	cr_assert_geq(fx_count("enqueue", b->ts.pid), 5);
-	cr_assert_geq(a->stats.nr_invol_switches, 4);
-	sim__free(sim);
-}
-
-static void preempt_enqueue(struct task_struct *p, u64 f)
-{
-	if (p->comm[0] == 'u')
-		scx_bpf_dsq_insert___v2(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, f | SCX_ENQ_PREEMPT);
-	else
-		scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, SCX_SLICE_INF, f);
-}
-
-Test(scx_rules, enq_preempt_preempts_the_running_task)
-{
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = preempt_enqueue, .name = "pre" };
-	struct sim *sim = fx_sim("1", 1);
-	fx_attach(sim, &ops);
-	struct sim_task *hog = fx_hog(sim, "hog", 200 * MS, 0);
-	struct sim_task *u = fx_sleeper(sim, "urgent", 50000, 10 * MS, 5, 1 * MS);
-	sim__run_until(sim, 1000 * MS);
-	cr_assert(fx_all_dead(sim));
-	/* the hog has an infinite slice: only SCX_ENQ_PREEMPT can get the sleeper on the CPU */
-	cr_assert_geq(hog->stats.nr_invol_switches, 5);
-	cr_assert_lt(u->stats.wakeup_wait_max, 1 * MS, "woken task waited %llu ns",
-		     (unsigned long long)u->stats.wakeup_wait_max);
-	sim__free(sim);
-}
-
-/* ---- kicks ---- */
-
-static void kick_enqueue(struct task_struct *p, u64 f)
-{
-	scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f);
-	if (fault == 10)
-		scx_bpf_kick_cpu(1, SCX_KICK_IDLE);
-}
-
-static void kick_dispatch(s32 cpu, struct task_struct *prev)
-{
-	fx_record("dispatch", NULL, (uint64_t)cpu);
-	scx_bpf_dsq_move_to_local___v2(USER_DSQ, 0);
-}
-
-static s32 kick_select(struct task_struct *p, s32 prev, u64 wf)
-{
-	return 0; /* everything is enqueued on CPU 0's runqueue */
-}
-
-/* Enabling a policy reschedules every CPU, so an idle one runs ops.dispatch once. */
-static void log_dispatch(s32 cpu, struct task_struct *prev)
-{
-	fx_record("dispatch", NULL, (uint64_t)cpu);
-}
-
-Test(scx_rules, enable_makes_idle_cpus_dispatch_once)
-{
-	static struct sched_ext_ops ops = { .dispatch = log_dispatch, .name = "en" };
-	struct sim *sim = fx_sim("4", 1);
-	fx_attach(sim, &ops);
-	fx_hog(sim, "late", 1 * MS, 2 * MS); /* keeps the run going; starts after the check */
-	sim__run_until(sim, 5 * MS);
-	for (int cpu = 0; cpu < 4; cpu++) {
-		int n = 0;
-		for (int i = 0; i < fx_nlog; i++)
-			if (!strcmp(fx_log[i].op, "dispatch") && fx_log[i].arg == (uint64_t)cpu &&
-			    fx_log[i].at < 1 * MS)
-				n++;
-		cr_assert_eq(n, 1, "cpu %d dispatched %d times", cpu, n);
-	}
-	sim__free(sim);
-}
-
-Test(scx_rules, kick_idle_wakes_an_idle_cpu)
-{
-	static struct sched_ext_ops ops = {
-		.select_cpu = kick_select, .enqueue = kick_enqueue, .dispatch = kick_dispatch,
-		.init = dfl_init, .name = "kick",
-	};
-	for (fault = 9; fault <= 10; fault++) {
-		fx_nlog = 0;
-		struct sim *sim = fx_sim("2", 1);
-		fx_attach(sim, &ops);
-		/* after the enable-time dispatch of every CPU (leaving bypass reschedules all) */
-		fx_hog(sim, "a", 30 * MS, 1 * MS);
-		fx_hog(sim, "b", 30 * MS, 1 * MS);
-		sim__run_until(sim, 10 * MS);
-		int on_cpu1 = 0;
-		for (int i = 0; i < fx_nlog; i++)
-			if (!strcmp(fx_log[i].op, "dispatch") && fx_log[i].arg == 1 && fx_log[i].at >= 1 * MS)
-				on_cpu1++;
-		if (fault == 9)
-			cr_assert_eq(on_cpu1, 0, "nobody kicked CPU 1, so it never dispatched");
-		else
-			cr_assert_gt(on_cpu1, 0, "SCX_KICK_IDLE made CPU 1 dispatch");
-		sim__free(sim);
-	}
-}
-
-static void bad_kick_enqueue(struct task_struct *p, u64 f)
-{
-	scx_bpf_kick_cpu(0, SCX_KICK_IDLE | SCX_KICK_PREEMPT);
-	scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, f);
-}
-
-Test(scx_rules, kick_idle_with_preempt_is_an_error)
-{
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = bad_kick_enqueue, .name = "badkick" };
-	struct sim *sim = fx_sim("2", 1);
-	fx_attach(sim, &ops);
-	fx_hog(sim, "a", 1 * MS, 0);
-	sim__run_until(sim, 50 * MS);
-	cr_assert_str_eq(scx_sched__exit_record(sim)->msg, "PREEMPT/WAIT cannot be used with SCX_KICK_IDLE");
-	sim__free(sim);
-}
-
 /* ---- move_to_local only takes user DSQs ---- */
 
 static void bad_consume_dispatch(s32 cpu, struct task_struct *prev)
@@ -527,7 +381,7 @@ static void bad_consume_dispatch(s32 cpu, struct task_struct *prev)
 
 Test(scx_rules, move_to_local_rejects_builtin_dsqs)
 {
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = keep_enqueue, .dispatch = bad_consume_dispatch, .name = "bc" };
+	static struct sched_ext_ops ops = { .select_cpu = fx_select_prev, .enqueue = keep_enqueue, .dispatch = bad_consume_dispatch, .name = "bc" };
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
 	fx_hog(sim, "a", 1 * MS, 0);
@@ -555,107 +409,19 @@ Test(scx_rules, invalid_cpu_from_select_cpu)
 	sim__free(sim);
 }
 
-/* ---- load-time validation ---- */
-
-Test(scx_rules, enq_last_without_enqueue_fails_to_load)
-{
-	static struct sched_ext_ops ops = { .flags = SCX_OPS_ENQ_LAST, .name = "el" };
-	struct sim *sim = fx_sim("2", 1);
-	char err[256];
-	cr_assert_neq(fx_attach_err(sim, &ops, err, sizeof(err)), 0);
-	cr_assert(strstr(err, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented"), "%s", err);
-	sim__free(sim);
-}
-
-static s32 failing_init(void)
-{
-	return -12;
-}
-
-Test(scx_rules, init_failure_fails_the_load)
-{
-	static struct sched_ext_ops ops = { .init = failing_init, .name = "fi" };
-	struct sim *sim = fx_sim("2", 1);
-	char err[256];
-	cr_assert_neq(fx_attach_err(sim, &ops, err, sizeof(err)), 0);
-	cr_assert(strstr(err, "ops.init() failed (-12)"), "%s", err);
-	sim__free(sim);
-}
-
-Test(scx_rules, timeout_over_30s_is_refused)
-{
-	static struct sched_ext_ops ops = { .timeout_ms = 30001, .name = "to" };
-	struct sim *sim = fx_sim("2", 1);
-	char err[256];
-	cr_assert_neq(fx_attach_err(sim, &ops, err, sizeof(err)), 0);
-	cr_assert(strstr(err, "E2BIG"), "%s", err);
-	sim__free(sim);
-}
-
-/* ---- the per-task callback order ---- */
-
-static s32 lc_init_task(struct task_struct *p, struct scx_init_task_args *a) { fx_record("init_task", p, a->fork); return 0; }
-static void lc_enable(struct task_struct *p) { fx_record("enable", p, 0); }
-static void lc_runnable(struct task_struct *p, u64 f) { fx_record("runnable", p, f); }
-static void lc_enqueue(struct task_struct *p, u64 f) { fx_record("enqueue", p, f); scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, f); }
-static void lc_running(struct task_struct *p) { fx_record("running", p, 0); }
-static void lc_stopping(struct task_struct *p, bool r) { fx_record("stopping", p, r); }
-static void lc_quiescent(struct task_struct *p, u64 f) { fx_record("quiescent", p, f); }
-static void lc_disable(struct task_struct *p) { fx_record("disable", p, 0); }
-static void lc_exit_task(struct task_struct *p, struct scx_exit_task_args *a) { fx_record("exit_task", p, a->cancelled); }
-static s32 lc_select(struct task_struct *p, s32 prev, u64 wf) { fx_record("select_cpu", p, wf); return prev; }
-
-Test(scx_rules, task_lifecycle_callback_order)
-{
-	static struct sched_ext_ops ops = {
-		.init_task = lc_init_task, .enable = lc_enable, .runnable = lc_runnable,
-		.enqueue = lc_enqueue, .running = lc_running, .stopping = lc_stopping,
-		.quiescent = lc_quiescent, .disable = lc_disable, .exit_task = lc_exit_task,
-		.select_cpu = lc_select, .name = "lc",
-	};
-	struct sim *sim = fx_sim("2", 1);
-	fx_attach(sim, &ops);
-	struct sim_task *t = fx_sleeper(sim, "s", 100000, 1 * MS, 2, 0);
-	int pid = t->ts.pid;
-	sim__run_until(sim, 50 * MS);
-	cr_assert(t->state == SIM_TASK_DEAD);
-	const char *want[] = {
-		"init_task", "enable", "select_cpu", "runnable", "enqueue", "running", "stopping", "quiescent",
-		"select_cpu", "runnable", "enqueue", "running", "stopping", "quiescent",
-		"select_cpu", "runnable", "enqueue", "running", "stopping", "quiescent", "disable", "exit_task",
-	};
-	int n = 0;
-	for (int i = 0; i < fx_nlog; i++) {
-		if (fx_log[i].pid != pid)
-			continue;
-		cr_assert_lt(n, (int)(sizeof(want) / sizeof(want[0])), "extra callback %s", fx_log[i].op);
-		cr_assert_str_eq(fx_log[i].op, want[n], "callback %d: got %s, want %s", n, fx_log[i].op, want[n]);
-		n++;
-	}
-	cr_assert_eq(n, (int)(sizeof(want) / sizeof(want[0])));
-	cr_assert_eq(fx_log[fx_find("init_task", pid, 0)].arg, 1, "init_task on the fork path");
-	cr_assert_eq(fx_log[fx_find("stopping", pid, 0)].arg, 0, "stopping(runnable=false) when it sleeps");
-	cr_assert_eq(fx_log[fx_find("quiescent", pid, 0)].arg, SCX_DEQ_SLEEP);
-	cr_assert(fx_log[fx_find("select_cpu", pid, 0)].arg & SCX_WAKE_FORK);
-	cr_assert(fx_log[fx_find("select_cpu", pid, 8)].arg & SCX_WAKE_TTWU);
-	cr_assert(fx_log[fx_find("enqueue", pid, 8)].arg & SCX_ENQ_WAKEUP);
-	cr_assert_eq(fx_log[fx_find("exit_task", pid, 0)].arg, 0, "not cancelled: it ran");
-	sim__free(sim);
-}
-
 /* ---- SCX_ENQ_HEAD puts a task at the front of a FIFO DSQ ---- */
 
 static void head_enqueue(struct task_struct *p, u64 f)
 {
 	/* arrival order a, b, c; c asks for the head */
-	scx_bpf_dsq_insert___v2(p, USER_DSQ, SCX_SLICE_DFL, f | (p->comm[0] == 'c' ? SCX_ENQ_HEAD : 0));
+	scx_bpf_dsq_insert___v2(p, FX_USER_DSQ, SCX_SLICE_DFL, f | (p->comm[0] == 'c' ? SCX_ENQ_HEAD : 0));
 }
 
 Test(scx_rules, enq_head_inserts_at_the_front_of_a_fifo)
 {
 	static struct sched_ext_ops ops = {
-		.select_cpu = plain_select, .enqueue = head_enqueue, .dispatch = prio_dispatch,
-		.running = prio_running, .init = dfl_init, .name = "head",
+		.select_cpu = fx_select_prev, .enqueue = head_enqueue, .dispatch = prio_dispatch,
+		.running = prio_running, .init = fx_init_user_dsq, .name = "head",
 	};
 	struct sim *sim = fx_sim("1", 1);
 	fx_attach(sim, &ops);
@@ -675,28 +441,5 @@ Test(scx_rules, enq_head_inserts_at_the_front_of_a_fifo)
 	cr_assert_str_eq(order[1], "a");
 	cr_assert_str_eq(order[2], "b");
 	cr_assert_str_eq(order[3], "d");
-	sim__free(sim);
-}
-
-/* ---- SCX_SLICE_INF: the tick never ends the slice ---- */
-
-static void inf_enqueue(struct task_struct *p, u64 f)
-{
-	scx_bpf_dsq_insert___v2(p, SCX_DSQ_GLOBAL, SCX_SLICE_INF, f);
-}
-
-Test(scx_rules, infinite_slice_is_never_cut_by_the_tick)
-{
-	static struct sched_ext_ops ops = { .select_cpu = plain_select, .enqueue = inf_enqueue, .name = "inf" };
-	struct sim *sim = fx_sim("1", 1);
-	fx_attach(sim, &ops);
-	struct sim_task *a = fx_hog(sim, "a", 40 * MS, 0);
-	struct sim_task *b = fx_hog(sim, "b", 40 * MS, 10000);
-	sim__run_until(sim, 200 * MS);
-	cr_assert(fx_all_dead(sim));
-	/* a ran its 40 ms in one go (ten ticks) while b waited */
-	cr_assert_eq(a->stats.nr_invol_switches, 0);
-	cr_assert_eq(a->stats.nr_switches, 1);
-	cr_assert_geq(b->stats.run_delay_ns, 39 * MS);
 	sim__free(sim);
 }

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/compare_summary.h"
-#include "harness/result_read.h"
-#include "harness/validate_report.h"
-#include "harness/validate_stats.h"
+#include "harness/results/compare_summary.h"
+#include "harness/results/result_read.h"
+#include "harness/validate/validate_report.h"
+#include "harness/validate/validate_stats.h"
 #include "test_helpers.h"
 
 Test(validate, kendall_tau_b_matches_hand_computed_values)

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/result_read.h"
+#include "harness/results/result_read.h"
 #include "test_helpers.h"
 
 static char *result_of(const char *dir)

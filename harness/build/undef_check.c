@@ -1,0 +1,155 @@
+/*
+ * The missing-symbol check of simulator builds (see undef_check.h).
+ */
+#include "harness/build/undef_check.h"
+
+#include <ctype.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* First line of @src that uses @name (as a whole word, not in a __ksym declaration), or 0. */
+static int find_use(const char *src, const char *name)
+{
+	FILE *f = fopen(src, "r");
+	char line[4096];
+	size_t n = strlen(name);
+	int lineno = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (strstr(line, "__ksym"))
+			continue; /* a declaration, not a use */
+		for (char *p = strstr(line, name); p; p = strstr(p + 1, name)) {
+			bool left = p == line || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+			bool right = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+			if (left && right) {
+				fclose(f);
+				return lineno;
+			}
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Symbols the static linker itself provides to every shared object. */
+static bool linker_defined(const char *name)
+{
+	return !strcmp(name, "_GLOBAL_OFFSET_TABLE_") || !strcmp(name, "_DYNAMIC") ||
+	       !strcmp(name, "__dso_handle");
+}
+
+struct name_set {
+	char **names;
+	size_t n, cap;
+};
+
+static bool set_has(const struct name_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->names[i], name))
+			return true;
+	return false;
+}
+
+static void set_add(struct name_set *set, const char *name)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		char **n = realloc(set->names, cap * sizeof(*n));
+		if (!n)
+			return;
+		set->names = n;
+		set->cap = cap;
+	}
+	set->names[set->n] = strdup(name);
+	if (set->names[set->n])
+		set->n++;
+}
+
+/*
+ * Walk the global symbols of @obj: without @report, add every defined one to @set; with it,
+ * report every undefined one that nothing provides. Returns the missing count or -1.
+ */
+static int scan(const char *obj, const char *src, struct name_set *set, bool report)
+{
+	int fd = open(obj, O_RDONLY | O_CLOEXEC), missing = 0;
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+
+	if (fd < 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf) {
+		close(fd);
+		return -1;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int line;
+
+			if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			if (!report) {
+				if (sym.st_shndx != SHN_UNDEF)
+					set_add(set, name);
+				continue;
+			}
+			if (sym.st_shndx != SHN_UNDEF || GELF_ST_BIND(sym.st_info) == STB_WEAK ||
+			    linker_defined(name) || set_has(set, name) || dlsym(RTLD_DEFAULT, name))
+				continue;
+			set_add(set, name); /* report each name once */
+			line = find_use(src, name);
+			if (line)
+				fprintf(stderr, "%s:%d: error: '%s' is not provided by the simulator "
+					"(a kfunc or helper it does not model; see docs/limits.md)\n",
+					src, line, name);
+			else
+				fprintf(stderr, "%s: error: '%s' (used through an included header) is not "
+					"provided by the simulator (see docs/limits.md)\n", src, name);
+			missing++;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return missing;
+}
+
+int undef_check__objects(const char *const *objs, const char *const *srcs, int n)
+{
+	struct name_set set = { 0 };
+	int missing = 0;
+
+	for (int i = 0; i < n && missing >= 0; i++)
+		if (scan(objs[i], srcs[i], &set, false) < 0)
+			missing = -1;
+	for (int i = 0; i < n && missing >= 0; i++) {
+		int m = scan(objs[i], srcs[i], &set, true);
+		missing = m < 0 ? -1 : missing + m;
+	}
+	for (size_t i = 0; i < set.n; i++)
+		free(set.names[i]);
+	free(set.names);
+	return missing;
+}

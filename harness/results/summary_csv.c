@@ -1,0 +1,150 @@
+/*
+ * Tidy CSV tables of a comparison (see summary_csv.h).
+ */
+#include "harness/results/summary_csv.h"
+#include "harness/util/atomic_file.h"
+#include "harness/results/group_label.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KNOB_COLUMNS 16
+
+struct columns {
+	char knobs[MAX_KNOB_COLUMNS][48];
+	int nr_knobs;
+};
+
+/* A field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+static void field(FILE *f, const char *text)
+{
+	if (!strpbrk(text, ",\"\r\n")) {
+		fputs(text, f);
+		return;
+	}
+	fputc('"', f);
+	for (const char *c = text; *c; c++) {
+		if (*c == '"')
+			fputc('"', f);
+		fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
+static const char *group_status(const struct group *g)
+{
+	return g->policy_failed ? "policy failed" : g->failed ? "runs failed" : "ok";
+}
+
+static void header(FILE *f, const struct columns *c, const char *tail)
+{
+	fputs("target,kernel,accel,policy", f);
+	for (int k = 0; k < c->nr_knobs; k++) {
+		fputs(",knob.", f);
+		field(f, c->knobs[k]);
+	}
+	fprintf(f, ",job,topology,%s\n", tail);
+}
+
+/* The columns every row starts with, up to and including the topology. */
+static void identity(FILE *f, const struct columns *c, const struct group *g, const struct group_label *l)
+{
+	field(f, g->target);
+	fputc(',', f);
+	field(f, g->kernel);
+	fputc(',', f);
+	field(f, g->accel);
+	fputc(',', f);
+	field(f, l->policy);
+	for (int k = 0; k < c->nr_knobs; k++) {
+		const char *v = group_label__knob(l, c->knobs[k]);
+		fputc(',', f);
+		field(f, v ? v : "");
+	}
+	fputc(',', f);
+	field(f, l->job);
+	fputc(',', f);
+	field(f, l->topology);
+}
+
+/* The seed of run @run of @g: the @run-th entry of its "seeds" input, or "" if not recorded. */
+static void seed_of(const struct group *g, int run, char *out, size_t len)
+{
+	const char *seeds = group__input(g, "seeds");
+
+	out[0] = 0;
+	for (int i = 0; seeds && *seeds; i++) {
+		size_t n = strcspn(seeds, ",");
+		if (i == run) {
+			snprintf(out, len, "%.*s", (int)n, seeds);
+			return;
+		}
+		seeds += n + (seeds[n] == ',');
+	}
+}
+
+static int write_summary(const struct summary *s, const struct columns *c, const char *dir)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	f = atomic_file__open(path, tmp, sizeof(tmp));
+	if (!f)
+		return -1;
+	header(f, c, "metric,median,min,max,runs,status");
+	for (int i = 0; i < s->nr_groups; i++) {
+		const struct group *g = &s->groups[i];
+		struct group_label l;
+		group_label__parse(g, &l);
+		for (int k = 0; k < g->nr_metrics; k++) {
+			const struct metric *m = &g->metrics[k];
+			identity(f, c, g, &l);
+			fprintf(f, ",%s,%.17g,%.17g,%.17g,%d,%s\n", m->name, m->median, m->min, m->max, m->n, group_status(g));
+		}
+	}
+	return atomic_file__commit(f, tmp, path);
+}
+
+static int write_runs(const struct summary *s, const struct columns *c, const char *dir)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	f = atomic_file__open(path, tmp, sizeof(tmp));
+	if (!f)
+		return -1;
+	header(f, c, "run,seed,metric,value,status");
+	for (int i = 0; i < s->nr_groups; i++) {
+		const struct group *g = &s->groups[i];
+		struct group_label l;
+		group_label__parse(g, &l);
+		/* run by run, each run's metrics in the group's metric order */
+		for (int run = 0; run < g->runs; run++) {
+			char seed[24];
+			seed_of(g, run, seed, sizeof(seed));
+			for (int k = 0; k < g->nr_metrics; k++) {
+				const struct metric *m = &g->metrics[k];
+				for (int v = 0; v < m->n; v++) {
+					if (m->run[v] != run)
+						continue;
+					identity(f, c, g, &l);
+					fprintf(f, ",%d,%s,%s,%.17g,%s\n", run + 1, seed, m->name, m->values[v], group_status(g));
+				}
+			}
+		}
+	}
+	return atomic_file__commit(f, tmp, path);
+}
+
+int summary_csv__write(const struct summary *s, const char *dir)
+{
+	struct columns c;
+
+	c.nr_knobs = group_label__knob_names(s, c.knobs, MAX_KNOB_COLUMNS);
+	if (write_summary(s, &c, dir))
+		return -1;
+	return write_runs(s, &c, dir);
+}
