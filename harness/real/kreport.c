@@ -379,6 +379,49 @@ static void real_fault(struct kreport *kr, struct run_info *info)
 }
 
 
+/*
+ * A policy without a user_exit_info record (no UEI) that the kernel ejects leaves its exit
+ * only in the kernel log: "sched_ext: BPF scheduler "NAME" disabled (REASON)" at KERN_ERR for
+ * the error kinds, then "sched_ext: NAME: MESSAGE". Read the exit from there, so that such
+ * a run is judged as failed as the simulator judges it, not as healthy.
+ */
+static void exit_from_klog(struct scx_exit_record *e, const char *klog)
+{
+	static const struct {
+		const char *reason;
+		int kind;
+	} errors[] = {
+		{ "runtime error", SCX_EXIT_ERROR },
+		{ "scx_bpf_error", SCX_EXIT_ERROR_BPF },
+		{ "runnable task stall", SCX_EXIT_ERROR_STALL },
+	};
+	const char *l = klog ? strstr(klog, "sched_ext: BPF scheduler \"") : NULL;
+
+	for (; l; l = strstr(l + 1, "sched_ext: BPF scheduler \"")) {
+		const char *name = l + strlen("sched_ext: BPF scheduler \"");
+		const char *q = strchr(name, '"'), *eol = strchr(name, '\n');
+		if (!q || (eol && q > eol) || strncmp(q, "\" disabled (", 12))
+			continue;
+		for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+			size_t n = strlen(errors[i].reason);
+			if (strncmp(q + 12, errors[i].reason, n) || q[12 + n] != ')')
+				continue;
+			e->exited = true;
+			e->kind = errors[i].kind;
+			snprintf(e->reason, sizeof(e->reason), "%s", errors[i].reason);
+			/* the message line that follows: "sched_ext: NAME: MESSAGE" */
+			char prefix[160];
+			snprintf(prefix, sizeof(prefix), "sched_ext: %.*s: ", (int)(q - name), name);
+			const char *m = eol ? strstr(eol, prefix) : NULL;
+			if (m) {
+				m += strlen(prefix);
+				snprintf(e->msg, sizeof(e->msg), "%.*s", (int)strcspn(m, "\n"), m);
+			}
+			return;
+		}
+	}
+}
+
 int kreport__load(struct kreport *kr, struct run_info *info, const char *report_path,
 		  const char *yaml_path, int online_cpus, char *err, size_t errlen)
 {
@@ -398,6 +441,8 @@ int kreport__load(struct kreport *kr, struct run_info *info, const char *report_
 		info->has_scx = true;
 		info->enabled_at_end = !strcmp(kr->state_at_end, "enabled");
 		info->nr_restarts = kr->restarts;
+		if (!info->exit.kind)
+			exit_from_klog(&info->exit, info->klog);
 		real_fault(kr, info);
 	}
 	/* per-task times back to run-relative (0 stays "never") */
