@@ -11,7 +11,8 @@
 # JOB (workloads/jobs/default.job), DURATION (10s), OUT (results/try-scx), SIM (1; 0 skips the
 # simulator runs), VM (0; 1 runs the guest too, with its profile and without: TCG-emulated
 # without KVM, so slow), VM_SCHEDS (which ones go to the VM), VM_TOPOLOGY (2cpu: the guest's
-# vCPUs), KEEP_BUILDS (0; 1 reuses OUT/NAME's objects). In the guest a scheduler's profile is workloads/loaders/VM_TOPOLOGY/NAME.loader
+# vCPUs), VM_TIMEOUT (each guest's time limit, default the job's time + 180 s: an emulated
+# guest verifying a large scheduler may need more), KEEP_BUILDS (0; 1 reuses OUT/NAME's objects). In the guest a scheduler's profile is workloads/loaders/VM_TOPOLOGY/NAME.loader
 # when there is one (a topology the shipped 8cpu-2llc profile does not fit), else the shipped one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,8 @@ VM="${VM:-0}"
 SIM="${SIM:-1}"
 VM_SCHEDS="${VM_SCHEDS:-$SCHEDS}"
 VM_TOPOLOGY="${VM_TOPOLOGY:-2cpu}"
+VM_TIMEOUT="${VM_TIMEOUT:-}"
+vm_limit=(); [ -n "$VM_TIMEOUT" ] && vm_limit=(--vm-timeout "$VM_TIMEOUT")
 S="$SCX/scheds"
 [ -d "$S/rust" ] || { echo "try-scx.sh: $SCX is not an scx checkout (no scheds/rust)" >&2; exit 2; }
 [ -x build/scxlab ] || make -j2 >/dev/null
@@ -84,11 +87,11 @@ for s in $SCHEDS; do
     vprof="workloads/loaders/$VM_TOPOLOGY/scx_$s.loader"
     [ -f "$vprof" ] || vprof="$prof"
     if [ -f "$vprof" ]; then
-      build/scxlab run --quiet --target vm --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --loader "$vprof" \
+      build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --loader "$vprof" \
         --job "$JOB" --duration "$DURATION" --out "$d/vm-profile" >"$d/vm-profile.log" 2>&1
       vm_with="$(outcome "$d/vm-profile" "$d/vm-profile.log")"; vm_tasks="$(no_cpu "$d/vm-profile")"
     fi
-    build/scxlab run --quiet --target vm --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --job "$JOB" \
+    build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --job "$JOB" \
       --duration "$DURATION" --out "$d/vm-bare" >"$d/vm-bare.log" 2>&1
     vm="$(outcome "$d/vm-bare" "$d/vm-bare.log")"
   fi

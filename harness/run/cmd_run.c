@@ -85,7 +85,7 @@ int cmd_run(int argc, char **argv)
 		struct real_run_opts r = {
 			.target = o.target, .policy = o.policy, .knobs = o.knobs, .nr_knobs = o.nr_knobs,
 			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .loader = o.loader, .job = o.job,
-			.topology = o.topology, .kernel_image = o.kernel_image,
+			.topology = o.topology, .kernel_image = o.kernel_image, .vm_timeout_s = o.vm_timeout_s,
 			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
 			.inject = o.nr_inject ? o.inject[0].name : NULL,
 			.daemon = o.daemon,

@@ -46,6 +46,8 @@ static void run_usage(FILE *f)
 		"                    LINUX_KERNEL_VERSION); with --target vm, the kernel booted: a\n"
 		"                    series (6.12, 7.0, 7.2, 7.3: Debian's, fetched on first use), a\n"
 		"                    cached release or a kernel image (default: the cache's current)\n"
+		"  --vm-timeout TIME with --target vm, the guest's time limit (default: the job's time\n"
+		"                    + 180 s; an emulated guest verifying a large scheduler needs more)\n"
 		"  --map-entries MAP=N  size a map the policy declares with max_entries 0\n"
 		"                    (its loader's bpf_map__set_max_entries; repeatable)\n"
 		"  --loader FILE     a loader profile: what the scheduler's own loader sets (globals,\n"
@@ -105,7 +107,7 @@ bool run_opts__knob_given(const struct run_opts *o, const char *name)
 
 int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT, O_VMTIMEOUT };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -117,6 +119,7 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 		{ "loader", required_argument, NULL, O_LOADER },
 		{ "attach-at", required_argument, NULL, O_ATTACH_AT },
 		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "vm-timeout", required_argument, NULL, O_VMTIMEOUT },
 		{ "job", required_argument, NULL, O_JOB },
 		{ "calibration", required_argument, NULL, O_CAL },
 		{ "inject", required_argument, NULL, O_INJECT },
@@ -276,6 +279,17 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 		case O_KERNEL:
 			o->kernel_arg = optarg; /* read once the target is known */
 			break;
+		case O_VMTIMEOUT: {
+			uint64_t ns;
+			if (opt__parse_duration("--vm-timeout", optarg, &ns, err, errlen))
+				return -1;
+			if (ns < 10ULL * 1000000000 || ns > 86400ULL * 1000000000) {
+				snprintf(err, errlen, "--vm-timeout %s: between 10s and 24h", optarg);
+				return -1;
+			}
+			o->vm_timeout_s = (int)(ns / 1000000000);
+			break;
+		}
 		case O_LOADER:
 			o->loader = optarg;
 			break;
@@ -340,6 +354,10 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 				 "a cached release is for --target vm)", o->kernel_arg);
 			return -1;
 		}
+	}
+	if (o->vm_timeout_s && strcmp(o->target, "vm")) {
+		snprintf(err, errlen, "--vm-timeout is for --target vm");
+		return -1;
 	}
 	if (o->nr_knobs && !o->policy) {
 		snprintf(err, errlen, "--knob needs --policy");

@@ -53,6 +53,7 @@ struct run_opts {
 	uint32_t kernel_version;
 	const char *kernel_arg;
 	const char *kernel_image;
+	int vm_timeout_s;               /* --vm-timeout: the guest's time limit (0: job time + 180 s) */
 	bool quiet;
 	struct injection inject[MAX_INJECT];
 	int nr_inject;

@@ -75,7 +75,10 @@ Test(bad_input, names_the_option_file_or_line, .timeout = 60)
 	refused("compare policy", "/no/such.bpf.c", "compare", "--policies", "/no/such.bpf.c", NULL, NULL);
 	refused("run topology", "--topology", "run", "--topology", "0x0x0", NULL, NULL);
 	refused("run knob without a policy", "--knob needs --policy", "run", "--expect-exit", "error_bpf:x", "--knob",
-		"a=1");
+		"a=1");	refused("a guest time limit for the simulator", "--vm-timeout is for --target vm", "run", "--vm-timeout",
+		"60s", NULL, NULL);
+	refused("a guest time limit too short to boot", "--vm-timeout 5s: between 10s and 24h", "run", "--target",
+		"vm", "--vm-timeout", "5s");
 }
 
 /* Job files that tried to create 122 M tasks, overflowed their timeout or hid lines behind a NUL. */
