@@ -92,16 +92,17 @@ int cmd_run(int argc, char **argv)
 			.inject_at_ns = o.nr_inject ? o.inject[0].at_ns : 0,
 			.expect = &o.expect,
 		};
-		if (o.nr_inject > 1) {
+		int rc = 2;
+		/* the profile was parsed to check it here; the guest's loader reads the file itself */
+		if (o.nr_inject > 1)
 			fprintf(stderr, "scxlab run: --inject: one fault per real-kernel run\n");
-			return 2;
-		}
-		if (o.daemon_cpu_ns) {
+		else if (o.daemon_cpu_ns)
 			fprintf(stderr, "scxlab run: --daemon-cpu is for the simulator: on a real kernel the daemon's "
 				"CPU time is real (result.json daemon.cpu_ns measures it)\n");
-			return 2;
-		}
-		return real_run__main(&r);
+		else
+			rc = real_run__main(&r);
+		loader_profile__free(&o.profile);
+		return rc;
 	}
 	if (sim_topology__parse(&topo, o.topology, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: --topology: %s\n", err);
