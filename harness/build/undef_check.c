@@ -3,6 +3,8 @@
  */
 #include "harness/build/undef_check.h"
 
+#include "harness/util/proc.h"
+
 #include <ctype.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -136,10 +138,44 @@ static int scan(const char *obj, const char *src, struct name_set *set, bool rep
 	return missing;
 }
 
-int undef_check__objects(const char *const *objs, const char *const *srcs, int n)
+/*
+ * Add to @set what the compiler's runtime library provides: the helpers gcc calls for what the
+ * target lacks (`__popcountdi2` for __builtin_popcountll without POPCNT, 128-bit division, ...).
+ * The shared object's link by @cc pulls them from that archive, so they are not missing.
+ */
+static void add_compiler_runtime(const char *cc, struct name_set *set)
+{
+	struct argv_buf a = { 0 };
+	char path[4096];
+	Elf_Arsym *syms;
+	size_t nr = 0;
+	Elf *ar;
+	int fd, rc;
+
+	argv__add(&a, cc);
+	argv__add(&a, "-print-libgcc-file-name");
+	rc = proc__run_capture_stdout(&a, path, sizeof(path));
+	argv__free(&a);
+	path[strcspn(path, "\n")] = '\0';
+	if (rc || !*path || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return; /* no runtime library found: its helpers are reported as missing */
+	elf_version(EV_CURRENT);
+	ar = elf_begin(fd, ELF_C_READ, NULL);
+	syms = ar && elf_kind(ar) == ELF_K_AR ? elf_getarsym(ar, &nr) : NULL;
+	for (size_t i = 0; syms && i < nr; i++)
+		if (syms[i].as_name)
+			set_add(set, syms[i].as_name);
+	if (ar)
+		elf_end(ar);
+	close(fd);
+}
+
+int undef_check__objects(const char *const *objs, const char *const *srcs, int n, const char *cc)
 {
 	struct name_set set = { 0 };
 	int missing = 0;
+
+	add_compiler_runtime(cc, &set);
 
 	for (int i = 0; i < n && missing >= 0; i++)
 		if (scan(objs[i], srcs[i], &set, false) < 0)

@@ -256,7 +256,7 @@ uint64_t hash__bytes(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash)
+int proc__run_read_stdout(const struct argv_buf *a, void (*chunk)(const char *, size_t, void *), void *ctx)
 {
 	int fds[2];
 	pid_t pid;
@@ -287,10 +287,50 @@ int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash)
 				continue;
 			break;
 		}
-		*hash = hash__bytes(*hash, buf, (size_t)n);
+		chunk(buf, (size_t)n, ctx);
 	}
 	close(fds[0]);
 	return wait_for(pid);
+}
+
+static void hash_chunk(const char *buf, size_t n, void *ctx)
+{
+	uint64_t *hash = ctx;
+
+	*hash = hash__bytes(*hash, buf, n);
+}
+
+int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash)
+{
+	return proc__run_read_stdout(a, hash_chunk, hash);
+}
+
+struct capture {
+	char *buf;
+	size_t len, used;
+};
+
+static void capture_chunk(const char *buf, size_t n, void *ctx)
+{
+	struct capture *c = ctx;
+	size_t room = c->len - 1 - c->used;
+
+	if (n > room)
+		n = room;
+	memcpy(c->buf + c->used, buf, n);
+	c->used += n;
+}
+
+int proc__run_capture_stdout(const struct argv_buf *a, char *out, size_t len)
+{
+	struct capture c = { out, len, 0 };
+	int rc;
+
+	if (!len)
+		return -1;
+	rc = proc__run_read_stdout(a, capture_chunk, &c);
+	out[c.used] = '\0';
+	return rc;
 }
 
 int proc__which(const char *name, char *out, size_t len)

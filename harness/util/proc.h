@@ -52,8 +52,13 @@ int proc__run_logged(const struct argv_buf *a, const char *log, bool new_group, 
 void proc__forward_stop_signals(void);
 /* The stop signal received so far, or 0. */
 int proc__stop_signal(void);
+/* Run with stdout handed to @chunk piece by piece. Same return as proc__run. */
+int proc__run_read_stdout(const struct argv_buf *a, void (*chunk)(const char *buf, size_t n, void *ctx),
+			  void *ctx);
 /* Run with stdout hashed (FNV-1a 64, folded into *hash). Same return as proc__run. */
 int proc__run_hash_stdout(const struct argv_buf *a, uint64_t *hash);
+/* Run with stdout into @out (at most @len - 1 bytes kept, NUL-terminated). Same return. */
+int proc__run_capture_stdout(const struct argv_buf *a, char *out, size_t len);
 /* Search PATH for @name; writes the full path. 0 if found. */
 int proc__which(const char *name, char *out, size_t len);
 

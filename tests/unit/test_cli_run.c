@@ -98,6 +98,28 @@ Test(cli_build, unknown_kfunc_is_refused_with_its_name_and_line)
 	cr_assert_neq(access(out, F_OK), 0, "no output may be left behind");
 }
 
+Test(cli_build, helpers_of_the_compilers_runtime_library_are_not_missing)
+{
+	char src[4096], out[600], log[600], dir[600], res_path[700];
+	const char *root = getenv("SCXLAB_SRC");
+
+	cr_assert(root && *root, "SCXLAB_SRC is not set: run the tests with `make test`");
+	snprintf(src, sizeof(src), "%s/tests/fixtures/compiler_runtime.bpf.c", root);
+	snprintf(out, sizeof(out), "%s/runtime.sim.so", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/runtime.log", th_tmpdir());
+	int rc = th_scxlab(log, "build", "--sim-only", "--out", out, src, NULL);
+	char *msg = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", msg);
+	free(msg);
+	snprintf(dir, sizeof(dir), "%s/runtime-run", th_tmpdir());
+	snprintf(res_path, sizeof(res_path), "%s/result.json", dir);
+	cr_assert_eq(th_scxlab(log, "run", "--policy", out, "--duration", "200ms", "--topology", "4cpu", "--out", dir,
+			       NULL), 0);
+	char *res = th_read_file(res_path, NULL);
+	cr_assert_not_null(strstr(res, "\"status\": \"ok\""), "%s", res);
+	free(res);
+}
+
 Test(cli_run, restart_requested_by_the_exit_code_reloads_the_policy)
 {
 	char dir[512], path[600], log[600];
