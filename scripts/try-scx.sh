@@ -33,10 +33,12 @@ S="$SCX/scheds"
 [ -d "$S/rust" ] || { echo "try-scx.sh: $SCX is not an scx checkout (no scheds/rust)" >&2; exit 2; }
 [ -x build/scxlab ] || make -j2 >/dev/null
 
-# The BPF sources of scheduler $1, its main.bpf.c first, as its build.rs adds them.
+# The BPF sources of scheduler $1 as its build.rs names them: the skeleton's source first
+# (`enable_skel("src/bpf/X.bpf.c", ...)`, main.bpf.c when it names none), then each add_source.
 sources() {
-  local dir="$S/rust/scx_$1/src/bpf" rs="$S/rust/scx_$1/build.rs" f
-  echo "$dir/main.bpf.c"
+  local dir="$S/rust/scx_$1/src/bpf" rs="$S/rust/scx_$1/build.rs" f main
+  main=$(grep -o 'enable_skel("src/bpf/[^"]*"' "$rs" 2>/dev/null | head -n1 | sed 's/enable_skel("src\/bpf\/\(.*\)"/\1/')
+  echo "$dir/${main:-main.bpf.c}"
   for f in $(grep -o 'add_source("[^"]*")' "$rs" 2>/dev/null | sed 's/add_source("src\/bpf\/\(.*\)")/\1/'); do
     echo "$dir/$f"
   done
@@ -63,8 +65,9 @@ for s in $SCHEDS; do
   d="$OUT/$s"
   inc=(-I "$S/include" -I "$S/include/bpf-compat" -I "$S/vmlinux/arch/x86" -I "$S/rust/scx_$s/src/bpf")
   mapfile -t srcs < <(sources "$s")
+  base=$(basename "${srcs[0]}" .bpf.c)   # outputs are named after the first source
   sim_b=fail; bpf_b=fail
-  if [ "${KEEP_BUILDS:-0}" = 1 ] && [ -f "$d/main.sim.so" ] && [ -f "$d/main.bpf.o" ]; then
+  if [ "${KEEP_BUILDS:-0}" = 1 ] && [ -f "$d/$base.sim.so" ] && [ -f "$d/$base.bpf.o" ]; then
     sim_b=ok; bpf_b=ok    # KEEP_BUILDS=1: the objects of an earlier run of this script
   else
     rm -rf "$d"; mkdir -p "$d"
@@ -75,11 +78,11 @@ for s in $SCHEDS; do
   with="-"; tasks="-"; without="-"; vm="-"; vm_with="-"; vm_tasks="-"
   if [ "$SIM" = 1 ] && [ "$sim_b" = ok ]; then
     if [ -f "$prof" ]; then
-      build/scxlab run --quiet --policy "$d/main.sim.so" --loader "$prof" --topology "$TOPOLOGY" --job "$JOB" \
+      build/scxlab run --quiet --policy "$d/$base.sim.so" --loader "$prof" --topology "$TOPOLOGY" --job "$JOB" \
         --duration "$DURATION" --out "$d/sim-profile" >"$d/sim-profile.log" 2>&1
       with="$(outcome "$d/sim-profile" "$d/sim-profile.log")"; tasks="$(no_cpu "$d/sim-profile")"
     fi
-    build/scxlab run --quiet --policy "$d/main.sim.so" --topology "$TOPOLOGY" --job "$JOB" \
+    build/scxlab run --quiet --policy "$d/$base.sim.so" --topology "$TOPOLOGY" --job "$JOB" \
       --duration "$DURATION" --out "$d/sim-bare" >"$d/sim-bare.log" 2>&1
     without="$(outcome "$d/sim-bare" "$d/sim-bare.log")"
   fi
@@ -87,11 +90,11 @@ for s in $SCHEDS; do
     vprof="workloads/loaders/$VM_TOPOLOGY/scx_$s.loader"
     [ -f "$vprof" ] || vprof="$prof"
     if [ -f "$vprof" ]; then
-      build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --loader "$vprof" \
+      build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/$base.bpf.o" --loader "$vprof" \
         --job "$JOB" --duration "$DURATION" --out "$d/vm-profile" >"$d/vm-profile.log" 2>&1
       vm_with="$(outcome "$d/vm-profile" "$d/vm-profile.log")"; vm_tasks="$(no_cpu "$d/vm-profile")"
     fi
-    build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/main.bpf.o" --job "$JOB" \
+    build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/$base.bpf.o" --job "$JOB" \
       --duration "$DURATION" --out "$d/vm-bare" >"$d/vm-bare.log" 2>&1
     vm="$(outcome "$d/vm-bare" "$d/vm-bare.log")"
   fi

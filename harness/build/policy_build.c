@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 /* what the cache key says of the build steps themselves (objcopy, BTF merge, clang fallback) */
-#define BUILD_RECIPE "recipe 4: merged BTF, host clang fallback, general registers only, gcc array order fixed"
+#define BUILD_RECIPE "recipe 5: merged BTF, host clang fallback (BTF by -mcpu=v3), general registers only, gcc array order fixed, libgcc helpers"
 
 static int copy_file(const char *src, const char *dst)
 {
@@ -145,6 +145,7 @@ static void compile_argv(struct argv_buf *a, const struct build_opts *o, bool bp
 	} else if (btf_only) {
 		argv__add(a, "-target");
 		argv__add(a, "bpf");
+		argv__add(a, "-mcpu=v3"); /* as the kernel build: older ISAs have no atomics that return */
 		argv__add(a, "-g");
 		argv__add(a, "-w");
 		/* the host's C library headers, as for the host (64-bit x86) */
@@ -348,7 +349,7 @@ static int build_uncached(const struct build_opts *o, bool bpf, const char *cc, 
 		const char *obj_list[MAX_SRCS];
 		for (int i = 0; i < o->nr_srcs; i++)
 			obj_list[i] = objs[i];
-		int missing = undef_check__objects(obj_list, o->srcs, o->nr_srcs);
+		int missing = undef_check__objects(obj_list, o->srcs, o->nr_srcs, cc);
 		if (missing) {
 			fprintf(stderr, "scxlab build: %s: %s\n", o->srcs[0],
 				missing < 0 ? "cannot read the compiled object"

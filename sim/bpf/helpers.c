@@ -398,3 +398,20 @@ long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_
 	}
 	return (long)strlen(buf) + 1;
 }
+
+/*
+ * bpf_seq_write() and bpf_seq_printf() exist only inside iterator programs, which write to the
+ * seq file of the reader that started them. The simulator has no such reader and runs no
+ * iterator program, so there is never a seq file to write to.
+ */
+long bpf_seq_write(struct seq_file *m, const void *data, u32 len)
+{
+	(void)m, (void)data, (void)len;
+	return -EOPNOTSUPP;
+}
+
+long bpf_seq_printf(struct seq_file *m, const char *fmt, u32 fmt_size, const void *data, u32 data_len)
+{
+	(void)m, (void)fmt, (void)fmt_size, (void)data, (void)data_len;
+	return -EOPNOTSUPP;
+}

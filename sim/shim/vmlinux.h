@@ -39,6 +39,7 @@ typedef __u64 __be64;
 typedef __u32 __wsum;
 typedef int pid_t;
 typedef long ssize_t;
+typedef long loff_t;
 typedef s64 ktime_t;
 typedef unsigned int uid_t;
 typedef unsigned int gid_t;
@@ -118,11 +119,19 @@ struct kernfs_node {
 
 struct cgroup;
 
+/* The kernel's percpu_ref: its low bits say a cgroup is dying (__PERCPU_REF_DEAD). The
+ * simulator never destroys a cgroup while a policy runs, so they read 0. */
+struct percpu_ref {
+	unsigned long percpu_count_ptr;
+	void *data;
+};
+
 /* A cgroup's own subsystem state (cgrp->self), what css iterators walk. */
 struct cgroup_subsys_state {
 	struct cgroup *cgroup;
 	struct cgroup_subsys_state *parent;
 	u64 serial_nr;
+	struct percpu_ref refcnt;
 };
 
 struct cgroup {
@@ -134,6 +143,19 @@ struct cgroup {
 	struct cgroup *parent;
 	struct cgroup *dom_cgrp; /* itself: the simulator has no threaded cgroups */
 	struct cgroup *ancestors[];
+};
+
+/* The contexts of BPF iterator programs (SEC("iter/task")), which a loader reads through a
+ * seq file for its statistics. They compile; the simulator never runs iterator programs. */
+struct seq_file;
+struct bpf_iter_meta {
+	struct seq_file *seq;
+	u64 session_id;
+	u64 seq_num;
+};
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
 };
 
 /* The orders of bpf_iter_css_new() (the kernel's enum bpf_cgroup_iter_order). */

@@ -50,6 +50,9 @@ long bpf_probe_read_kernel_str(void *dst, u32 size, const void *src);
 long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2);
 long bpf_snprintf(char *str, u32 str_size, const char *fmt, u64 *data, u32 data_len);
 u64 bpf_jiffies64(void);
+/* Iterator programs' output (never run in the simulator: see struct bpf_iter_meta). */
+long bpf_seq_write(struct seq_file *m, const void *data, u32 len);
+long bpf_seq_printf(struct seq_file *m, const char *fmt, u32 fmt_size, const void *data, u32 data_len);
 
 /* ---- perf events (sim/bpf/perf_event.c) ---- */
 long bpf_perf_event_read_value(void *map, u64 flags, struct bpf_perf_event_value *buf, u32 buf_size);
