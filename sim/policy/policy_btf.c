@@ -294,6 +294,7 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 		pol->vars[pol->nr_vars++] = k;
 		return 0;
 	}
+	k.folded = !policy__global_is_writable(k.addr, (size_t)k.elem_size * k.nelems);
 	knobs = realloc(pol->knobs, (pol->nr_knobs + 1) * sizeof(*knobs));
 	if (!knobs)
 		return -1;

@@ -59,7 +59,7 @@ int policy__import_kernel_enums(struct sim_policy *pol)
 	for (int i = 0; i < pol->nr_knobs; i++) {
 		struct policy_knob *k = &pol->knobs[i];
 
-		if (strncmp(k->name, "__SCX_", 6) || k->is_array || k->elem_size != 8)
+		if (strncmp(k->name, "__SCX_", 6) || k->is_array || k->elem_size != 8 || k->folded)
 			continue;
 		for (size_t e = 0; e < sizeof(kernel_enums) / sizeof(kernel_enums[0]); e++)
 			if (!strcmp(k->name, kernel_enums[e].global)) {

@@ -19,6 +19,7 @@ struct policy_knob {
 	bool multi_dim;      /* an array of arrays: NAME[i] is row i (policy_member.c) */
 	bool is_signed;
 	bool is_bool;
+	bool folded;         /* a plain const the compiler folds: not settable (policy_readonly.c) */
 };
 
 /* A map the loader must size before load (max_entries 0 in the source). */
@@ -78,6 +79,9 @@ int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v);
 /* policy_member.c: NAME[i].member[j]... of a struct global, as a knob-like integer (array). */
 int policy__resolve_member(struct sim_policy *pol, const char *path, struct policy_knob *k,
 			   char *err, size_t errlen);
+
+/* policy_readonly.c: false for a global in the policy's read-only segment (a folded const) */
+bool policy__global_is_writable(const void *addr, size_t len);
 
 /* policy_enums.c: set the __SCX_* rodata (scx's enums.autogen.bpf.h) to the simulated kernel's values */
 int policy__import_kernel_enums(struct sim_policy *pol);

@@ -46,7 +46,7 @@ int policy__knob_set_int(struct policy_knob *k, uint32_t idx, int64_t v)
 {
 	struct btf_path bp = as_path(k);
 
-	if (idx >= k->nelems || !btf_path__fits(&bp, v, (uint64_t)v, v < 0))
+	if (k->folded || idx >= k->nelems || !btf_path__fits(&bp, v, (uint64_t)v, v < 0))
 		return -1;
 	btf_path__store(&bp, k->addr, idx, (uint64_t)v);
 	return 0;
@@ -94,6 +94,11 @@ int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *v
 	}
 	if (!k) {
 		snprintf(err, errlen, "%s: the policy has no integer global of that name", base);
+		return -1;
+	}
+	if (k->folded) {
+		snprintf(err, errlen, "%s is const but not volatile, a constant the compiler folds into the "
+			 "code: no loader can change it (a loader's knob is `const volatile`)", base);
 		return -1;
 	}
 	if (br) {

@@ -319,6 +319,31 @@ Test(policy_loader, scx_enum_rodata_reads_the_kernels_values)
 	sim_policy__close(pol);
 }
 
+/* A plain `const` (scx_cake's nr_llcs) is a folded constant, not a knob: the topology fill
+ * leaves it alone and --knob refuses it by name, while a const volatile one is filled. */
+Test(policy_loader, a_folded_const_is_not_a_knob)
+{
+	char err[512];
+	struct sim_topology topo;
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/folded_const.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	cr_assert_eq(sim_topology__parse(&topo, "8cpu-2llc", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sim_policy__apply_topology(pol, &topo), 1, "only nr_cpu_ids is a knob");
+	sim_topology__destroy(&topo);
+	cr_assert_neq(sim_policy__set_knob(pol, "nr_llcs", "2", err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "nr_llcs is const but not volatile"), "%s", err);
+	cr_assert_neq(sim_policy__set_knob(pol, "folded_cfg.depth", "4", err, sizeof(err)), 0);
+	cr_assert_not_null(strstr(err, "folded_cfg is const but not volatile"), "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert_eq(*(uint32_t *)sim_policy__global(pol, "seen_nr_llcs", NULL), 1);
+	cr_assert_eq(*(uint32_t *)sim_policy__global(pol, "seen_depth", NULL), 3);
+	cr_assert_eq(*(uint32_t *)sim_policy__global(pol, "seen_nr_cpu_ids", NULL), 8);
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
 /* scx_bpf_cpu_curr() of an idle CPU is its idle task, as in the kernel (it was NULL here,
  * which made the selftest allowed_cpus fail with "running CPU 0 should be marked as busy"). */
 Test(policy_loader, cpu_curr_of_an_idle_cpu_is_its_idle_task)
