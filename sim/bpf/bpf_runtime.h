@@ -48,6 +48,7 @@ struct sim_bpf_map_def {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t map_flags;
+	uint64_t map_extra;   /* arenas: the user address of page 0 (0: any 4 GiB-aligned one) */
 	uint32_t nr_fields;   /* special fields of the value, by offset */
 	struct sim_bpf_field fields[SIM_BPF_MAX_FIELDS];
 };
@@ -99,6 +100,15 @@ int sim_bpf_map__ringbuf_consume(struct sim_bpf_map *map,
 int sim_bpf_map__user_ringbuf_produce(struct sim_bpf_map *map, const void *data, size_t size);
 /* Next key after @key (NULL: the first), in a deterministic order. 0, or -ENOENT at the end. */
 int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_key);
+
+/*
+ * Arena faults (arena.c), for the policy fault handler. sim_bpf_arena__fault(): an access at
+ * @addr inside a live arena's window, to a page not allocated, is given the arena's scratch
+ * page as the kernel does (true: run the instruction again). sim_bpf_arena__window(): the
+ * window of the one live arena (false if none, or several). Both async-signal-safe.
+ */
+bool sim_bpf_arena__fault(uintptr_t addr);
+bool sim_bpf_arena__window(uintptr_t *window);
 
 /* Objects a policy allocates (tracked so that unloading frees what the policy still holds). */
 void *sim_bpf__obj_alloc(size_t size);

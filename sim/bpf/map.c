@@ -222,8 +222,15 @@ struct sim_bpf_map *sim_bpf_map__new(const struct sim_bpf_map_def *def, int nr_c
 		free(m);
 		return NULL;
 	}
-	if (def->type == BPF_MAP_TYPE_ARENA)
+	if (def->type == BPF_MAP_TYPE_ARENA) {
+		m->arena = sim_bpf_arena__new(def->max_entries, def->map_extra, err, errlen);
+		if (!m->arena) {
+			sim_bpf_mem__uncharge(m->charged);
+			free(m);
+			return NULL;
+		}
 		return m; /* pages come from bpf_arena_alloc_pages() */
+	}
 	if (def->type == BPF_MAP_TYPE_RINGBUF || def->type == BPF_MAP_TYPE_USER_RINGBUF)
 		return m; /* records are allocated as they are produced */
 	if (def->type == BPF_MAP_TYPE_QUEUE || def->type == BPF_MAP_TYPE_STACK) {
@@ -280,6 +287,7 @@ void sim_bpf_map__free(struct sim_bpf_map *m)
 	}
 	sim_bpf_mem__uncharge(m->charged);
 	map__ringbuf_free(m);
+	sim_bpf_arena__free(m->arena);
 	sim_bpf__rcu_quiesce();
 	free(m->buckets);
 	free(m->array);

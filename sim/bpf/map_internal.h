@@ -37,7 +37,12 @@ struct sim_bpf_map {
 	uint64_t rb_prod, rb_cons;     /* producer / consumer positions (bytes) */
 	uint64_t charged;              /* BPF memory charged at creation */
 	uint64_t elem_charge;          /* charged per element (maps that allocate as they fill) */
+	struct sim_bpf_arena *arena;   /* ARENA maps: the window and its pages (arena.c) */
 };
+
+/* arena.c: an arena map's 4 GiB window, made with the map and unmapped with it */
+struct sim_bpf_arena *sim_bpf_arena__new(uint32_t nr_pages, uint64_t map_extra, char *err, size_t errlen);
+void sim_bpf_arena__free(struct sim_bpf_arena *a);
 
 /* Value of @key on @cpu, or NULL (missing key / index out of range). */
 void *map__lookup(struct sim_bpf_map *map, const void *key, int cpu);

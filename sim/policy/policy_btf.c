@@ -32,6 +32,26 @@ static const struct btf_type *skip_mods(const struct btf *btf, __u32 id, __u32 *
 	return t;
 }
 
+/* A map-definition member: __ulong(name, v) is an anonymous enum whose one value is v. */
+static int member_ulong(const struct btf *btf, const struct btf_member *m, uint64_t *val)
+{
+	const struct btf_type *t = skip_mods(btf, m->type, NULL, NULL);
+
+	if (t && btf_is_enum64(t) && btf_vlen(t) >= 1) {
+		*val = btf_enum64_value(btf_enum64(t));
+		return 0;
+	}
+	if (t && btf_is_enum(t) && btf_vlen(t) >= 1) {
+		*val = (__u32)btf_enum(t)->val;
+		return 0;
+	}
+	if (t && (btf_is_enum(t) || btf_is_enum64(t))) {
+		*val = 0; /* gcc 12's BTF drops 64-bit enum values: any 4 GiB-aligned start */
+		return 0;
+	}
+	return -1;
+}
+
 /* A map-definition member: __uint(name, v) is a pointer to an array of v ints. */
 static int member_uint(const struct btf *btf, const struct btf_member *m, __u32 *val)
 {
@@ -143,8 +163,9 @@ static int parse_def(struct sim_policy *pol, const char *name, __u32 type_id,
 					skip_mods(pol->btf, ptr->type, inner_id, NULL);
 			}
 		}
-		else if (!strcmp(mn, "numa_node") || !strcmp(mn, "pinning") ||
-			 !strcmp(mn, "map_extra"))
+		else if (!strcmp(mn, "map_extra"))
+			bad = member_ulong(pol->btf, m, &def->map_extra);
+		else if (!strcmp(mn, "numa_node") || !strcmp(mn, "pinning"))
 			continue;
 		else {
 			snprintf(err, errlen, "%s: map '%s': member '%s' is not supported by the simulator",
@@ -203,6 +224,10 @@ static int parse_map(struct sim_policy *pol, const char *name, __u32 type_id, in
 		snprintf(err, errlen, "%s: map '%s' has no global symbol (is it static?)", pol->path, name);
 		return -1;
 	}
+	for (int i = 0; i < pol->nr_maps; i++)
+		if (sim_bpf_map__from_global(global) == pol->maps[i])
+			return 0; /* a __weak definition every source repeats (scx's arena_map.h): one map,
+				   * as libbpf's linker keeps one */
 	if (btf__resolve_size(pol->btf, type_id) < (__s64)sizeof(void *)) {
 		snprintf(err, errlen, "%s: map '%s' is too small to bind", pol->path, name);
 		return -1;

@@ -7,7 +7,8 @@
  * and the policy's source line; the core goes on in bypass until the disable work puts every
  * task on the fair class, and calls into the policy again only for ops.exit, as the kernel
  * would. A division BPF defines (x / 0, x % 0, INT_MIN / -1) is given BPF's result instead
- * (div_trap.c) and the callback goes on.
+ * (div_trap.c) and the callback goes on, and so is an arena access the kernel's JIT carries
+ * out (arena_trap.c: a page not allocated, a NULL arena pointer).
  *
  * What cannot be undone: memory the policy wrote before it faulted (its maps, globals, and
  * anything it corrupted through a bad pointer) stays as it is, and a fault inside a kfunc
@@ -20,6 +21,7 @@
  */
 #include "sim/scx/scx_internal.h"
 #include "sim/scx/div_trap.h"
+#include "sim/scx/arena_trap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -40,7 +42,7 @@
 #define BUDGET_TICKS 4          /* timer ticks per budget */
 #define OUTSIDE_POLICY_TICKS 12 /* in a kfunc: wait this long for the policy's own code */
 
-static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGXCPU };
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGXCPU, SIGTRAP };
 #define NR_FAULT_SIGNALS ((int)(sizeof(fault_signals) / sizeof(fault_signals[0])))
 
 static struct sigaction previous[NR_FAULT_SIGNALS];
@@ -182,12 +184,24 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 		on_budget_tick(si, uc);
 		return;
 	}
+	if (sig == SIGTRAP) {
+		if (!arena_trap__after_step(uc))
+			pass_on(sig, si, ucv);
+		return;
+	}
 	if (!l || !l->armed) {
 		pass_on(sig, si, ucv);
 		return;
 	}
 	if (sig == SIGFPE && in_policy(l->sch, pc_of(uc)) && div_trap__fix(uc))
 		return; /* BPF's result is in place: the policy goes on after the division */
+	/* arena accesses the kernel carries out: a page not allocated (the scratch page), an
+	 * arena offset without the window's base (NULL arena pointers) */
+	if (sig == SIGSEGV && arena_trap__fix_scratch((uintptr_t)si->si_addr))
+		return;
+	if (sig == SIGSEGV && in_policy(l->sch, pc_of(uc)) &&
+	    arena_trap__redirect(uc, (uintptr_t)si->si_addr, si->si_code == SI_KERNEL))
+		return;
 	land(l, sig, (uintptr_t)si->si_addr, uc);
 }
 

@@ -344,6 +344,26 @@ Test(policy_loader, a_folded_const_is_not_a_knob)
 	sim_policy__close(pol);
 }
 
+/* Arenas as the kernel lays them out (sim/bpf/arena.c, sim/scx/arena_trap.c): a NULL arena
+ * pointer reaches page 0, the first page allocated; pages not allocated read and write the
+ * one scratch page; a freed page comes back zeroed. The policy checks it from inside. */
+Test(policy_loader, arena_pointers_reach_the_window_as_in_the_kernel)
+{
+	char err[512];
+	struct sim_policy *pol = sim_policy__open(th_build_path("policies/tests/policies/arena_layout.sim.so"), 4,
+						  err, sizeof(err));
+
+	cr_assert_not_null(pol, "%s", err);
+	struct sim *sim = smoke_run(pol, 10000000ULL);
+	cr_assert(scx_sched__enabled(sim), "ops.init must not fault");
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "null_read", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "first_page_offset", NULL), 0);
+	cr_assert_eq(*(uint64_t *)sim_policy__global(pol, "problems", NULL), 0, "problem bits 0x%llx",
+		     (unsigned long long)*(uint64_t *)sim_policy__global(pol, "problems", NULL));
+	sim__free(sim);
+	sim_policy__close(pol);
+}
+
 /* scx_bpf_cpu_curr() of an idle CPU is its idle task, as in the kernel (it was NULL here,
  * which made the selftest allowed_cpus fail with "running CPU 0 should be marked as busy"). */
 Test(policy_loader, cpu_curr_of_an_idle_cpu_is_its_idle_task)
