@@ -158,8 +158,8 @@ static void add_unique(char (*list)[64], int *n, int max, const char *v)
 		snprintf(list[(*n)++], 64, "%s", v);
 }
 
-static int one_figure(const struct summary *s, const char *dir, const char *job, const struct knob_axis *ax,
-		      enum sweep_metric metric, char *err, size_t errlen)
+static int one_figure(const struct summary *s, const struct plot_palette *pal, const char *dir, const char *job,
+		      const struct knob_axis *ax, enum sweep_metric metric, char *err, size_t errlen)
 {
 	char dat[4300], base[4300], vars[16384], titles[4096] = "", colors[1024] = "", points[512] = "";
 	char xtics[2048] = "", panels[1024] = "", firsts[256] = "", counts[256] = "", refs[512] = "";
@@ -216,7 +216,7 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 			char polname[64];
 			snprintf(polname, sizeof(polname), "%.*s", (int)strcspn(fig.lines[ln], ","), fig.lines[ln]);
 			/* a line is drawn in its policy's colour (harness/plots/plot_style.h) */
-			plot_style__of(s, polname, &st);
+			plot_palette__style(pal, polname, &st);
 			fprintf(f, "# %s @%s color=%s point=%d\n", fig.lines[ln], fig.topologies[p], st.color, st.point);
 			for (int i = 0; i < s->nr_groups; i++) {
 				const struct group *g = &s->groups[i];
@@ -295,7 +295,7 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 	return plot_run__gnuplot("sweep_metric.gp", vars, base, err, errlen);
 }
 
-int plots__sweep(const struct summary *s, const char *dir, char *err, size_t errlen)
+int plots__sweep(const struct summary *s, const struct plot_palette *pal, const char *dir, char *err, size_t errlen)
 {
 	char knobs[16][48], jobs[32][64];
 	int nr_knobs = group_label__knob_names(s, knobs, 16), nr_jobs = 0, rc = 0;
@@ -310,7 +310,7 @@ int plots__sweep(const struct summary *s, const char *dir, char *err, size_t err
 		axis_of(s, knobs[k], &ax);
 		for (int j = 0; j < nr_jobs; j++)
 			for (int m = 0; m < SM_COUNT; m++)
-				rc |= one_figure(s, dir, jobs[j], &ax, (enum sweep_metric)m, err, errlen);
+				rc |= one_figure(s, pal, dir, jobs[j], &ax, (enum sweep_metric)m, err, errlen);
 	}
 	return rc;
 }
