@@ -357,8 +357,13 @@ int cmd_baseline(int argc, char **argv)
 		*strrchr(dir, '/') = 0;
 	else
 		snprintf(dir, sizeof(dir), ".");
-	if (scxlab__mkdirs(dir) || summary__write_json(&s, out)) {
-		fprintf(stderr, "scxlab baseline: cannot write %s\n", out);
+	if (scxlab__mkdirs(dir)) {
+		fprintf(stderr, "scxlab baseline: cannot create %s\n", dir);
+		summary__free(&s);
+		return 1;
+	}
+	if (summary__write_json(&s, out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab baseline: %s\n", err);
 		summary__free(&s);
 		return 1;
 	}

@@ -540,8 +540,8 @@ int cmd_compare(int argc, char **argv)
 		return 130;
 	}
 	summary__finish(&sum);
-	if (summary__write(&sum, o.out)) {
-		fprintf(stderr, "scxlab compare: cannot write %s/summary.json\n", o.out);
+	if (summary__write(&sum, o.out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab compare: %s\n", err);
 		summary__free(&sum);
 		return 1;
 	}

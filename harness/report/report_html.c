@@ -277,8 +277,8 @@ int report_html__write_dir(const struct summary *s, const char *dir, bool with_f
 	char err[512], plots[4200];
 
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
-	if (report_tables__write(s, dir)) {
-		fprintf(stderr, "%s: cannot write %s/table.txt and table.md\n", cmd, dir);
+	if (report_tables__write(s, dir, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
 		return -1;
 	}
 	if (report_html__write(s, dir, with_figures ? plots : NULL, what, err, sizeof(err))) {

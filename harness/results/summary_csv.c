@@ -84,15 +84,17 @@ static void seed_of(const struct group *g, int run, char *out, size_t len)
 	}
 }
 
-static int write_summary(const struct summary *s, const struct columns *c, const char *dir)
-{
-	char path[4200], tmp[4300];
-	FILE *f;
+/* What the table writers read: the summary and its knob columns. */
+struct tables {
+	const struct summary *s;
+	struct columns c;
+};
 
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
+static void summary_table(FILE *f, const void *ctx)
+{
+	const struct summary *s = ((const struct tables *)ctx)->s;
+	const struct columns *c = &((const struct tables *)ctx)->c;
+
 	header(f, c, "metric,median,min,max,runs,status");
 	for (int i = 0; i < s->nr_groups; i++) {
 		const struct group *g = &s->groups[i];
@@ -104,18 +106,13 @@ static int write_summary(const struct summary *s, const struct columns *c, const
 			fprintf(f, ",%s,%.17g,%.17g,%.17g,%d,%s\n", m->name, m->median, m->min, m->max, m->n, group_status(g));
 		}
 	}
-	return atomic_file__commit(f, tmp, path);
 }
 
-static int write_runs(const struct summary *s, const struct columns *c, const char *dir)
+static void runs_table(FILE *f, const void *ctx)
 {
-	char path[4200], tmp[4300];
-	FILE *f;
+	const struct summary *s = ((const struct tables *)ctx)->s;
+	const struct columns *c = &((const struct tables *)ctx)->c;
 
-	snprintf(path, sizeof(path), "%s/runs.csv", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
 	header(f, c, "run,seed,metric,value,status");
 	for (int i = 0; i < s->nr_groups; i++) {
 		const struct group *g = &s->groups[i];
@@ -136,15 +133,17 @@ static int write_runs(const struct summary *s, const struct columns *c, const ch
 			}
 		}
 	}
-	return atomic_file__commit(f, tmp, path);
 }
 
-int summary_csv__write(const struct summary *s, const char *dir)
+int summary_csv__write(const struct summary *s, const char *dir, char *err, size_t errlen)
 {
-	struct columns c;
+	struct tables t = { .s = s };
+	char path[4200];
 
-	c.nr_knobs = group_label__knob_names(s, c.knobs, MAX_KNOB_COLUMNS);
-	if (write_summary(s, &c, dir))
+	t.c.nr_knobs = group_label__knob_names(s, t.c.knobs, MAX_KNOB_COLUMNS);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (atomic_file__write_with(path, summary_table, &t, err, errlen))
 		return -1;
-	return write_runs(s, &c, dir);
+	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	return atomic_file__write_with(path, runs_table, &t, err, errlen);
 }

@@ -543,8 +543,8 @@ int cmd_merge(int argc, char **argv)
 		fclose(ff);
 	free(m);
 	summary__finish(&sum);
-	if (summary__write(&sum, out)) {
-		fprintf(stderr, "scxlab merge: cannot write %s/summary.json\n", out);
+	if (summary__write(&sum, out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab merge: %s\n", err);
 		summary__free(&sum);
 		return 1;
 	}
