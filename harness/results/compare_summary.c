@@ -5,6 +5,7 @@
 #include "harness/util/atomic_file.h"
 #include "harness/results/result_read.h"
 #include "harness/results/summary_csv.h"
+#include "harness/util/sorted_values.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -284,12 +285,6 @@ int summary__add_run(struct summary *s, const char *target, const char *policy, 
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 void summary__finish(struct summary *s)
 {
 	for (int i = 0; i < s->nr_groups; i++) {
@@ -299,10 +294,10 @@ void summary__finish(struct summary *s)
 			if (!m->n)
 				continue;
 			memcpy(sorted, m->values, (size_t)m->n * sizeof(double));
-			qsort(sorted, (size_t)m->n, sizeof(double), cmp_double);
+			values__sort(sorted, (size_t)m->n);
 			m->min = sorted[0];
 			m->max = sorted[m->n - 1];
-			m->median = m->n % 2 ? sorted[m->n / 2] : (sorted[m->n / 2 - 1] + sorted[m->n / 2]) / 2;
+			m->median = values__median(sorted, (size_t)m->n);
 		}
 	}
 }
