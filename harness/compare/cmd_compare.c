@@ -127,13 +127,7 @@ static void run_command(const struct compare_opts *o, const char *target, const 
 
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
-	char base[16];
-	argv__add(&a, "--target");
-	argv__add(&a, kernel__target_base(target, base, sizeof(base)));
-	if (kernel__of_target(target)) {
-		argv__add(&a, "--kernel");
-		argv__add(&a, kernel__of_target(target));
-	}
+	kernel__add_target_args(&a, target, NULL);
 	argv__add(&a, "--job");
 	argv__add(&a, job);
 	argv__add(&a, "--topology");

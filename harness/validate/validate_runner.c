@@ -31,7 +31,7 @@ static void run_command(const struct validate_plan *p, int job, int policy, bool
 			struct argv_buf *a)
 {
 	const char *src = p->policies[policy];
-	char base[16], daemon[4200];
+	char daemon[4200];
 
 	memset(a, 0, sizeof(*a));
 	argv__add(a, "/proc/self/exe");
@@ -45,12 +45,7 @@ static void run_command(const struct validate_plan *p, int job, int policy, bool
 		argv__add(a, "--calibration");
 		argv__add(a, p->calibration);
 	} else {
-		argv__add(a, "--target");
-		argv__add(a, kernel__target_base(p->target, base, sizeof(base)));
-		if (kernel__of_target(p->target)) {
-			argv__add(a, "--kernel");
-			argv__add(a, kernel__of_target(p->target));
-		}
+		kernel__add_target_args(a, p->target, NULL);
 	}
 	if (strcmp(src, "default")) {
 		argv__add(a, "--policy");
