@@ -65,9 +65,10 @@ static void run_command(const struct validate_plan *p, int job, int policy, bool
 	argv__add(a, dir);
 }
 
-static double loadavg_now(void)
+/* The number @path starts with (a 1-minute load average), or -1. */
+static double first_number_of(const char *path)
 {
-	FILE *f = fopen("/proc/loadavg", "r");
+	FILE *f = fopen(path, "r");
 	double v = -1;
 
 	if (f) {
@@ -78,20 +79,18 @@ static double loadavg_now(void)
 	return v;
 }
 
+static double loadavg_now(void)
+{
+	return first_number_of("/proc/loadavg");
+}
+
 /* The load average recorded beside a real run (DIR/loadavg), or -1. */
 static double loadavg_of(const char *dir)
 {
 	char path[4500];
-	double v = -1;
 
 	snprintf(path, sizeof(path), "%s/loadavg", dir);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%lf", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return first_number_of(path);
 }
 
 /* Run (or keep) one run into @dir: 0 finished, 1 failed (said). */
