@@ -64,10 +64,14 @@ static int compare_junit(const struct summary *s, const char *path)
 		snprintf(c->type, sizeof(c->type), "target-not-run");
 		snprintf(c->message, sizeof(c->message), "%s", s->skipped[i]);
 	}
-	if (!rc && junit__write(&r, path))
+	char err[4400];
+
+	if (rc)
+		snprintf(err, sizeof(err), "%s: out of memory", path);
+	else if (junit__write(&r, path, err, sizeof(err)))
 		rc = -1;
 	if (rc)
-		fprintf(stderr, "scxlab compare: --junit %s: cannot write it\n", path);
+		fprintf(stderr, "scxlab compare: --junit %s\n", err);
 	junit__free(&r);
 	return rc;
 }
