@@ -12,6 +12,7 @@
  * string section (which .BTF.ext names strings in) is unchanged, as are all type ids.
  */
 #include "harness/build/ksyms_dedup.h"
+#include "harness/util/name_set.h"
 
 #include <linux/btf.h>
 
@@ -25,40 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct names {
-	char **v;
-	int n, cap;
-};
-
-static bool names__has(const struct names *s, const char *name)
-{
-	for (int i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], name))
-			return true;
-	return false;
-}
-
-static int names__add(struct names *s, const char *name)
-{
-	if (s->n == s->cap) {
-		int ncap = s->cap ? s->cap * 2 : 64;
-		char **nv = realloc(s->v, (size_t)ncap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		s->v = nv;
-		s->cap = ncap;
-	}
-	s->v[s->n] = strdup(name);
-	return s->v[s->n] ? (s->n++, 0) : -1;
-}
-
-static void names__free(struct names *s)
-{
-	for (int i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-}
 
 /* Bytes after the btf_type header of @t, or -1 for an unknown kind. */
 static long type_extra(const struct btf_type *t)
@@ -106,7 +73,7 @@ static const struct btf_type *type_at(const unsigned char *types, const unsigned
  * others to it. Returns 1 if @data changed (*@size is its new size), 0 if not, -1 if it cannot
  * be read.
  */
-static int dedup_btf(unsigned char *data, size_t *size, struct names *seen)
+static int dedup_btf(unsigned char *data, size_t *size, struct name_set *seen)
 {
 	struct btf_header *h = (struct btf_header *)data;
 	unsigned char *types, *end;
@@ -140,9 +107,9 @@ static int dedup_btf(unsigned char *data, size_t *size, struct names *seen)
 			const char *name = v && v->name_off < h->str_len ? strs + v->name_off : "";
 			bool is_func = v && BTF_INFO_KIND(v->info) == BTF_KIND_FUNC;
 
-			if (is_func && names__has(seen, name))
+			if (is_func && name_set__has(seen, name))
 				continue;
-			if (is_func && names__add(seen, name))
+			if (is_func && name_set__add(seen, name))
 				return -1;
 			vs[keep++] = vs[i];
 		}
@@ -166,7 +133,7 @@ static int dedup_btf(unsigned char *data, size_t *size, struct names *seen)
 
 int ksyms_dedup__objects(char objs[][PATH_MAX + 48], int n, char *err, size_t errlen)
 {
-	struct names seen = { 0 };
+	struct name_set seen = { 0 };
 	int ret = 0;
 
 	if (elf_version(EV_CURRENT) == EV_NONE) {
@@ -215,6 +182,6 @@ int ksyms_dedup__objects(char objs[][PATH_MAX + 48], int n, char *err, size_t er
 		if (fd >= 0)
 			close(fd);
 	}
-	names__free(&seen);
+	name_set__free(&seen);
 	return ret;
 }

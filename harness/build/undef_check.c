@@ -2,6 +2,7 @@
  * The missing-symbol check of simulator builds (see undef_check.h).
  */
 #include "harness/build/undef_check.h"
+#include "harness/util/name_set.h"
 
 #include "harness/util/proc.h"
 
@@ -50,34 +51,6 @@ static bool linker_defined(const char *name)
 	       !strcmp(name, "__dso_handle");
 }
 
-struct name_set {
-	char **names;
-	size_t n, cap;
-};
-
-static bool set_has(const struct name_set *set, const char *name)
-{
-	for (size_t i = 0; i < set->n; i++)
-		if (!strcmp(set->names[i], name))
-			return true;
-	return false;
-}
-
-static void set_add(struct name_set *set, const char *name)
-{
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 64;
-		char **n = realloc(set->names, cap * sizeof(*n));
-		if (!n)
-			return;
-		set->names = n;
-		set->cap = cap;
-	}
-	set->names[set->n] = strdup(name);
-	if (set->names[set->n])
-		set->n++;
-}
-
 /*
  * Walk the global symbols of @obj: without @report, add every defined one to @set; with it,
  * report every undefined one that nothing provides. Returns the missing count or -1.
@@ -115,13 +88,13 @@ static int scan(const char *obj, const char *src, struct name_set *set, bool rep
 				continue;
 			if (!report) {
 				if (sym.st_shndx != SHN_UNDEF)
-					set_add(set, name);
+					name_set__add(set, name);
 				continue;
 			}
 			if (sym.st_shndx != SHN_UNDEF || GELF_ST_BIND(sym.st_info) == STB_WEAK ||
-			    linker_defined(name) || set_has(set, name) || dlsym(RTLD_DEFAULT, name))
+			    linker_defined(name) || name_set__has(set, name) || dlsym(RTLD_DEFAULT, name))
 				continue;
-			set_add(set, name); /* report each name once */
+			name_set__add(set, name); /* report each name once */
 			line = find_use(src, name);
 			if (line)
 				fprintf(stderr, "%s:%d: error: '%s' is not provided by the simulator "
@@ -184,8 +157,6 @@ int undef_check__objects(const char *const *objs, const char *const *srcs, int n
 		int m = scan(objs[i], srcs[i], &set, true);
 		missing = m < 0 ? -1 : missing + m;
 	}
-	for (size_t i = 0; i < set.n; i++)
-		free(set.names[i]);
-	free(set.names);
+	name_set__free(&set);
 	return missing;
 }

@@ -302,8 +302,8 @@ int cmd_check(int argc, char **argv)
 	       failed ? "FAILED" : "PASSED", n.checked, base_path, n.regressed, n.missing, n.policy_failed,
 	       n.inputs_differ ? " (inputs differ: allowed)" : "");
 	ret = n.policy_failed ? SCXLAB_EXIT_POLICY_FAILED : failed ? SCXLAB_EXIT_CHECK_FAILED : SCXLAB_EXIT_OK;
-	if (junit && junit__write(&jr, junit)) {
-		fprintf(stderr, "scxlab check: --junit %s: cannot write it (%s)\n", junit, strerror(errno));
+	if (junit && junit__write(&jr, junit, err, sizeof(err))) {
+		fprintf(stderr, "scxlab check: --junit %s\n", err);
 		ret = SCXLAB_EXIT_USAGE;
 	}
 	junit__free(&jr);
@@ -357,8 +357,13 @@ int cmd_baseline(int argc, char **argv)
 		*strrchr(dir, '/') = 0;
 	else
 		snprintf(dir, sizeof(dir), ".");
-	if (scxlab__mkdirs(dir) || summary__write_json(&s, out)) {
-		fprintf(stderr, "scxlab baseline: cannot write %s\n", out);
+	if (scxlab__mkdirs(dir)) {
+		fprintf(stderr, "scxlab baseline: cannot create %s\n", dir);
+		summary__free(&s);
+		return 1;
+	}
+	if (summary__write_json(&s, out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab baseline: %s\n", err);
 		summary__free(&s);
 		return 1;
 	}

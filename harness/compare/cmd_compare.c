@@ -64,10 +64,14 @@ static int compare_junit(const struct summary *s, const char *path)
 		snprintf(c->type, sizeof(c->type), "target-not-run");
 		snprintf(c->message, sizeof(c->message), "%s", s->skipped[i]);
 	}
-	if (!rc && junit__write(&r, path))
+	char err[4400];
+
+	if (rc)
+		snprintf(err, sizeof(err), "%s: out of memory", path);
+	else if (junit__write(&r, path, err, sizeof(err)))
 		rc = -1;
 	if (rc)
-		fprintf(stderr, "scxlab compare: --junit %s: cannot write it\n", path);
+		fprintf(stderr, "scxlab compare: --junit %s\n", err);
 	junit__free(&r);
 	return rc;
 }
@@ -127,13 +131,7 @@ static void run_command(const struct compare_opts *o, const char *target, const 
 
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
-	char base[16];
-	argv__add(&a, "--target");
-	argv__add(&a, kernel__target_base(target, base, sizeof(base)));
-	if (kernel__of_target(target)) {
-		argv__add(&a, "--kernel");
-		argv__add(&a, kernel__of_target(target));
-	}
+	kernel__add_target_args(&a, target, NULL);
 	argv__add(&a, "--job");
 	argv__add(&a, job);
 	argv__add(&a, "--topology");
@@ -540,8 +538,8 @@ int cmd_compare(int argc, char **argv)
 		return 130;
 	}
 	summary__finish(&sum);
-	if (summary__write(&sum, o.out)) {
-		fprintf(stderr, "scxlab compare: cannot write %s/summary.json\n", o.out);
+	if (summary__write(&sum, o.out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab compare: %s\n", err);
 		summary__free(&sum);
 		return 1;
 	}

@@ -125,13 +125,7 @@ static int run_one(const struct fault_opts *o, const char *target, const struct 
 	class_setup(o, c, policy, daemon, sizeof(policy), &use_knobs);
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
-	char base[16];
-	argv__add(&a, "--target");
-	argv__add(&a, kernel__target_base(target, base, sizeof(base)));
-	if (kernel__of_target(target) || (o->kernel && !strcmp(target, "vm"))) {
-		argv__add(&a, "--kernel");
-		argv__add(&a, kernel__of_target(target) ? kernel__of_target(target) : o->kernel);
-	}
+	kernel__add_target_args(&a, target, o->kernel);
 	argv__add(&a, "--topology");
 	argv__add(&a, o->topology);
 	argv__add(&a, "--job");

@@ -21,12 +21,20 @@ struct plot_style {
 	int slot;        /* colour + PLOT_COLORS x marker: 0 .. PLOT_COLORS x PLOT_MARKERS - 1 */
 };
 
+/* The looks of the series of one summary, assigned once for all its figures. */
+struct plot_palette;
+
 /*
- * The look of @label among the series of @s. A policy's preferred colour is a hash of its
- * name; policies that want the same one are placed in name order onto the next free colour,
- * so up to 8 policies of one summary differ by colour, and a name keeps its colour from one
+ * Assign a look to every label of @s. A policy's preferred colour is a hash of its name;
+ * policies that want the same one are placed in name order onto the next free colour, so up
+ * to 8 policies of one summary differ by colour, and a name keeps its colour from one
  * comparison to the next unless it collides. Beyond 8, colours repeat with another marker.
+ * The palette keeps copies of the labels: @s may change or go after this. NULL when out of
+ * memory (plot_palette__style then gives each policy its preferred colour).
  */
-void plot_style__of(const struct summary *s, const char *label, struct plot_style *out);
+struct plot_palette *plot_palette__new(const struct summary *s);
+/* The look of @label: a label of the summary, or a policy's name (its base, before '+'). */
+void plot_palette__style(const struct plot_palette *p, const char *label, struct plot_style *out);
+void plot_palette__free(struct plot_palette *p);
 
 #endif

@@ -42,7 +42,8 @@ void plots__append_wordf(char *list, size_t len, const char *fmt, ...)
 	plots__append_word(list, len, word);
 }
 
-static int throughput_plot(const struct summary *s, const char *dir, const char *job, char *err, size_t errlen)
+static int throughput_plot(const struct summary *s, const struct plot_palette *pal, const char *dir, const char *job,
+			   char *err, size_t errlen)
 {
 	char dat[4300], base[4300], titles[4096] = "", colors[1024] = "", vars[16384], stressors[16][64];
 	int nr_st = 0, cols = 0;
@@ -77,7 +78,7 @@ static int throughput_plot(const struct summary *s, const char *dir, const char 
 	fprintf(f, "# stressor");
 	for (int c = 0; c < cols; c++) {
 		struct plot_style st;
-		plot_style__of(s, gs[c]->policy, &st);
+		plot_palette__style(pal, gs[c]->policy, &st);
 		fprintf(f, " %s/%s(median min max)[color=%s]", gs[c]->policy, gs[c]->target, st.color);
 	}
 	fputc('\n', f);
@@ -100,7 +101,7 @@ static int throughput_plot(const struct summary *s, const char *dir, const char 
 		struct plot_style st;
 		plots__series_title(gs[c], title, sizeof(title));
 		plots__append_word(titles, sizeof(titles), title);
-		plot_style__of(s, gs[c]->policy, &st);
+		plot_palette__style(pal, gs[c]->policy, &st);
 		plots__append_word(colors, sizeof(colors), st.color);
 	}
 	snprintf(vars, sizeof(vars), "datafile='%.3000s'; outbase='%.3000s'; job='%s'; titles='%s'; colors='%s'", dat, base,
@@ -138,7 +139,8 @@ static void scatter_point(FILE *f, struct log_range *r, double real, double sim,
 }
 
 /* Points (real median, sim median) for every policy x job x stressor / percentile, zeros kept. */
-static int scatter_plot(const struct summary *s, const char *dir, const char *real, char *err, size_t errlen)
+static int scatter_plot(const struct summary *s, const struct plot_palette *pal, const char *dir, const char *real,
+			char *err, size_t errlen)
 {
 	char thr[4300], lat[4300], base[4300], vars[16384];
 	struct log_range tr = { 0 }, lr = { 0 };
@@ -166,7 +168,7 @@ static int scatter_plot(const struct summary *s, const char *dir, const char *re
 		struct plot_style st;
 		if (strcmp(sim->target, "sim"))
 			continue;
-		plot_style__of(s, sim->policy, &st);
+		plot_palette__style(pal, sim->policy, &st);
 		for (int k = 0; k < s->nr_groups; k++) {
 			r = &s->groups[k];
 			if (strcmp(r->target, real) || strcmp(r->policy, sim->policy) || strcmp(r->job, sim->job))
@@ -217,6 +219,7 @@ int plots__make(const struct summary *s, const char *out, const char *dir, char 
 {
 	char path[4096], jobs[32][64], reals[2][72];
 	int nr_jobs = 0, nr_reals = 0, rc = 0;
+	struct plot_palette *pal;
 
 	if (proc__which("gnuplot", path, sizeof(path))) {
 		snprintf(err, errlen, "gnuplot is not installed (scripts/deps.sh installs it); the data is in summary.csv");
@@ -237,13 +240,16 @@ int plots__make(const struct summary *s, const char *out, const char *dir, char 
 		if (k == nr_reals && nr_reals < 2 && strcmp(s->groups[i].target, "sim"))
 			snprintf(reals[nr_reals++], sizeof(reals[0]), "%s", s->groups[i].target);
 	}
+	/* one colour assignment for every figure */
+	pal = plot_palette__new(s);
 	for (int j = 0; j < nr_jobs; j++) {
-		rc |= plots__latency(s, out, dir, jobs[j], err, errlen);
-		rc |= throughput_plot(s, dir, jobs[j], err, errlen);
+		rc |= plots__latency(s, pal, out, dir, jobs[j], err, errlen);
+		rc |= throughput_plot(s, pal, dir, jobs[j], err, errlen);
 	}
 	for (int r = 0; r < nr_reals; r++)
-		rc |= scatter_plot(s, dir, reals[r], err, errlen);
-	rc |= plots__sweep(s, dir, err, errlen);
+		rc |= scatter_plot(s, pal, dir, reals[r], err, errlen);
+	rc |= plots__sweep(s, pal, dir, err, errlen);
+	plot_palette__free(pal);
 	if (!rc)
 		printf("plots: %s/*.png (and .svg, .pdf)\n", dir);
 	return rc;

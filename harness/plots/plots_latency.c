@@ -77,8 +77,8 @@ static void write_block(FILE *f, const struct series *sr, const struct plot_styl
 	fprintf(f, "\n\n");
 }
 
-int plots__latency(const struct summary *s, const char *out, const char *dir, const char *job, char *err,
-		   size_t errlen)
+int plots__latency(const struct summary *s, const struct plot_palette *pal, const char *out, const char *dir,
+		   const char *job, char *err, size_t errlen)
 {
 	char dat[4300], base[4300], titles[4096] = "", colors[1024] = "", points[512] = "", dashes[512] = "";
 	char vars[16384];
@@ -120,7 +120,7 @@ int plots__latency(const struct summary *s, const char *out, const char *dir, co
 		struct plot_style st;
 		char title[320];
 
-		plot_style__of(s, g->policy, &st);
+		plot_palette__style(pal, g->policy, &st);
 		write_block(f, &sr[i], &st);
 		plots__series_title(g, title, sizeof(title));
 		if (sr[i].same_as >= 0) {

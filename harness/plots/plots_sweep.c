@@ -30,6 +30,14 @@ static const struct {
 	[SM_THROUGHPUT] = { "throughput", "throughput, geo. mean over stressors of bogo-ops/s", false },
 };
 
+/* What every figure of a sweep reads: the summary's groups with their labels parsed once. */
+struct sweep_groups {
+	const struct summary *s;
+	const struct plot_palette *pal;
+	struct group_label *labels;     /* labels[i]: the parsed labels of s->groups[i] */
+	const struct group **defaults;  /* defaults[i]: the default scheduler on i's job and topology, or NULL */
+};
+
 struct knob_axis {
 	char name[48];
 	char values[MAX_VALUES][64];  /* distinct values, in numeric (or text) order */
@@ -46,16 +54,13 @@ static int cmp_value(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static void axis_of(const struct summary *s, const char *knob, struct knob_axis *ax)
+static void axis_of(const struct sweep_groups *sg, const char *knob, struct knob_axis *ax)
 {
 	memset(ax, 0, sizeof(*ax));
 	snprintf(ax->name, sizeof(ax->name), "%.47s", knob);
-	for (int i = 0; i < s->nr_groups; i++) {
-		struct group_label l;
-		const char *v;
+	for (int i = 0; i < sg->s->nr_groups; i++) {
+		const char *v = group_label__knob(&sg->labels[i], knob);
 		int k;
-		group_label__parse(&s->groups[i], &l);
-		v = group_label__knob(&l, knob);
 		if (!v)
 			continue;
 		for (k = 0; k < ax->nr && strcmp(ax->values[k], v); k++)
@@ -85,23 +90,49 @@ static void line_key(const struct group_label *l, const char *xknob, char *out, 
 	}
 }
 
-/* The default scheduler's group on the same job and topology, or NULL. */
-static const struct group *default_of(const struct summary *s, const struct group_label *l)
+/* The default scheduler's simulator group on the same job and topology as @l, or NULL. */
+static const struct group *default_of(const struct summary *s, const struct group_label *labels,
+				      const struct group_label *l)
 {
 	for (int i = 0; i < s->nr_groups; i++) {
-		struct group_label d;
-		group_label__parse(&s->groups[i], &d);
-		if (!strcmp(d.policy, "default") && !strcmp(d.job, l->job) && !strcmp(d.topology, l->topology) &&
+		const struct group_label *d = &labels[i];
+		if (!strcmp(d->policy, "default") && !strcmp(d->job, l->job) && !strcmp(d->topology, l->topology) &&
 		    !strcmp(s->groups[i].target, "sim"))
 			return &s->groups[i];
 	}
 	return NULL;
 }
 
-/* The median, min and max over its runs of @metric for @g; NaN when it has none. */
-static void value_of(const struct summary *s, const struct group *g, enum sweep_metric metric, double *md,
-		     double *mn, double *mx)
+/* Parse every group's labels, and find each one's default scheduler, once for all figures. 0 or -1. */
+static int sweep_groups__init(struct sweep_groups *sg, const struct summary *s, const struct plot_palette *pal)
 {
+	size_t n = (size_t)s->nr_groups + 1;
+
+	sg->s = s;
+	sg->pal = pal;
+	sg->labels = calloc(n, sizeof(*sg->labels));
+	sg->defaults = calloc(n, sizeof(*sg->defaults));
+	if (!sg->labels || !sg->defaults)
+		return -1;
+	for (int i = 0; i < s->nr_groups; i++)
+		group_label__parse(&s->groups[i], &sg->labels[i]);
+	for (int i = 0; i < s->nr_groups; i++)
+		sg->defaults[i] = default_of(s, sg->labels, &sg->labels[i]);
+	return 0;
+}
+
+static void sweep_groups__free(struct sweep_groups *sg)
+{
+	free(sg->labels);
+	free(sg->defaults);
+}
+
+/* The median, min and max over its runs of @metric for group @i; NaN when it has none. */
+static void value_of(const struct sweep_groups *sg, int i, enum sweep_metric metric, double *md, double *mn,
+		     double *mx)
+{
+	const struct group *g = &sg->s->groups[i], *def = sg->defaults[i];
+
 	*md = *mn = *mx = NAN;
 	if (metric != SM_THROUGHPUT) {
 		const struct metric *m = group__metric(g, metric == SM_P50 ? "wakeup_p50_ns" : "wakeup_p99_ns");
@@ -112,13 +143,9 @@ static void value_of(const struct summary *s, const struct group *g, enum sweep_
 		}
 		return;
 	}
-	struct group_label l;
-	const struct group *def;
 	double lmd = 0, lmn = 0, lmx = 0;
 	int n = 0;
 
-	group_label__parse(g, &l);
-	def = default_of(s, &l);
 	for (int k = 0; k < g->nr_metrics; k++) {
 		const struct metric *m = &g->metrics[k], *dm;
 		double base = 1;
@@ -158,9 +185,10 @@ static void add_unique(char (*list)[64], int *n, int max, const char *v)
 		snprintf(list[(*n)++], 64, "%s", v);
 }
 
-static int one_figure(const struct summary *s, const char *dir, const char *job, const struct knob_axis *ax,
+static int one_figure(const struct sweep_groups *sg, const char *dir, const char *job, const struct knob_axis *ax,
 		      enum sweep_metric metric, char *err, size_t errlen)
 {
+	const struct summary *s = sg->s;
 	char dat[4300], base[4300], vars[16384], titles[4096] = "", colors[1024] = "", points[512] = "";
 	char xtics[2048] = "", panels[1024] = "", firsts[256] = "", counts[256] = "", refs[512] = "";
 	struct figure fig = { 0 };
@@ -177,16 +205,14 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 
 	/* the panels (topologies) and lines (policy and other knobs) this job has */
 	for (int i = 0; i < s->nr_groups; i++) {
-		struct group_label l;
+		const struct group_label *l = &sg->labels[i];
 		char key[160];
-		const struct group *g = &s->groups[i];
-		group_label__parse(g, &l);
-		if (strcmp(l.job, job) || strcmp(g->target, "sim"))
+		if (strcmp(l->job, job) || strcmp(s->groups[i].target, "sim"))
 			continue;
-		add_unique(fig.topologies, &fig.nr_panels, MAX_PANELS, l.topology);
-		if (!group_label__knob(&l, ax->name))
+		add_unique(fig.topologies, &fig.nr_panels, MAX_PANELS, l->topology);
+		if (!group_label__knob(l, ax->name))
 			continue;
-		line_key(&l, ax->name, key, sizeof(key));
+		line_key(l, ax->name, key, sizeof(key));
 		int k;
 		for (k = 0; k < fig.nr_lines && strcmp(fig.lines[k], key); k++)
 			;
@@ -216,21 +242,20 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 			char polname[64];
 			snprintf(polname, sizeof(polname), "%.*s", (int)strcspn(fig.lines[ln], ","), fig.lines[ln]);
 			/* a line is drawn in its policy's colour (harness/plots/plot_style.h) */
-			plot_style__of(s, polname, &st);
+			plot_palette__style(sg->pal, polname, &st);
 			fprintf(f, "# %s @%s color=%s point=%d\n", fig.lines[ln], fig.topologies[p], st.color, st.point);
 			for (int i = 0; i < s->nr_groups; i++) {
-				const struct group *g = &s->groups[i];
-				struct group_label l;
+				const struct group_label *l = &sg->labels[i];
 				char key[160];
 				double md, mn, mx;
-				group_label__parse(g, &l);
-				if (strcmp(l.job, job) || strcmp(l.topology, fig.topologies[p]) || strcmp(g->target, "sim"))
+				if (strcmp(l->job, job) || strcmp(l->topology, fig.topologies[p]) ||
+				    strcmp(s->groups[i].target, "sim"))
 					continue;
-				line_key(&l, ax->name, key, sizeof(key));
-				int x = axis_index(ax, group_label__knob(&l, ax->name));
+				line_key(l, ax->name, key, sizeof(key));
+				int x = axis_index(ax, group_label__knob(l, ax->name));
 				if (x < 0 || strcmp(key, fig.lines[ln]))
 					continue;
-				value_of(s, g, metric, &md, &mn, &mx);
+				value_of(sg, i, metric, &md, &mn, &mx);
 				if (isfinite(md)) {
 					char point[128];
 					snprintf(point, sizeof(point), "%d %.6g %.6g %.6g\n", x, md, mn, mx);
@@ -249,13 +274,12 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 		plots__append_wordf(counts, sizeof(counts), "%d", fig.nr_lines);
 		/* the default scheduler, where the sweep ran it: 1 for normalised throughput */
 		for (int i = 0; i < s->nr_groups; i++) {
-			struct group_label l;
+			const struct group_label *l = &sg->labels[i];
 			double md, mn, mx;
-			group_label__parse(&s->groups[i], &l);
-			if (strcmp(l.policy, "default") || strcmp(l.job, job) || strcmp(l.topology, fig.topologies[p]) ||
+			if (strcmp(l->policy, "default") || strcmp(l->job, job) || strcmp(l->topology, fig.topologies[p]) ||
 			    strcmp(s->groups[i].target, "sim"))
 				continue;
-			value_of(s, &s->groups[i], metric, &md, &mn, &mx);
+			value_of(sg, i, metric, &md, &mn, &mx);
 			ref = md;
 			has_default = true;
 		}
@@ -295,22 +319,28 @@ static int one_figure(const struct summary *s, const char *dir, const char *job,
 	return plot_run__gnuplot("sweep_metric.gp", vars, base, err, errlen);
 }
 
-int plots__sweep(const struct summary *s, const char *dir, char *err, size_t errlen)
+int plots__sweep(const struct summary *s, const struct plot_palette *pal, const char *dir, char *err, size_t errlen)
 {
 	char knobs[16][48], jobs[32][64];
 	int nr_knobs = group_label__knob_names(s, knobs, 16), nr_jobs = 0, rc = 0;
+	struct sweep_groups sg;
 
-	for (int i = 0; i < s->nr_groups; i++) {
-		struct group_label l;
-		group_label__parse(&s->groups[i], &l);
-		add_unique(jobs, &nr_jobs, 32, l.job);
+	if (!nr_knobs)
+		return 0;
+	if (sweep_groups__init(&sg, s, pal)) {
+		sweep_groups__free(&sg);
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
+	for (int i = 0; i < s->nr_groups; i++)
+		add_unique(jobs, &nr_jobs, 32, sg.labels[i].job);
 	for (int k = 0; k < nr_knobs; k++) {
 		struct knob_axis ax;
-		axis_of(s, knobs[k], &ax);
+		axis_of(&sg, knobs[k], &ax);
 		for (int j = 0; j < nr_jobs; j++)
 			for (int m = 0; m < SM_COUNT; m++)
-				rc |= one_figure(s, dir, jobs[j], &ax, (enum sweep_metric)m, err, errlen);
+				rc |= one_figure(&sg, dir, jobs[j], &ax, (enum sweep_metric)m, err, errlen);
 	}
+	sweep_groups__free(&sg);
 	return rc;
 }

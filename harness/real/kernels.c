@@ -174,3 +174,18 @@ const char *kernel__target_base(const char *target, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)strcspn(target, "@"), target);
 	return buf;
 }
+
+void kernel__add_target_args(struct argv_buf *a, const char *target, const char *vm_kernel)
+{
+	const char *kernel = kernel__of_target(target);
+	char base[16];
+
+	argv__add(a, "--target");
+	argv__add(a, kernel__target_base(target, base, sizeof(base)));
+	if (!kernel && vm_kernel && !strcmp(target, "vm"))
+		kernel = vm_kernel;
+	if (kernel) {
+		argv__add(a, "--kernel");
+		argv__add(a, kernel);
+	}
+}

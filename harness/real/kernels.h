@@ -38,5 +38,11 @@ const char *kernel__of_target(const char *target);
 bool kernel__target_valid(const char *target);
 /* "vm" for "vm@7.3", else @target itself (in @buf). */
 const char *kernel__target_base(const char *target, char *buf, size_t len);
+struct argv_buf;
+/*
+ * The `scxlab run` arguments that send a run to @target: `--target BASE`, and `--kernel K`
+ * when the target names a kernel ("vm@7.3"), else @vm_kernel for a plain "vm" when given.
+ */
+void kernel__add_target_args(struct argv_buf *a, const char *target, const char *vm_kernel);
 
 #endif

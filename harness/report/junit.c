@@ -45,18 +45,16 @@ static void escape(FILE *f, const char *s)
 	}
 }
 
-int junit__write(const struct junit_report *r, const char *path)
+static void report(FILE *f, const void *ctx)
 {
-	char tmp[4300], host[256] = "localhost", stamp[32];
+	const struct junit_report *r = ctx;
+	char host[256] = "localhost", stamp[32];
 	int failures = 0, errors = 0;
 	double total = 0;
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	time_t now = epoch ? (time_t)strtoll(epoch, NULL, 10) : time(NULL);
 	struct tm tm;
-	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
 
-	if (!f)
-		return -1;
 	gethostname(host, sizeof(host) - 1);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -95,7 +93,11 @@ int junit__write(const struct junit_report *r, const char *path)
 		fprintf(f, "</%s>\n    </testcase>\n", tag);
 	}
 	fprintf(f, "    <system-out/>\n    <system-err/>\n  </testsuite>\n</testsuites>\n");
-	return atomic_file__commit(f, tmp, path);
+}
+
+int junit__write(const struct junit_report *r, const char *path, char *err, size_t errlen)
+{
+	return atomic_file__write_with(path, report, r, err, errlen);
 }
 
 void junit__free(struct junit_report *r)

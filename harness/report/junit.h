@@ -28,8 +28,8 @@ struct junit_report {
 
 /* Add a case; returns it (zeroed but for the names), or NULL when out of memory. */
 struct junit_case *junit__add(struct junit_report *r, const char *classname, const char *name);
-/* Write @r to @path. 0, or -1 with errno set. */
-int junit__write(const struct junit_report *r, const char *path);
+/* Write @r to @path (atomically). 0, or -1 with the file and why in @err. */
+int junit__write(const struct junit_report *r, const char *path, char *err, size_t errlen);
 void junit__free(struct junit_report *r);
 
 #endif

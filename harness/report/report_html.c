@@ -238,18 +238,18 @@ static void inputs(FILE *f, const struct summary *s)
 	fprintf(f, "</table>\n");
 }
 
-int report_html__write(const struct summary *s, const char *dir, const char *plots_dir, const char *what, char *err,
-		       size_t errlen)
-{
-	char path[4200], tmp[4300];
-	FILE *f;
+/* What the page is made from. */
+struct page {
+	const struct summary *s;
+	const char *plots_dir, *what;
+};
 
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
+static void page(FILE *f, const void *ctx)
+{
+	const struct page *p = ctx;
+	const struct summary *s = p->s;
+	const char *what = p->what;
+
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>scxlab: ");
 	put_html(f, what);
 	fprintf(f, "</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<h1>scxlab: ", style, check_script);
@@ -261,24 +261,29 @@ int report_html__write(const struct summary *s, const char *dir, const char *plo
 	targets(f, s);
 	failures(f, s);
 	tables(f, s);
-	figures(f, plots_dir);
+	figures(f, p->plots_dir);
 	inputs(f, s);
 	fprintf(f, "</body>\n</html>\n");
-	if (atomic_file__commit(f, tmp, path)) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
-	return 0;
+}
+
+int report_html__write(const struct summary *s, const char *dir, const char *plots_dir, const char *what, char *err,
+		       size_t errlen)
+{
+	const struct page p = { .s = s, .plots_dir = plots_dir, .what = what };
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	return atomic_file__write_with(path, page, &p, err, errlen);
 }
 
 int report_html__write_dir(const struct summary *s, const char *dir, bool with_figures, const char *what,
 			   const char *cmd)
 {
-	char err[512], plots[4200];
+	char err[4400], plots[4200];
 
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
-	if (report_tables__write(s, dir)) {
-		fprintf(stderr, "%s: cannot write %s/table.txt and table.md\n", cmd, dir);
+	if (report_tables__write(s, dir, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
 		return -1;
 	}
 	if (report_html__write(s, dir, with_figures ? plots : NULL, what, err, sizeof(err))) {

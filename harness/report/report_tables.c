@@ -66,8 +66,9 @@ void report_tables__row(const struct group *g, struct report_row *row)
 	row->status = g->policy_failed ? "POLICY FAILED" : g->failed ? "runs failed" : "ok";
 }
 
-static void markdown(const struct summary *s, FILE *f)
+static void markdown(FILE *f, const void *ctx)
 {
+	const struct summary *s = ctx;
 	char jobs[32][64];
 	int nr_jobs = report_tables__jobs(s, jobs, 32);
 
@@ -99,22 +100,18 @@ static void markdown(const struct summary *s, FILE *f)
 		fprintf(f, "- %s\n", report_tables__legend[k]);
 }
 
-int report_tables__write(const struct summary *s, const char *dir)
+static void text(FILE *f, const void *ctx)
 {
-	char path[4200], tmp[4300];
-	FILE *f;
+	summary__print(ctx, f);
+}
+
+int report_tables__write(const struct summary *s, const char *dir, char *err, size_t errlen)
+{
+	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/table.txt", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
-	summary__print(s, f);
-	if (atomic_file__commit(f, tmp, path))
+	if (atomic_file__write_with(path, text, s, err, errlen))
 		return -1;
 	snprintf(path, sizeof(path), "%s/table.md", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
-	markdown(s, f);
-	return atomic_file__commit(f, tmp, path);
+	return atomic_file__write_with(path, markdown, s, err, errlen);
 }

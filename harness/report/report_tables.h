@@ -28,7 +28,7 @@ void report_tables__row(const struct group *g, struct report_row *row);
 /* The column heads, in the order of report_row.cells. */
 extern const char *const report_tables__heads[];
 
-/* DIR/table.txt and DIR/table.md, atomically. 0 or -1. */
-int report_tables__write(const struct summary *s, const char *dir);
+/* DIR/table.txt and DIR/table.md, atomically. 0, or -1 with the file and why in @err. */
+int report_tables__write(const struct summary *s, const char *dir, char *err, size_t errlen);
 
 #endif

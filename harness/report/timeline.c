@@ -88,7 +88,7 @@ int timeline__write(struct sim *sim, const char *path)
 	done = calloc(tl.nr ? tl.nr : 1, sizeof(*done));
 	if (!f || !done) {
 		if (f)
-			fclose(f);
+			atomic_file__abort(f, tmp);
 		free(done);
 		return -1;
 	}

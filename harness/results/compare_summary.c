@@ -5,6 +5,7 @@
 #include "harness/util/atomic_file.h"
 #include "harness/results/result_read.h"
 #include "harness/results/summary_csv.h"
+#include "harness/util/sorted_values.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -284,12 +285,6 @@ int summary__add_run(struct summary *s, const char *target, const char *policy, 
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 void summary__finish(struct summary *s)
 {
 	for (int i = 0; i < s->nr_groups; i++) {
@@ -299,10 +294,10 @@ void summary__finish(struct summary *s)
 			if (!m->n)
 				continue;
 			memcpy(sorted, m->values, (size_t)m->n * sizeof(double));
-			qsort(sorted, (size_t)m->n, sizeof(double), cmp_double);
+			values__sort(sorted, (size_t)m->n);
 			m->min = sorted[0];
 			m->max = sorted[m->n - 1];
-			m->median = m->n % 2 ? sorted[m->n / 2] : (sorted[m->n / 2 - 1] + sorted[m->n / 2]) / 2;
+			m->median = values__median(sorted, (size_t)m->n);
 		}
 	}
 }
@@ -316,13 +311,10 @@ enum metric_sense metric__sense(const char *name)
 	return SENSE_NEUTRAL;
 }
 
-int summary__write_json(const struct summary *s, const char *path)
+static void summary_json(FILE *f, const void *ctx)
 {
-	char tmp[4300];
-	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
+	const struct summary *s = ctx;
 
-	if (!f)
-		return -1;
 	fprintf(f, "{\n  \"schema\": \"scxlab.compare/1\",\n  \"skipped_targets\": [");
 	for (int i = 0; i < s->nr_skipped; i++) {
 		fprintf(f, "%s\"", i ? ", " : "");
@@ -357,17 +349,21 @@ int summary__write_json(const struct summary *s, const char *path)
 		fprintf(f, "      } }%s\n", i + 1 < s->nr_groups ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
-	return atomic_file__commit(f, tmp, path);
 }
 
-int summary__write(const struct summary *s, const char *dir)
+int summary__write_json(const struct summary *s, const char *path, char *err, size_t errlen)
+{
+	return atomic_file__write_with(path, summary_json, s, err, errlen);
+}
+
+int summary__write(const struct summary *s, const char *dir, char *err, size_t errlen)
 {
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	if (summary__write_json(s, path))
+	if (summary__write_json(s, path, err, errlen))
 		return -1;
-	return summary_csv__write(s, dir);
+	return summary_csv__write(s, dir, err, errlen);
 }
 
 int summary__load(struct summary *s, const char *path, char *err, size_t errlen)

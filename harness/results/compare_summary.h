@@ -65,10 +65,11 @@ struct group *summary__find(struct summary *s, const char *target, const char *p
 const struct metric *group__metric(const struct group *g, const char *name);
 /* One more value of metric @name for @g's last added run (a caller's own metrics). */
 void group__add_value(struct group *g, const char *name, double v);
-/* Atomic writes of DIR/summary.json, DIR/summary.csv and DIR/runs.csv (summary_csv.h). 0 or -1. */
-int summary__write(const struct summary *s, const char *dir);
-/* Only the JSON, to @path (atomically). */
-int summary__write_json(const struct summary *s, const char *path);
+/* Atomic writes of DIR/summary.json, DIR/summary.csv and DIR/runs.csv (summary_csv.h). 0, or -1
+ * with the file that could not be written, and why, in @err (the files written before it stay). */
+int summary__write(const struct summary *s, const char *dir, char *err, size_t errlen);
+/* Only the JSON, to @path (atomically). 0, or -1 with the reason in @err. */
+int summary__write_json(const struct summary *s, const char *path, char *err, size_t errlen);
 /* Read a summary.json written by summary__write (or a single result.json, as one run). */
 int summary__load(struct summary *s, const char *path, char *err, size_t errlen);
 void summary__free(struct summary *s);

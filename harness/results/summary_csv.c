@@ -84,67 +84,64 @@ static void seed_of(const struct group *g, int run, char *out, size_t len)
 	}
 }
 
-static int write_summary(const struct summary *s, const struct columns *c, const char *dir)
-{
-	char path[4200], tmp[4300];
-	FILE *f;
+/* What the table writers read: the summary, its knob columns, and which table. */
+struct tables {
+	const struct summary *s;
+	struct columns c;
+	bool runs;              /* runs.csv, else summary.csv */
+};
 
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
-	header(f, c, "metric,median,min,max,runs,status");
-	for (int i = 0; i < s->nr_groups; i++) {
-		const struct group *g = &s->groups[i];
-		struct group_label l;
-		group_label__parse(g, &l);
-		for (int k = 0; k < g->nr_metrics; k++) {
-			const struct metric *m = &g->metrics[k];
-			identity(f, c, g, &l);
-			fprintf(f, ",%s,%.17g,%.17g,%.17g,%d,%s\n", m->name, m->median, m->min, m->max, m->n, group_status(g));
-		}
+/* summary.csv: a row per metric of @g, with its median, min and max. */
+static void summary_rows(FILE *f, const struct columns *c, const struct group *g, const struct group_label *l)
+{
+	for (int k = 0; k < g->nr_metrics; k++) {
+		const struct metric *m = &g->metrics[k];
+		identity(f, c, g, l);
+		fprintf(f, ",%s,%.17g,%.17g,%.17g,%d,%s\n", m->name, m->median, m->min, m->max, m->n, group_status(g));
 	}
-	return atomic_file__commit(f, tmp, path);
 }
 
-static int write_runs(const struct summary *s, const struct columns *c, const char *dir)
+/* runs.csv: run by run, each run's metrics in the group's metric order. */
+static void run_rows(FILE *f, const struct columns *c, const struct group *g, const struct group_label *l)
 {
-	char path[4200], tmp[4300];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/runs.csv", dir);
-	f = atomic_file__open(path, tmp, sizeof(tmp));
-	if (!f)
-		return -1;
-	header(f, c, "run,seed,metric,value,status");
-	for (int i = 0; i < s->nr_groups; i++) {
-		const struct group *g = &s->groups[i];
-		struct group_label l;
-		group_label__parse(g, &l);
-		/* run by run, each run's metrics in the group's metric order */
-		for (int run = 0; run < g->runs; run++) {
-			char seed[24];
-			seed_of(g, run, seed, sizeof(seed));
-			for (int k = 0; k < g->nr_metrics; k++) {
-				const struct metric *m = &g->metrics[k];
-				for (int v = 0; v < m->n; v++) {
-					if (m->run[v] != run)
-						continue;
-					identity(f, c, g, &l);
-					fprintf(f, ",%d,%s,%s,%.17g,%s\n", run + 1, seed, m->name, m->values[v], group_status(g));
-				}
+	for (int run = 0; run < g->runs; run++) {
+		char seed[24];
+		seed_of(g, run, seed, sizeof(seed));
+		for (int k = 0; k < g->nr_metrics; k++) {
+			const struct metric *m = &g->metrics[k];
+			for (int v = 0; v < m->n; v++) {
+				if (m->run[v] != run)
+					continue;
+				identity(f, c, g, l);
+				fprintf(f, ",%d,%s,%s,%.17g,%s\n", run + 1, seed, m->name, m->values[v], group_status(g));
 			}
 		}
 	}
-	return atomic_file__commit(f, tmp, path);
 }
 
-int summary_csv__write(const struct summary *s, const char *dir)
+static void table(FILE *f, const void *ctx)
 {
-	struct columns c;
+	const struct tables *t = ctx;
 
-	c.nr_knobs = group_label__knob_names(s, c.knobs, MAX_KNOB_COLUMNS);
-	if (write_summary(s, &c, dir))
+	header(f, &t->c, t->runs ? "run,seed,metric,value,status" : "metric,median,min,max,runs,status");
+	for (int i = 0; i < t->s->nr_groups; i++) {
+		const struct group *g = &t->s->groups[i];
+		struct group_label l;
+		group_label__parse(g, &l);
+		(t->runs ? run_rows : summary_rows)(f, &t->c, g, &l);
+	}
+}
+
+int summary_csv__write(const struct summary *s, const char *dir, char *err, size_t errlen)
+{
+	struct tables t = { .s = s };
+	char path[4200];
+
+	t.c.nr_knobs = group_label__knob_names(s, t.c.knobs, MAX_KNOB_COLUMNS);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (atomic_file__write_with(path, table, &t, err, errlen))
 		return -1;
-	return write_runs(s, &c, dir);
+	t.runs = true;
+	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	return atomic_file__write_with(path, table, &t, err, errlen);
 }

@@ -10,7 +10,7 @@
 
 #include "harness/results/compare_summary.h"
 
-/* DIR/summary.csv and DIR/runs.csv, each written atomically. 0 or -1. */
-int summary_csv__write(const struct summary *s, const char *dir);
+/* DIR/summary.csv and DIR/runs.csv, each written atomically. 0, or -1 with the file and why in @err. */
+int summary_csv__write(const struct summary *s, const char *dir, char *err, size_t errlen);
 
 #endif

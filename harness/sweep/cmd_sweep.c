@@ -124,13 +124,7 @@ static int run_one(const struct sweep_spec *s, const struct sweep_run *r, const 
 		return -1;
 	argv__add(&a, "/proc/self/exe");
 	argv__add(&a, "run");
-	char base[16];
-	argv__add(&a, "--target");
-	argv__add(&a, kernel__target_base(r->target, base, sizeof(base)));
-	if (kernel__of_target(r->target)) {
-		argv__add(&a, "--kernel");
-		argv__add(&a, kernel__of_target(r->target));
-	}
+	kernel__add_target_args(&a, r->target, NULL);
 	argv__add(&a, "--topology");
 	argv__add(&a, r->topology);
 	if (strcmp(r->job, "builtin")) {
@@ -543,8 +537,8 @@ int cmd_merge(int argc, char **argv)
 		fclose(ff);
 	free(m);
 	summary__finish(&sum);
-	if (summary__write(&sum, out)) {
-		fprintf(stderr, "scxlab merge: cannot write %s/summary.json\n", out);
+	if (summary__write(&sum, out, err, sizeof(err))) {
+		fprintf(stderr, "scxlab merge: %s\n", err);
 		summary__free(&sum);
 		return 1;
 	}

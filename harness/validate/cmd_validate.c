@@ -6,6 +6,7 @@
 #include "harness/real/kernels.h"
 #include "harness/util/paths.h"
 #include "harness/util/proc.h"
+#include "harness/util/sorted_values.h"
 #include "harness/validate/validate_plot.h"
 #include "harness/validate/validate_report.h"
 #include "harness/validate/validate_runner.h"
@@ -122,12 +123,6 @@ static int calibrate(const char *target, int seconds, const char *path)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The report's description of the real target and the load seen. */
 static void describe(struct validate_report *r, struct validate_plan *p)
 {
@@ -158,7 +153,7 @@ static void describe(struct validate_report *r, struct validate_plan *p)
 			 p->real_from ? " with the reused real runs" : "");
 		return;
 	}
-	qsort(p->loads, (size_t)p->nr_loads, sizeof(double), cmp_double);
+	values__sort(p->loads, (size_t)p->nr_loads);
 	snprintf(r->load_text, sizeof(r->load_text), "load average before the real runs %.1f-%.1f (median %.1f)",
 		 p->loads[0], p->loads[p->nr_loads - 1], p->loads[p->nr_loads / 2]);
 }

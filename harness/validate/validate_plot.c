@@ -62,6 +62,7 @@ int validate_plot__make(const struct validate_report *r, const char *dir, char *
 	static const char *const names[NR_PANELS] = { "ops", "latency", "rates", "zero_wait" };
 	struct panel p[NR_PANELS] = { 0 };
 	char exe[4096], base[4300], vars[20000];
+	struct plot_palette *pal;
 	int rc = 0;
 
 	if (proc__which("gnuplot", exe, sizeof(exe))) {
@@ -78,16 +79,18 @@ int validate_plot__make(const struct validate_report *r, const char *dir, char *
 			fprintf(p[i].f, "# real_median real_min real_max sim_median sim_min sim_max policy:job:what rgb point\n");
 		}
 	}
+	pal = rc ? NULL : plot_palette__new(r->summary);
 	for (int i = 0; !rc && i < r->nr_rows; i++) {
 		const struct validate_row *w = &r->rows[i];
 		struct plot_style st;
 		bool open = false;
 		if (!w->real || !w->sim || !w->real->n || !w->sim->n)
 			continue;
-		plot_style__of(r->summary, w->policy, &st);
+		plot_palette__style(pal, w->policy, &st);
 		int panel = panel_of(w->metric, &open);
 		point(&p[panel], w, &st, open);
 	}
+	plot_palette__free(pal);
 	for (int i = 0; i < NR_PANELS; i++)
 		if (p[i].f && fclose(p[i].f) && !rc) {
 			snprintf(err, errlen, "%s: cannot write it", p[i].path);

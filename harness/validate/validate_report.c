@@ -4,6 +4,7 @@
 #include "harness/validate/validate_report.h"
 #include "harness/validate/validate_runs.h"
 #include "harness/validate/validate_stats.h"
+#include "harness/util/sorted_values.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -195,12 +196,6 @@ static int add_rankings(struct validate_report *r, const char *job, int first, i
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Median of the absolute errors of @metric's rows (NaN when none). */
 static double median_error(const struct validate_report *r, const char *metric)
 {
@@ -212,8 +207,8 @@ static double median_error(const struct validate_report *r, const char *metric)
 		if (!strcmp(r->rows[i].metric, metric) && isfinite(r->rows[i].error))
 			v[n++] = fabs(r->rows[i].error);
 	if (n) {
-		qsort(v, (size_t)n, sizeof(double), cmp_double);
-		m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		values__sort(v, (size_t)n);
+		m = values__median(v, (size_t)n);
 	}
 	free(v);
 	return m;

@@ -31,7 +31,7 @@ static void run_command(const struct validate_plan *p, int job, int policy, bool
 			struct argv_buf *a)
 {
 	const char *src = p->policies[policy];
-	char base[16], daemon[4200];
+	char daemon[4200];
 
 	memset(a, 0, sizeof(*a));
 	argv__add(a, "/proc/self/exe");
@@ -45,12 +45,7 @@ static void run_command(const struct validate_plan *p, int job, int policy, bool
 		argv__add(a, "--calibration");
 		argv__add(a, p->calibration);
 	} else {
-		argv__add(a, "--target");
-		argv__add(a, kernel__target_base(p->target, base, sizeof(base)));
-		if (kernel__of_target(p->target)) {
-			argv__add(a, "--kernel");
-			argv__add(a, kernel__of_target(p->target));
-		}
+		kernel__add_target_args(a, p->target, NULL);
 	}
 	if (strcmp(src, "default")) {
 		argv__add(a, "--policy");
@@ -70,9 +65,10 @@ static void run_command(const struct validate_plan *p, int job, int policy, bool
 	argv__add(a, dir);
 }
 
-static double loadavg_now(void)
+/* The number @path starts with (a 1-minute load average), or -1. */
+static double first_number_of(const char *path)
 {
-	FILE *f = fopen("/proc/loadavg", "r");
+	FILE *f = fopen(path, "r");
 	double v = -1;
 
 	if (f) {
@@ -83,20 +79,18 @@ static double loadavg_now(void)
 	return v;
 }
 
+static double loadavg_now(void)
+{
+	return first_number_of("/proc/loadavg");
+}
+
 /* The load average recorded beside a real run (DIR/loadavg), or -1. */
 static double loadavg_of(const char *dir)
 {
 	char path[4500];
-	double v = -1;
 
 	snprintf(path, sizeof(path), "%s/loadavg", dir);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%lf", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return first_number_of(path);
 }
 
 /* Run (or keep) one run into @dir: 0 finished, 1 failed (said). */

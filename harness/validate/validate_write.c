@@ -220,13 +220,10 @@ static void csv_metric(FILE *f, const struct validate_row *w, const char *world,
 	fprintf(f, ",%s,%s\n", w->threshold, w->holds < 0 ? "" : w->holds ? "yes" : "no");
 }
 
-static int write_csv(const struct validate_report *r, const char *path)
+static void csv(FILE *f, const void *ctx)
 {
-	char tmp[4300];
-	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
+	const struct validate_report *r = ctx;
 
-	if (!f)
-		return -1;
 	fprintf(f, "job,policy,stressor,metric,world,median,min,max,runs,error,threshold,holds\n");
 	for (int i = 0; i < r->nr_rows; i++) {
 		csv_metric(f, &r->rows[i], "real", r->rows[i].real);
@@ -241,7 +238,6 @@ static int write_csv(const struct validate_report *r, const char *path)
 			fprintf(f, ",,,0");
 		fprintf(f, ",,tau = 1,%s\n", k->holds < 0 ? "" : k->holds ? "yes" : "no");
 	}
-	return atomic_file__commit(f, tmp, path);
 }
 
 static void json_text(FILE *f, const char *s)
@@ -276,13 +272,10 @@ static const char *holds_json(int holds)
 	return holds < 0 ? "null" : holds ? "true" : "false";
 }
 
-static int write_json(const struct validate_report *r, const char *path)
+static void json(FILE *f, const void *ctx)
 {
-	char tmp[4300];
-	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
+	const struct validate_report *r = ctx;
 
-	if (!f)
-		return -1;
 	fprintf(f, "{\n  \"schema\": \"scxlab.validate/1\",\n  \"target\": { \"name\": ");
 	json_text(f, r->real);
 	fprintf(f, ", \"description\": ");
@@ -333,32 +326,32 @@ static int write_json(const struct validate_report *r, const char *path)
 		fprintf(f, ", \"holds\": %s }%s\n", holds_json(k->holds), i + 1 < r->nr_ranks ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
-	return atomic_file__commit(f, tmp, path);
 }
 
-static int write_tables(const struct validate_report *r, const char *path, int markdown)
+static void text(FILE *f, const void *ctx)
 {
-	char tmp[4300];
-	FILE *f = atomic_file__open(path, tmp, sizeof(tmp));
+	validate_write__tables(ctx, f, 0);
+}
 
-	if (!f)
-		return -1;
-	validate_write__tables(r, f, markdown);
-	return atomic_file__commit(f, tmp, path);
+static void markdown(FILE *f, const void *ctx)
+{
+	validate_write__tables(ctx, f, 1);
 }
 
 int validate_write__all(const struct validate_report *r, const char *dir, char *err, size_t errlen)
 {
-	static const char *const names[] = { "validate.txt", "validate.md", "validate.csv", "validate.json" };
+	static const struct {
+		const char *name;
+		atomic_file_writer *write;
+	} files[] = {
+		{ "validate.txt", text }, { "validate.md", markdown }, { "validate.csv", csv }, { "validate.json", json },
+	};
 	char path[4200];
 
-	for (int i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		int rc = i < 2 ? write_tables(r, path, i) : i == 2 ? write_csv(r, path) : write_json(r, path);
-		if (rc) {
-			snprintf(err, errlen, "%s: cannot write it", path);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+		if (atomic_file__write_with(path, files[i].write, r, err, errlen))
 			return -1;
-		}
 	}
 	return 0;
 }
