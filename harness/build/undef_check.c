@@ -137,7 +137,7 @@ static void add_compiler_runtime(const char *cc, struct name_set *set)
 	syms = ar && elf_kind(ar) == ELF_K_AR ? elf_getarsym(ar, &nr) : NULL;
 	for (size_t i = 0; syms && i < nr; i++)
 		if (syms[i].as_name)
-			set_add(set, syms[i].as_name);
+			name_set__add(set, syms[i].as_name);
 	if (ar)
 		elf_end(ar);
 	close(fd);
