@@ -1,12 +1,12 @@
 /*
- * scx/bpf_arena_common.bpf.h for the simulator build of a policy: BPF arenas as plain memory.
+ * scx/bpf_arena_common.bpf.h for the simulator build of a policy.
  *
  * In the kernel an arena is a region mapped both into the BPF program (address space 1) and
  * into user space, and pointers are converted between the two (cast_kern / cast_user). The
- * simulator runs everything in one address space, so __arena marks nothing, the casts do
- * nothing, and bpf_arena_alloc_pages() hands out zeroed, page-sized memory that lives until
- * the policy is unloaded. can_loop / cond_break (the verifier's may_goto escape hatch) never
- * break a loop here: the loop's own condition ends it.
+ * simulator runs everything in one address space, so __arena marks nothing and the casts do
+ * nothing; bpf_arena_alloc_pages() hands out pages of a 4 GiB window laid out as the kernel's
+ * (sim/bpf/arena.c). can_loop / cond_break (the verifier's may_goto escape hatch) never break
+ * a loop here: the loop's own condition ends it.
  */
 #ifndef __SCX_BPF_ARENA_COMMON_BPF_H
 #define __SCX_BPF_ARENA_COMMON_BPF_H
