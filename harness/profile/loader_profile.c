@@ -133,6 +133,52 @@ static int parse_syscall(struct profile_item *it, char *rest, const char *path, 
 	return 0;
 }
 
+/* `map MAP[KEY]PATH [cpu=N] = VALUE`: @rest is what follows `map`. */
+static int parse_map_value(struct profile_item *it, char *rest, const char *path, int line, char *err,
+			   size_t errlen)
+{
+	static const char usage[] = "map: expected 'map MAP[KEY][.member...] [cpu=N] = VALUE'";
+	char *eq = strchr(rest, '='), *lhs, *value, *cpu, *open, *close;
+	uint64_t key, c;
+
+	it->kind = PI_MAP_VALUE;
+	it->cpu = -1;
+	/* the '=' of a `cpu=N` word is not the assignment */
+	while (eq && eq - rest >= 4 && !strncmp(eq - 3, "cpu", 3) && isspace((unsigned char)eq[-4]))
+		eq = strchr(eq + 1, '=');
+	if (!eq)
+		return line_text__fail(err, errlen, path, line, "%s", usage);
+	*eq = 0;
+	lhs = line_text__trim(rest);
+	value = line_text__trim(eq + 1);
+	cpu = strpbrk(lhs, " \t");
+	if (cpu) {
+		*cpu = 0;
+		cpu = line_text__trim(cpu + 1);
+		if (strncmp(cpu, "cpu=", 4) || !parse_u64(cpu + 4, &c) || c >= LOADER_PROFILE_MAX_CPU)
+			return line_text__fail(err, errlen, path, line, "map %s: expected cpu=N after it, got '%s'",
+					       lhs, cpu);
+		it->cpu = (int)c;
+	}
+	open = strchr(lhs, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!*value || !open || open == lhs || !close)
+		return line_text__fail(err, errlen, path, line, "%s", usage);
+	*close = 0;
+	if (!parse_u64(open + 1, &key))
+		return line_text__fail(err, errlen, path, line, "map %.*s: key '%s' is not a number",
+				       (int)(open - lhs), lhs, open + 1);
+	if (close[1] && close[1] != '.' && close[1] != '[')
+		return line_text__fail(err, errlen, path, line, "map %.*s[%s]: expected .member or [N] at '%s'",
+				       (int)(open - lhs), lhs, open + 1, close + 1);
+	snprintf(it->name, sizeof(it->name), "%.*s", (int)(open - lhs), lhs);
+	snprintf(it->path, sizeof(it->path), "%s", close + 1);
+	snprintf(it->value, sizeof(it->value), "%s", value);
+	it->num = key;
+	it->value_is_cpu = !strcmp(value, "cpu");
+	return 0;
+}
+
 /* "NAME = VALUE" after the keyword. */
 static int split_assign(char *rest, char **name, char **value, const char *path, int line, char *err,
 			size_t errlen, const char *kw)
@@ -168,10 +214,20 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 			return line_text__fail(err, errlen, path, line, "attach-at: expected one time (50ms, 1s)");
 		return 0;
 	}
+	if (!strcmp(kw, "map"))
+		return parse_map_value(it, s, path, line, err, errlen);
+	if (!strcmp(kw, "struct_ops")) {
+		it->kind = PI_STRUCT_OPS;
+		if (!*s || strpbrk(s, " \t="))
+			return line_text__fail(err, errlen, path, line, "struct_ops: expected 'struct_ops NAME' (the map)");
+		snprintf(it->name, sizeof(it->name), "%s", s);
+		return 0;
+	}
 	if (strcmp(kw, "rodata") && strcmp(kw, "data") && strcmp(kw, "bss") && strcmp(kw, "ops") &&
 	    strcmp(kw, "map_entries"))
 		return line_text__fail(err, errlen, path, line,
-			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
+			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, map, struct_ops, syscall, "
+			    "attach-at)", kw);
 	if (split_assign(s, &name, &value, path, line, err, errlen, kw))
 		return -1;
 	snprintf(it->name, sizeof(it->name), "%s", name);
@@ -263,6 +319,16 @@ uint64_t loader_profile__attach_at(const struct loader_profile *lp)
 	return at;
 }
 
+const struct profile_item *loader_profile__struct_ops(const struct loader_profile *lp)
+{
+	const struct profile_item *found = NULL;
+
+	for (int i = 0; i < lp->nr_items; i++)
+		if (lp->items[i].kind == PI_STRUCT_OPS)
+			found = &lp->items[i];
+	return found;
+}
+
 void loader_profile__free(struct loader_profile *lp)
 {
 	free(lp->items);
@@ -310,6 +376,15 @@ int loader_profile__write(const struct loader_profile *lp, FILE *f)
 			break;
 		case PI_ATTACH_AT:
 			fprintf(f, "attach-at %lluns\n", (unsigned long long)it->num);
+			break;
+		case PI_MAP_VALUE:
+			fprintf(f, "map %s[%llu]%s", it->name, (unsigned long long)it->num, it->path);
+			if (it->cpu >= 0)
+				fprintf(f, " cpu=%d", it->cpu);
+			fprintf(f, " = %s\n", it->value);
+			break;
+		case PI_STRUCT_OPS:
+			fprintf(f, "struct_ops %s\n", it->name);
 			break;
 		case PI_SYSCALL:
 			fprintf(f, "syscall %s %s-attach ", it->name, it->after_attach ? "after" : "before");

@@ -46,6 +46,8 @@ enum profile_item_kind {
 	PI_MAP_ENTRIES, /* map_entries MAP = N */
 	PI_SYSCALL,     /* syscall PROG WHEN MODE [TYPE:VALUE ...] */
 	PI_ATTACH_AT,   /* attach-at TIME: the workload runs on fair until then */
+	PI_MAP_VALUE,   /* map MAP[KEY].path [cpu=N] = VALUE: bpf_map_update_elem after load */
+	PI_STRUCT_OPS,  /* struct_ops NAME: the struct_ops map attached, of several */
 };
 
 enum syscall_mode { SM_ONCE, SM_PER_CPU, SM_ON_CPU };
@@ -62,6 +64,11 @@ struct profile_item {
 	bool after_attach;
 	enum syscall_mode mode;
 	int on_cpu;
+	/* map values: the map in `name`, the key in `num`, the path into the value after it, the
+	 * CPU whose per-CPU value is written (-1: every CPU's), `value` the text or `cpu` */
+	char path[256];
+	int cpu;
+	bool value_is_cpu;
 	int nr_args;
 	struct {
 		uint8_t size;      /* 1, 2, 4 or 8 bytes */
@@ -80,6 +87,8 @@ struct loader_profile {
 /* Parse @path. 0, or -1 with "FILE:LINE: what" in @err. */
 int loader_profile__parse(struct loader_profile *lp, const char *path, char *err, size_t errlen);
 void loader_profile__free(struct loader_profile *lp);
+/* The struct_ops map the profile chooses (`struct_ops NAME`, the last one wins), or NULL. */
+const struct profile_item *loader_profile__struct_ops(const struct loader_profile *lp);
 /* When the loader attaches (`attach-at TIME`, the last one wins): 0 for at the start. */
 uint64_t loader_profile__attach_at(const struct loader_profile *lp);
 /*

@@ -56,6 +56,13 @@ Test(loader_profile, bad_lines_fail_with_file_and_line)
 	expect_parse_error("syscall prog during once\n", 1, "expected before-attach or after-attach");
 	expect_parse_error("syscall prog before-attach once f32:1\n", 1, "unknown argument type 'f32'");
 	expect_parse_error("syscall prog before-attach once s32:many\n", 1, "not a number or 'cpu'");
+	expect_parse_error("\nmap cfgs.a = 1\n", 2, "expected 'map MAP[KEY][.member...] [cpu=N] = VALUE'");
+	expect_parse_error("map cfgs[one].a = 1\n", 1, "map cfgs: key 'one' is not a number");
+	expect_parse_error("map cfgs[1]a = 1\n", 1, "expected .member or [N] at 'a'");
+	expect_parse_error("map cfgs[1].a cpu=x = 1\n", 1, "expected cpu=N after it, got 'cpu=x'");
+	expect_parse_error("map cfgs[1].a =\n", 1, "expected 'map MAP[KEY]");
+	expect_parse_error("struct_ops\n", 1, "expected 'struct_ops NAME'");
+	expect_parse_error("struct_ops a b\n", 1, "expected 'struct_ops NAME'");
 }
 
 static struct sim_policy *open_target(void)
@@ -236,7 +243,10 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 		"map_entries m = 16\n"
 		"attach-at 50ms\n"
 		"syscall record_call before-attach once s32:-1 u64:7\n"
-		"syscall record_call after-attach on-cpu=3 s16:cpu u8:9\n");
+		"syscall record_call after-attach on-cpu=3 s16:cpu u8:9\n"
+		"map cpu_fills[0].order[0] cpu=1 = 9\n"
+		"map cfgs[3].b = 1,2,3,4\n"
+		"struct_ops second_ops\n");
 	const char *again = th_write_tmp("again.loader", "");
 	FILE *f;
 
@@ -253,8 +263,10 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 
 		cr_assert_eq(x->kind, y->kind, "item %d", i);
 		cr_assert_str_eq(x->name, y->name);
-		if (x->kind == PI_GLOBAL)
+		if (x->kind == PI_GLOBAL || x->kind == PI_MAP_VALUE)
 			cr_assert_str_eq(x->value, y->value); /* ops values are compared as numbers */
+		cr_assert_str_eq(x->path, y->path, "item %d", i);
+		cr_assert_eq(x->cpu, y->cpu, "item %d", i);
 		cr_assert_eq(x->num, y->num, "item %d", i);
 		cr_assert_eq(x->after_attach, y->after_attach);
 		cr_assert_eq(x->mode, y->mode);
