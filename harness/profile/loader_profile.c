@@ -179,6 +179,17 @@ static int parse_map_value(struct profile_item *it, char *rest, const char *path
 	return 0;
 }
 
+bool loader_profile__is_keyword(const char *kw)
+{
+	static const char *const keywords[] = { "rodata", "data", "bss", "ops", "map_entries", "map",
+						"struct_ops", "syscall", "attach-at" };
+
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (!strcmp(kw, keywords[i]))
+			return true;
+	return false;
+}
+
 /* "NAME = VALUE" after the keyword. */
 static int split_assign(char *rest, char **name, char **value, const char *path, int line, char *err,
 			size_t errlen, const char *kw)
@@ -223,11 +234,8 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 		snprintf(it->name, sizeof(it->name), "%s", s);
 		return 0;
 	}
-	if (strcmp(kw, "rodata") && strcmp(kw, "data") && strcmp(kw, "bss") && strcmp(kw, "ops") &&
-	    strcmp(kw, "map_entries"))
-		return line_text__fail(err, errlen, path, line,
-			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, map, struct_ops, syscall, "
-			    "attach-at)", kw);
+	if (!loader_profile__is_keyword(kw))
+		return line_text__fail(err, errlen, path, line, "unknown setting '%s' (" LOADER_PROFILE_KEYWORDS ")", kw);
 	if (split_assign(s, &name, &value, path, line, err, errlen, kw))
 		return -1;
 	snprintf(it->name, sizeof(it->name), "%s", name);

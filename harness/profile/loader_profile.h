@@ -84,6 +84,11 @@ struct loader_profile {
 	int cap;
 };
 
+/* The settings a profile line starts with, for messages. */
+#define LOADER_PROFILE_KEYWORDS "rodata, data, bss, ops, map_entries, map, struct_ops, syscall, attach-at"
+/* @kw starts a profile line (one of LOADER_PROFILE_KEYWORDS). */
+bool loader_profile__is_keyword(const char *kw);
+
 /* Parse @path. 0, or -1 with "FILE:LINE: what" in @err. */
 int loader_profile__parse(struct loader_profile *lp, const char *path, char *err, size_t errlen);
 void loader_profile__free(struct loader_profile *lp);
