@@ -63,6 +63,27 @@ static int parse_flags(const char *text, uint64_t *out, const char *path, int li
 	return 0;
 }
 
+/* One scalar argument of @size bytes from @text (a number, or `cpu`). */
+static int add_arg(struct profile_item *it, uint8_t size, const char *text, const char *path, int line,
+		   char *err, size_t errlen)
+{
+	if (it->nr_args == PROFILE_MAX_ARGS)
+		return line_text__fail(err, errlen, path, line, "syscall %s: at most %d arguments (array elements count)",
+				       it->name, PROFILE_MAX_ARGS);
+	it->args[it->nr_args].size = size;
+	if (!strcmp(text, "cpu"))
+		it->args[it->nr_args].is_cpu = true;
+	else if (!parse_u64(text, &it->args[it->nr_args].value))
+		return line_text__fail(err, errlen, path, line, "syscall %s: '%s' is not a number or 'cpu'", it->name,
+				       text);
+	it->nr_args++;
+	return 0;
+}
+
+/*
+ * TYPE:VALUE, or TYPE[N]:V,V,... (an array member of the program's context: N elements, those
+ * not listed 0).
+ */
 static int parse_arg(struct profile_item *it, const char *tok, const char *path, int line, char *err,
 		     size_t errlen)
 {
@@ -70,24 +91,40 @@ static int parse_arg(struct profile_item *it, const char *tok, const char *path,
 		{ "s8", 1 }, { "u8", 1 }, { "s16", 2 }, { "u16", 2 }, { "s32", 4 }, { "u32", 4 },
 		{ "s64", 8 }, { "u64", 8 },
 	};
-	const char *colon = strchr(tok, ':');
-	size_t tl = colon ? (size_t)(colon - tok) : 0;
+	const char *colon = strchr(tok, ':'), *bracket;
+	size_t tl;
+	uint64_t n = 0;
 
-	if (it->nr_args == PROFILE_MAX_ARGS)
-		return line_text__fail(err, errlen, path, line, "syscall %s: at most %d arguments", it->name,
-			    PROFILE_MAX_ARGS);
 	if (!colon)
 		return line_text__fail(err, errlen, path, line, "syscall %s: argument '%s' is not TYPE:VALUE", it->name, tok);
+	bracket = memchr(tok, '[', (size_t)(colon - tok));
+	tl = (size_t)((bracket ? bracket : colon) - tok);
+	if (bracket) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(colon - bracket - 1), bracket + 1);
+		if (colon[-1] != ']' || (num[strlen(num) - 1] = 0, !parse_u64(num, &n)) || !n || n > PROFILE_MAX_ARGS)
+			return line_text__fail(err, errlen, path, line, "syscall %s: '%.*s' is not TYPE[N] with N from 1 to %d",
+					       it->name, (int)(colon - tok), tok, PROFILE_MAX_ARGS);
+	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		char list[2048], *save = NULL;
+		uint64_t done = 0;
+
 		if (strlen(types[i].name) != tl || strncmp(tok, types[i].name, tl))
 			continue;
-		it->args[it->nr_args].size = types[i].size;
-		if (!strcmp(colon + 1, "cpu"))
-			it->args[it->nr_args].is_cpu = true;
-		else if (!parse_u64(colon + 1, &it->args[it->nr_args].value))
-			return line_text__fail(err, errlen, path, line, "syscall %s: '%s' is not a number or 'cpu'",
-				    it->name, colon + 1);
-		it->nr_args++;
+		if (!bracket)
+			return add_arg(it, types[i].size, colon + 1, path, line, err, errlen);
+		snprintf(list, sizeof(list), "%s", colon + 1);
+		for (char *v = strtok_r(list, ",", &save); v; v = strtok_r(NULL, ",", &save), done++)
+			if (done == n)
+				return line_text__fail(err, errlen, path, line, "syscall %s: more than %llu values for '%.*s'",
+						       it->name, (unsigned long long)n, (int)(colon - tok), tok);
+			else if (add_arg(it, types[i].size, v, path, line, err, errlen))
+				return -1;
+		for (; done < n; done++)
+			if (add_arg(it, types[i].size, "0", path, line, err, errlen))
+				return -1;
 		return 0;
 	}
 	return line_text__fail(err, errlen, path, line, "syscall %s: unknown argument type '%.*s' (s8..u64)", it->name,

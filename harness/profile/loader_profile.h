@@ -52,7 +52,8 @@ enum profile_item_kind {
 
 enum syscall_mode { SM_ONCE, SM_PER_CPU, SM_ON_CPU };
 
-#define PROFILE_MAX_ARGS 8
+/* scalar arguments of one program (an array argument counts its elements) */
+#define PROFILE_MAX_ARGS 128
 
 struct profile_item {
 	enum profile_item_kind kind;

@@ -61,6 +61,10 @@ Test(loader_profile, bad_lines_fail_with_file_and_line)
 	expect_parse_error("map cfgs[1]a = 1\n", 1, "expected .member or [N] at 'a'");
 	expect_parse_error("map cfgs[1].a cpu=x = 1\n", 1, "expected cpu=N after it, got 'cpu=x'");
 	expect_parse_error("map cfgs[1].a =\n", 1, "expected 'map MAP[KEY]");
+	expect_parse_error("syscall p before-attach once u32[0]:1\n", 1, "'u32[0]' is not TYPE[N] with N from 1 to 128");
+	expect_parse_error("syscall p before-attach once u32[2:1\n", 1, "is not TYPE[N]");
+	expect_parse_error("syscall p before-attach once u32[2]:1,2,3\n", 1, "more than 2 values for 'u32[2]'");
+	expect_parse_error("syscall p before-attach once u8[100]:1 u8[29]:2\n", 1, "at most 128 arguments");
 	expect_parse_error("struct_ops\n", 1, "expected 'struct_ops NAME'");
 	expect_parse_error("struct_ops a b\n", 1, "expected 'struct_ops NAME'");
 }
@@ -231,6 +235,22 @@ Test(loader_profile, struct_fields_and_rows_by_path)
 
 /* A parsed profile written back (what the selftests' guest runs hand to scxlab-kload) parses to
  * the same settings. */
+/* An array member of a program's context, `u16[4]:7,cpu`: its elements at their natural
+ * alignment after the scalars before it, those not listed zero, then the next member. */
+Test(loader_profile, an_array_argument_packs_its_elements)
+{
+	struct loader_profile lp;
+	char err[2048];
+	const char *path = write_profile("array.loader", "syscall refresh before-attach once u8:1 u16[4]:7,cpu u64:5\n");
+	unsigned char ctx[64], want[24] = { 1, 0, 7, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5 };
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(lp.items[0].nr_args, 6);
+	cr_assert_eq(loader_profile__pack_args(&lp.items[0], 3, ctx, sizeof(ctx)), 24);
+	cr_assert_eq(memcmp(ctx, want, sizeof(want)), 0);
+	loader_profile__free(&lp);
+}
+
 Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 {
 	struct loader_profile a, b;
@@ -244,6 +264,7 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 		"attach-at 50ms\n"
 		"syscall record_call before-attach once s32:-1 u64:7\n"
 		"syscall record_call after-attach on-cpu=3 s16:cpu u8:9\n"
+		"syscall refresh before-attach once u32:1 u16[4]:7,cpu u64:5\n"
 		"map cpu_fills[0].order[0] cpu=1 = 9\n"
 		"map cfgs[3].b = 1,2,3,4\n"
 		"struct_ops second_ops\n");
