@@ -1,9 +1,9 @@
 /*
  * Loader profiles (`--loader FILE`): what a scheduler's own user-space loader sets before and
  * after it attaches the scheduler, written down once and applied by scxlab in the same order a
- * libbpf loader applies it: rodata and other globals, struct_ops fields and flags, NULL-ed
- * callbacks, map sizes, then load, SEC("syscall") programs marked before-attach, attach, and
- * those marked after-attach. The format is in docs/upstream-schedulers.md.
+ * libbpf loader applies it: the struct_ops map chosen, rodata and other globals, struct_ops
+ * fields and flags, NULL-ed callbacks, map sizes, then load, map values and SEC("syscall")
+ * programs marked before-attach (in file order), attach, and those marked after-attach. The format is in docs/upstream-schedulers.md.
  *
  * This file is the one parser of both worlds: the simulator applies a profile through
  * harness/loader_profile_sim.c, scxlab-kload through libbpf (harness/kload/kprofile.c).

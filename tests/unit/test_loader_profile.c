@@ -11,6 +11,7 @@
 #include "test_helpers.h"
 
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,4 +299,28 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 	}
 	loader_profile__free(&a);
 	loader_profile__free(&b);
+}
+
+/* Every shipped profile (workloads/loaders/, 2cpu/) parses: what `scxlab run --loader` reads first. */
+Test(loader_profile, the_shipped_profiles_parse)
+{
+	const char *patterns[] = { "workloads/loaders/*.loader", "workloads/loaders/2cpu/*.loader" };
+	size_t total = 0;
+
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++) {
+		glob_t g;
+
+		cr_assert_eq(glob(th_src_path(patterns[p]), 0, NULL, &g), 0, "%s", patterns[p]);
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct loader_profile lp;
+			char err[2048];
+
+			cr_assert_eq(loader_profile__parse(&lp, g.gl_pathv[i], err, sizeof(err)), 0, "%s", err);
+			cr_assert_gt(lp.nr_items, 0, "%s", g.gl_pathv[i]);
+			loader_profile__free(&lp);
+			total++;
+		}
+		globfree(&g);
+	}
+	cr_assert_geq(total, 10, "%zu profiles", total);
 }
