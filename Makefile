@@ -36,7 +36,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 # tests also exercise harness pieces that do not need the CLI around them
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/real/preflight.o \
              $(BUILD)/obj/harness/results/result_read.o $(BUILD)/obj/harness/profile/loader_profile.o \
-             $(BUILD)/obj/harness/run/loader_profile_sim.o \
+             $(BUILD)/obj/harness/run/loader_profile_sim.o $(BUILD)/obj/harness/profile/map_fill.o \
              $(BUILD)/obj/harness/util/options.o $(BUILD)/obj/harness/results/group_label.o \
              $(BUILD)/obj/harness/results/compare_summary.o $(BUILD)/obj/harness/results/summary_csv.o \
              $(BUILD)/obj/harness/util/atomic_file.o $(BUILD)/obj/harness/report/report_tables.o \
@@ -55,7 +55,7 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/results/ru
 # programs; a loader profile is parsed by the simulator's parser (one for both worlds)
 KLOAD_SRCS := $(filter-out harness/daemon/daemon_sim.c,$(wildcard harness/kload/*.c harness/daemon/*.c)) \
               harness/util/atomic_file.c harness/util/temp_files.c harness/profile/loader_profile.c \
-              harness/util/line_text.c harness/util/options.c sim/policy/btf_path.c
+              harness/util/line_text.c harness/util/options.c sim/policy/btf_path.c harness/profile/map_fill.c
 KLOAD_OBJS := $(KLOAD_SRCS:%.c=$(BUILD)/obj/%.o)
 KLOAD   := $(BUILD)/scxlab-kload
 # the machine-cost probe that `calibrate --target vm` runs inside the guest

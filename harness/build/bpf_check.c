@@ -30,9 +30,9 @@ int bpf_check__object(const char *path, char *ops_name, size_t ops_len, char *er
 			snprintf(ops_name, ops_len, "%s", bpf_map__name(map));
 	}
 	bpf_object__close(obj);
-	if (nr_ops != 1) {
-		snprintf(err, errlen, "%s: %d struct_ops maps, a sched_ext policy has exactly one", path,
-			 nr_ops);
+	if (!nr_ops) {
+		snprintf(err, errlen, "%s: no struct_ops map (a sched_ext policy defines one with SCX_OPS_DEFINE)",
+			 path);
 		return -1;
 	}
 	return 0;

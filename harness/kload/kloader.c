@@ -2,6 +2,7 @@
  * `scxlab load`: attach a policy for a while and report its exit (see kloader.h).
  */
 #include "harness/kload/kloader.h"
+#include "harness/kload/kprofile.h"
 #include "harness/kload/kpolicy.h"
 
 #include <signal.h>
@@ -60,7 +61,13 @@ int kloader__run(const struct kloader_opts *o)
 
 	kpolicy__quiet_libbpf();
 	if (o->check_only) {
+		char err[1280];
+
 		ret = kpolicy__open(&kp, o->path, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
+		if (!ret && kprofile__current() && kprofile__check_maps(kprofile__current(), kp.obj, err, sizeof(err))) {
+			fprintf(stderr, "scxlab load: --loader: %s\n", err);
+			ret = 2;
+		}
 		if (!ret)
 			printf("SETTINGS OK %s\n", o->path);
 		kpolicy__close(&kp);

@@ -197,9 +197,14 @@ int kpolicy__open(struct kpolicy *kp, const char *path, const char *const *knobs
 		fprintf(stderr, "scxlab load: %s: cannot open: %s\n%s", path, strerror(errno), kpolicy__libbpf_log());
 		return 1;
 	}
-	bpf_object__for_each_map(map, kp->obj)
-		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
-			kp->ops = map;
+	{
+		char err[1280];
+
+		if (kprofile__choose_ops(kprofile__current(), kp->obj, &kp->ops, err, sizeof(err))) {
+			fprintf(stderr, "scxlab load: %s%s\n", kprofile__current() ? "--loader: " : "", err);
+			return 2;
+		}
+	}
 	if (!kp->ops) {
 		fprintf(stderr, "scxlab load: %s: no struct_ops map\n", path);
 		return 1;

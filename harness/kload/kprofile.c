@@ -5,6 +5,7 @@
 #include "harness/kload/kpolicy.h"
 #include "harness/util/line_text.h"
 #include "harness/profile/loader_profile.h"
+#include "harness/profile/map_fill.h"
 #include "sim/policy/btf_path.h"
 
 #include <bpf/bpf.h>
@@ -126,9 +127,96 @@ int kprofile__apply_open(const struct loader_profile *lp, struct bpf_object *obj
 			break;
 		case PI_SYSCALL:
 		case PI_ATTACH_AT:
+		case PI_MAP_VALUE:
+		case PI_STRUCT_OPS: /* chosen when the object was opened: kprofile__choose_ops */
 			break;
 		}
 	}
+	return 0;
+}
+
+int kprofile__choose_ops(const struct loader_profile *lp, struct bpf_object *obj, struct bpf_map **ops,
+			 char *err, size_t errlen)
+{
+	const struct profile_item *choice = lp ? loader_profile__struct_ops(lp) : NULL;
+	char names[512] = "";
+	size_t len = 0;
+	struct bpf_map *map;
+	int nr = 0;
+
+	*ops = NULL;
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", nr ? ", " : "",
+						bpf_map__name(map));
+		nr++;
+		if (!choice || !strcmp(bpf_map__name(map), choice->name))
+			*ops = map;
+	}
+	if (choice && !*ops)
+		return line_text__fail(err, errlen, lp->path, choice->line,
+				       "struct_ops %s: the policy has no struct_ops map of that name (it has %s)",
+				       choice->name, nr ? names : "none");
+	if (!choice && nr > 1) {
+		snprintf(err, errlen, "%d struct_ops maps (%s): a loader profile says which is attached "
+			 "(`struct_ops NAME`)", nr, names);
+		*ops = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* User-space access to a loaded map, as libbpf's bpf_map__lookup_elem()/update_elem(). */
+static int kmap_lookup(void *ctx, const void *key, void *value)
+{
+	const struct bpf_map *map = ctx;
+
+	return bpf_map_lookup_elem(bpf_map__fd(map), key, value) ? -errno : 0;
+}
+
+static int kmap_update(void *ctx, const void *key, const void *value)
+{
+	const struct bpf_map *map = ctx;
+
+	return bpf_map_update_elem(bpf_map__fd(map), key, value, BPF_ANY) ? -errno : 0;
+}
+
+/* A `map` line through libbpf; @load false: only checked (the object is not loaded). */
+static int fill_map(const struct loader_profile *lp, const struct profile_item *it, struct bpf_object *obj,
+		    bool load, char *err, size_t errlen)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, it->name);
+	struct map_fill_target t;
+
+	if (!map || bpf_map__is_internal(map) || bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+		return line_text__fail(err, errlen, lp->path, it->line, "map %s: the policy has no map of that name",
+				       it->name);
+	if (!bpf_object__btf(obj))
+		return line_text__fail(err, errlen, lp->path, it->line, "map %s: the object has no BTF", it->name);
+	t = (struct map_fill_target){
+		.btf = bpf_object__btf(obj),
+		.value_type_id = bpf_map__btf_value_type_id(map),
+		.type = bpf_map__type(map),
+		.key_size = bpf_map__key_size(map),
+		.value_size = bpf_map__value_size(map),
+		.max_entries = bpf_map__max_entries(map),
+		.nr_cpus = libbpf_num_possible_cpus(),
+		.lookup = load ? kmap_lookup : NULL,
+		.update = load ? kmap_update : NULL,
+		.ctx = map,
+	};
+	if (!t.value_type_id)
+		t.value_type_id = btf_path__map_value_type(t.btf, it->name);
+	return map_fill__apply(lp->path, it, &t, err, errlen);
+}
+
+int kprofile__check_maps(const struct loader_profile *lp, struct bpf_object *obj, char *err, size_t errlen)
+{
+	for (int i = 0; i < lp->nr_items; i++)
+		if (lp->items[i].kind == PI_MAP_VALUE && fill_map(lp, &lp->items[i], obj, false, err, errlen))
+			return -1;
 	return 0;
 }
 
@@ -170,6 +258,11 @@ int kprofile__run_syscalls(const struct loader_profile *lp, struct bpf_object *o
 		const struct profile_item *it = &lp->items[i];
 		struct bpf_program *prog;
 
+		if (it->kind == PI_MAP_VALUE && !after_attach) {
+			if (fill_map(lp, it, obj, true, err, errlen))
+				return -1;
+			continue;
+		}
 		if (it->kind != PI_SYSCALL || it->after_attach != after_attach)
 			continue;
 		prog = bpf_object__find_program_by_name(obj, it->name);

@@ -63,6 +63,27 @@ static int parse_flags(const char *text, uint64_t *out, const char *path, int li
 	return 0;
 }
 
+/* One scalar argument of @size bytes from @text (a number, or `cpu`). */
+static int add_arg(struct profile_item *it, uint8_t size, const char *text, const char *path, int line,
+		   char *err, size_t errlen)
+{
+	if (it->nr_args == PROFILE_MAX_ARGS)
+		return line_text__fail(err, errlen, path, line, "syscall %s: at most %d arguments (array elements count)",
+				       it->name, PROFILE_MAX_ARGS);
+	it->args[it->nr_args].size = size;
+	if (!strcmp(text, "cpu"))
+		it->args[it->nr_args].is_cpu = true;
+	else if (!parse_u64(text, &it->args[it->nr_args].value))
+		return line_text__fail(err, errlen, path, line, "syscall %s: '%s' is not a number or 'cpu'", it->name,
+				       text);
+	it->nr_args++;
+	return 0;
+}
+
+/*
+ * TYPE:VALUE, or TYPE[N]:V,V,... (an array member of the program's context: N elements, those
+ * not listed 0).
+ */
 static int parse_arg(struct profile_item *it, const char *tok, const char *path, int line, char *err,
 		     size_t errlen)
 {
@@ -70,24 +91,40 @@ static int parse_arg(struct profile_item *it, const char *tok, const char *path,
 		{ "s8", 1 }, { "u8", 1 }, { "s16", 2 }, { "u16", 2 }, { "s32", 4 }, { "u32", 4 },
 		{ "s64", 8 }, { "u64", 8 },
 	};
-	const char *colon = strchr(tok, ':');
-	size_t tl = colon ? (size_t)(colon - tok) : 0;
+	const char *colon = strchr(tok, ':'), *bracket;
+	size_t tl;
+	uint64_t n = 0;
 
-	if (it->nr_args == PROFILE_MAX_ARGS)
-		return line_text__fail(err, errlen, path, line, "syscall %s: at most %d arguments", it->name,
-			    PROFILE_MAX_ARGS);
 	if (!colon)
 		return line_text__fail(err, errlen, path, line, "syscall %s: argument '%s' is not TYPE:VALUE", it->name, tok);
+	bracket = memchr(tok, '[', (size_t)(colon - tok));
+	tl = (size_t)((bracket ? bracket : colon) - tok);
+	if (bracket) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(colon - bracket - 1), bracket + 1);
+		if (colon[-1] != ']' || (num[strlen(num) - 1] = 0, !parse_u64(num, &n)) || !n || n > PROFILE_MAX_ARGS)
+			return line_text__fail(err, errlen, path, line, "syscall %s: '%.*s' is not TYPE[N] with N from 1 to %d",
+					       it->name, (int)(colon - tok), tok, PROFILE_MAX_ARGS);
+	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		char list[2048], *save = NULL;
+		uint64_t done = 0;
+
 		if (strlen(types[i].name) != tl || strncmp(tok, types[i].name, tl))
 			continue;
-		it->args[it->nr_args].size = types[i].size;
-		if (!strcmp(colon + 1, "cpu"))
-			it->args[it->nr_args].is_cpu = true;
-		else if (!parse_u64(colon + 1, &it->args[it->nr_args].value))
-			return line_text__fail(err, errlen, path, line, "syscall %s: '%s' is not a number or 'cpu'",
-				    it->name, colon + 1);
-		it->nr_args++;
+		if (!bracket)
+			return add_arg(it, types[i].size, colon + 1, path, line, err, errlen);
+		snprintf(list, sizeof(list), "%s", colon + 1);
+		for (char *v = strtok_r(list, ",", &save); v; v = strtok_r(NULL, ",", &save), done++)
+			if (done == n)
+				return line_text__fail(err, errlen, path, line, "syscall %s: more than %llu values for '%.*s'",
+						       it->name, (unsigned long long)n, (int)(colon - tok), tok);
+			else if (add_arg(it, types[i].size, v, path, line, err, errlen))
+				return -1;
+		for (; done < n; done++)
+			if (add_arg(it, types[i].size, "0", path, line, err, errlen))
+				return -1;
 		return 0;
 	}
 	return line_text__fail(err, errlen, path, line, "syscall %s: unknown argument type '%.*s' (s8..u64)", it->name,
@@ -133,6 +170,63 @@ static int parse_syscall(struct profile_item *it, char *rest, const char *path, 
 	return 0;
 }
 
+/* `map MAP[KEY]PATH [cpu=N] = VALUE`: @rest is what follows `map`. */
+static int parse_map_value(struct profile_item *it, char *rest, const char *path, int line, char *err,
+			   size_t errlen)
+{
+	static const char usage[] = "map: expected 'map MAP[KEY][.member...] [cpu=N] = VALUE'";
+	char *eq = strchr(rest, '='), *lhs, *value, *cpu, *open, *close;
+	uint64_t key, c;
+
+	it->kind = PI_MAP_VALUE;
+	it->cpu = -1;
+	/* the '=' of a `cpu=N` word is not the assignment */
+	while (eq && eq - rest >= 4 && !strncmp(eq - 3, "cpu", 3) && isspace((unsigned char)eq[-4]))
+		eq = strchr(eq + 1, '=');
+	if (!eq)
+		return line_text__fail(err, errlen, path, line, "%s", usage);
+	*eq = 0;
+	lhs = line_text__trim(rest);
+	value = line_text__trim(eq + 1);
+	cpu = strpbrk(lhs, " \t");
+	if (cpu) {
+		*cpu = 0;
+		cpu = line_text__trim(cpu + 1);
+		if (strncmp(cpu, "cpu=", 4) || !parse_u64(cpu + 4, &c) || c >= LOADER_PROFILE_MAX_CPU)
+			return line_text__fail(err, errlen, path, line, "map %s: expected cpu=N after it, got '%s'",
+					       lhs, cpu);
+		it->cpu = (int)c;
+	}
+	open = strchr(lhs, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!*value || !open || open == lhs || !close)
+		return line_text__fail(err, errlen, path, line, "%s", usage);
+	*close = 0;
+	if (!parse_u64(open + 1, &key))
+		return line_text__fail(err, errlen, path, line, "map %.*s: key '%s' is not a number",
+				       (int)(open - lhs), lhs, open + 1);
+	if (close[1] && close[1] != '.' && close[1] != '[')
+		return line_text__fail(err, errlen, path, line, "map %.*s[%s]: expected .member or [N] at '%s'",
+				       (int)(open - lhs), lhs, open + 1, close + 1);
+	snprintf(it->name, sizeof(it->name), "%.*s", (int)(open - lhs), lhs);
+	snprintf(it->path, sizeof(it->path), "%s", close + 1);
+	snprintf(it->value, sizeof(it->value), "%s", value);
+	it->num = key;
+	it->value_is_cpu = !strcmp(value, "cpu");
+	return 0;
+}
+
+bool loader_profile__is_keyword(const char *kw)
+{
+	static const char *const keywords[] = { "rodata", "data", "bss", "ops", "map_entries", "map",
+						"struct_ops", "syscall", "attach-at" };
+
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (!strcmp(kw, keywords[i]))
+			return true;
+	return false;
+}
+
 /* "NAME = VALUE" after the keyword. */
 static int split_assign(char *rest, char **name, char **value, const char *path, int line, char *err,
 			size_t errlen, const char *kw)
@@ -168,10 +262,17 @@ static int parse_line(struct profile_item *it, char *s, const char *path, int li
 			return line_text__fail(err, errlen, path, line, "attach-at: expected one time (50ms, 1s)");
 		return 0;
 	}
-	if (strcmp(kw, "rodata") && strcmp(kw, "data") && strcmp(kw, "bss") && strcmp(kw, "ops") &&
-	    strcmp(kw, "map_entries"))
-		return line_text__fail(err, errlen, path, line,
-			    "unknown setting '%s' (rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
+	if (!strcmp(kw, "map"))
+		return parse_map_value(it, s, path, line, err, errlen);
+	if (!strcmp(kw, "struct_ops")) {
+		it->kind = PI_STRUCT_OPS;
+		if (!*s || strpbrk(s, " \t="))
+			return line_text__fail(err, errlen, path, line, "struct_ops: expected 'struct_ops NAME' (the map)");
+		snprintf(it->name, sizeof(it->name), "%s", s);
+		return 0;
+	}
+	if (!loader_profile__is_keyword(kw))
+		return line_text__fail(err, errlen, path, line, "unknown setting '%s' (" LOADER_PROFILE_KEYWORDS ")", kw);
 	if (split_assign(s, &name, &value, path, line, err, errlen, kw))
 		return -1;
 	snprintf(it->name, sizeof(it->name), "%s", name);
@@ -263,6 +364,16 @@ uint64_t loader_profile__attach_at(const struct loader_profile *lp)
 	return at;
 }
 
+const struct profile_item *loader_profile__struct_ops(const struct loader_profile *lp)
+{
+	const struct profile_item *found = NULL;
+
+	for (int i = 0; i < lp->nr_items; i++)
+		if (lp->items[i].kind == PI_STRUCT_OPS)
+			found = &lp->items[i];
+	return found;
+}
+
 void loader_profile__free(struct loader_profile *lp)
 {
 	free(lp->items);
@@ -310,6 +421,15 @@ int loader_profile__write(const struct loader_profile *lp, FILE *f)
 			break;
 		case PI_ATTACH_AT:
 			fprintf(f, "attach-at %lluns\n", (unsigned long long)it->num);
+			break;
+		case PI_MAP_VALUE:
+			fprintf(f, "map %s[%llu]%s", it->name, (unsigned long long)it->num, it->path);
+			if (it->cpu >= 0)
+				fprintf(f, " cpu=%d", it->cpu);
+			fprintf(f, " = %s\n", it->value);
+			break;
+		case PI_STRUCT_OPS:
+			fprintf(f, "struct_ops %s\n", it->name);
 			break;
 		case PI_SYSCALL:
 			fprintf(f, "syscall %s %s-attach ", it->name, it->after_attach ? "after" : "before");

@@ -1,9 +1,9 @@
 /*
  * Loader profiles (`--loader FILE`): what a scheduler's own user-space loader sets before and
  * after it attaches the scheduler, written down once and applied by scxlab in the same order a
- * libbpf loader applies it: rodata and other globals, struct_ops fields and flags, NULL-ed
- * callbacks, map sizes, then load, SEC("syscall") programs marked before-attach, attach, and
- * those marked after-attach. The format is in docs/upstream-schedulers.md.
+ * libbpf loader applies it: the struct_ops map chosen, rodata and other globals, struct_ops
+ * fields and flags, NULL-ed callbacks, map sizes, then load, map values and SEC("syscall")
+ * programs marked before-attach (in file order), attach, and those marked after-attach. The format is in docs/upstream-schedulers.md.
  *
  * This file is the one parser of both worlds: the simulator applies a profile through
  * harness/loader_profile_sim.c, scxlab-kload through libbpf (harness/kload/kprofile.c).
@@ -46,11 +46,14 @@ enum profile_item_kind {
 	PI_MAP_ENTRIES, /* map_entries MAP = N */
 	PI_SYSCALL,     /* syscall PROG WHEN MODE [TYPE:VALUE ...] */
 	PI_ATTACH_AT,   /* attach-at TIME: the workload runs on fair until then */
+	PI_MAP_VALUE,   /* map MAP[KEY].path [cpu=N] = VALUE: bpf_map_update_elem after load */
+	PI_STRUCT_OPS,  /* struct_ops NAME: the struct_ops map attached, of several */
 };
 
 enum syscall_mode { SM_ONCE, SM_PER_CPU, SM_ON_CPU };
 
-#define PROFILE_MAX_ARGS 8
+/* scalar arguments of one program (an array argument counts its elements) */
+#define PROFILE_MAX_ARGS 128
 
 struct profile_item {
 	enum profile_item_kind kind;
@@ -62,6 +65,11 @@ struct profile_item {
 	bool after_attach;
 	enum syscall_mode mode;
 	int on_cpu;
+	/* map values: the map in `name`, the key in `num`, the path into the value after it, the
+	 * CPU whose per-CPU value is written (-1: every CPU's), `value` the text or `cpu` */
+	char path[256];
+	int cpu;
+	bool value_is_cpu;
 	int nr_args;
 	struct {
 		uint8_t size;      /* 1, 2, 4 or 8 bytes */
@@ -77,9 +85,16 @@ struct loader_profile {
 	int cap;
 };
 
+/* The settings a profile line starts with, for messages. */
+#define LOADER_PROFILE_KEYWORDS "rodata, data, bss, ops, map_entries, map, struct_ops, syscall, attach-at"
+/* @kw starts a profile line (one of LOADER_PROFILE_KEYWORDS). */
+bool loader_profile__is_keyword(const char *kw);
+
 /* Parse @path. 0, or -1 with "FILE:LINE: what" in @err. */
 int loader_profile__parse(struct loader_profile *lp, const char *path, char *err, size_t errlen);
 void loader_profile__free(struct loader_profile *lp);
+/* The struct_ops map the profile chooses (`struct_ops NAME`, the last one wins), or NULL. */
+const struct profile_item *loader_profile__struct_ops(const struct loader_profile *lp);
 /* When the loader attaches (`attach-at TIME`, the last one wins): 0 for at the start. */
 uint64_t loader_profile__attach_at(const struct loader_profile *lp);
 /*

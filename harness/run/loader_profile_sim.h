@@ -9,10 +9,12 @@
 struct sim_policy;
 struct sim;
 
-/* Before load: globals, struct_ops fields/flags/NULLs, map sizes. -1 with FILE:LINE in @err. */
+/* Before load: the struct_ops map chosen, globals, struct_ops fields/flags/NULLs, map sizes.
+ * -1 with FILE:LINE in @err. */
 int loader_profile__apply_open(const struct loader_profile *lp, struct sim_policy *pol, char *err,
 			       size_t errlen);
-/* The syscall programs of one phase (before or after attach), in file order. */
+/* The syscall programs of one phase (before or after attach) in file order; before attach,
+ * the `map` lines (map values written from user space) among them. */
 int loader_profile__run_syscalls(const struct loader_profile *lp, struct sim_policy *pol, struct sim *sim,
 				 bool after_attach, char *err, size_t errlen);
 

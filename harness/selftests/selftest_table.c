@@ -1,7 +1,7 @@
 /*
  * Parsing the selftests table: one stanza per test, opened by `test NAME [SOURCE]`, then one
  * setting a line (see selftest_table.h and docs/selftests.md). Loader-profile lines (rodata,
- * data, bss, ops, map_entries, syscall) go to the test's profile, parsed by the profile's own
+ * data, bss, ops, map_entries, map, struct_ops, syscall) go to the test's profile, parsed by the profile's own
  * parser so both files mean the same thing.
  */
 #include "harness/selftests/selftest_table.h"
@@ -212,8 +212,7 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 		snprintf(st->unsupported, sizeof(st->unsupported), "%s", why);
 		return 0;
 	}
-	if (!strcmp(kw, "rodata") || !strcmp(kw, "data") || !strcmp(kw, "bss") || !strcmp(kw, "ops") ||
-	    !strcmp(kw, "map_entries") || !strcmp(kw, "syscall") || !strcmp(kw, "attach-at")) {
+	if (loader_profile__is_keyword(kw)) {
 		char full[8192];
 
 		snprintf(full, sizeof(full), "%s %s", kw, rest);
@@ -221,7 +220,7 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 	}
 	return line_text__fail(err, errlen, path, line,
 		    "unknown setting '%s' (test, workload, run, expect, check, unsupported, or a loader-profile "
-		    "line: rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
+		    "line: " LOADER_PROFILE_KEYWORDS ")", kw);
 }
 
 static int finish(const struct selftest *st, const char *path, char *err, size_t errlen)

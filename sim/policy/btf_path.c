@@ -99,17 +99,66 @@ static int leaf(const struct btf *btf, __u32 id, struct btf_path *k)
 int btf_path__resolve(const struct btf *btf, const char *path, struct btf_path *out, char *err, size_t errlen)
 {
 	size_t n = strcspn(path, "[.");
-	const char *p = path + n;
-	size_t off = 0;
+	char base[sizeof(out->base)];
 	__u32 id;
 
-	memset(out, 0, sizeof(*out));
-	snprintf(out->base, sizeof(out->base), "%.*s", (int)n, path);
-	id = global_type(btf, out->base);
+	snprintf(base, sizeof(base), "%.*s", (int)n, path);
+	id = global_type(btf, base);
 	if (!id) {
-		snprintf(err, errlen, "%s: the policy has no global of that name", out->base);
+		memset(out, 0, sizeof(*out));
+		snprintf(out->base, sizeof(out->base), "%s", base);
+		snprintf(err, errlen, "%s: the policy has no global of that name", base);
 		return -1;
 	}
+	return btf_path__resolve_in(btf, id, base, path, path + n, out, err, errlen);
+}
+
+uint32_t btf_path__map_value_type(const struct btf *btf, const char *map)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vs;
+
+		if (!btf_is_datasec(t) || strcmp(btf__name_by_offset(btf, t->name_off), ".maps"))
+			continue;
+		vs = btf_var_secinfos(t);
+		for (int i = 0; i < btf_vlen(t); i++, vs++) {
+			const struct btf_type *v = btf__type_by_id(btf, vs->type), *def;
+			const struct btf_member *m;
+			__u32 did;
+
+			if (!btf_is_var(v) || strcmp(btf__name_by_offset(btf, v->name_off), map))
+				continue;
+			did = v->type;
+			def = strip(btf, &did);
+			if (!def || !btf_is_struct(def))
+				return 0;
+			m = btf_members(def);
+			for (int j = 0; j < btf_vlen(def); j++, m++) {
+				__u32 pid = m->type;
+				const struct btf_type *ptr;
+
+				if (strcmp(btf__name_by_offset(btf, m->name_off), "value"))
+					continue;
+				ptr = strip(btf, &pid);
+				return ptr && btf_is_ptr(ptr) ? ptr->type : 0; /* __type(value, T): a T pointer */
+			}
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int btf_path__resolve_in(const struct btf *btf, uint32_t type_id, const char *base, const char *path,
+			 const char *p, struct btf_path *out, char *err, size_t errlen)
+{
+	size_t off = 0;
+	__u32 id = type_id;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->base, sizeof(out->base), "%s", base);
 	while (*p) {
 		const struct btf_type *t = strip(btf, &id);
 

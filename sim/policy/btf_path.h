@@ -26,6 +26,16 @@ struct btf_path {
 /* Resolve @path in @btf. 0, or -1 with "PATH: why" in @err. */
 int btf_path__resolve(const struct btf *btf, const char *path, struct btf_path *out, char *err, size_t errlen);
 
+/*
+ * Resolve @p, the rest of @path after its base ("[2].member", "" for the whole), from the type
+ * @type_id: a map value's fields (`map MAP[KEY].member` in a loader profile). @base names
+ * what @type_id is the type of; @path is the whole text, for errors.
+ */
+int btf_path__resolve_in(const struct btf *btf, uint32_t type_id, const char *base, const char *path,
+			 const char *p, struct btf_path *out, char *err, size_t errlen);
+/* The value type of map @map (its `__type(value, T)` in .maps), or 0 when it has none in BTF. */
+uint32_t btf_path__map_value_type(const struct btf *btf, const char *map);
+
 /* A value of @bp's type (range checks: signedness, width, bool). */
 bool btf_path__fits(const struct btf_path *bp, int64_t sv, uint64_t uv, bool negative);
 /* Store the low bytes of @raw as element @idx of the integer(s) at @at. */

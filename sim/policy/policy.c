@@ -58,7 +58,7 @@ static int private_copy(const char *src, char *out, size_t outlen, char *err, si
 struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, size_t errlen)
 {
 	struct sim_policy *pol = calloc(1, sizeof(*pol));
-	char copy[4096], ops_sym[128];
+	char copy[4096];
 
 	if (!pol) {
 		snprintf(err, errlen, "out of memory");
@@ -81,14 +81,12 @@ struct sim_policy *sim_policy__open(const char *path, int nr_cpus, char *err, si
 		snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
 		goto fail;
 	}
-	if (policy__scan_btf(pol, nr_cpus, ops_sym, sizeof(ops_sym), err, errlen))
+	if (policy__scan_btf(pol, nr_cpus, err, errlen))
 		goto fail;
-	pol->ops = dlsym(pol->dl, ops_sym);
-	if (!pol->ops) {
-		snprintf(err, errlen, "%s: struct_ops '%s' has no global symbol", path, ops_sym);
+	/* the first struct_ops map until a loader chooses another (one of several must be chosen) */
+	if (sim_policy__choose_ops(pol, pol->ops_names[0], err, errlen))
 		goto fail;
-	}
-	snprintf(pol->name, sizeof(pol->name), "%s", pol->ops->name[0] ? pol->ops->name : ops_sym);
+	pol->ops_chosen = pol->nr_ops == 1;
 	/* as a libbpf loader does first: the kernel's SCX_* constants into __SCX_* rodata */
 	policy__import_kernel_enums(pol);
 
@@ -261,10 +259,76 @@ int sim_policy__populate_inner_maps(struct sim_policy *pol, const char *outer, c
 	return 0;
 }
 
+/* "a, b": the object's struct_ops maps, for messages. */
+static const char *ops_list(const struct sim_policy *pol, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < pol->nr_ops && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "", pol->ops_names[i]);
+	return buf;
+}
+
+int sim_policy__choose_ops(struct sim_policy *pol, const char *name, char *err, size_t errlen)
+{
+	char names[512];
+
+	for (int i = 0; i < pol->nr_ops; i++) {
+		struct sched_ext_ops *ops;
+
+		if (strcmp(pol->ops_names[i], name))
+			continue;
+		ops = dlsym(pol->dl, name);
+		if (!ops) {
+			snprintf(err, errlen, "%s: struct_ops '%s' has no global symbol", pol->path, name);
+			return -1;
+		}
+		if (pol->frozen) {
+			snprintf(err, errlen, "struct_ops %s: the policy is already loaded", name);
+			return -1;
+		}
+		pol->ops = ops;
+		pol->ops_chosen = true;
+		snprintf(pol->name, sizeof(pol->name), "%s", ops->name[0] ? ops->name : name);
+		return 0;
+	}
+	snprintf(err, errlen, "struct_ops %s: the policy has no struct_ops map of that name (it has %s)", name,
+		 ops_list(pol, names, sizeof(names)));
+	return -1;
+}
+
+int sim_policy__nr_ops(const struct sim_policy *pol)
+{
+	return pol->nr_ops;
+}
+
+const char *sim_policy__ops_name(const struct sim_policy *pol, int i)
+{
+	return i >= 0 && i < pol->nr_ops ? pol->ops_names[i] : NULL;
+}
+
+const struct btf *sim_policy__btf(const struct sim_policy *pol)
+{
+	return pol->btf;
+}
+
+int sim_policy__nr_cpus(const struct sim_policy *pol)
+{
+	return pol->nr_cpus;
+}
+
 int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen)
 {
 	if (pol->frozen)
 		return 0;
+	if (!pol->ops_chosen) {
+		char names[512];
+
+		snprintf(err, errlen, "%s: %d struct_ops maps (%s): a loader profile says which is attached "
+			 "(`struct_ops NAME`)", pol->path, pol->nr_ops, ops_list(pol, names, sizeof(names)));
+		return -1;
+	}
 	if (policy__create_pending(pol, err, errlen))
 		return -1;
 	/* a map of maps left empty by the source is filled by its loader: do it here */

@@ -3,7 +3,7 @@
  *
  * The .sim.so is the policy source compiled by cc against sim/shim, with BTF debug info
  * (gcc -gbtf). Opening it reads that BTF to find what libbpf would find in the .bpf.o: the
- * one struct_ops map (SCX_OPS_DEFINE, section .struct_ops[.link]), every map definition
+ * struct_ops map (SCX_OPS_DEFINE, section .struct_ops[.link]), every map definition
  * (section .maps) and every `const volatile` global (the knobs a loader sets in rodata).
  * Each open loads a private copy of the object, so two opens never share globals.
  *
@@ -21,6 +21,7 @@ struct sched_ext_ops;
 struct sim_topology;
 struct sim_policy;
 struct sim_bpf_map;
+struct btf;
 
 /*
  * The private copy a policy is loaded from: $TMPDIR/scxlab-policy.tmp.PID.XXXXXX.so, unlinked as
@@ -54,6 +55,16 @@ int sim_policy__populate_inner_maps(struct sim_policy *pol, const char *outer, c
 int sim_policy__freeze(struct sim_policy *pol, char *err, size_t errlen);
 
 struct sched_ext_ops *sim_policy__ops(struct sim_policy *pol);
+/*
+ * Choose the struct_ops map @name as the one attached (an object may define several, as the
+ * selftest hotplug does; with several, freeze fails until one is chosen). Before freeze.
+ */
+int sim_policy__choose_ops(struct sim_policy *pol, const char *name, char *err, size_t errlen);
+int sim_policy__nr_ops(const struct sim_policy *pol);
+const char *sim_policy__ops_name(const struct sim_policy *pol, int i);
+/* The object's BTF (libbpf's struct btf) and the CPUs it was opened for. */
+const struct btf *sim_policy__btf(const struct sim_policy *pol);
+int sim_policy__nr_cpus(const struct sim_policy *pol);
 const char *sim_policy__name(const struct sim_policy *pol);
 const char *sim_policy__path(const struct sim_policy *pol);
 

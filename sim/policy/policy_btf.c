@@ -328,13 +328,11 @@ static int parse_knob(struct sim_policy *pol, const char *name, __u32 type_id)
 	return 0;
 }
 
-int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
-		     char *err, size_t errlen)
+int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *err, size_t errlen)
 {
 	__u32 n = btf__type_cnt(pol->btf);
-	int nr_ops = 0;
 
-	ops_sym[0] = 0;
+	pol->nr_ops = 0;
 	for (__u32 id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(pol->btf, id);
 		const char *sec;
@@ -352,8 +350,12 @@ int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t 
 				continue;
 			vname = btf__name_by_offset(pol->btf, v->name_off);
 			if (!strcmp(sec, ".struct_ops") || !strcmp(sec, ".struct_ops.link")) {
-				if (nr_ops++ == 0)
-					snprintf(ops_sym, ops_len, "%s", vname);
+				if (pol->nr_ops == SIM_POLICY_MAX_OPS) {
+					snprintf(err, errlen, "%s: more than %d struct_ops maps", pol->path,
+						 SIM_POLICY_MAX_OPS);
+					return -1;
+				}
+				snprintf(pol->ops_names[pol->nr_ops++], sizeof(pol->ops_names[0]), "%s", vname);
 			} else if (!strcmp(sec, ".maps")) {
 				if (parse_map(pol, vname, v->type, nr_cpus, err, errlen))
 					return -1;
@@ -366,14 +368,9 @@ int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t 
 			}
 		}
 	}
-	if (nr_ops == 0) {
+	if (pol->nr_ops == 0) {
 		snprintf(err, errlen, "%s: no struct_ops map found (a policy defines its ops with SCX_OPS_DEFINE)",
 			 pol->path);
-		return -1;
-	}
-	if (nr_ops > 1) {
-		snprintf(err, errlen, "%s: %d struct_ops maps found, a sched_ext policy has exactly one",
-			 pol->path, nr_ops);
 		return -1;
 	}
 	return 0;

@@ -35,12 +35,18 @@ struct inner_template {
 	struct sim_bpf_map_def def;
 };
 
+#define SIM_POLICY_MAX_OPS 8
+
 struct sim_policy {
 	char path[4096];
 	void *dl;
 	struct btf *btf;
 	struct sched_ext_ops *ops;
 	char name[128];
+	/* every struct_ops map of the object; with several, a loader chooses one (`ops_chosen`) */
+	char ops_names[SIM_POLICY_MAX_OPS][128];
+	int nr_ops;
+	bool ops_chosen;
 	struct policy_knob *knobs;
 	int nr_knobs;
 	/* writable integer globals (.data, .bss): what a loader writes before attach; not knobs */
@@ -60,8 +66,7 @@ struct sim_policy {
 struct btf *policy__btf_open(const char *path, char *err, size_t errlen);
 void policy__btf_free(struct btf *btf);
 /* policy_btf.c: read the object's BTF into knobs, maps and the ops symbol name. */
-int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *ops_sym, size_t ops_len,
-		     char *err, size_t errlen);
+int policy__scan_btf(struct sim_policy *pol, int nr_cpus, char *err, size_t errlen);
 
 /* policy_fields.c: the special fields of a map value of type @value_type_id into @def. */
 int policy__value_fields(const struct btf *btf, uint32_t value_type_id, struct sim_bpf_map_def *def,

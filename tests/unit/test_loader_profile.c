@@ -11,6 +11,7 @@
 #include "test_helpers.h"
 
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,17 @@ Test(loader_profile, bad_lines_fail_with_file_and_line)
 	expect_parse_error("syscall prog during once\n", 1, "expected before-attach or after-attach");
 	expect_parse_error("syscall prog before-attach once f32:1\n", 1, "unknown argument type 'f32'");
 	expect_parse_error("syscall prog before-attach once s32:many\n", 1, "not a number or 'cpu'");
+	expect_parse_error("\nmap cfgs.a = 1\n", 2, "expected 'map MAP[KEY][.member...] [cpu=N] = VALUE'");
+	expect_parse_error("map cfgs[one].a = 1\n", 1, "map cfgs: key 'one' is not a number");
+	expect_parse_error("map cfgs[1]a = 1\n", 1, "expected .member or [N] at 'a'");
+	expect_parse_error("map cfgs[1].a cpu=x = 1\n", 1, "expected cpu=N after it, got 'cpu=x'");
+	expect_parse_error("map cfgs[1].a =\n", 1, "expected 'map MAP[KEY]");
+	expect_parse_error("syscall p before-attach once u32[0]:1\n", 1, "'u32[0]' is not TYPE[N] with N from 1 to 128");
+	expect_parse_error("syscall p before-attach once u32[2:1\n", 1, "is not TYPE[N]");
+	expect_parse_error("syscall p before-attach once u32[2]:1,2,3\n", 1, "more than 2 values for 'u32[2]'");
+	expect_parse_error("syscall p before-attach once u8[100]:1 u8[29]:2\n", 1, "at most 128 arguments");
+	expect_parse_error("struct_ops\n", 1, "expected 'struct_ops NAME'");
+	expect_parse_error("struct_ops a b\n", 1, "expected 'struct_ops NAME'");
 }
 
 static struct sim_policy *open_target(void)
@@ -224,6 +236,22 @@ Test(loader_profile, struct_fields_and_rows_by_path)
 
 /* A parsed profile written back (what the selftests' guest runs hand to scxlab-kload) parses to
  * the same settings. */
+/* An array member of a program's context, `u16[4]:7,cpu`: its elements at their natural
+ * alignment after the scalars before it, those not listed zero, then the next member. */
+Test(loader_profile, an_array_argument_packs_its_elements)
+{
+	struct loader_profile lp;
+	char err[2048];
+	const char *path = write_profile("array.loader", "syscall refresh before-attach once u8:1 u16[4]:7,cpu u64:5\n");
+	unsigned char ctx[64], want[24] = { 1, 0, 7, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5 };
+
+	cr_assert_eq(loader_profile__parse(&lp, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(lp.items[0].nr_args, 6);
+	cr_assert_eq(loader_profile__pack_args(&lp.items[0], 3, ctx, sizeof(ctx)), 24);
+	cr_assert_eq(memcmp(ctx, want, sizeof(want)), 0);
+	loader_profile__free(&lp);
+}
+
 Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 {
 	struct loader_profile a, b;
@@ -236,7 +264,11 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 		"map_entries m = 16\n"
 		"attach-at 50ms\n"
 		"syscall record_call before-attach once s32:-1 u64:7\n"
-		"syscall record_call after-attach on-cpu=3 s16:cpu u8:9\n");
+		"syscall record_call after-attach on-cpu=3 s16:cpu u8:9\n"
+		"syscall refresh before-attach once u32:1 u16[4]:7,cpu u64:5\n"
+		"map cpu_fills[0].order[0] cpu=1 = 9\n"
+		"map cfgs[3].b = 1,2,3,4\n"
+		"struct_ops second_ops\n");
 	const char *again = th_write_tmp("again.loader", "");
 	FILE *f;
 
@@ -253,8 +285,10 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 
 		cr_assert_eq(x->kind, y->kind, "item %d", i);
 		cr_assert_str_eq(x->name, y->name);
-		if (x->kind == PI_GLOBAL)
+		if (x->kind == PI_GLOBAL || x->kind == PI_MAP_VALUE)
 			cr_assert_str_eq(x->value, y->value); /* ops values are compared as numbers */
+		cr_assert_str_eq(x->path, y->path, "item %d", i);
+		cr_assert_eq(x->cpu, y->cpu, "item %d", i);
 		cr_assert_eq(x->num, y->num, "item %d", i);
 		cr_assert_eq(x->after_attach, y->after_attach);
 		cr_assert_eq(x->mode, y->mode);
@@ -265,4 +299,28 @@ Test(loader_profile, a_written_profile_parses_to_the_same_settings)
 	}
 	loader_profile__free(&a);
 	loader_profile__free(&b);
+}
+
+/* Every shipped profile (workloads/loaders/, 2cpu/) parses: what `scxlab run --loader` reads first. */
+Test(loader_profile, the_shipped_profiles_parse)
+{
+	const char *patterns[] = { "workloads/loaders/*.loader", "workloads/loaders/2cpu/*.loader" };
+	size_t total = 0;
+
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++) {
+		glob_t g;
+
+		cr_assert_eq(glob(th_src_path(patterns[p]), 0, NULL, &g), 0, "%s", patterns[p]);
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct loader_profile lp;
+			char err[2048];
+
+			cr_assert_eq(loader_profile__parse(&lp, g.gl_pathv[i], err, sizeof(err)), 0, "%s", err);
+			cr_assert_gt(lp.nr_items, 0, "%s", g.gl_pathv[i]);
+			loader_profile__free(&lp);
+			total++;
+		}
+		globfree(&g);
+	}
+	cr_assert_geq(total, 10, "%zu profiles", total);
 }

@@ -171,42 +171,68 @@ Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 90
 }
 
 /*
+ * `scxlab run --target vm` of the fixture @policy (a source under tests/policies) for smoke-3s
+ * with @loader, named @name: it ends with status @want_rc and its output has @want.
+ */
+static void vm_profile_run(const char *policy, const char *loader, const char *name, int want_rc, const char *want)
+{
+	char job[4200], src[4200], out[700], log[800];
+	char *text;
+	int rc;
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", getenv("SCXLAB_SRC"));
+	snprintf(src, sizeof(src), "%s/tests/policies/%s", getenv("SCXLAB_SRC"), policy);
+	snprintf(out, sizeof(out), "%s/%s", th_tmpdir(), name);
+	snprintf(log, sizeof(log), "%s.log", out);
+	rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", src, "--loader", loader,
+		       "--out", out, NULL);
+	text = th_read_file(log, NULL);
+	cr_assert_eq(rc, want_rc, "%s", text);
+	cr_assert_not_null(strstr(text, want), "want '%s': %s", want, text);
+	free(text);
+}
+
+/* The profile @loader without its line that starts with @line_start, as a temporary file. */
+static const char *profile_without(const char *loader, const char *line_start, const char *name)
+{
+	char *whole = th_read_file(loader, NULL), *at;
+	const char *path;
+
+	cr_assert_not_null(whole);
+	at = strstr(whole, line_start);
+	cr_assert_not_null(at, "%s", line_start);
+	memmove(at, strchr(at, '\n') + 1, strlen(strchr(at, '\n') + 1) + 1);
+	path = th_write_tmp(name, whole);
+	free(whole);
+	return path;
+}
+
+/*
  * The loader profile in the guest: scxlab-kload applies tests/policies/profile_verdict.loader
  * as the simulator does (test_profile_worlds.c), so the fixture runs clean with it, and with
  * its rodata line left out ends with the error exit the simulator gives (problem bit 0x1).
  */
 Test(vm_runs, a_loader_profile_gives_the_simulators_verdict_in_the_guest, .timeout = 900)
 {
-	const char *src = getenv("SCXLAB_SRC");
-	char job[4200], policy[4200], loader[4200], out[700], log[800];
-	char *text, *whole;
+	char loader[4200];
 
-	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
-	snprintf(policy, sizeof(policy), "%s/tests/policies/profile_verdict.bpf.c", src);
-	snprintf(loader, sizeof(loader), "%s/tests/policies/profile_verdict.loader", src);
-	snprintf(out, sizeof(out), "%s/profile_whole", th_tmpdir());
-	snprintf(log, sizeof(log), "%s.log", out);
-	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
-			   "--loader", loader, "--out", out, NULL);
-	text = th_read_file(log, NULL);
-	cr_assert_eq(rc, 0, "%s", text);
-	cr_assert_not_null(strstr(text, "verdict     ok"), "%s", text);
-	free(text);
+	snprintf(loader, sizeof(loader), "%s/tests/policies/profile_verdict.loader", getenv("SCXLAB_SRC"));
+	vm_profile_run("profile_verdict.bpf.c", loader, "profile_whole", 0, "verdict     ok");
+	vm_profile_run("profile_verdict.bpf.c", profile_without(loader, "rodata want_base", "nobase.loader"),
+		       "profile_nobase", 3, "profile not applied: problem bits 0x1 ");
+}
 
-	whole = th_read_file(loader, NULL);
-	cr_assert_not_null(whole);
-	char *at = strstr(whole, "rodata want_base");
-	cr_assert_not_null(at);
-	memmove(at, strchr(at, '\n') + 1, strlen(strchr(at, '\n') + 1) + 1);
-	const char *minus = th_write_tmp("nobase.loader", whole);
-	free(whole);
-	snprintf(out, sizeof(out), "%s/profile_nobase", th_tmpdir());
-	snprintf(log, sizeof(log), "%s.log", out);
-	rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
-		       "--loader", minus, "--out", out, NULL);
-	text = th_read_file(log, NULL);
-	cr_assert_eq(rc, 3, "%s", text);
-	cr_assert_not_null(strstr(text, "SCX_EXIT_ERROR_BPF"), "%s", text);
-	cr_assert_not_null(strstr(text, "profile not applied: problem bits 0x1 "), "%s", text);
-	free(text);
+/*
+ * Map values in the guest: scxlab-kload writes tests/policies/map_fill.loader's `map` lines
+ * with bpf_map_update_elem() after load, so the fixture runs clean; without the line that
+ * sets CPU 1's per-CPU value only, it ends with the simulator's error exit (bit 0x8).
+ */
+Test(vm_runs, map_values_give_the_simulators_verdict_in_the_guest, .timeout = 900)
+{
+	char loader[4200];
+
+	snprintf(loader, sizeof(loader), "%s/tests/policies/map_fill.loader", getenv("SCXLAB_SRC"));
+	vm_profile_run("map_fill.bpf.c", loader, "map_fill_whole", 0, "verdict     ok");
+	vm_profile_run("map_fill.bpf.c", profile_without(loader, "map cpu_fills[0].order[0] cpu=1", "nocpu1.loader"),
+		       "map_fill_nocpu1", 3, "map values not filled: problem bits 0x8 ");
 }
