@@ -179,7 +179,7 @@ int main(void)
 	printf("scxlab scaling benchmark (%s; built-in workload: 3/4 CPU hogs, 1/4 ping-pong pairs)\n",
 	       full ? "full" : "quick: SCXLAB_BENCH_FULL=1 for 10x longer cells");
 	printf("decisions = context switches; xFIFO = wall time per decision / the C-ops FIFO's"
-	       " (0: under %d decisions); floor = a bare event heap's events/s;\n"
+	       " (0: under %d decisions); floor = the bare event queue's events/s (delays 1 us - 1 ms);\n"
 	       "-s = wall seconds, -c = CPU seconds of the cell's process (the machine may be"
 	       " shared)\n\n", MIN_DECISIONS);
 	for (size_t ci = 0; ci < sizeof(cpus) / sizeof(cpus[0]); ci++) {
