@@ -161,6 +161,8 @@ uint32_t sim_bpf__kernel_version(void);
 void sim_bpf__task_free(struct task_struct *p);
 /* A grace period ended (no policy code on the stack): free what RCU readers could still see. */
 void sim_bpf__rcu_quiesce(void);
+/* Map elements and objects waiting for the grace period (0: a quiesce would do nothing). */
+extern unsigned long sim_bpf__rcu_deferred;
 /* The CPU whose policy code is executing (0 outside callbacks, as a loader thread's view). */
 int sim_bpf__this_cpu(void);
 

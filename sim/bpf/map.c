@@ -368,6 +368,7 @@ static void unlink_elem(struct sim_bpf_map *m, struct hmap_elem *e)
 	/* readers may still hold the value: free after the grace period */
 	e->chain = deferred_free;
 	deferred_free = e;
+	sim_bpf__rcu_deferred++;
 }
 
 static struct hmap_elem *insert_elem(struct sim_bpf_map *m, const void *key)
@@ -552,8 +553,11 @@ void sim_bpf__task_free(struct task_struct *p)
 		map__local_storage_delete(m, p);
 }
 
+unsigned long sim_bpf__rcu_deferred;
+
 void sim_bpf__rcu_quiesce(void)
 {
+	sim_bpf__rcu_deferred = 0; /* what the frees below defer counts for the next grace period */
 	while (deferred_free) {
 		struct hmap_elem *e = deferred_free;
 		deferred_free = e->chain;

@@ -73,6 +73,7 @@ void sim_bpf__obj_free_rcu(void *obj)
 	h = unlink_obj(obj);
 	h->next = rcu_objs;
 	rcu_objs = h;
+	sim_bpf__rcu_deferred++;
 }
 
 void sim_bpf__objs_quiesce(void)

@@ -1,10 +1,12 @@
 /*
- * Binary min-heap of events keyed on (time, sequence). See event.h.
+ * The event queue: a timing wheel for the near future and a binary min-heap of events keyed
+ * on (time, sequence) for the rest. See event.h.
  *
- * Each slot holds the key next to the event pointer: sifting reads only the heap array, and
- * writes an event only to record its new position.
+ * Each heap slot holds the key next to the event pointer: sifting reads only the heap array,
+ * and writes an event only to record its new position.
  */
 #include "sim/engine/event.h"
+#include "sim/engine/event_wheel.h"
 
 #include <stdlib.h>
 #include <assert.h>
@@ -72,6 +74,7 @@ void sim_event__init(struct sim_event *ev, sim_event_fn fn, void *arg)
 	ev->fn = fn;
 	ev->arg = arg;
 	ev->heap_pos = SIZE_MAX;
+	ev->wheel_next = NULL;
 }
 
 int sim_loop__init(struct sim_loop *loop)
@@ -79,15 +82,28 @@ int sim_loop__init(struct sim_loop *loop)
 	*loop = (struct sim_loop){0};
 	loop->cap = 64;
 	loop->heap = calloc(loop->cap, sizeof(*loop->heap));
-	return loop->heap ? 0 : -1;
+	loop->wheel = calloc(1, sizeof(*loop->wheel));
+	if (!loop->heap || !loop->wheel) {
+		free(loop->heap);
+		free(loop->wheel);
+		return -1;
+	}
+	return 0;
 }
 
 void sim_loop__destroy(struct sim_loop *loop)
 {
 	for (size_t i = 0; i < loop->len; i++)
 		loop->heap[i].ev->heap_pos = SIZE_MAX;
+	if (loop->wheel) {
+		for (size_t s = 0; s < SIM_WHEEL_SLOTS; s++)
+			for (struct sim_event *ev = loop->wheel->head[s]; ev; ev = ev->wheel_next)
+				ev->heap_pos = SIZE_MAX;
+	}
 	free(loop->heap);
+	free(loop->wheel);
 	loop->heap = NULL;
+	loop->wheel = NULL;
 	loop->len = loop->cap = 0;
 }
 
@@ -128,19 +144,10 @@ static void heap_pop(struct sim_loop *loop)
 	sift_up(loop, i, h[len]);
 }
 
-void sim_loop__schedule(struct sim_loop *loop, struct sim_event *ev, sim_time_t when)
+static void heap_insert(struct sim_loop *loop, struct sim_event *ev)
 {
-	struct sim_heap_slot s;
+	struct sim_heap_slot s = { .when = ev->when, .seq = ev->seq, .ev = ev };
 
-	if (when < loop->now)
-		when = loop->now;
-	ev->when = when;
-	ev->seq = loop->next_seq++;
-	s = (struct sim_heap_slot){ .when = when, .seq = ev->seq, .ev = ev };
-	if (sim_event__queued(ev)) {
-		heap_fix(loop, ev->heap_pos, s);
-		return;
-	}
 	if (loop->len == loop->cap) {
 		size_t ncap = loop->cap * 2;
 		struct sim_heap_slot *nheap = realloc(loop->heap, ncap * sizeof(*nheap));
@@ -152,15 +159,53 @@ void sim_loop__schedule(struct sim_loop *loop, struct sim_event *ev, sim_time_t 
 	sift_up(loop, loop->len++, s);
 }
 
+void sim_loop__schedule(struct sim_loop *loop, struct sim_event *ev, sim_time_t when)
+{
+	if (when < loop->now)
+		when = loop->now;
+	if (ev->heap_pos == SIM_EVENT_IN_WHEEL)
+		wheel__remove(loop->wheel, ev);
+	ev->when = when;
+	ev->seq = loop->next_seq++;
+	if (sim_event__queued(ev)) { /* in the heap */
+		if (!wheel__covers(loop->now, when)) {
+			heap_fix(loop, ev->heap_pos,
+				 (struct sim_heap_slot){ .when = when, .seq = ev->seq, .ev = ev });
+			return;
+		}
+		heap_remove_at(loop, ev->heap_pos);
+	}
+	if (wheel__covers(loop->now, when) && wheel__insert(loop->wheel, ev))
+		return;
+	heap_insert(loop, ev);
+}
+
 void sim_loop__cancel(struct sim_loop *loop, struct sim_event *ev)
 {
-	if (sim_event__queued(ev))
+	if (ev->heap_pos == SIM_EVENT_IN_WHEEL)
+		wheel__remove(loop->wheel, ev);
+	else if (sim_event__queued(ev))
 		heap_remove_at(loop, ev->heap_pos);
+}
+
+/* The earliest queued event, from the wheel or the heap, or NULL. */
+static inline struct sim_event *queue_first(const struct sim_loop *loop)
+{
+	struct sim_event *ev = wheel__first(loop->wheel, loop->now);
+
+	if (!loop->len)
+		return ev;
+	if (!ev || loop->heap[0].when < ev->when ||
+	    (loop->heap[0].when == ev->when && loop->heap[0].seq < ev->seq))
+		return loop->heap[0].ev;
+	return ev;
 }
 
 sim_time_t sim_loop__next_time(const struct sim_loop *loop)
 {
-	return loop->len ? loop->heap[0].when : SIM_TIME_NEVER;
+	const struct sim_event *ev = queue_first(loop);
+
+	return ev ? ev->when : SIM_TIME_NEVER;
 }
 
 uint64_t sim_loop__run_until(struct sim_loop *loop, sim_time_t until)
@@ -168,11 +213,14 @@ uint64_t sim_loop__run_until(struct sim_loop *loop, sim_time_t until)
 	uint64_t fired = 0;
 
 	loop->stop = false;
-	while (loop->len && !loop->stop) {
-		struct sim_event *ev = loop->heap[0].ev;
-		if (loop->heap[0].when > until)
+	while (!loop->stop) {
+		struct sim_event *ev = queue_first(loop);
+		if (!ev || ev->when > until)
 			break;
-		heap_pop(loop);
+		if (ev->heap_pos == SIM_EVENT_IN_WHEEL)
+			wheel__pop(loop->wheel, ev);
+		else
+			heap_pop(loop);
 		assert(ev->when >= loop->now);
 		loop->now = ev->when;
 		fired++;

@@ -11,15 +11,6 @@ void hist__init(struct hist *h)
 	h->min = UINT64_MAX;
 }
 
-unsigned int hist__bucket_of(uint64_t v)
-{
-	if (v < 2 * HIST_SUB)
-		return (unsigned int)v;
-	unsigned int msb = 63 - (unsigned int)__builtin_clzll(v);
-	unsigned int shift = msb - HIST_SUB_BITS;
-	return (shift + 1) * HIST_SUB + (unsigned int)((v >> shift) - HIST_SUB);
-}
-
 uint64_t hist__bucket_low(unsigned int idx)
 {
 	if (idx < 2 * HIST_SUB)
@@ -34,24 +25,6 @@ uint64_t hist__bucket_high(unsigned int idx)
 		return idx;
 	unsigned int shift = idx / HIST_SUB - 1;
 	return hist__bucket_low(idx) + ((UINT64_C(1) << shift) - 1);
-}
-
-void hist__record_n(struct hist *h, uint64_t v, uint64_t n)
-{
-	if (!n)
-		return;
-	h->buckets[hist__bucket_of(v)] += n;
-	h->count += n;
-	h->sum += v * n;
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-}
-
-void hist__record(struct hist *h, uint64_t v)
-{
-	hist__record_n(h, v, 1);
 }
 
 void hist__merge(struct hist *dst, const struct hist *src)

@@ -25,8 +25,9 @@ struct hist {
 };
 
 void hist__init(struct hist *h);
-void hist__record(struct hist *h, uint64_t v);
-void hist__record_n(struct hist *h, uint64_t v, uint64_t n);
+static inline void hist__record_n(struct hist *h, uint64_t v, uint64_t n);
+/* Inline: a few records per context switch, on the simulator's hot path. */
+static inline void hist__record(struct hist *h, uint64_t v) { hist__record_n(h, v, 1); }
 void hist__merge(struct hist *dst, const struct hist *src);
 /* @p in [0, 100]; 0 when the histogram is empty. */
 uint64_t hist__percentile(const struct hist *h, double p);
@@ -36,8 +37,28 @@ static inline uint64_t hist__min(const struct hist *h) { return h->count ? h->mi
 double hist__mean(const struct hist *h);
 
 /* Bucket geometry, for writers and tests. */
-unsigned int hist__bucket_of(uint64_t v);
+static inline unsigned int hist__bucket_of(uint64_t v)
+{
+	if (v < 2 * HIST_SUB)
+		return (unsigned int)v;
+	unsigned int msb = 63 - (unsigned int)__builtin_clzll(v);
+	unsigned int shift = msb - HIST_SUB_BITS;
+	return (shift + 1) * HIST_SUB + (unsigned int)((v >> shift) - HIST_SUB);
+}
 uint64_t hist__bucket_low(unsigned int idx);
 uint64_t hist__bucket_high(unsigned int idx); /* inclusive */
+
+static inline void hist__record_n(struct hist *h, uint64_t v, uint64_t n)
+{
+	if (!n)
+		return;
+	h->buckets[hist__bucket_of(v)] += n;
+	h->count += n;
+	h->sum += v * n;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
 
 #endif

@@ -71,7 +71,8 @@ void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op
 	sch->op_depth++;
 	sch->sim->current_cpu = cpu;
 	running_op = scx_op_names[op];
-	sim__set_current(sch->sim);
+	if (sim__current() != sch->sim) /* it already is during a run */
+		sim__set_current(sch->sim);
 }
 
 void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
@@ -83,7 +84,7 @@ void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
 	sch->sim->current_cpu = save->cpu;
 	sch->op_depth--;
 	running_op = sch->op_depth ? scx_op_names[sch->op] : NULL;
-	if (!sch->op_depth)
+	if (!sch->op_depth && sim_bpf__rcu_deferred)
 		sim_bpf__rcu_quiesce(); /* no policy code on the stack: a grace period ends */
 }
 

@@ -151,7 +151,7 @@ static void run_reference(int full)
 		return;
 	printf("\nreference cell (Meta's Rust simulator: 384 CPUs x 768 tasks, 5 s simulated in"
 	       " 1.27 s wall flat, 2.6 s dual-socket: 3.9 and 1.9 sim-s/wall-s)\n");
-	double floor = bench_floor__events_per_s(2 * 384);
+	double floor = bench_floor__events_per_s(2 * 384, BENCH_FLOOR_UNIFORM);
 	for (int hogs_only = 0; hogs_only < 2; hogs_only++) {
 		for (size_t ti = 0; ti < sizeof(topologies) / sizeof(topologies[0]); ti++) {
 			printf("topology %s, %s\n", topologies[ti],
@@ -179,16 +179,24 @@ int main(void)
 	printf("scxlab scaling benchmark (%s; built-in workload: 3/4 CPU hogs, 1/4 ping-pong pairs)\n",
 	       full ? "full" : "quick: SCXLAB_BENCH_FULL=1 for 10x longer cells");
 	printf("decisions = context switches; xFIFO = wall time per decision / the C-ops FIFO's"
-	       " (0: under %d decisions); floor = a bare event heap's events/s;\n"
+	       " (0: under %d decisions); floor = the bare event queue's events/s (delays 1 us - 1 ms);\n"
 	       "-s = wall seconds, -c = CPU seconds of the cell's process (the machine may be"
 	       " shared)\n\n", MIN_DECISIONS);
+	for (size_t ci = 0; ci < sizeof(cpus) / sizeof(cpus[0]); ci++) {
+		snprintf(num, sizeof(num), "%d", cpus[ci]);
+		if (selected("SCXLAB_BENCH_CPUS", num))
+			printf("floor at %d CPUs: %.1f M events/s with delays of 1 us - 1 ms (the %%flr"
+			       " column), %.1f M with the mixed cell's delays\n", cpus[ci],
+			       bench_floor__events_per_s(2 * cpus[ci], BENCH_FLOOR_UNIFORM) / 1e6,
+			       bench_floor__events_per_s(2 * cpus[ci], BENCH_FLOOR_MIXED) / 1e6);
+	}
 	for (size_t ci = 0, header = 0; ci < sizeof(cpus) / sizeof(cpus[0]); ci++) {
 		snprintf(num, sizeof(num), "%d", cpus[ci]);
 		if (!selected("SCXLAB_BENCH_CPUS", num))
 			continue;
 		if (!header++)
 			print_header();
-		double floor = bench_floor__events_per_s(2 * cpus[ci]);
+		double floor = bench_floor__events_per_s(2 * cpus[ci], BENCH_FLOOR_UNIFORM);
 		for (size_t ti = 0; ti < sizeof(tasks) / sizeof(tasks[0]); ti++) {
 			double fifo_ns = 0; /* 0: the FIFO did not run or decided too rarely to compare */
 

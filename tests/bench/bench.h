@@ -33,7 +33,9 @@ const char *bench_policy__label(enum bench_policy p);
 int bench_cell__run(const struct bench_cell *cell, struct bench_figures *out);
 
 /* Events per wall second of a bare event heap holding @pending self-rescheduling events. */
-double bench_floor__events_per_s(int pending);
+/* The event delays of the floor loop: uniform over 1 us - 1 ms, or the mixed 512 x 4,096 cell's. */
+enum bench_floor_delays { BENCH_FLOOR_UNIFORM, BENCH_FLOOR_MIXED };
+double bench_floor__events_per_s(int pending, enum bench_floor_delays delays);
 
 double bench__wall(void);
 double bench__cpu(void);
