@@ -116,6 +116,29 @@ Test(stressors, eventfd_one_op_per_round_trip)
 	sim__free(sim);
 }
 
+/* A pipe's wakeups carry WF_SYNC (the waker is about to sleep); an eventfd's do not. */
+Test(stressors, pipe_wakeups_are_sync_eventfd_wakeups_are_not)
+{
+	struct sim *sim = run_job("2", "eventfd 1\nswitch 1\n", 100 * MS);
+	uint64_t sync[2] = { 0, 0 }, all[2] = { 0, 0 };
+
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *t = sim->tasks[i];
+
+		if (t->group < 0 || t->group > 1)
+			continue;
+		sync[t->group] += t->ts.stats.nr_wakeups_sync;
+		all[t->group] += t->stats.nr_wakeups;
+	}
+	cr_assert_gt(all[0], 1000, "eventfd wakeups %lu", (unsigned long)all[0]);
+	cr_assert_eq(sync[0], 0, "%lu of the eventfd's wakeups were sync", (unsigned long)sync[0]);
+	cr_assert_gt(all[1], 1000, "switch wakeups %lu", (unsigned long)all[1]);
+	/* all but the two tasks' first wakeups (their start: a fork) */
+	cr_assert_eq(sync[1], all[1] - 2, "%lu of the switch's %lu wakeups were sync", (unsigned long)sync[1],
+		     (unsigned long)all[1]);
+	sim__free(sim);
+}
+
 Test(stressors, affinity_migrates_once_per_op)
 {
 	struct sim *sim = run_job("4", "affinity 1\n", 100 * MS);
