@@ -2,7 +2,8 @@
  * Producer/consumer pairs over a bounded buffer, one bogo-op per packet written:
  *   switch  stress-ng's default pipe method: a one-slot pipe, so the pair strictly alternates
  *           (the writer blocks until the reader has taken the packet);
- *   pipe    512-byte packets in a 64 KiB pipe: ~16 packets in flight, batched wakeups;
+ *   pipe    512-byte packets in a 64 KiB O_DIRECT (packet-mode) pipe: its 16 buffers hold 16
+ *           packets (packets never merge into one page), batched wakeups;
  *   mq      a POSIX message queue of depth 10.
  * The buffer is two channels: free slots and filled slots.
  */
