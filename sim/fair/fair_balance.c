@@ -386,25 +386,28 @@ static unsigned imbalance_pct(int level)
 	return level == DIST_CORE ? 110 : 117;
 }
 
-/* The busiest CPU (by load) at @level from @dst with a task waiting that @dst may take, or -1. */
-static int busiest_by_load(struct sim *sim, int dst, int level, double *load)
+/*
+ * For each domain level from @dst, the busiest CPU (by load) with a task waiting that @dst
+ * may take, or -1: one pass over the CPUs for all levels.
+ */
+static void busiest_by_load(struct sim *sim, int dst, int best[DIST_FAR + 1], double load[DIST_FAR + 1])
 {
-	int best = -1;
-
+	for (int level = 0; level <= DIST_FAR; level++)
+		best[level] = -1;
 	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
 		struct sim_cpu *rq = &sim->cpus[cpu];
+		int level;
 		double l;
 
-		if (cpu_distance(&sim->topo, dst, cpu) != level || !rq->curr || !rq->fair.head ||
-		    rq->fair.nr_running < 2 || !detachable_task(sim, cpu, dst, false))
+		if (cpu == dst || !rq->curr || !rq->fair.head || rq->fair.nr_running < 2)
 			continue;
+		level = cpu_distance(&sim->topo, dst, cpu);
 		l = fair_load__cpu(sim, cpu);
-		if (best < 0 || l > *load) {
-			best = cpu;
-			*load = l;
+		if ((best[level] < 0 || l > load[level]) && detachable_task(sim, cpu, dst, false)) {
+			best[level] = cpu;
+			load[level] = l;
 		}
 	}
-	return best;
 }
 
 /*
@@ -475,20 +478,21 @@ static int detach_by_load(struct sim *sim, int src, struct sim_cpu *dst, int lev
  */
 static void balance_load(struct sim *sim, struct sim_cpu *rq)
 {
-	double local = fair_load__cpu(sim, rq->id);
+	double local = fair_load__cpu(sim, rq->id), load[DIST_FAR + 1];
+	int best[DIST_FAR + 1];
 
+	busiest_by_load(sim, rq->id, best, load);
 	for (int level = DIST_CORE; level <= DIST_FAR; level++) {
-		double busiest_load = 0;
-		int moved, src = busiest_by_load(sim, rq->id, level, &busiest_load);
+		int moved, src = best[level];
 
 		if (src < 0)
 			continue;
-		if (busiest_load <= local)
+		if (load[level] <= local)
 			return;
-		if (rq->fair.nr_running >= 2 && 100.0 * busiest_load <= imbalance_pct(level) * local)
+		if (rq->fair.nr_running >= 2 && 100.0 * load[level] <= imbalance_pct(level) * local)
 			return;
-		moved = detach_by_load(sim, src, rq, level, (busiest_load - local) / 2);
-		/* all pinned: the kernel forgets the failures (out_all_pinned) */
+		moved = detach_by_load(sim, src, rq, level, (load[level] - local) / 2);
+		/* moved -1, all pinned: the kernel forgets the failures (out_all_pinned) */
 		rq->fair.balance_failed = moved ? 0 : rq->fair.balance_failed + 1;
 		return;
 	}
