@@ -10,6 +10,10 @@ target=${1:?usage: scripts/fidelity-tables.sh host|vm [scxlab validate options]}
 shift
 name=$(printf '%s' "$target" | tr -c 'A-Za-z0-9.\n' '-')
 out="$root/results/fidelity-$name"
+# The simulator's runs are redone every time: a kept run's key covers its command line and
+# input files, not the scxlab build, so a rebuilt model would otherwise reuse the old figures.
+# (They take seconds; the real runs, kept or from --real-from, are not touched.)
+rm -rf "$out"/*-sim-[0-9]*
 # exit 1 (a run or a policy failed) still writes the tables, which say so
 rc=0
 "$root/build/scxlab" validate --target "$target" --out "$out" "$@" || rc=$?

@@ -27,6 +27,11 @@ struct fair_entity {
 	uint64_t slept_load;    /* load left on its CPU then: how fast the debt is served */
 	struct sim_task *q_prev, *q_next; /* wait queue, in deadline order */
 	struct sim_treap_node q_node;     /* in the queue's deadline index */
+	double load_avg;        /* PELT-like load: weight x runnable fraction, decayed (fair_load.c) */
+	uint64_t load_at;       /* when load_avg was last brought up to date */
+	int load_cpu;           /* the CPU whose load includes load_avg (valid if load_attached) */
+	bool load_attached;
+	uint64_t ran_at;        /* when it last left the CPU: how cache-hot it is, balancing's order */
 };
 
 struct fair_rq {
@@ -39,6 +44,9 @@ struct fair_rq {
 	struct sim_treap index; /* the wait queue by deadline: where an insert goes */
 	struct sim_task *curr;  /* the running fair task, if any */
 	uint64_t next_balance;  /* when the tick next tries periodic balancing */
+	double load_avg;        /* sum of the attached tasks' load_avg, running or blocked */
+	uint64_t load_at;       /* when load_avg was last brought up to date */
+	uint32_t balance_failed; /* periodic balances in a row that found an imbalance, moved nothing */
 };
 
 #endif

@@ -15,9 +15,14 @@
  * Placement follows select_task_rq_fair in outline: fork balancing to the least loaded CPU,
  * wake-affine towards the waker, then an idle core / idle CPU in the target's LLC. Balancing:
  * a CPU about to go idle pulls a waiting task from the busiest CPU, nearest domain first; a
- * busy CPU with waiting tasks pushes one to an idle CPU at its tick (nohz idle balancing); and
- * every few ticks a CPU pulls when another has two or more tasks more than it.
- * Not modelled: PELT load tracking, cgroups, NUMA balancing, SCHED_IDLE, buddies.
+ * busy CPU with waiting tasks pushes one to an idle CPU at its tick (nohz idle balancing);
+ * both leave a cache-hot task (ran in the last 0.5 ms) until cache_nice_tries balances have
+ * failed. Every 32 ms a busy CPU compares PELT-like loads (fair_load.c) with the busiest CPU
+ * of each domain, nearest first, and pulls up to half the difference when the other is
+ * busier (by imbalance_pct when it has tasks waiting itself), as sched_balance_rq() with
+ * migrate_load does.
+ * Not modelled: cgroups, NUMA balancing, SCHED_IDLE, buddies, active balancing, WA_WEIGHT,
+ * group (multi-CPU) averages in the periodic balance.
  */
 #ifndef SIM_FAIR_FAIR_H
 #define SIM_FAIR_FAIR_H

@@ -230,11 +230,46 @@ int fair__select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uint64_t
 	return select_idle_sibling(sim, p, prev_cpu, target);
 }
 
-/* The waiting task of @src that @dst should take: the last queued one allowed on @dst. */
-static struct sim_task *detachable_task(struct sim *sim, int src, int dst)
+/* sysctl_sched_nr_migrate: the most tasks one balance looks at */
+#define BALANCE_NR_MIGRATE 32
+/* sysctl_sched_migration_cost: a task that ran this recently is cache-hot */
+#define BALANCE_MIGRATION_COST_NS 500000ULL
+/* the LLC domain's cache_nice_tries: failed balances before hot tasks may move */
+#define BALANCE_CACHE_NICE_TRIES 1
+
+/* Is @a less recently run than @b (ties: lower id)? */
+static bool ran_before(const struct sim_task *a, const struct sim_task *b)
 {
+	return a->fair.ran_at != b->fair.ran_at ? a->fair.ran_at < b->fair.ran_at : a->id < b->id;
+}
+
+/* task_hot(): ran within the migration cost (SMT siblings share the cache: never hot). */
+static bool task_hot(struct sim *sim, const struct sim_task *p, int level)
+{
+	return level != DIST_CORE && sim__now(sim) - p->fair.ran_at < BALANCE_MIGRATION_COST_NS;
+}
+
+/*
+ * Whether a balance from @dst may move a cache-hot task: once it has failed more than
+ * cache_nice_tries times (can_migrate_task()).
+ */
+static bool may_move_hot(const struct sim *sim, int dst)
+{
+	return sim->cpus[dst].fair.balance_failed > BALANCE_CACHE_NICE_TRIES;
+}
+
+/*
+ * The waiting task of @src that @dst should take: the last queued one allowed on @dst, and
+ * (@hot_check) not cache-hot unless @dst's balance may move hot tasks.
+ */
+static struct sim_task *detachable_task(struct sim *sim, int src, int dst, bool hot_check)
+{
+	int level = cpu_distance(&sim->topo, src, dst);
+
+	if (hot_check && may_move_hot(sim, dst))
+		hot_check = false;
 	for (struct sim_task *it = sim->cpus[src].fair.tail; it; it = it->fair.q_prev)
-		if (allowed(sim, it, dst))
+		if (allowed(sim, it, dst) && !(hot_check && task_hot(sim, it, level)))
 			return it;
 	return NULL;
 }
@@ -272,7 +307,7 @@ static int find_busiest(struct sim *sim, int dst, uint32_t min_nr, struct sim_ta
 
 			if (cpu_distance(&sim->topo, dst, cpu) != level || rq->fair.nr_running <= best_nr)
 				continue;
-			p = detachable_task(sim, cpu, dst);
+			p = detachable_task(sim, cpu, dst, true);
 			if (!p)
 				continue;
 			best = cpu;
@@ -297,7 +332,9 @@ void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq)
 }
 
 /*
- * nohz idle balancing: a waiting task goes to an idle CPU, nearest first (ties: lowest id).
+ * nohz idle balancing: a waiting task goes to an idle CPU, nearest first (ties: lowest id),
+ * unless it is cache-hot: then the idle CPU's balance fails, and after cache_nice_tries
+ * failures a hot task may move too (an idle balance counts its failures, as the periodic one).
  * The idle CPUs are listed once, so a busy machine costs one pass over the CPUs per tick
  * rather than one per waiting task.
  */
@@ -305,11 +342,14 @@ static void push_to_idle(struct sim *sim, struct sim_cpu *rq)
 {
 	int best = -1, best_dist = DIST_FAR + 1, nr_idle = 0;
 	int idle[NR_CPUS];
+	bool hot_stayed[NR_CPUS];
 	struct sim_task *p = NULL;
 
 	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
-		if (cpu != rq->id && fair__cpu_idle(sim, cpu))
+		if (cpu != rq->id && fair__cpu_idle(sim, cpu)) {
+			hot_stayed[nr_idle] = false;
 			idle[nr_idle++] = cpu;
+		}
 	if (!nr_idle)
 		return;
 	for (struct sim_task *it = rq->fair.head; it && best < 0; it = it->fair.q_next) {
@@ -317,13 +357,145 @@ static void push_to_idle(struct sim *sim, struct sim_cpu *rq)
 			int cpu = idle[i], dist = cpu_distance(&sim->topo, rq->id, cpu);
 			if (dist >= best_dist || !allowed(sim, it, cpu))
 				continue;
+			if (!may_move_hot(sim, cpu) && task_hot(sim, it, dist)) {
+				hot_stayed[i] = true;
+				continue;
+			}
 			best = cpu;
 			best_dist = dist;
 			p = it;
 		}
 	}
-	if (best >= 0)
+	if (best >= 0) {
+		sim->cpus[best].fair.balance_failed = 0;
 		migrate_waiting(sim, p, best, rq->id);
+		return;
+	}
+	for (int i = 0; i < nr_idle; i++)
+		if (hot_stayed[i])
+			sim->cpus[idle[i]].fair.balance_failed++;
+}
+
+/*
+ * The domain's imbalance_pct: how much busier (in load) the busiest CPU must be than an
+ * overloaded local one before the periodic balance moves anything (sd_init(): 110 between SMT
+ * siblings, 117 above).
+ */
+static unsigned imbalance_pct(int level)
+{
+	return level == DIST_CORE ? 110 : 117;
+}
+
+/*
+ * For each domain level from @dst, the busiest CPU (by load) with a task waiting that @dst
+ * may take, or -1: one pass over the CPUs for all levels.
+ */
+static void busiest_by_load(struct sim *sim, int dst, int best[DIST_FAR + 1], double load[DIST_FAR + 1])
+{
+	for (int level = 0; level <= DIST_FAR; level++)
+		best[level] = -1;
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		struct sim_cpu *rq = &sim->cpus[cpu];
+		int level;
+		double l;
+
+		if (cpu == dst || !rq->curr || !rq->fair.head || rq->fair.nr_running < 2)
+			continue;
+		level = cpu_distance(&sim->topo, dst, cpu);
+		l = fair_load__cpu(sim, cpu);
+		if ((best[level] < 0 || l > load[level]) && detachable_task(sim, cpu, dst, false)) {
+			best[level] = cpu;
+			load[level] = l;
+		}
+	}
+}
+
+/*
+ * The waiting tasks of @rq that a balance looks at, least recently run first, as the kernel
+ * walks rq->cfs_tasks from its tail (a pick moves a task to the head): at most @max.
+ */
+static int oldest_waiting(struct sim_cpu *rq, struct sim_task **out, int max)
+{
+	int n = 0;
+
+	for (struct sim_task *it = rq->fair.head; it; it = it->fair.q_next) {
+		int i;
+
+		if (n == max && !ran_before(it, out[n - 1]))
+			continue;
+		i = n < max ? n++ : max - 1;
+		for (; i > 0 && ran_before(it, out[i - 1]); i--)
+			out[i] = out[i - 1];
+		out[i] = it;
+	}
+	return n;
+}
+
+/*
+ * Move waiting tasks of @src to @dst until @imbalance (load) is covered, as detach_tasks()
+ * does for migrate_load: the least recently run first, at most nr_migrate looked at; a task
+ * @dst may not run, a cache-hot one (until cache_nice_tries balances failed) and one whose
+ * load (halved for each balance that failed before) exceeds what is left stay. How many
+ * moved, or -1 when no task looked at may run on @dst (LBF_ALL_PINNED).
+ */
+static int detach_by_load(struct sim *sim, int src, struct sim_cpu *dst, int level, double imbalance)
+{
+	struct sim_cpu *srq = &sim->cpus[src];
+	uint32_t failed = dst->fair.balance_failed < 16 ? dst->fair.balance_failed : 16;
+	struct sim_task *seen[BALANCE_NR_MIGRATE];
+	int n = oldest_waiting(srq, seen, BALANCE_NR_MIGRATE), moved = 0;
+	bool all_pinned = true;
+
+	if (n > (int)srq->fair.nr_running)
+		n = (int)srq->fair.nr_running;
+	for (int i = 0; i < n && imbalance > 0 && srq->fair.nr_running > 1; i++) {
+		struct sim_task *p = seen[i];
+		double load = fair_load__task(sim, p);
+
+		if (!allowed(sim, p, dst->id))
+			continue;
+		all_pinned = false;
+		if (failed <= BALANCE_CACHE_NICE_TRIES && task_hot(sim, p, level))
+			continue;
+		if (load < 1)
+			load = 1;
+		if (load / (double)(1u << failed) > imbalance)
+			continue;
+		imbalance -= load;
+		migrate_waiting(sim, p, dst->id, dst->id);
+		moved++;
+	}
+	return all_pinned ? -1 : moved;
+}
+
+/*
+ * The periodic balance of a busy CPU (sched_balance_rq() with migrate_load; both CPUs are
+ * busy, since idle CPUs are served by push_to_idle and the newly-idle pull): nearest domain
+ * first, the busiest CPU by PELT load; nothing moves unless it is busier than this CPU (by
+ * imbalance_pct when this CPU has tasks waiting too), and then half the difference moves.
+ * Instantaneous task counts would move a task at every sample where a ping-pong pair's
+ * halves happen to be runnable together; the load averages see the pair's mean.
+ */
+static void balance_load(struct sim *sim, struct sim_cpu *rq)
+{
+	double local = fair_load__cpu(sim, rq->id), load[DIST_FAR + 1];
+	int best[DIST_FAR + 1];
+
+	busiest_by_load(sim, rq->id, best, load);
+	for (int level = DIST_CORE; level <= DIST_FAR; level++) {
+		int moved, src = best[level];
+
+		if (src < 0)
+			continue;
+		if (load[level] <= local)
+			return;
+		if (rq->fair.nr_running >= 2 && 100.0 * load[level] <= imbalance_pct(level) * local)
+			return;
+		moved = detach_by_load(sim, src, rq, level, (load[level] - local) / 2);
+		/* moved -1, all pinned: the kernel forgets the failures (out_all_pinned) */
+		rq->fair.balance_failed = moved ? 0 : rq->fair.balance_failed + 1;
+		return;
+	}
 }
 
 void fair__tick_balance(struct sim *sim, struct sim_cpu *rq)
@@ -335,8 +507,5 @@ void fair__tick_balance(struct sim *sim, struct sim_cpu *rq)
 	if (now < rq->fair.next_balance)
 		return;
 	rq->fair.next_balance = now + FAIR_BALANCE_INTERVAL_NS;
-	struct sim_task *p = NULL;
-	int src = find_busiest(sim, rq->id, rq->fair.nr_running + 2, &p);
-	if (src >= 0)
-		migrate_waiting(sim, p, rq->id, rq->id);
+	balance_load(sim, rq);
 }

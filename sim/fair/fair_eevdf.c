@@ -205,6 +205,7 @@ static void fair_enqueue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *
 		return;
 	if (flags & SIM_ENQ_WAKEUP)
 		serve_sleep_debt(sim, &p->fair);
+	fair_load__enqueue(sim, cpu, p);
 	place_entity(rq, &p->fair);
 	account_add(rq, &p->fair);
 	if (rq->curr != p)
@@ -219,6 +220,7 @@ static void fair_dequeue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *
 	if (!p->fair.on_rq)
 		return;
 	save_lag(rq, &p->fair);
+	fair_load__dequeue(sim, cpu, p);
 	account_sub(rq, &p->fair);
 	p->fair.slept_at = 0;
 	if ((flags & SIM_DEQ_SLEEP) && p->fair.vlag < 0) {
@@ -249,6 +251,7 @@ static void fair_put_prev(struct sim *sim, struct sim_cpu *cpu, struct sim_task 
 
 	if (rq->curr == prev)
 		rq->curr = NULL;
+	prev->fair.ran_at = sim__now(sim);
 	if (prev->fair.on_rq && !prev->fair.queued)
 		queue_insert(rq, prev);
 }
@@ -353,7 +356,15 @@ static void fair_task_attach(struct sim *sim, struct sim_task *p, bool fork)
 	se->slice = sim_fair__base_slice(sim);
 	se->vlag = 0;
 	se->initial = fork;
+	/* a new task starts with its whole weight as load, as init_entity_runnable_average() */
+	se->load_avg = (double)se->weight;
+	se->load_at = sim__now(sim);
 	p->ts.se.slice = se->slice;
+}
+
+static void fair_task_detach(struct sim *sim, struct sim_task *p)
+{
+	fair_load__detach(sim, p);
 }
 
 const struct sim_class sim_fair_class = {
@@ -371,4 +382,5 @@ const struct sim_class sim_fair_class = {
 	.nr_running = fair_nr_running,
 	.task_changed = fair_task_changed,
 	.task_attach = fair_task_attach,
+	.task_detach = fair_task_detach,
 };

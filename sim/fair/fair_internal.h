@@ -20,4 +20,12 @@ void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq);
 void fair__tick_balance(struct sim *sim, struct sim_cpu *rq);
 bool fair__cpu_idle(const struct sim *sim, int cpu);
 
+/* fair_load.c: PELT-like load, kept up to date by the queue's enqueue and dequeue */
+void fair_load__enqueue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *p);
+void fair_load__dequeue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *p);
+/* @p exits or leaves the class: its load leaves its CPU. */
+void fair_load__detach(struct sim *sim, struct sim_task *p);
+double fair_load__cpu(const struct sim *sim, int cpu);
+double fair_load__task(const struct sim *sim, const struct sim_task *p);
+
 #endif

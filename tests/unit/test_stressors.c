@@ -116,6 +116,38 @@ Test(stressors, eventfd_one_op_per_round_trip)
 	sim__free(sim);
 }
 
+/*
+ * A pipe's wakeups carry WF_SYNC (the waker is about to sleep); an eventfd's, a POSIX message
+ * queue's, a futex's and a semaphore's do not.
+ */
+Test(stressors, pipe_wakeups_are_sync_eventfd_wakeups_are_not)
+{
+	const char *names[] = { "eventfd", "switch", "mq", "futex", "sem" };
+	const bool sync_expected[] = { false, true, false, false, false };
+	struct sim *sim = run_job("2", "eventfd 1\nswitch 1\nmq 1\nfutex 1\nsem 1\n", 100 * MS);
+	uint64_t sync[5] = { 0 }, all[5] = { 0 }, firsts[5] = { 0 };
+
+	for (int i = 0; i < sim->nr_tasks; i++) {
+		struct sim_task *t = sim->tasks[i];
+
+		if (t->group < 0 || t->group > 4)
+			continue;
+		sync[t->group] += t->ts.stats.nr_wakeups_sync;
+		all[t->group] += t->stats.nr_wakeups;
+		firsts[t->group]++; /* each task's start (a fork) counts as a wakeup, never sync */
+	}
+	for (int g = 0; g < 5; g++) {
+		/* a semaphore rarely makes its taker wait: a few wakeups in 100 ms */
+		cr_assert_gt(all[g], firsts[g], "%s: no wakeup but the tasks' starts", names[g]);
+		if (sync_expected[g])
+			cr_assert_eq(sync[g], all[g] - firsts[g], "%lu of the %s's %lu wakeups were sync",
+				     (unsigned long)sync[g], names[g], (unsigned long)all[g]);
+		else
+			cr_assert_eq(sync[g], 0, "%lu of the %s's wakeups were sync", (unsigned long)sync[g], names[g]);
+	}
+	sim__free(sim);
+}
+
 Test(stressors, affinity_migrates_once_per_op)
 {
 	struct sim *sim = run_job("4", "affinity 1\n", 100 * MS);

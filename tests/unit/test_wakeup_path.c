@@ -9,6 +9,7 @@
 #include "sim/core/chan.h"
 #include "sim/core/sim.h"
 #include "scx_fixture.h"
+#include "pair_step.h"
 
 #define US 1000ULL
 #define MS 1000000ULL
@@ -29,21 +30,7 @@ static void pinger_next(struct sim *sim, struct sim_task *t, struct sim_action *
 {
 	struct stepper *s = t->beh_state;
 
-	switch (s->step++ % 3) {
-	case 0:
-		act->kind = SIM_ACT_RUN;
-		act->ns = 5 * US;
-		break;
-	case 1:
-		act->kind = SIM_ACT_POST;
-		act->chan = s->other;
-		act->count = 1;
-		break;
-	default:
-		act->kind = SIM_ACT_WAIT;
-		act->chan = s->mine;
-		break;
-	}
+	pair_step__action(act, s->step++, 5 * US, s->other, s->mine);
 }
 
 static const struct sim_behaviour_ops sleeper_ops = { .name = "sleeper", .next = sleeper_next, .free = free };

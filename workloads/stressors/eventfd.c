@@ -1,7 +1,8 @@
 /*
  * eventfd: a true ping-pong. The parent writes the child's eventfd and reads its own; the
  * child reads, then writes back. One bogo-op per round trip (counted by the parent). The model
- * of an RPC: every step is a wakeup of the other side.
+ * of an RPC: every step is a wakeup of the other side, not a sync one (unlike a pipe's, an
+ * eventfd's wakeup does not tell the scheduler that the waker is about to sleep).
  */
 #include "workloads/stressors/stressor.h"
 
@@ -78,6 +79,8 @@ static int eventfd_add(const struct stressor_ctx *ctx, int i)
 		return -1;
 	sim_chan__init(&pp->to_child, "efd-child", 0);
 	sim_chan__init(&pp->to_parent, "efd-parent", 0);
+	/* eventfd_write() and eventfd_read() wake with wake_up_locked_poll(): no WF_SYNC */
+	pp->to_child.sync_wake = pp->to_parent.sync_wake = false;
 	for (int parent = 1; parent >= 0; parent--) {
 		struct side *s = calloc(1, sizeof(*s));
 		if (!s)

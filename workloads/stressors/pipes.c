@@ -2,7 +2,8 @@
  * Producer/consumer pairs over a bounded buffer, one bogo-op per packet written:
  *   switch  stress-ng's default pipe method: a one-slot pipe, so the pair strictly alternates
  *           (the writer blocks until the reader has taken the packet);
- *   pipe    512-byte packets in a 64 KiB pipe: ~16 packets in flight, batched wakeups;
+ *   pipe    512-byte packets in a 64 KiB O_DIRECT (packet-mode) pipe: its 16 buffers hold 16
+ *           packets (packets never merge into one page), batched wakeups;
  *   mq      a POSIX message queue of depth 10.
  * The buffer is two channels: free slots and filled slots.
  */
@@ -70,7 +71,8 @@ static void end_free(void *state)
 
 static const struct sim_behaviour_ops end_ops = { .name = "pipe-end", .next = end_next, .free = end_free };
 
-static int add_pair(const struct stressor_ctx *ctx, uint64_t slots, uint64_t wcost, uint64_t rcost)
+/* @sync: the wakeups carry WF_SYNC (a pipe's do; a POSIX message queue's, via wake_up_q(), do not). */
+static int add_pair(const struct stressor_ctx *ctx, uint64_t slots, bool sync, uint64_t wcost, uint64_t rcost)
 {
 	struct buffer *b = calloc(1, sizeof(*b));
 
@@ -78,6 +80,7 @@ static int add_pair(const struct stressor_ctx *ctx, uint64_t slots, uint64_t wco
 		return -1;
 	sim_chan__init(&b->free_slots, "slots", slots);
 	sim_chan__init(&b->filled, "packets", 0);
+	b->free_slots.sync_wake = b->filled.sync_wake = sync;
 	for (int w = 1; w >= 0; w--) {
 		struct end_state *s = calloc(1, sizeof(*s));
 		if (!s)
@@ -95,17 +98,17 @@ static int add_pair(const struct stressor_ctx *ctx, uint64_t slots, uint64_t wco
 
 static int switch_add(const struct stressor_ctx *ctx, int i)
 {
-	return add_pair(ctx, 1, ctx->costs->pipe_write_ns, ctx->costs->pipe_read_ns);
+	return add_pair(ctx, 1, true, ctx->costs->pipe_write_ns, ctx->costs->pipe_read_ns);
 }
 
 static int pipe_add(const struct stressor_ctx *ctx, int i)
 {
-	return add_pair(ctx, 16, ctx->costs->pipe_write_ns, ctx->costs->pipe_read_ns);
+	return add_pair(ctx, 16, true, ctx->costs->pipe_write_ns, ctx->costs->pipe_read_ns);
 }
 
 static int mq_add(const struct stressor_ctx *ctx, int i)
 {
-	return add_pair(ctx, 10, ctx->costs->mq_ns, ctx->costs->mq_ns);
+	return add_pair(ctx, 10, false, ctx->costs->mq_ns, ctx->costs->mq_ns);
 }
 
 static int switch_check(const struct stressor_ctx *ctx, char *err, size_t errlen)

@@ -110,8 +110,12 @@ static void cycle_next(struct sim *sim, struct sim_task *t, struct sim_action *a
 static const struct sim_behaviour_ops futex_ops = { .name = "futex", .next = futex_next, .free = member_free };
 static const struct sim_behaviour_ops cycle_ops = { .name = "cycle", .next = cycle_next, .free = member_free };
 
+/*
+ * @sync: the wakeups carry WF_SYNC. A pipe's do (pipe_write() wakes with the _sync_ variant);
+ * futex and semaphore wakes go through wake_up_q(), without it.
+ */
 static int add_group(const struct stressor_ctx *ctx, const struct sim_behaviour_ops *ops, int n,
-		     uint64_t tokens, bool lose, uint64_t cost, int (*role_of)(int k))
+		     uint64_t tokens, bool lose, bool sync, uint64_t cost, int (*role_of)(int k))
 {
 	struct shared_chan *sc = calloc(1, sizeof(*sc));
 
@@ -119,6 +123,7 @@ static int add_group(const struct stressor_ctx *ctx, const struct sim_behaviour_
 		return -1;
 	sim_chan__init(&sc->chan, ops->name, tokens);
 	sc->chan.lose_unwaited = lose;
+	sc->chan.sync_wake = sync;
 	for (int k = 0; k < n; k++) {
 		struct member *m = calloc(1, sizeof(*m));
 		if (!m)
@@ -153,17 +158,17 @@ static int always_zero(int k)
 
 static int futex_add(const struct stressor_ctx *ctx, int i)
 {
-	return add_group(ctx, &futex_ops, 2, 0, true, ctx->costs->futex_ns, first_is_one);
+	return add_group(ctx, &futex_ops, 2, 0, true, false, ctx->costs->futex_ns, first_is_one);
 }
 
 static int sem_add(const struct stressor_ctx *ctx, int i)
 {
-	return add_group(ctx, &cycle_ops, 2, 1, false, ctx->costs->sem_ns, always_one);
+	return add_group(ctx, &cycle_ops, 2, 1, false, false, ctx->costs->sem_ns, always_one);
 }
 
 static int pipeherd_add(const struct stressor_ctx *ctx, int i)
 {
-	return add_group(ctx, &cycle_ops, 100, 1, false, ctx->costs->pipeherd_ns, always_zero);
+	return add_group(ctx, &cycle_ops, 100, 1, false, true, ctx->costs->pipeherd_ns, always_zero);
 }
 
 const struct stressor_model stressor_futex = { .name = "futex", .add = futex_add };
