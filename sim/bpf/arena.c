@@ -10,10 +10,13 @@
  *   - pages are found by the kernel's best fit over the free ranges (range_tree_find: the
  *     smallest free range that is large enough, the most recently changed one among equals),
  *     and come zeroed;
- *   - an access to a page that is not allocated does not fault for good: the kernel maps its
- *     arena's one scratch page there (shared by every such address, writes included) and
- *     reports the access on the program's stderr stream; sim_bpf_arena__fault() does the same
- *     (reported on stderr once per arena). A later allocation of that page gets a fresh one.
+ *   - an access to a page that is not allocated does not fault for good. From the program's
+ *     own code (the JIT's exception table) a load gives 0 and a store is dropped: the policy
+ *     fault handler runs that one instruction on a zero page it takes away again
+ *     (sim_bpf_arena__zero_page_in/out); from a kfunc, the kernel maps the arena's one scratch
+ *     page there for good (shared by every such address, writes included):
+ *     sim_bpf_arena__fault(). Both are reported on stderr once per arena, as the kernel
+ *     reports each on the program's stderr stream. A later allocation gets a fresh page.
  * Preemption control is a no-op in the single-threaded simulator.
  */
 #include "sim/bpf/map_internal.h"
@@ -194,8 +197,8 @@ void sim_bpf_arena__free(struct sim_bpf_arena *a)
 		if (a->state[p] == PAGE_MAPPED)
 			sim_bpf_mem__uncharge(ARENA_PAGE);
 	if (a->faults)
-		fprintf(stderr, "scxsim: arena: %llu access(es) to pages not allocated (given the scratch page, "
-			"as the kernel does; it reports each on the program's stderr stream)\n",
+		fprintf(stderr, "scxsim: arena: %llu access(es) to pages not allocated (loads gave 0, stores "
+			"were dropped, as the kernel does)\n",
 			(unsigned long long)a->faults);
 	if (a->window)
 		munmap((void *)a->window, WINDOW + GUARD);
@@ -312,26 +315,56 @@ long bpf_arena_mapping_nr_pages(void *p__map)
 	return m ? (long)m->def.max_entries : -EINVAL;
 }
 
-static const char fault_note[] = "scxsim: arena: access to a page that is not allocated: "
-				 "the scratch page is mapped there, as the kernel does\n";
+static const char fault_note[] = "scxsim: arena: access to a page that is not allocated "
+				 "(the kernel reports each on the program's stderr stream)\n";
 
-bool sim_bpf_arena__fault(uintptr_t addr)
+/* The live arena whose window holds @addr (the window and its upper half-guard), or NULL. */
+static struct sim_bpf_arena *window_of(uintptr_t addr)
 {
 	for (int i = 0; i < MAX_ARENAS; i++) {
 		struct sim_bpf_arena *a = live[i];
-		uintptr_t page = addr & ~(uintptr_t)(ARENA_PAGE - 1);
 
-		if (!a || addr < a->window || addr >= a->window + WINDOW + GUARD / 2)
-			continue;
-		if (!remap(page, ARENA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, a->scratch_fd))
-			return false;
-		if (addr >= a->user_start && addr < page_addr(a, a->nr_pages))
-			a->state[(addr - a->user_start) / ARENA_PAGE] = PAGE_SCRATCH;
-		if (!a->faults++)
-			(void)!write(2, fault_note, sizeof(fault_note) - 1);
-		return true;
+		if (a && addr >= a->window && addr < a->window + WINDOW + GUARD / 2)
+			return a;
 	}
-	return false;
+	return NULL;
+}
+
+static void count_fault(struct sim_bpf_arena *a)
+{
+	if (!a->faults++)
+		(void)!write(2, fault_note, sizeof(fault_note) - 1);
+}
+
+bool sim_bpf_arena__fault(uintptr_t addr)
+{
+	struct sim_bpf_arena *a = window_of(addr);
+	uintptr_t page = addr & ~(uintptr_t)(ARENA_PAGE - 1);
+
+	if (!a || !remap(page, ARENA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, a->scratch_fd))
+		return false;
+	if (addr >= a->user_start && addr < page_addr(a, a->nr_pages))
+		a->state[(addr - a->user_start) / ARENA_PAGE] = PAGE_SCRATCH;
+	count_fault(a);
+	return true;
+}
+
+bool sim_bpf_arena__zero_page_in(uintptr_t addr)
+{
+	struct sim_bpf_arena *a = window_of(addr);
+	uintptr_t page = addr & ~(uintptr_t)(ARENA_PAGE - 1);
+
+	if (!a || !remap(page, ARENA_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1))
+		return false;
+	count_fault(a);
+	return true;
+}
+
+void sim_bpf_arena__zero_page_out(uintptr_t addr)
+{
+	uintptr_t page = addr & ~(uintptr_t)(ARENA_PAGE - 1);
+
+	remap(page, ARENA_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
 }
 
 bool sim_bpf_arena__window(uintptr_t *window)

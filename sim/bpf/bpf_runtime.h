@@ -102,12 +102,18 @@ int sim_bpf_map__user_ringbuf_produce(struct sim_bpf_map *map, const void *data,
 int sim_bpf_map__next_key(struct sim_bpf_map *map, const void *key, void *next_key);
 
 /*
- * Arena faults (arena.c), for the policy fault handler. sim_bpf_arena__fault(): an access at
- * @addr inside a live arena's window, to a page not allocated, is given the arena's scratch
- * page as the kernel does (true: run the instruction again). sim_bpf_arena__window(): the
- * window of the one live arena (false if none, or several). Both async-signal-safe.
+ * Arena faults (arena.c), for the policy fault handler; all async-signal-safe.
+ * sim_bpf_arena__fault(): an access at @addr inside a live arena's window, to a page not
+ * allocated, from outside the policy's code (a kfunc) is given the arena's scratch page for
+ * good, as the kernel does (true: run the instruction again).
+ * sim_bpf_arena__zero_page_in(): the same from the policy's code gets a zero page at @addr's
+ * page for one instruction (a load gives 0), which sim_bpf_arena__zero_page_out() takes away
+ * again with what was stored (a store is dropped): the kernel's exception-table fixup.
+ * sim_bpf_arena__window(): the window of the one live arena (false if none, or several).
  */
 bool sim_bpf_arena__fault(uintptr_t addr);
+bool sim_bpf_arena__zero_page_in(uintptr_t addr);
+void sim_bpf_arena__zero_page_out(uintptr_t addr);
 bool sim_bpf_arena__window(uintptr_t *window);
 
 /* Objects a policy allocates (tracked so that unloading frees what the policy still holds). */

@@ -8,8 +8,10 @@
  * operand, moves the register that holds the pointer so that the operand's address becomes
  * the window's base plus its low 32 bits, and runs that one instruction with the trap flag
  * set; the SIGTRAP after it moves the register back, unless the instruction overwrote it (a
- * load into its own base). Pages the window has not allocated are then handled by the runtime
- * (sim_bpf_arena__fault: the scratch page). It is used only while a policy with an arena is
+ * load into its own base). An access to a page the window has not allocated is what the JIT's
+ * exception table fixes: a load gives 0, a store is dropped; this runs that instruction on a
+ * zero page lent for the one step (sim_bpf_arena__zero_page_in/out). From a kfunc, the kernel
+ * maps the scratch page instead (sim_bpf_arena__fault). It is used only while a policy with an arena is
  * loaded: the kernel's verifier would refuse a fault-prone access to anything else, but a
  * host-build fault through a non-arena pointer of such a policy is taken as an arena access
  * too (docs/limits.md).
@@ -45,12 +47,15 @@ struct mem_operand {
 	bool uses_rsi, uses_rdi;
 };
 
-/* one pending step per thread: the register moved into the window, and by how much */
+/* one pending step per thread: the register moved into the window, and by how much; the
+ * zero pages lent for the instruction (a string move may touch two pages) */
 static _Thread_local struct {
 	bool active;
 	int reg;
 	uint64_t before, added;
 	bool string_op;
+	int nr_zero;
+	uintptr_t zero[2];
 } step;
 
 static bool is_prefix(uint8_t b)
@@ -232,27 +237,40 @@ bool arena_trap__redirect(void *ucontext, uintptr_t fault_addr, bool general_pro
 	return true;
 }
 
-bool arena_trap__after_step(void *ucontext)
+bool arena_trap__unallocated(void *ucontext, uintptr_t fault_addr, bool from_policy)
 {
 	ucontext_t *uc = ucontext;
-	uint64_t now;
 
-	if (!step.active)
+	if (!from_policy)
+		return sim_bpf_arena__fault(fault_addr); /* a kfunc's access: the scratch page */
+	if (step.nr_zero == 2 || !sim_bpf_arena__zero_page_in(fault_addr))
 		return false;
-	now = get(uc, step.reg);
-	if (now == step.before + step.added)
-		set(uc, step.reg, step.before);
-	else if (step.string_op && now - step.added - step.before + 4096 < 8192)
-		set(uc, step.reg, now - step.added); /* advanced by the string instruction */
-	/* otherwise the instruction loaded a new value into the register: it stays */
-	uc->uc_mcontext.gregs[REG_EFL] &= ~TRAP_FLAG;
-	step.active = false;
+	step.zero[step.nr_zero++] = fault_addr;
+	uc->uc_mcontext.gregs[REG_EFL] |= TRAP_FLAG;
 	return true;
 }
 
-bool arena_trap__fix_scratch(uintptr_t fault_addr)
+bool arena_trap__after_step(void *ucontext)
 {
-	return sim_bpf_arena__fault(fault_addr);
+	ucontext_t *uc = ucontext;
+
+	if (!step.active && !step.nr_zero)
+		return false;
+	if (step.active) {
+		uint64_t now = get(uc, step.reg);
+
+		if (now == step.before + step.added)
+			set(uc, step.reg, step.before);
+		else if (step.string_op && now - step.added - step.before + 4096 < 8192)
+			set(uc, step.reg, now - step.added); /* advanced by the string instruction */
+		/* otherwise the instruction loaded a new value into the register: it stays */
+		step.active = false;
+	}
+	/* what the instruction stored on a lent zero page is dropped with it */
+	while (step.nr_zero)
+		sim_bpf_arena__zero_page_out(step.zero[--step.nr_zero]);
+	uc->uc_mcontext.gregs[REG_EFL] &= ~TRAP_FLAG;
+	return true;
 }
 
 #else
@@ -269,9 +287,10 @@ bool arena_trap__after_step(void *ucontext)
 	return false;
 }
 
-bool arena_trap__fix_scratch(uintptr_t fault_addr)
+bool arena_trap__unallocated(void *ucontext, uintptr_t fault_addr, bool from_policy)
 {
-	return sim_bpf_arena__fault(fault_addr);
+	(void)ucontext, (void)from_policy;
+	return sim_bpf_arena__fault(fault_addr); /* no single step here: the scratch page */
 }
 
 #endif

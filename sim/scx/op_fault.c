@@ -197,7 +197,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 		return; /* BPF's result is in place: the policy goes on after the division */
 	/* arena accesses the kernel carries out: a page not allocated (the scratch page), an
 	 * arena offset without the window's base (NULL arena pointers) */
-	if (sig == SIGSEGV && arena_trap__fix_scratch((uintptr_t)si->si_addr))
+	if (sig == SIGSEGV &&
+	    arena_trap__unallocated(uc, (uintptr_t)si->si_addr, in_policy(l->sch, pc_of(uc))))
 		return;
 	if (sig == SIGSEGV && in_policy(l->sch, pc_of(uc)) &&
 	    arena_trap__redirect(uc, (uintptr_t)si->si_addr, si->si_code == SI_KERNEL))

@@ -171,6 +171,36 @@ Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 90
 }
 
 /*
+ * Arenas on the real kernel lay out as the simulator lays them (sim/bpf/arena.c): a NULL arena
+ * pointer reads 0 from page 0 and, once page 0 is allocated, reaches it; pages not allocated
+ * read 0 and keep nothing stored; a freed page comes back zeroed. The fixture checks it in
+ * ops.init (policy_loader/arena_pointers_reach_the_window_as_in_the_kernel is its simulator
+ * half); the guest's loader reads its globals after the detach.
+ */
+Test(vm_runs, arena_pointers_reach_the_window_as_in_the_simulator, .timeout = 900)
+{
+	const char *src = getenv("SCXLAB_SRC");
+	char job[4200], policy[4200], out[700], log[800], report[800];
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
+	snprintf(policy, sizeof(policy), "%s/tests/policies/arena_layout.bpf.c", src);
+	snprintf(out, sizeof(out), "%s/arena_layout", th_tmpdir());
+	snprintf(log, sizeof(log), "%s.log", out);
+	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
+			   "--duration", "3s", "--out", out, NULL);
+	char *text = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "%s", text);
+	free(text);
+	snprintf(report, sizeof(report), "%s/kreport.txt", out);
+	char *kr = th_read_file(report, NULL);
+	cr_assert_not_null(kr);
+	cr_assert_not_null(strstr(kr, "global problems 0\n"), "%s", kr);
+	cr_assert_not_null(strstr(kr, "global null_read 0\n"), "%s", kr);
+	cr_assert_not_null(strstr(kr, "global first_page_offset 0\n"), "%s", kr);
+	free(kr);
+}
+
+/*
  * `scxlab run --target vm` of the fixture @policy (a source under tests/policies) for smoke-3s
  * with @loader, named @name: it ends with status @want_rc and its output has @want.
  */
