@@ -190,6 +190,11 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 		snprintf(got, len, "--topology: %s", err);
 		return ST_FAIL;
 	}
+	if (st->min_cpus > topo.nr_cpus) {
+		snprintf(got, len, "its runner skips on fewer than %d CPUs (--topology has %d)", st->min_cpus, topo.nr_cpus);
+		out = ST_SKIP;
+		goto out_topo;
+	}
 	pol = sim_policy__open(so, topo.nr_cpus, err, sizeof(err));
 	if (!pol) {
 		snprintf(got, len, "open failed: %s", err);

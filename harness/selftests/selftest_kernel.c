@@ -143,15 +143,14 @@ static int write_profile(const struct selftest *st, const char *path)
 	return fclose(f) || rc ? -1 : 0;
 }
 
-/* The guest's vCPUs (its topology), for the built-in workload's per-CPU defaults. */
+/* The guest's vCPUs: 2, or what the test's runner needs (`min-cpus`). */
 #define VM_CPUS 2
-#define VM_CPUS_TEXT "2"
 
 enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest *st, const char *work, char *got,
 				       size_t len)
 {
 	char src[4096], obj[4096], log[4096], out[4096], job[4096], dur[32], at[32], expect[300], first[320] = "";
-	char profile[4096], why[1200], *argv[48];
+	char profile[4096], why[1200], cpus[16], *argv[48];
 	struct selftest_guest_workload wl;
 	int argc = 0, rc;
 
@@ -159,7 +158,10 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 		snprintf(got, len, "VM: nothing to run (%s)", st->expect == SE_LOADS ? "loads: see --verify" : "-");
 		return ST_SKIP;
 	}
-	rc = selftest_guest__workload(st, work, VM_CPUS, &wl, why, sizeof(why));
+	int nr_cpus = st->min_cpus > VM_CPUS ? st->min_cpus : VM_CPUS;
+
+	snprintf(cpus, sizeof(cpus), "%d", nr_cpus);
+	rc = selftest_guest__workload(st, work, nr_cpus, &wl, why, sizeof(why));
 	if (rc) {
 		snprintf(got, len, "VM: %s%s", rc > 0 ? "cannot run as its runner does: " : "", why);
 		return rc > 0 ? ST_SKIP : ST_FAIL;
@@ -176,7 +178,7 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 	else
 		snprintf(expect, sizeof(expect), "%s%s%s", scx_exit_kind__name(st->exit_kind), st->has_msg ? ":" : "",
 			 st->has_msg ? st->exit_msg : "");
-	const char *fixed[] = { "scxlab", "run", "--target", "vm", "--topology", VM_CPUS_TEXT, "--job", wl.job,
+	const char *fixed[] = { "scxlab", "run", "--target", "vm", "--topology", cpus, "--job", wl.job,
 				"--duration", dur, "--quiet", "--policy", obj, "--expect-exit", expect, "--out", out };
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		argv[argc++] = (char *)fixed[i];
