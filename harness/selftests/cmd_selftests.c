@@ -202,7 +202,10 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 	}
 	exit_site__set_object(so);
 	sim_policy__apply_topology(pol, &topo);
+	char ncpus[16];
+	snprintf(ncpus, sizeof(ncpus), "%d", topo.nr_cpus);
 	if (loader_profile__apply_open(&st->profile, pol, err, sizeof(err)) ||
+	    (st->possible_cpus_var[0] && sim_policy__set_knob(pol, st->possible_cpus_var, ncpus, err, sizeof(err))) ||
 	    sim_policy__freeze(pol, err, sizeof(err))) {
 		snprintf(got, len, "load failed: %s", err);
 		goto out_pol;

@@ -150,7 +150,7 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 				       size_t len)
 {
 	char src[4096], obj[4096], log[4096], out[4096], job[4096], dur[32], at[32], expect[300], first[320] = "";
-	char profile[4096], why[1200], cpus[16], *argv[48];
+	char profile[4096], why[1200], cpus[16], knob[100], *argv[48];
 	struct selftest_guest_workload wl;
 	int argc = 0, rc;
 
@@ -186,6 +186,12 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 		snprintf(at, sizeof(at), "%llums", (unsigned long long)(wl.attach_at_ns / 1000000));
 		argv[argc++] = "--attach-at";
 		argv[argc++] = at;
+	}
+	if (st->possible_cpus_var[0]) {
+		/* the guest's possible CPUs are its vCPUs */
+		snprintf(knob, sizeof(knob), "%s=%d", st->possible_cpus_var, nr_cpus);
+		argv[argc++] = "--knob";
+		argv[argc++] = knob;
 	}
 	if (wl.late_job[0]) {
 		argv[argc++] = "--after-attach-job";

@@ -204,6 +204,14 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 			return line_text__fail(err, errlen, path, line, "run: expected one duration above 0 (1s, 500ms)");
 		return 0;
 	}
+	if (!strcmp(kw, "possible-cpus")) {
+		char *name = word(&rest);
+
+		if (!name || word(&rest))
+			return line_text__fail(err, errlen, path, line, "possible-cpus: expected one rodata global's name");
+		snprintf(st->possible_cpus_var, sizeof(st->possible_cpus_var), "%s", name);
+		return 0;
+	}
 	if (!strcmp(kw, "min-cpus")) {
 		char *n = word(&rest), e[256];
 		uint64_t v;
@@ -229,7 +237,7 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 		return loader_profile__add_line(&st->profile, path, line, full, err, errlen);
 	}
 	return line_text__fail(err, errlen, path, line,
-		    "unknown setting '%s' (test, workload, run, min-cpus, expect, check, unsupported, or a loader-profile "
+		    "unknown setting '%s' (test, workload, run, min-cpus, possible-cpus, expect, check, unsupported, or a loader-profile "
 		    "line: rodata, data, bss, ops, map_entries, syscall, attach-at)", kw);
 }
 

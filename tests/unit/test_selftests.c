@@ -135,6 +135,23 @@ Test(selftests, bad_tables_name_the_file_and_line)
 	bad_table("test minimal\nexpect stays-loaded\nworkload job default.job later\n",
 		  "bad.table:3: workload job: expected 'job FILE [after-attach]'");
 	bad_table("test minimal\nexpect stays-loaded\nmin-cpus none\n", "bad.table:3: min-cpus: expected one CPU count");
+	bad_table("test minimal\nexpect stays-loaded\npossible-cpus\n", "bad.table:3: possible-cpus: expected one rodata");
+}
+
+/* `possible-cpus NAME` sets the policy's global (a name it does not have is its load failure) */
+Test(selftests, possible_cpus_sets_the_named_global)
+{
+	char table[4096], *out;
+
+	write_table(table, sizeof(table), "ncpus.table",
+		    "test dsp_local_on\npossible-cpus nr_cpus\nrun 100ms\nexpect stays-loaded\n\n"
+		    "test minimal\npossible-cpus no_such_knob\nrun 10ms\nexpect stays-loaded\n");
+	int rc = selftests(&out, "ncpus", "--table", table);
+
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(row_says(row(out, "dsp_local_on"), " PASS "), "%s", out);
+	cr_assert(row_says(row(out, "minimal"), "no_such_knob"), "%s", out);
+	free(out);
 }
 
 /* `min-cpus N`: the runner's own skip on a smaller machine (cyclic_kick_wait needs three CPUs) */
