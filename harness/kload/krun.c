@@ -442,7 +442,7 @@ int krun__run(const struct krun_opts *o)
 	struct kpolicy kp_store, *kp = NULL;
 	struct kprobes pr = { 0 };
 	struct run_state rs = { 0 };
-	int ret = 1, ncpu, kmsg;
+	int ret = 1, ncpu, kmsg = -1;
 
 	if (!o->argv || !o->argv[0] || !o->report || !o->probes) {
 		fprintf(stderr, "scxlab-kload run: needs --probes, --report and a command after --\n");
@@ -482,21 +482,25 @@ int krun__run(const struct krun_opts *o)
 	kpolicy__quiet_libbpf();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* from before the attach: the kernel reports an attach-time error (its ops checks) then */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
 	if (kprobes__start(&pr, o->probes, o->comm_prefix ? o->comm_prefix : "stress-ng"))
-		goto out;
+		goto out_kmsg;
 	if (o->policy) {
 		ret = kpolicy__load(&kp_store, o->policy, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
 		kp = &kp_store;
 		if (ret)
-			goto out;
+			goto out_kmsg;
 		/* the daemon first: a policy that hands its decisions to it needs it from the start */
 		if (o->daemon && kdaemon__start(o->daemon, kp)) {
 			ret = 1;
-			goto out;
+			goto out_kmsg;
 		}
 		if (o->attach_after_s <= 0) {
 			if ((ret = kpolicy__attach(kp)))
-				goto out;
+				goto out_kmsg;
 			char st[64];
 			ksys__state(st, sizeof(st));
 			printf("ATTACHED %s state=%s\n", kpolicy__ops_name(kp), st);
@@ -504,9 +508,6 @@ int krun__run(const struct krun_opts *o)
 		}
 		ret = 1;
 	}
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kmsg >= 0)
-		lseek(kmsg, 0, SEEK_END);
 	ncpu = cpu_busy(busy0, MAX_CPUS);
 	int wrc = run_workload(o, kp, &rs);
 	if (wrc) {
@@ -548,7 +549,6 @@ int krun__run(const struct krun_opts *o)
 out_kmsg:
 	if (kmsg >= 0)
 		close(kmsg);
-out:
 	kdaemon__stop(NULL); /* when it was started and the run did not get going (else a no-op) */
 	if (kp)
 		kpolicy__close(kp);
