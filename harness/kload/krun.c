@@ -339,6 +339,11 @@ static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct ru
 	kill(-pid, SIGKILL); /* anything the workload left behind */
 	while (waitpid(-pid, NULL, WNOHANG) > 0)
 		;
+	if (!attached) {
+		fprintf(stderr, "scxlab-kload: the workload ended %.3f s in, before the attach at %.3f s\n",
+			rs->elapsed / 1e9, attach_at / 1e9);
+		return -2;
+	}
 	rs->status = WIFEXITED(main_status) ? WEXITSTATUS(main_status) : -1;
 	/* the late command's failure counts when the main one succeeded */
 	if (!rs->status && late == -1 && late_status)
@@ -511,7 +516,7 @@ int krun__run(const struct krun_opts *o)
 	ncpu = cpu_busy(busy0, MAX_CPUS);
 	int wrc = run_workload(o, kp, &rs);
 	if (wrc) {
-		/* -2: the late attach failed (the loader said why), the workload was stopped */
+		/* -2: no late attach (the loader said why), the workload was stopped or over */
 		if (wrc == -1)
 			fprintf(stderr, "scxlab-kload: cannot run the workload %s\n", o->argv[0]);
 		goto out_kmsg;

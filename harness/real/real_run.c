@@ -395,6 +395,11 @@ int real_run__main(const struct real_run_opts *o)
 		fprintf(stderr, "scxlab run: --after-attach-job: %s\n", err);
 		return 2;
 	}
+	if (o->attach_at_ns && job_seconds(&job, o->duration_ns) * 1e9 <= (double)o->attach_at_ns) {
+		fprintf(stderr, "scxlab run: --attach-at %.3f s is not within the job's %.3f s\n", o->attach_at_ns / 1e9,
+			job_seconds(&job, o->duration_ns));
+		return 2;
+	}
 	if (o->after_attach_job && !o->policy) {
 		fprintf(stderr, "scxlab run: --after-attach-job needs --policy\n");
 		return 2;

@@ -132,3 +132,26 @@ Test(enable_transition, an_after_attach_job_needs_a_policy_and_a_job)
 	cr_assert(strstr(out, "--after-attach-job needs --policy and --job"), "%s", out);
 	free(out);
 }
+
+/* On a real kernel the loader attaches TIME after stress-ng starts: a time past the job is refused
+ * before any guest boots, and a bad after-attach job names its file and line. */
+Test(enable_transition, a_real_kernel_attach_time_outside_the_job_is_refused)
+{
+	char log[4096], job[4096], *out;
+
+	snprintf(job, sizeof(job), "%s", th_write_tmp("short.job", "run parallel\ntimeout 1s\ncpu 1\n"));
+	snprintf(log, sizeof(log), "%s/vmlate.log", th_tmpdir());
+	int rc = th_scxlab(log, "run", "--target", "vm", "--policy", th_build_path(POLICY), "--job", job, "--attach-at",
+			   "5s", "--out", th_tmpdir(), NULL);
+	out = th_read_file(log, NULL);
+	cr_assert_eq(rc, 2, "%s", out);
+	cr_assert(strstr(out, "--attach-at 5.000 s is not within the job's 1.000 s"), "%s", out);
+	free(out);
+	const char *bad = th_write_tmp("bad-late.job", "cpu 1\nno-such-option 3\n");
+	rc = th_scxlab(log, "run", "--target", "vm", "--policy", th_build_path(POLICY), "--job", job,
+		       "--after-attach-job", bad, "--out", th_tmpdir(), NULL);
+	out = th_read_file(log, NULL);
+	cr_assert_eq(rc, 2, "%s", out);
+	cr_assert(strstr(out, "--after-attach-job: ") && strstr(out, "bad-late.job:2:"), "%s", out);
+	free(out);
+}
