@@ -144,6 +144,7 @@ struct run_state {
 	char inject_kind[32];
 	int inject_cpu;
 	uint64_t inject_at, injected_ns;
+	uint64_t attached_ns;                /* --attach-after: when it was attached */
 	/* restarts: the first exit and the first load's fault time are kept */
 	int restarts;
 	bool have_first_exit;
@@ -229,47 +230,98 @@ static void maybe_restart(const struct krun_opts *o, struct kpolicy *kp, struct 
 	fflush(stdout);
 }
 
-/* Start the workload and wait for it, watching the policy; kill it at the deadline. */
-static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct run_state *rs)
+/* Fork @argv as part of the workload: its own process group (@pgid 0), or @pgid's. */
+static pid_t start_command(char *const *argv, pid_t pgid)
 {
-	uint64_t deadline = o->timeout_s > 0 ? (uint64_t)(o->timeout_s * 1e9) : 0, term_at = 0;
-	int status;
 	pid_t pid;
 
 	fflush(NULL);
-	rs->t0 = now_ns();
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		setpgid(0, 0);
+		setpgid(0, pgid);
 		drop_sys_nice();
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		execvp(o->argv[0], o->argv);
-		fprintf(stderr, "scxlab-kload: cannot run %s: %s\n", o->argv[0], strerror(errno));
+		execvp(argv[0], argv);
+		fprintf(stderr, "scxlab-kload: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	setpgid(pid, pid);
+	setpgid(pid, pgid ? pgid : pid);
+	return pid;
+}
+
+/* --attach-after: attach the loaded policy now. 0, or -1 (the loader said why on stderr). */
+static int attach_late(struct kpolicy *kp, struct run_state *rs, uint64_t t)
+{
+	char st[64];
+
+	if (kpolicy__attach(kp))
+		return -1;
+	rs->attached_ns = t ? t : 1;
+	ksys__state(st, sizeof(st));
+	printf("ATTACHED %s state=%s after %.3fs\n", kpolicy__ops_name(kp), st, t / 1e9);
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * Start the workload and wait for it, watching the policy; kill it at the deadline. With
+ * --attach-after the policy is attached while it runs; the late command starts once it is.
+ */
+static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct run_state *rs)
+{
+	uint64_t deadline = o->timeout_s > 0 ? (uint64_t)(o->timeout_s * 1e9) : 0, term_at = 0;
+	uint64_t attach_at = kp && o->attach_after_s > 0 ? (uint64_t)(o->attach_after_s * 1e9) : 0;
+	bool attached = !attach_at, main_done = false;
+	int status, main_status = 0, late_status = 0;
+	pid_t pid, late = 0; /* late: 0 not started, else its pid, -1 once it has ended */
+
+	rs->t0 = now_ns();
+	pid = start_command(o->argv, 0);
+	if (pid < 0)
+		return -1;
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		pid_t w = waitpid(-1, &status, WNOHANG);
 		uint64_t t = now_ns() - rs->t0;
 
-		if (w == pid)
-			break;
+		if (w > 0) {
+			if (w == pid)
+				main_done = true, main_status = status;
+			else if (w == late)
+				late = -1, late_status = status;
+			if (main_done && late <= 0)
+				break;
+			continue;
+		}
 		if (w < 0 && errno != EINTR)
 			return -1;
-		if (rs->inject_at && !rs->injected_ns && t >= rs->inject_at && kp) {
+		if (!attached && t >= attach_at) {
+			if (attach_late(kp, rs, t)) {
+				kill(-pid, SIGKILL);
+				while (waitpid(-pid, NULL, 0) > 0)
+					;
+				return -2;
+			}
+			attached = true;
+		}
+		if (attached && o->late_argv && !late) {
+			late = start_command(o->late_argv, pid);
+			if (late < 0)
+				late = -1;
+		}
+		if (rs->inject_at && !rs->injected_ns && t >= rs->inject_at && kp && attached) {
 			do_inject(kp, rs);
 			rs->injected_ns = t;
 		}
-		if (kp && !rs->exit_seen) {
+		if (kp && attached && !rs->exit_seen) {
 			char st[64];
 			ksys__state(st, sizeof(st));
 			if (kpolicy__exited(kp) || (strcmp(st, "enabled") && strcmp(st, "enabling")))
 				rs->exit_seen = t ? t : 1;
 		}
-		if (kp)
+		if (kp && attached)
 			maybe_restart(o, kp, rs);
 		if (deadline && t >= deadline && !rs->timed_out) {
 			rs->timed_out = 1;
@@ -285,7 +337,17 @@ static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct ru
 	}
 	rs->elapsed = now_ns() - rs->t0;
 	kill(-pid, SIGKILL); /* anything the workload left behind */
-	rs->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	while (waitpid(-pid, NULL, WNOHANG) > 0)
+		;
+	if (!attached) {
+		fprintf(stderr, "scxlab-kload: the workload ended %.3f s in, before the attach at %.3f s\n",
+			rs->elapsed / 1e9, attach_at / 1e9);
+		return -2;
+	}
+	rs->status = WIFEXITED(main_status) ? WEXITSTATUS(main_status) : -1;
+	/* the late command's failure counts when the main one succeeded */
+	if (!rs->status && late == -1 && late_status)
+		rs->status = WIFEXITED(late_status) ? WEXITSTATUS(late_status) : -1;
 	return 0;
 }
 
@@ -334,6 +396,7 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 		(unsigned long long)rs->elapsed, rs->status, rs->timed_out, (int)stop_requested);
 	fprintf(f, "state_at_end %s\nexit_seen_ns %llu\n", rs->state_at_end[0] ? rs->state_at_end : "-",
 		(unsigned long long)rs->exit_seen);
+	fprintf(f, "attached_ns %llu\n", (unsigned long long)rs->attached_ns);
 	fprintf(f, "t0_ktime %llu\ninject %s %llu\nrestarts %d\npolicy_fault_injected_at %llu\n",
 		(unsigned long long)rs->t0, rs->inject_kind[0] ? rs->inject_kind : "-",
 		(unsigned long long)rs->injected_ns, rs->restarts, (unsigned long long)rs->fault_injected_at);
@@ -384,10 +447,18 @@ int krun__run(const struct krun_opts *o)
 	struct kpolicy kp_store, *kp = NULL;
 	struct kprobes pr = { 0 };
 	struct run_state rs = { 0 };
-	int ret = 1, ncpu, kmsg;
+	int ret = 1, ncpu, kmsg = -1;
 
 	if (!o->argv || !o->argv[0] || !o->report || !o->probes) {
 		fprintf(stderr, "scxlab-kload run: needs --probes, --report and a command after --\n");
+		return 2;
+	}
+	if ((o->attach_after_s > 0 || o->late_argv) && !o->policy) {
+		fprintf(stderr, "scxlab-kload run: --attach-after and --after-attach need --policy\n");
+		return 2;
+	}
+	if (o->late_argv && !o->late_argv[0]) {
+		fprintf(stderr, "scxlab-kload run: --after-attach needs a command after it\n");
 		return 2;
 	}
 	if (o->inject) {
@@ -416,32 +487,38 @@ int krun__run(const struct krun_opts *o)
 	kpolicy__quiet_libbpf();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* from before the attach: the kernel reports an attach-time error (its ops checks) then */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
 	if (kprobes__start(&pr, o->probes, o->comm_prefix ? o->comm_prefix : "stress-ng"))
-		goto out;
+		goto out_kmsg;
 	if (o->policy) {
 		ret = kpolicy__load(&kp_store, o->policy, o->knobs, o->nr_knobs, o->map_sizes, o->nr_map_sizes);
 		kp = &kp_store;
 		if (ret)
-			goto out;
+			goto out_kmsg;
 		/* the daemon first: a policy that hands its decisions to it needs it from the start */
 		if (o->daemon && kdaemon__start(o->daemon, kp)) {
 			ret = 1;
-			goto out;
+			goto out_kmsg;
 		}
-		if ((ret = kpolicy__attach(kp)))
-			goto out;
+		if (o->attach_after_s <= 0) {
+			if ((ret = kpolicy__attach(kp)))
+				goto out_kmsg;
+			char st[64];
+			ksys__state(st, sizeof(st));
+			printf("ATTACHED %s state=%s\n", kpolicy__ops_name(kp), st);
+			fflush(stdout);
+		}
 		ret = 1;
-		char st[64];
-		ksys__state(st, sizeof(st));
-		printf("ATTACHED %s state=%s\n", kpolicy__ops_name(kp), st);
-		fflush(stdout);
 	}
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kmsg >= 0)
-		lseek(kmsg, 0, SEEK_END);
 	ncpu = cpu_busy(busy0, MAX_CPUS);
-	if (run_workload(o, kp, &rs)) {
-		fprintf(stderr, "scxlab-kload: cannot run the workload %s\n", o->argv[0]);
+	int wrc = run_workload(o, kp, &rs);
+	if (wrc) {
+		/* -2: no late attach (the loader said why), the workload was stopped or over */
+		if (wrc == -1)
+			fprintf(stderr, "scxlab-kload: cannot run the workload %s\n", o->argv[0]);
 		goto out_kmsg;
 	}
 	cpu_busy(busy1, MAX_CPUS);
@@ -477,7 +554,6 @@ int krun__run(const struct krun_opts *o)
 out_kmsg:
 	if (kmsg >= 0)
 		close(kmsg);
-out:
 	kdaemon__stop(NULL); /* when it was started and the run did not get going (else a no-op) */
 	if (kp)
 		kpolicy__close(kp);

@@ -4,6 +4,12 @@
  * (stress-ng) runs in a process group of its own without CAP_SYS_NICE, so none of its tasks can
  * leave sched_ext for an RT class; then everything is detached and a report is written.
  *
+ * --attach-after S: the workload starts on the fair class and the policy is attached S seconds
+ * later (the tasks that exist then go through the kernel's enable transition), as a runner
+ * that forks its children before bpf_map__attach_struct_ops() does. A second command (after
+ * the first one's `--after-attach`) is started once the policy is attached, in the workload's
+ * process group; the run ends when both have ended.
+ *
  * Report (text, one record per line, written atomically; `scxlab run --target host|vm` turns it
  * into result.json):
  *
@@ -16,6 +22,7 @@
  *   state_at_end TEXT          /sys/kernel/sched_ext/state when the workload ended
  *   exit_seen_ns N             when the policy was first seen leaving (0: it did not)
  *   t0_ktime N                 CLOCK_MONOTONIC (= bpf_ktime_get_ns) at the workload's start
+ *   attached_ns N              when the policy was attached (ns after the start; 0: before it)
  *   inject KIND N              the --inject fault and when it was done (ns after the start)
  *   restarts N                 reloads after exits asking for a restart (SCX_ECODE_ACT_RESTART)
  *   policy_fault_injected_at N the policy's `fault_injected_at` global (ktime), if it has one
@@ -52,7 +59,9 @@ struct krun_opts {
 	const char *inject;        /* "detach@S", "sysrq@S" or "offline:CPU@S" (NULL: none) */
 	const char *daemon;        /* a user-space daemon's shared object (kdaemon.h), NULL: none */
 	const char *daemon_log;    /* where its log goes */
+	double attach_after_s;     /* attach the policy this long after the workload starts (0: before) */
 	char *const *argv;         /* the workload command */
+	char *const *late_argv;    /* started once the policy is attached (NULL: none) */
 };
 
 /* 0 when the run happened (the workload's own status is in the report); 1 if the probes or

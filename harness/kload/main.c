@@ -27,8 +27,8 @@ static void usage(FILE *f)
 		"                   [--knob NAME=VALUE]... [--map-entries MAP=N]... [--timeout S]\n"
 		"                   [--loader FILE [--loader-name NAME]]\n"
 		"                   [--comm PREFIX] [--inject detach|sysrq|offline:CPU@S]\n"
-		"                   [--daemon DAEMON.so [--daemon-log FILE]]\n"
-		"                   -- COMMAND [ARG]...\n\n"
+		"                   [--daemon DAEMON.so [--daemon-log FILE]] [--attach-after S]\n"
+		"                   -- COMMAND [ARG]... [--after-attach COMMAND [ARG]...]\n\n"
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
 		"With --verify only load it (the verifier runs) and report; the log is printed on failure.\n"
@@ -36,7 +36,9 @@ static void usage(FILE *f)
 		"`run` measures COMMAND (stress-ng) with the latency probes, under the policy or, without\n"
 		"--policy, the default scheduler, and writes a report (format: harness/kload/krun.h).\n"
 		"--loader applies a loader profile (docs/upstream-schedulers.md) as the simulator does;\n"
-		"--loader-name is the file's name in messages (the host's path of a guest's copy).\n");
+		"--loader-name is the file's name in messages (the host's path of a guest's copy).\n"
+		"--attach-after S starts COMMAND on the fair class and attaches the policy S seconds\n"
+		"later; the command after `--after-attach` starts once the policy is attached.\n");
 }
 
 int main(int argc, char **argv)
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
 		{ "daemon-log", required_argument, NULL, 'L' },
 		{ "loader", required_argument, NULL, 'l' },
 		{ "loader-name", required_argument, NULL, 'n' },
+		{ "attach-after", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -74,7 +77,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vCp:P:r:t:c:i:D:L:l:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vCp:P:r:t:c:i:D:L:l:n:A:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -97,6 +100,13 @@ int main(int argc, char **argv)
 		case 'L': r.daemon_log = optarg; break;
 		case 'l': loader = optarg; break;
 		case 'n': loader_name = optarg; break;
+		case 'A':
+			r.attach_after_s = atof(optarg);
+			if (r.attach_after_s <= 0) {
+				fprintf(stderr, "scxlab-kload run: --attach-after %s: expected seconds > 0\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -118,6 +128,13 @@ int main(int argc, char **argv)
 		r.nr_knobs = o.nr_knobs;
 		r.nr_map_sizes = o.nr_map_sizes;
 		r.argv = optind < argc ? argv + optind : NULL;
+		/* `-- COMMAND... --after-attach COMMAND...`: two argv lists in one */
+		for (int i = optind; i < argc; i++)
+			if (!strcmp(argv[i], "--after-attach")) {
+				argv[i] = NULL;
+				r.late_argv = argv + i + 1;
+				break;
+			}
 		rc = krun__run(&r);
 	} else {
 		o.path = argv[optind];

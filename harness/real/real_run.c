@@ -67,12 +67,23 @@ static double job_seconds(const struct job *job, uint64_t duration_ns)
 	return job->sequential ? t * job->nr_entries : t;
 }
 
+/* stress-ng's --timeout for @ns: whole seconds, rounded up, at least one. */
+static void add_timeout(struct argv_buf *a, uint64_t ns)
+{
+	unsigned long long s = (ns + 999999999ULL) / 1000000000ULL;
+
+	argv__add(a, "--timeout");
+	argv__addf(a, "%llus", s ? s : 1);
+}
+
 /* Arguments after `scxlab-kload run` for a guest or this host, with the files' paths there. */
 static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const struct job *job,
 		       const char *probes, const char *policy, const char *job_path, const char *report,
 		       const char *yaml, const char *stress_ng, const char *daemon, const char *daemon_log,
-		       const char *loader)
+		       const char *loader, const struct job *late, const char *late_job_path)
 {
+	uint64_t run_ns = o->duration_ns ? o->duration_ns : 10000000000ULL;
+
 	argv__add(a, "run");
 	argv__add(a, "--probes");
 	argv__add(a, probes);
@@ -90,6 +101,10 @@ static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const 
 		/* the loader does it from outside: unreg = it lets go of the link */
 		argv__add(a, "--inject");
 		argv__addf(a, "%s@%.3f", !strcmp(o->inject, "unreg") ? "detach" : o->inject, o->inject_at_ns / 1e9);
+	}
+	if (policy && o->attach_at_ns) {
+		argv__add(a, "--attach-after");
+		argv__addf(a, "%.9f", o->attach_at_ns / 1e9);
 	}
 	if (policy) {
 		argv__add(a, "--policy");
@@ -117,14 +132,22 @@ static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const 
 	argv__add(a, "--metrics");
 	argv__add(a, "--yaml");
 	argv__add(a, yaml);
-	if (!job->timeout_ns) {
-		argv__add(a, "--timeout");
-		argv__addf(a, "%llus", (unsigned long long)((o->duration_ns ? o->duration_ns : 10000000000ULL) / 1000000000ULL));
+	if (!job->timeout_ns)
+		add_timeout(a, run_ns);
+	if (late_job_path) {
+		/* the rest of the run, after the attach (its own timeout when it has one) */
+		argv__add(a, "--after-attach");
+		argv__add(a, stress_ng);
+		argv__add(a, "--job");
+		argv__add(a, late_job_path);
+		argv__add(a, "--metrics-brief");
+		if (!late->timeout_ns)
+			add_timeout(a, run_ns > o->attach_at_ns ? run_ns - o->attach_at_ns : 1);
 	}
 }
 
-static int run_host(const struct real_run_opts *o, const struct job *job, struct paths *p, char *err,
-		    size_t errlen)
+static int run_host(const struct real_run_opts *o, const struct job *job, const struct job *late,
+		    struct paths *p, char *err, size_t errlen)
 {
 	struct argv_buf a = { 0 };
 	char why[768];
@@ -137,7 +160,7 @@ static int run_host(const struct real_run_opts *o, const struct job *job, struct
 	}
 	argv__add(&a, p->kload);
 	kload_args(&a, o, job, p->probes, o->policy ? p->policy : NULL, o->job, p->report, p->yaml, "stress-ng",
-		   o->daemon ? p->daemon_so : NULL, p->daemon_log, o->loader);
+		   o->daemon ? p->daemon_so : NULL, p->daemon_log, o->loader, late, o->after_attach_job);
 	rc = o->quiet ? proc__run_silent(&a) : proc__run(&a);
 	argv__free(&a);
 	if (rc) {
@@ -220,10 +243,10 @@ static bool print_loader_errors(const char *console)
 	return refused;
 }
 
-static int run_vm(const struct real_run_opts *o, const struct job *job, const struct sim_topology *topo,
-		  struct paths *p, struct run_real *real, char *err, size_t errlen)
+static int run_vm(const struct real_run_opts *o, const struct job *job, const struct job *late,
+		  const struct sim_topology *topo, struct paths *p, struct run_real *real, char *err, size_t errlen)
 {
-	char init[16384], smp[4096], stress_ng[4096], files[8][4300], image[4096], release[128];
+	char init[16384], smp[4096], stress_ng[4096], files[10][4300], image[4096], release[128];
 	struct vm_run r = { .kernel = o->kernel_image, .mem_mb = GUEST_MEM_MB, .log = p->console };
 	struct argv_buf a = { 0 };
 	size_t off;
@@ -253,6 +276,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 	snprintf(files[nf++], sizeof(files[0]), "/scx/scxlab-kload=%s", p->kload);
 	snprintf(files[nf++], sizeof(files[0]), "/scx/latency.bpf.o=%s", p->probes);
 	snprintf(files[nf++], sizeof(files[0]), "/scx/job=%s", o->job);
+	if (o->after_attach_job)
+		snprintf(files[nf++], sizeof(files[0]), "/scx/job-after-attach=%s", o->after_attach_job);
 	snprintf(files[nf++], sizeof(files[0]), "/usr/bin/stress-ng=%s", stress_ng);
 	if (o->policy)
 		snprintf(files[nf++], sizeof(files[0]), "/scx/policy.bpf.o=%s", p->policy);
@@ -269,7 +294,8 @@ static int run_vm(const struct real_run_opts *o, const struct job *job, const st
 		"mount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\necho SCXLAB-RUN-BEGIN\n/scx/scxlab-kload");
 	kload_args(&a, o, job, "/scx/latency.bpf.o", o->policy ? "/scx/policy.bpf.o" : NULL, "/scx/job",
 		   "/tmp/kreport.txt", "/tmp/stress-ng.yaml", "/usr/bin/stress-ng", o->daemon ? "/scx/daemon.so" : NULL,
-		   "/tmp/daemon.log", o->loader ? "/scx/loader.profile" : NULL);
+		   "/tmp/daemon.log", o->loader ? "/scx/loader.profile" : NULL, late,
+		   o->after_attach_job ? "/scx/job-after-attach" : NULL);
 	for (int i = 0; i < a.argc; i++) {
 		if (add_quoted(init, sizeof(init), &off, a.argv[i])) {
 			argv__free(&a);
@@ -339,7 +365,7 @@ static void cleanup(struct paths *p, bool built_policy, bool keep_console)
 
 int real_run__main(const struct real_run_opts *o)
 {
-	static struct job job;
+	static struct job job, late;
 	struct sim_topology topo;
 	struct run_info info = { 0 };
 	struct kreport kr;
@@ -363,6 +389,19 @@ int real_run__main(const struct real_run_opts *o)
 	}
 	if (job__parse_file(&job, o->job, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: --job: %s\n", err);
+		return 2;
+	}
+	if (o->after_attach_job && job__parse_file(&late, o->after_attach_job, err, sizeof(err))) {
+		fprintf(stderr, "scxlab run: --after-attach-job: %s\n", err);
+		return 2;
+	}
+	if (o->attach_at_ns && job_seconds(&job, o->duration_ns) * 1e9 <= (double)o->attach_at_ns) {
+		fprintf(stderr, "scxlab run: --attach-at %.3f s is not within the job's %.3f s\n", o->attach_at_ns / 1e9,
+			job_seconds(&job, o->duration_ns));
+		return 2;
+	}
+	if (o->after_attach_job && !o->policy) {
+		fprintf(stderr, "scxlab run: --after-attach-job needs --policy\n");
 		return 2;
 	}
 	if (!vm) {
@@ -405,8 +444,8 @@ int real_run__main(const struct real_run_opts *o)
 		goto out;
 	}
 	memset(&kr, 0, sizeof(kr));
-	rc = vm ? run_vm(o, &job, &topo, &p, &kr.real, err, sizeof(err))
-		: run_host(o, &job, &p, err, sizeof(err));
+	rc = vm ? run_vm(o, &job, o->after_attach_job ? &late : NULL, &topo, &p, &kr.real, err, sizeof(err))
+		: run_host(o, &job, o->after_attach_job ? &late : NULL, &p, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "scxlab run: %s\n", err);
 		goto out;
@@ -414,6 +453,7 @@ int real_run__main(const struct real_run_opts *o)
 	char accel[8];
 	snprintf(accel, sizeof(accel), "%s", kr.real.accel);
 	info.job = &job;
+	info.attach_at_ns = o->policy ? o->attach_at_ns : 0;
 	if (kreport__load(&kr, &info, p.report, p.yaml, topo.nr_cpus, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: %s\n", err);
 		rc = 1;

@@ -85,6 +85,7 @@ int cmd_run(int argc, char **argv)
 		struct real_run_opts r = {
 			.target = o.target, .policy = o.policy, .knobs = o.knobs, .nr_knobs = o.nr_knobs,
 			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .loader = o.loader, .job = o.job,
+			.after_attach_job = o.after_attach_job, .attach_at_ns = o.attach_at_ns,
 			.topology = o.topology, .kernel_image = o.kernel_image, .vm_timeout_s = o.vm_timeout_s,
 			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
 			.inject = o.nr_inject ? o.inject[0].name : NULL,
@@ -215,6 +216,20 @@ int cmd_run(int argc, char **argv)
 		}
 		if (run_policy__attach(sim, pol, &o, &ret))
 			goto out_sim;
+	}
+	/* --after-attach-job: forked once the policy is attached, for the rest of the run */
+	if (o.after_attach_job) {
+		static struct job late;
+		struct job_window late_windows[JOB_MAX_ENTRIES];
+		uint64_t late_total = 0;
+
+		if (job__parse_file(&late, o.after_attach_job, err, sizeof(err)) ||
+		    job_workload__add(sim, &late, &costs, o.duration_ns - sim__now(sim), late_windows, &late_total, err,
+				      sizeof(err))) {
+			fprintf(stderr, "scxlab run: --after-attach-job: %s\n", err);
+			ret = 2;
+			goto out_sim;
+		}
 	}
 	for (int i = 0; i < o.nr_inject; i++) {
 		o.inject[i].sim = sim;

@@ -55,7 +55,11 @@ static void run_usage(FILE *f)
 		"                    before --knob/--map-entries, on every target (docs/upstream-schedulers.md)\n"
 		"  --attach-at TIME  attach the policy TIME into the run (default 0): the workload runs\n"
 		"                    on fair until then, and its tasks go through the enable\n"
-		"                    transition (a profile's attach-at line says the same)\n"
+		"                    transition (a profile's attach-at line says the same); on host\n"
+		"                    and vm, the loader attaches TIME after stress-ng starts\n"
+		"  --after-attach-job FILE  a second stress-ng job, started once the policy is\n"
+		"                    attached (with --attach-at: the tasks forked after the attach),\n"
+		"                    for the rest of the run\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
 		"  --job FILE        a stress-ng job file as the workload (instead of the built-in one);\n"
 		"                    the run lasts the job's timeout (per entry when sequential), capped\n"
@@ -107,7 +111,7 @@ bool run_opts__knob_given(const struct run_opts *o, const char *name)
 
 int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT, O_VMTIMEOUT };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT, O_VMTIMEOUT, O_LATEJOB };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -121,6 +125,7 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "vm-timeout", required_argument, NULL, O_VMTIMEOUT },
 		{ "job", required_argument, NULL, O_JOB },
+		{ "after-attach-job", required_argument, NULL, O_LATEJOB },
 		{ "calibration", required_argument, NULL, O_CAL },
 		{ "inject", required_argument, NULL, O_INJECT },
 		{ "timeline", required_argument, NULL, O_TIMELINE },
@@ -211,6 +216,7 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 			}
 			break;
 		case O_JOB: o->job = optarg; break;
+		case O_LATEJOB: o->after_attach_job = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_TRACE: o->trace = optarg; break;
@@ -370,15 +376,19 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 	/* parsed here for every target: a bad line is reported with the user's file and line */
 	if (o->loader && loader_profile__parse(&o->profile, o->loader, err, errlen))
 		return -1;
-	if (o->loader && strcmp(o->target, "sim") && loader_profile__attach_at(&o->profile)) {
-		snprintf(err, errlen, "--loader %s: attach-at is for the simulator target (a real kernel's "
-			 "tasks already exist when the loader attaches)", o->loader);
-		return -1;
-	}
 	if (o->loader && !o->attach_at_set)
 		o->attach_at_ns = loader_profile__attach_at(&o->profile);
-	if (o->attach_at_set && (!o->policy || strcmp(o->target, "sim"))) {
-		snprintf(err, errlen, "--attach-at needs --policy and the simulator target");
+	if (o->attach_at_set && !o->policy) {
+		snprintf(err, errlen, "--attach-at needs --policy");
+		return -1;
+	}
+	if (o->after_attach_job && (!o->policy || !o->job)) {
+		snprintf(err, errlen, "--after-attach-job needs --policy and --job (the job started before it)");
+		return -1;
+	}
+	if (o->attach_at_ns && strcmp(o->target, "sim") && o->duration_set && o->attach_at_ns >= o->duration_ns) {
+		snprintf(err, errlen, "--attach-at %llu ns is not within the run (--duration %llu ns)",
+			 (unsigned long long)o->attach_at_ns, (unsigned long long)o->duration_ns);
 		return -1;
 	}
 	if (o->daemon_cpu_ns && !o->daemon) {

@@ -48,6 +48,7 @@ struct run_opts {
 	struct builtin_workload wl;
 	bool wl_hogs_set, wl_pairs_set;
 	const char *job;
+	const char *after_attach_job;   /* --after-attach-job: started once the policy is attached */
 	const char *calibration;
 	bool duration_set;
 	uint32_t kernel_version;

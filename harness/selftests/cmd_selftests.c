@@ -190,6 +190,11 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 		snprintf(got, len, "--topology: %s", err);
 		return ST_FAIL;
 	}
+	if (st->min_cpus > topo.nr_cpus) {
+		snprintf(got, len, "its runner skips on fewer than %d CPUs (--topology has %d)", st->min_cpus, topo.nr_cpus);
+		out = ST_SKIP;
+		goto out_topo;
+	}
 	pol = sim_policy__open(so, topo.nr_cpus, err, sizeof(err));
 	if (!pol) {
 		snprintf(got, len, "open failed: %s", err);
@@ -197,7 +202,10 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 	}
 	exit_site__set_object(so);
 	sim_policy__apply_topology(pol, &topo);
+	char ncpus[16];
+	snprintf(ncpus, sizeof(ncpus), "%d", topo.nr_cpus);
 	if (loader_profile__apply_open(&st->profile, pol, err, sizeof(err)) ||
+	    (st->possible_cpus_var[0] && sim_policy__set_knob(pol, st->possible_cpus_var, ncpus, err, sizeof(err))) ||
 	    sim_policy__freeze(pol, err, sizeof(err))) {
 		snprintf(got, len, "load failed: %s", err);
 		goto out_pol;
@@ -281,14 +289,15 @@ static enum selftest_outcome run_one(const struct selftests_opts *o, const struc
 		snprintf(got, len, "no %.1000s", src);
 		return ST_FAIL;
 	}
-	if (st->expect == SE_VERIFIER_REJECT) {
+	/* the kernel's verdict on a test that only loads is its verifier's (--target vm: the guest's) */
+	if (st->expect == SE_VERIFIER_REJECT || (o->vm && st->expect == SE_LOADS)) {
 		if (!o->verify) {
 			snprintf(got, len, "the kernel's verifier only (--verify)");
 			return ST_SKIP;
 		}
 		snprintf(log, sizeof(log), "%s/%s.verify.log", work, st->name);
 		snprintf(so, sizeof(so), "%s/%s.bpf.o", work, st->source);
-		return selftest__verify(o->suite, src, so, true, log, got, len);
+		return selftest__verify(o->suite, src, so, st->expect == SE_VERIFIER_REJECT, log, got, len);
 	}
 	if (o->vm)
 		return selftest__vm_run(o->suite, st, work, got, len);

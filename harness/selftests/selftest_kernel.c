@@ -1,6 +1,7 @@
 /* The selftests on the real kernel, and the subprocess helpers: see selftest_kernel.h. */
 #include "harness/selftests/selftest_kernel.h"
 #include "harness/selftests/selftest_checks.h"
+#include "harness/selftests/selftest_guest_job.h"
 #include "harness/util/paths.h"
 #include "harness/results/result_read.h"
 #include "harness/results/verdict.h"
@@ -129,14 +130,6 @@ enum selftest_outcome selftest__verify(const char *suite, const char *src, const
 	return ST_FAIL;
 }
 
-/* Why kload cannot drive @st the way its runner does, or NULL. */
-static const char *vm_refusal(const struct selftest *st)
-{
-	if (st->nr_jobs || st->builtin || loader_profile__attach_at(&st->profile))
-		return "drives its own workload";
-	return NULL; /* its settings and programs are a loader profile, which kload applies */
-}
-
 /* The test's settings as a loader profile file for the guest's loader. 0, or -1. */
 static int write_profile(const struct selftest *st, const char *path)
 {
@@ -150,38 +143,60 @@ static int write_profile(const struct selftest *st, const char *path)
 	return fclose(f) || rc ? -1 : 0;
 }
 
+/* The guest's vCPUs: 2, or what the test's runner needs (`min-cpus`). */
+#define VM_CPUS 2
+
 enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest *st, const char *work, char *got,
 				       size_t len)
 {
-	char src[4096], obj[4096], log[4096], out[4096], job[4096], dur[32], expect[300], first[320] = "";
-	char profile[4096], *argv[48];
+	char src[4096], obj[4096], log[4096], out[4096], job[4096], dur[32], at[32], expect[300], first[320] = "";
+	char profile[4096], why[1200], cpus[16], knob[100], *argv[48];
+	struct selftest_guest_workload wl;
 	int argc = 0, rc;
 
 	if (st->expect != SE_STAYS_LOADED && st->expect != SE_EXIT) {
 		snprintf(got, len, "VM: nothing to run (%s)", st->expect == SE_LOADS ? "loads: see --verify" : "-");
 		return ST_SKIP;
 	}
-	if (vm_refusal(st)) {
-		snprintf(got, len, "VM: the runner %s (simulator only)", vm_refusal(st));
-		return ST_SKIP;
+	int nr_cpus = st->min_cpus > VM_CPUS ? st->min_cpus : VM_CPUS;
+
+	snprintf(cpus, sizeof(cpus), "%d", nr_cpus);
+	rc = selftest_guest__workload(st, work, nr_cpus, &wl, why, sizeof(why));
+	if (rc) {
+		snprintf(got, len, "VM: %s%s", rc > 0 ? "cannot run as its runner does: " : "", why);
+		return rc > 0 ? ST_SKIP : ST_FAIL;
 	}
 	snprintf(src, sizeof(src), "%.2000s/%s.bpf.c", suite, st->source);
 	snprintf(obj, sizeof(obj), "%.2000s/%s.bpf.o", work, st->source);
 	snprintf(log, sizeof(log), "%.2000s/%s.vm.log", work, st->name);
 	snprintf(out, sizeof(out), "%.2000s/%s.vm", work, st->name);
-	snprintf(job, sizeof(job), "%.2000s/workloads/jobs/smoke-3s.job", scxlab__root());
 	if (selftest__kernel_object(suite, src, obj, log, got, len))
 		return ST_FAIL;
-	snprintf(dur, sizeof(dur), "%llums", (unsigned long long)((st->run_ns ? st->run_ns : 1000000000ULL) / 1000000));
+	snprintf(dur, sizeof(dur), "%llums", (unsigned long long)((wl.attach_at_ns + wl.run_ns) / 1000000));
 	if (st->expect == SE_STAYS_LOADED)
 		snprintf(expect, sizeof(expect), "none");
 	else
 		snprintf(expect, sizeof(expect), "%s%s%s", scx_exit_kind__name(st->exit_kind), st->has_msg ? ":" : "",
 			 st->has_msg ? st->exit_msg : "");
-	const char *fixed[] = { "scxlab", "run", "--target", "vm", "--topology", "2", "--job", job, "--duration", dur,
-				"--quiet", "--policy", obj, "--expect-exit", expect, "--out", out };
+	const char *fixed[] = { "scxlab", "run", "--target", "vm", "--topology", cpus, "--job", wl.job,
+				"--duration", dur, "--quiet", "--policy", obj, "--expect-exit", expect, "--out", out };
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		argv[argc++] = (char *)fixed[i];
+	if (wl.attach_at_ns) {
+		snprintf(at, sizeof(at), "%llums", (unsigned long long)(wl.attach_at_ns / 1000000));
+		argv[argc++] = "--attach-at";
+		argv[argc++] = at;
+	}
+	if (st->possible_cpus_var[0]) {
+		/* the guest's possible CPUs are its vCPUs */
+		snprintf(knob, sizeof(knob), "%s=%d", st->possible_cpus_var, nr_cpus);
+		argv[argc++] = "--knob";
+		argv[argc++] = knob;
+	}
+	if (wl.late_job[0]) {
+		argv[argc++] = "--after-attach-job";
+		argv[argc++] = wl.late_job;
+	}
 	if (st->profile.nr_items) {
 		snprintf(profile, sizeof(profile), "%.2000s/%s.loader", work, st->name);
 		if (write_profile(st, profile)) {

@@ -204,6 +204,23 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 			return line_text__fail(err, errlen, path, line, "run: expected one duration above 0 (1s, 500ms)");
 		return 0;
 	}
+	if (!strcmp(kw, "possible-cpus")) {
+		char *name = word(&rest);
+
+		if (!name || word(&rest))
+			return line_text__fail(err, errlen, path, line, "possible-cpus: expected one rodata global's name");
+		snprintf(st->possible_cpus_var, sizeof(st->possible_cpus_var), "%s", name);
+		return 0;
+	}
+	if (!strcmp(kw, "min-cpus")) {
+		char *n = word(&rest), e[256];
+		uint64_t v;
+
+		if (!n || word(&rest) || opt__parse_u64("min-cpus", n, &v, e, sizeof(e)) || !v || v > 1024)
+			return line_text__fail(err, errlen, path, line, "min-cpus: expected one CPU count (1 to 1024)");
+		st->min_cpus = (int)v;
+		return 0;
+	}
 	if (!strcmp(kw, "unsupported")) {
 		char *why = line_text__trim(rest);
 
@@ -219,8 +236,8 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 		return loader_profile__add_line(&st->profile, path, line, full, err, errlen);
 	}
 	return line_text__fail(err, errlen, path, line,
-		    "unknown setting '%s' (test, workload, run, expect, check, unsupported, or a loader-profile "
-		    "line: " LOADER_PROFILE_KEYWORDS ")", kw);
+		    "unknown setting '%s' (test, workload, run, min-cpus, possible-cpus, expect, check, unsupported, "
+		    "or a loader-profile line: " LOADER_PROFILE_KEYWORDS ")", kw);
 }
 
 static int finish(const struct selftest *st, const char *path, char *err, size_t errlen)

@@ -44,6 +44,8 @@ struct selftest {
 	char jobs[SELFTEST_MAX_JOBS][1024];
 	bool job_after_attach[SELFTEST_MAX_JOBS]; /* `after-attach`: forked once it is attached */
 	uint64_t run_ns;
+	int min_cpus;              /* `min-cpus N`: the runner skips on fewer CPUs (0: any) */
+	char possible_cpus_var[64]; /* `possible-cpus NAME`: rodata NAME = libbpf_num_possible_cpus() */
 	enum selftest_expect expect;
 	int exit_kind;
 	bool has_code, has_msg;

@@ -71,3 +71,13 @@ Test(kreport, an_unregistration_in_the_kernel_log_is_not_an_error)
 	cr_assert_eq(info.exit.kind, 0);
 	cr_assert_not(info.fault.ejected);
 }
+
+Test(kreport, a_late_attach_is_the_time_kload_attached)
+{
+	struct run_info info;
+
+	load(&info, "attached_ns 2004000000\n");
+	cr_assert_eq(info.attach_at_ns, 2004000000ULL);
+	load(&info, "attached_ns 0\n"); /* attached before the workload */
+	cr_assert_eq(info.attach_at_ns, 0);
+}

@@ -134,6 +134,43 @@ Test(selftests, bad_tables_name_the_file_and_line)
 	bad_table("test minimal\nexpect stays-loaded\nattach-at soon\n", "bad.table:3: attach-at: expected one time");
 	bad_table("test minimal\nexpect stays-loaded\nworkload job default.job later\n",
 		  "bad.table:3: workload job: expected 'job FILE [after-attach]'");
+	bad_table("test minimal\nexpect stays-loaded\nmin-cpus none\n", "bad.table:3: min-cpus: expected one CPU count");
+	bad_table("test minimal\nexpect stays-loaded\npossible-cpus\n", "bad.table:3: possible-cpus: expected one rodata");
+}
+
+/* `possible-cpus NAME` sets the policy's global (a name it does not have is its load failure) */
+Test(selftests, possible_cpus_sets_the_named_global)
+{
+	char table[4096], *out;
+
+	write_table(table, sizeof(table), "ncpus.table",
+		    "test dsp_local_on\npossible-cpus nr_cpus\nrun 100ms\nexpect stays-loaded\n\n"
+		    "test minimal\npossible-cpus no_such_knob\nrun 10ms\nexpect stays-loaded\n");
+	int rc = selftests(&out, "ncpus", "--table", table);
+
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(row_says(row(out, "dsp_local_on"), " PASS "), "%s", out);
+	cr_assert(row_says(row(out, "minimal"), "no_such_knob"), "%s", out);
+	free(out);
+}
+
+/* `min-cpus N`: the runner's own skip on a smaller machine (cyclic_kick_wait needs three CPUs) */
+Test(selftests, a_runner_that_needs_more_cpus_than_the_topology_has_is_skipped)
+{
+	char table[4096], *out;
+
+	write_table(table, sizeof(table), "cpus.table",
+		    "test minimal\nmin-cpus 3\nrun 10ms\nexpect stays-loaded\n\n"
+		    "test exit.init exit\nmin-cpus 2\nrodata exit_point = 5\nexpect exit SCX_EXIT_UNREG_BPF code 5\n");
+	char log[4096];
+	snprintf(log, sizeof(log), "%s/selftests-cpus.log", th_tmpdir());
+	int rc = th_scxlab(log, "selftests", "--suite", suite(), "--table", table, "--topology", "2", NULL);
+	out = th_read_file(log, NULL);
+	cr_assert_not_null(out);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(row_says(row(out, "minimal"), "SKIP its runner skips on fewer than 3 CPUs (--topology has 2)"), "%s", out);
+	cr_assert(row_says(row(out, "exit.init"), " PASS "), "%s", out);
+	free(out);
 }
 
 Test(selftests, a_missing_global_in_a_check_fails_the_test)

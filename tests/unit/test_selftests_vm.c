@@ -2,11 +2,12 @@
  * The kernel's sched_ext selftests on the real kernel (the 7.2 TCG guest; these are VM tests):
  * `scxlab selftests --verify` gives the three whose runners expect a verifier rejection
  * (maybe_null_fail_dsp, maybe_null_fail_yld, non_scx_kfunc_deny) to the kernel, which refuses
- * each for its own reason, and maybe_null, which must load; `--target vm` runs a test that
- * stays loaded, one the kernel ejects with an error, one that exits from ops.enqueue, one whose
- * runner reads .bss after the run (peek_dsq), one that runs a syscall program (prog_run),
- * rt_stall (the libbpf 1.4 workaround: it loads), and skips one that drives its own
- * workload, saying why.
+ * each for its own reason, and maybe_null, which must load; `--target vm` runs one the kernel
+ * ejects with an error, one that exits from ops.enqueue, one whose runner reads .bss after the
+ * run (peek_dsq), one that runs a syscall program (prog_run), rt_stall (the libbpf 1.4
+ * workaround: it loads), one with its own job (select_cpu_dfl: saw_local == 0), and
+ * init_enable_count.global: the built-in workload started on the fair class, the loader
+ * attaching after it (the kernel's enable transition), a job forked after the attach.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -47,15 +48,19 @@ Test(verify, the_selftests_verifier_expectations_hold_on_the_kernel, .timeout = 
 Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800)
 {
 	char *out = on_kernel("vm", "--target", "vm",
-			      "minimal,ddsp_bogus_dsq_fail,exit.enqueue,peek_dsq,prog_run,rt_stall,select_cpu_dfl");
+			      "ddsp_bogus_dsq_fail,exit.enqueue,peek_dsq,prog_run,rt_stall,select_cpu_dfl,"
+			      "init_enable_count.global");
 
-	cr_assert(strstr(out, "6 passed, 0 failed, 1 skipped"), "%s", out);
+	cr_assert(strstr(out, "7 passed, 0 failed, 0 skipped"), "%s", out);
 	cr_assert(strstr(out, "VM: SCX_EXIT_ERROR as expected"), "%s", out);
 	cr_assert(strstr(out, "SCX_EXIT_UNREG_BPF:1 as expected, and its exit code"), "%s", out);
 	/* peek_dsq's runner reads .bss after the run: kload reports it */
 	cr_assert(strstr(out, "; enqueue_count="), "%s", out);
 	/* prog_run's runner runs a SEC("syscall") program: a loader-profile line in the guest */
 	cr_assert(strstr(out, "SCX_EXIT_UNREG_BPF as expected, and its exit code"), "%s", out);
-	cr_assert(strstr(out, "drives its own workload"), "%s", out);
+	/* its own job (sleep-heavy.job) in the guest, and the runner's check on it */
+	cr_assert(strstr(out, "; saw_local=0"), "%s", out);
+	/* attach-at: the tasks that existed went through init_task(fork == false), more than the forks */
+	cr_assert(strstr(out, "; init_transition_cnt="), "%s", out);
 	free(out);
 }
