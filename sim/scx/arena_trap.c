@@ -21,6 +21,7 @@
  * instructions (rsi, rdi). Anything else stays a fault.
  */
 #include "sim/scx/arena_trap.h"
+#include "sim/scx/x86_operand.h"
 
 #include "sim/bpf/bpf_runtime.h"
 
@@ -32,18 +33,12 @@
 #include <ucontext.h>
 
 #define TRAP_FLAG 0x100ULL
-#define REG_NONE (-1)
-
-static const int greg_of[16] = {
-	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-};
+/* what the JIT can reach: the 4 GiB window and the upper half of its guard (an s16 offset) */
+#define WINDOW_REACH ((1ULL << 32) + (32ULL << 10))
 
 struct mem_operand {
-	int base, index; /* x86 register numbers, or REG_NONE */
-	int scale;
-	int64_t disp;
-	bool string_op;  /* rsi and rdi, implicitly */
+	struct x86_mem_operand op; /* a ModRM operand */
+	bool string_op;            /* or rsi and rdi, implicitly */
 	bool uses_rsi, uses_rdi;
 };
 
@@ -99,10 +94,10 @@ static bool is_string_op(uint8_t op)
 
 static bool decode(const uint8_t *ip, struct mem_operand *m)
 {
-	uint8_t rex = 0, modrm, mod, rm;
+	uint8_t rex = 0, modrm;
 	int n = 0;
 
-	*m = (struct mem_operand){ REG_NONE, REG_NONE, 1, 0, false, false, false };
+	*m = (struct mem_operand){ .string_op = false };
 	while (n < 14 && is_prefix(ip[n]))
 		n++;
 	if (ip[n] == 0x67)
@@ -129,46 +124,10 @@ static bool decode(const uint8_t *ip, struct mem_operand *m)
 		return false;
 	}
 	modrm = ip[n++];
-	mod = modrm >> 6;
-	rm = modrm & 7;
-	if (mod == 3)
+	if (modrm >> 6 == 3)
 		return false; /* a register operand */
-	if (rm == 4) {
-		uint8_t sib = ip[n++], base = sib & 7, index = ((sib >> 3) & 7) | ((rex & 2) << 2);
-
-		m->scale = 1 << (sib >> 6);
-		if (index != 4)
-			m->index = index;
-		if (base == 5 && mod == 0) {
-			int32_t d32;
-			__builtin_memcpy(&d32, ip + n, 4);
-			m->disp = d32;
-			return true;
-		}
-		m->base = base | ((rex & 1) << 3);
-	} else if (rm == 5 && mod == 0) {
-		return false; /* rip-relative: a global, never an arena pointer */
-	} else {
-		m->base = rm | ((rex & 1) << 3);
-	}
-	if (mod == 1) {
-		m->disp = (int8_t)ip[n];
-	} else if (mod == 2) {
-		int32_t d32;
-		__builtin_memcpy(&d32, ip + n, 4);
-		m->disp = d32;
-	}
-	return true;
-}
-
-static uint64_t get(const ucontext_t *uc, int reg)
-{
-	return (uint64_t)uc->uc_mcontext.gregs[greg_of[reg]];
-}
-
-static void set(ucontext_t *uc, int reg, uint64_t v)
-{
-	uc->uc_mcontext.gregs[greg_of[reg]] = (greg_t)v;
+	x86_mem_operand__decode(ip + n, modrm >> 6, modrm & 7, rex, &m->op);
+	return !m->op.rip_relative; /* a global, never an arena pointer */
 }
 
 /* Where the JIT puts arena address @e: the window's base plus its low 32 bits. */
@@ -179,24 +138,24 @@ static uint64_t in_window(uintptr_t window, uint64_t e)
 
 static bool outside(uintptr_t window, uint64_t e)
 {
-	return e < window || e >= window + (1ULL << 32) + (32ULL << 10);
+	return e < window || e >= window + WINDOW_REACH;
 }
 
-/* Move one register so that @m addresses the window; false if none can be. */
 static bool canonical(uint64_t v)
 {
 	return (uint64_t)((int64_t)(v << 16) >> 16) == v;
 }
 
+/* Move one register so that @m addresses the window; false if none can be. */
 static bool move_register(ucontext_t *uc, const struct mem_operand *m, uintptr_t window, uintptr_t fault_addr)
 {
 	if (m->string_op) {
 		/* the one of rsi and rdi the instruction uses that is no host address (movs and cmps
 		 * use both: one step moves the first, a second fault the other) */
 		for (int reg = 6; reg <= 7; reg++) {
-			uint64_t v = get(uc, reg);
+			uint64_t v = x86_reg__get(uc, reg);
 			if (!(reg == 6 ? m->uses_rsi : m->uses_rdi) || !outside(window, v) ||
-			    !(v < (1ULL << 32) + (32ULL << 10) || !canonical(v) || v == fault_addr))
+			    !(v < WINDOW_REACH || !canonical(v) || v == fault_addr))
 				continue;
 			step.reg = reg;
 			step.before = v;
@@ -205,15 +164,14 @@ static bool move_register(ucontext_t *uc, const struct mem_operand *m, uintptr_t
 		}
 		return false;
 	}
-	uint64_t b = m->base != REG_NONE ? get(uc, m->base) : 0;
-	uint64_t x = m->index != REG_NONE ? get(uc, m->index) * (uint64_t)m->scale : 0;
-	uint64_t e = b + x + (uint64_t)m->disp, delta = in_window(window, e) - e;
+	const struct x86_mem_operand *op = &m->op;
+	uint64_t e = x86_mem_operand__address(uc, op), delta = in_window(window, e) - e;
 
-	if (!outside(window, e))
-		return false; /* already in the window: a fault there is not this one's to fix */
-	step.reg = m->base != REG_NONE ? m->base : m->index;
-	step.before = get(uc, step.reg);
-	step.added = step.reg == m->base ? delta : delta / (uint64_t)m->scale;
+	if (!outside(window, e) || (op->base == X86_REG_NONE && op->index == X86_REG_NONE))
+		return false; /* in the window already, or an absolute address: not this one's to fix */
+	step.reg = op->base != X86_REG_NONE ? op->base : op->index;
+	step.before = x86_reg__get(uc, step.reg);
+	step.added = step.reg == op->base ? delta : delta / (uint64_t)op->scale;
 	return true;
 }
 
@@ -232,7 +190,7 @@ bool arena_trap__redirect(void *ucontext, uintptr_t fault_addr, bool general_pro
 		return false;
 	step.active = true;
 	step.string_op = m.string_op;
-	set(uc, step.reg, step.before + step.added);
+	x86_reg__set(uc, step.reg, step.before + step.added);
 	uc->uc_mcontext.gregs[REG_EFL] |= TRAP_FLAG;
 	return true;
 }
@@ -257,12 +215,12 @@ bool arena_trap__after_step(void *ucontext)
 	if (!step.active && !step.nr_zero)
 		return false;
 	if (step.active) {
-		uint64_t now = get(uc, step.reg);
+		uint64_t now = x86_reg__get(uc, step.reg);
 
 		if (now == step.before + step.added)
-			set(uc, step.reg, step.before);
+			x86_reg__set(uc, step.reg, step.before);
 		else if (step.string_op && now - step.added - step.before + 4096 < 8192)
-			set(uc, step.reg, now - step.added); /* advanced by the string instruction */
+			x86_reg__set(uc, step.reg, now - step.added); /* advanced by the string instruction */
 		/* otherwise the instruction loaded a new value into the register: it stays */
 		step.active = false;
 	}

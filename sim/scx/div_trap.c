@@ -7,6 +7,7 @@
  * its BPF build gets in the kernel.
  */
 #include "sim/scx/div_trap.h"
+#include "sim/scx/x86_operand.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,12 +16,6 @@
 #if defined(__x86_64__)
 #include <ucontext.h>
 
-/* gregs slots of the x86 register numbers 0..15 (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8..r15) */
-static const int greg_of[16] = {
-	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-};
-
 struct div_insn {
 	int width;        /* operand bits: 8, 16, 32, 64 */
 	bool is_signed;   /* IDIV */
@@ -28,55 +23,9 @@ struct div_insn {
 	const uint8_t *next;
 };
 
-static uint64_t greg(const ucontext_t *uc, int reg)
-{
-	return (uint64_t)uc->uc_mcontext.gregs[greg_of[reg]];
-}
-
 static uint64_t mask_of(int width)
 {
 	return width == 64 ? ~0ULL : (1ULL << width) - 1;
-}
-
-/* The memory operand's address from ModRM (and SIB, displacement); false if not decodable. */
-static bool decode_address(const ucontext_t *uc, const uint8_t **pp, int mod, int rm, int rex,
-			   uint64_t *addr)
-{
-	const uint8_t *p = *pp;
-	uint64_t a = 0;
-	bool rip_relative = false;
-	int32_t disp = 0;
-
-	if (rm == 4) {
-		uint8_t sib = *p++;
-		int scale = sib >> 6, index = ((sib >> 3) & 7) | ((rex & 2) << 2), base = (sib & 7) | ((rex & 1) << 3);
-
-		if (index != 4)
-			a += greg(uc, index) << scale;
-		if ((sib & 7) == 5 && mod == 0) {
-			memcpy(&disp, p, 4);
-			p += 4;
-		} else {
-			a += greg(uc, base);
-		}
-	} else if (rm == 5 && mod == 0) {
-		rip_relative = true;
-		memcpy(&disp, p, 4);
-		p += 4;
-	} else {
-		a += greg(uc, rm | ((rex & 1) << 3));
-	}
-	if (mod == 1) {
-		disp = (int8_t)*p++;
-	} else if (mod == 2) {
-		memcpy(&disp, p, 4);
-		p += 4;
-	}
-	if (rip_relative)
-		a = (uint64_t)(uintptr_t)p; /* the displacement is the instruction's last field */
-	*addr = a + (uint64_t)(int64_t)disp;
-	*pp = p;
-	return true;
 }
 
 static bool decode_div(const ucontext_t *uc, struct div_insn *d)
@@ -108,16 +57,16 @@ static bool decode_div(const ucontext_t *uc, struct div_insn *d)
 	d->is_signed = reg == 7;
 	if (mod == 3) {
 		if (d->width == 8 && !rex && rm >= 4)
-			d->divisor = greg(uc, rm - 4) >> 8; /* ah, ch, dh, bh */
+			d->divisor = x86_reg__get(uc, rm - 4) >> 8; /* ah, ch, dh, bh */
 		else
-			d->divisor = greg(uc, rm | ((rex & 1) << 3));
+			d->divisor = x86_reg__get(uc, rm | ((rex & 1) << 3));
 	} else {
-		uint64_t addr;
+		struct x86_mem_operand m;
 
-		if (!decode_address(uc, &p, mod, rm, rex, &addr))
-			return false;
+		x86_mem_operand__decode(p, mod, rm, rex, &m);
+		p = m.end;
 		d->divisor = 0;
-		memcpy(&d->divisor, (const void *)(uintptr_t)addr, (size_t)d->width / 8);
+		memcpy(&d->divisor, (const void *)(uintptr_t)x86_mem_operand__address(uc, &m), (size_t)d->width / 8);
 	}
 	d->divisor &= mask_of(d->width);
 	d->next = p;
@@ -127,13 +76,12 @@ static bool decode_div(const ucontext_t *uc, struct div_insn *d)
 /* Store @v into the low @width bits of register @reg as the CPU would (32-bit writes zero-extend). */
 static void set_low(ucontext_t *uc, int reg, int width, uint64_t v)
 {
-	greg_t *g = &uc->uc_mcontext.gregs[greg_of[reg]];
 	uint64_t m = mask_of(width);
 
 	if (width == 32 || width == 64)
-		*g = (greg_t)(v & m);
+		x86_reg__set(uc, reg, v & m);
 	else
-		*g = (greg_t)(((uint64_t)*g & ~m) | (v & m));
+		x86_reg__set(uc, reg, (x86_reg__get(uc, reg) & ~m) | (v & m));
 }
 
 bool div_trap__fix(void *ucontext)
@@ -145,7 +93,7 @@ bool div_trap__fix(void *ucontext)
 	if (!decode_div(uc, &d))
 		return false;
 	/* BPF divides the operand itself: the dividend is the low half (rax, eax, ax, or al) */
-	dividend = greg(uc, 0) & mask_of(d.width);
+	dividend = x86_reg__get(uc, 0) & mask_of(d.width);
 	if (d.divisor == 0) {
 		quotient = 0;
 		remainder = dividend;
