@@ -231,13 +231,12 @@ static int64_t pgoff_of(const struct sim_bpf_arena *a, const void *p, uint32_t c
 	return lo / ARENA_PAGE;
 }
 
-static bool pages_in_state(const struct sim_bpf_arena *a, uint32_t pgoff, uint32_t cnt, bool free)
+/* Whether pages [pgoff, pgoff + cnt) are all unallocated (a kfunc's scratch page counts). */
+static bool pages_free(const struct sim_bpf_arena *a, uint32_t pgoff, uint32_t cnt)
 {
-	for (uint32_t i = 0; i < cnt; i++) {
-		bool is_free = a->state[pgoff + i] == PAGE_FREE || a->state[pgoff + i] == PAGE_SCRATCH;
-		if (is_free != free)
+	for (uint32_t i = 0; i < cnt; i++)
+		if (a->state[pgoff + i] != PAGE_FREE && a->state[pgoff + i] != PAGE_SCRATCH)
 			return false;
-	}
 	return true;
 }
 
@@ -252,7 +251,7 @@ void __arena *bpf_arena_alloc_pages(void *map, void __arena *addr, __u32 page_cn
 		return NULL;
 	if (addr) {
 		pgoff = pgoff_of(a, addr, page_cnt);
-		if (pgoff < 0 || !pages_in_state(a, (uint32_t)pgoff, page_cnt, true))
+		if (pgoff < 0 || !pages_free(a, (uint32_t)pgoff, page_cnt))
 			return NULL;
 	} else {
 		int r = range_best_fit(a, page_cnt);
@@ -297,11 +296,9 @@ int bpf_arena_reserve_pages(void *map, void __arena *ptr, __u32 page_cnt)
 	struct sim_bpf_arena *a = arena_of(map);
 	int64_t pgoff = a && ptr ? pgoff_of(a, ptr, page_cnt) : -1;
 
-	if (!a)
-		return -EINVAL;
 	if (pgoff < 0)
-		return -EINVAL;
-	if (!pages_in_state(a, (uint32_t)pgoff, page_cnt, true))
+		return -EINVAL; /* no arena, or not a page of it */
+	if (!pages_free(a, (uint32_t)pgoff, page_cnt))
 		return -EBUSY;
 	range_clear(a, (uint32_t)pgoff, page_cnt);
 	memset(a->state + pgoff, PAGE_RESERVED, page_cnt);
