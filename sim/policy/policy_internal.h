@@ -87,6 +87,8 @@ int policy__resolve_member(struct sim_policy *pol, const char *path, struct poli
 
 /* policy_readonly.c: false for a global in the policy's read-only segment (a folded const) */
 bool policy__global_is_writable(const void *addr, size_t len);
+/* The error for setting folded constant @name (reached through @path, or NULL): returns -1. */
+int policy__folded_error(char *err, size_t errlen, const char *path, const char *name);
 
 /* policy_enums.c: set the __SCX_* rodata (scx's enums.autogen.bpf.h) to the simulated kernel's values */
 int policy__import_kernel_enums(struct sim_policy *pol);

@@ -96,11 +96,8 @@ int sim_policy__set_knob(struct sim_policy *pol, const char *name, const char *v
 		snprintf(err, errlen, "%s: the policy has no integer global of that name", base);
 		return -1;
 	}
-	if (k->folded) {
-		snprintf(err, errlen, "%s is const but not volatile, a constant the compiler folds into the "
-			 "code: no loader can change it (a loader's knob is `const volatile`)", base);
-		return -1;
-	}
+	if (k->folded)
+		return policy__folded_error(err, errlen, NULL, base);
 	if (br) {
 		char *end;
 		idx = strtol(br + 1, &end, 10);

@@ -25,11 +25,8 @@ int policy__resolve_member(struct sim_policy *pol, const char *path, struct poli
 		snprintf(err, errlen, "%s: the policy has no global of that name", bp.base);
 		return -1;
 	}
-	if (!policy__global_is_writable(addr + bp.offset, (size_t)bp.elem_size * bp.nelems)) {
-		snprintf(err, errlen, "%s: %s is const but not volatile, a constant the compiler folds into the "
-			 "code: no loader can change it", path, bp.base);
-		return -1;
-	}
+	if (!policy__global_is_writable(addr + bp.offset, (size_t)bp.elem_size * bp.nelems))
+		return policy__folded_error(err, errlen, path, bp.base);
 	k->addr = addr + bp.offset;
 	k->elem_size = bp.elem_size;
 	k->nelems = bp.nelems;

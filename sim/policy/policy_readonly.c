@@ -11,6 +11,7 @@
 #include <link.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct writable_query {
 	uintptr_t addr;
@@ -50,4 +51,12 @@ bool policy__global_is_writable(const void *addr, size_t len)
 
 	dl_iterate_phdr(check_object, &q);
 	return !q.found || q.writable; /* not in a loaded object: heap memory, writable */
+}
+
+int policy__folded_error(char *err, size_t errlen, const char *path, const char *name)
+{
+	snprintf(err, errlen, "%s%s%s is const but not volatile, a constant the compiler folds into the code: "
+		 "no loader can change it (a loader's knob is `const volatile`)", path ? path : "",
+		 path ? ": " : "", name);
+	return -1;
 }
