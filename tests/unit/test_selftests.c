@@ -20,17 +20,25 @@ static const char *suite(void)
 	return dir;
 }
 
-/* Run `scxlab selftests` with @extra arguments; its output in *@out, its exit status returned. */
-static int selftests(char **out, const char *name, const char *a1, const char *a2)
+/* Run `scxlab selftests` with up to four more arguments (NULL ends them early); its output in
+ * *@out, its exit status returned. */
+static int selftests4(char **out, const char *name, const char *a1, const char *a2, const char *a3,
+		      const char *a4)
 {
 	char log[4096];
 	int rc;
 
 	snprintf(log, sizeof(log), "%s/selftests-%s.log", th_tmpdir(), name);
-	rc = th_scxlab(log, "selftests", "--suite", suite(), a1, a2, NULL);
+	rc = th_scxlab(log, "selftests", "--suite", suite(), a1, a2, a3, a4, NULL);
 	*out = th_read_file(log, NULL);
 	cr_assert_not_null(*out);
 	return rc;
+}
+
+/* The same with two arguments. */
+static int selftests(char **out, const char *name, const char *a1, const char *a2)
+{
+	return selftests4(out, name, a1, a2, NULL, NULL);
 }
 
 /* The row of test @name in a report (its first line), or NULL. */
@@ -162,11 +170,8 @@ Test(selftests, a_runner_that_needs_more_cpus_than_the_topology_has_is_skipped)
 	write_table(table, sizeof(table), "cpus.table",
 		    "test minimal\nmin-cpus 3\nrun 10ms\nexpect stays-loaded\n\n"
 		    "test exit.init exit\nmin-cpus 2\nrodata exit_point = 5\nexpect exit SCX_EXIT_UNREG_BPF code 5\n");
-	char log[4096];
-	snprintf(log, sizeof(log), "%s/selftests-cpus.log", th_tmpdir());
-	int rc = th_scxlab(log, "selftests", "--suite", suite(), "--table", table, "--topology", "2", NULL);
-	out = th_read_file(log, NULL);
-	cr_assert_not_null(out);
+	int rc = selftests4(&out, "cpus", "--table", table, "--topology", "2");
+
 	cr_assert_eq(rc, 0, "%s", out);
 	cr_assert(row_says(row(out, "minimal"), "SKIP its runner skips on fewer than 3 CPUs (--topology has 2)"), "%s", out);
 	cr_assert(row_says(row(out, "exit.init"), " PASS "), "%s", out);

@@ -140,6 +140,27 @@ Test(vm_runs, a_verifier_rejection_prints_the_verifiers_log, .timeout = 600)
 }
 
 /*
+ * `scxlab run --target vm` of the fixture @policy (a source under tests/policies) for smoke-3s
+ * with the option @opt @val, into @out (a directory named @name): its exit status, and its
+ * output in *@text (to free).
+ */
+static int vm_fixture_run(const char *policy, const char *name, const char *opt, const char *val, char *out,
+			  size_t outlen, char **text)
+{
+	char job[4200], src[4200], log[800];
+	int rc;
+
+	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", getenv("SCXLAB_SRC"));
+	snprintf(src, sizeof(src), "%s/tests/policies/%s", getenv("SCXLAB_SRC"), policy);
+	snprintf(out, outlen, "%s/%s", th_tmpdir(), name);
+	snprintf(log, sizeof(log), "%s.log", out);
+	rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", src, opt, val,
+		       "--out", out, NULL);
+	*text = th_read_file(log, NULL);
+	return rc;
+}
+
+/*
  * On the real kernel, a policy that reads SCX_DSQ_LOCAL through scx's __SCX_* rodata gets the
  * kernel's value (scxlab-kload imports it from BTF) and a u64 knob >= 2^63 arrives whole: the
  * fixture ends with an error exit otherwise, and dispatches to DSQ 0 (refused) without the
@@ -147,16 +168,10 @@ Test(vm_runs, a_verifier_rejection_prints_the_verifiers_log, .timeout = 600)
  */
 Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 900)
 {
-	const char *src = getenv("SCXLAB_SRC");
-	char job[4200], policy[4200], out[700], log[800], result[800];
+	char out[700], result[800], *text;
+	int rc = vm_fixture_run("enum_reader.bpf.c", "enum_reader", "--knob", "big_knob=0xfffffffffffffffe", out,
+				sizeof(out), &text);
 
-	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
-	snprintf(policy, sizeof(policy), "%s/tests/policies/enum_reader.bpf.c", src);
-	snprintf(out, sizeof(out), "%s/enum_reader", th_tmpdir());
-	snprintf(log, sizeof(log), "%s.log", out);
-	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
-			   "--knob", "big_knob=0xfffffffffffffffe", "--out", out, NULL);
-	char *text = th_read_file(log, NULL);
 	cr_assert_eq(rc, 0, "%s", text);
 	free(text);
 	snprintf(result, sizeof(result), "%s/result.json", out);
@@ -179,16 +194,9 @@ Test(vm_runs, scx_enum_rodata_and_full_u64_knobs_reach_the_kernel, .timeout = 90
  */
 Test(vm_runs, arena_pointers_reach_the_window_as_in_the_simulator, .timeout = 900)
 {
-	const char *src = getenv("SCXLAB_SRC");
-	char job[4200], policy[4200], out[700], log[800], report[800];
+	char out[700], report[800], *text;
+	int rc = vm_fixture_run("arena_layout.bpf.c", "arena_layout", "--duration", "3s", out, sizeof(out), &text);
 
-	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", src);
-	snprintf(policy, sizeof(policy), "%s/tests/policies/arena_layout.bpf.c", src);
-	snprintf(out, sizeof(out), "%s/arena_layout", th_tmpdir());
-	snprintf(log, sizeof(log), "%s.log", out);
-	int rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", policy,
-			   "--duration", "3s", "--out", out, NULL);
-	char *text = th_read_file(log, NULL);
 	cr_assert_eq(rc, 0, "%s", text);
 	free(text);
 	snprintf(report, sizeof(report), "%s/kreport.txt", out);
@@ -200,23 +208,13 @@ Test(vm_runs, arena_pointers_reach_the_window_as_in_the_simulator, .timeout = 90
 	free(kr);
 }
 
-/*
- * `scxlab run --target vm` of the fixture @policy (a source under tests/policies) for smoke-3s
- * with @loader, named @name: it ends with status @want_rc and its output has @want.
- */
+/* vm_fixture_run() with the loader profile @loader: it ends with status @want_rc and its
+ * output has @want. */
 static void vm_profile_run(const char *policy, const char *loader, const char *name, int want_rc, const char *want)
 {
-	char job[4200], src[4200], out[700], log[800];
-	char *text;
-	int rc;
+	char out[700], *text;
+	int rc = vm_fixture_run(policy, name, "--loader", loader, out, sizeof(out), &text);
 
-	snprintf(job, sizeof(job), "%s/workloads/jobs/smoke-3s.job", getenv("SCXLAB_SRC"));
-	snprintf(src, sizeof(src), "%s/tests/policies/%s", getenv("SCXLAB_SRC"), policy);
-	snprintf(out, sizeof(out), "%s/%s", th_tmpdir(), name);
-	snprintf(log, sizeof(log), "%s.log", out);
-	rc = th_scxlab(log, "run", "--target", "vm", "--topology", "2", "--job", job, "--policy", src, "--loader", loader,
-		       "--out", out, NULL);
-	text = th_read_file(log, NULL);
 	cr_assert_eq(rc, want_rc, "%s", text);
 	cr_assert_not_null(strstr(text, want), "want '%s': %s", want, text);
 	free(text);
