@@ -135,14 +135,15 @@ Test(faults, matrix_passes_in_the_simulator_and_the_guest, .timeout = 1800)
 	char *json = th_read_file(path, NULL);
 	cr_assert_not_null(json);
 	cr_assert_not_null(strstr(json, "\"failed\": 0"));
-	/* stalls: ejected within [T, 1.5 T] (+ a tick, + on the real kernel the slack for polling
-	 * and the watchdog's late kworker) of the stall's start; no-daemon's from the load */
+	/* stalls: ejected within [T, 1.5 T] (+ a tick, + in the guest the slack for polling and the
+	 * watchdog's late kworker: 300 ms in a TCG guest, the only kind these machines boot) of
+	 * the stall's start; no-daemon's from the load */
 	static const char *const stalls[] = { "stall", "daemon-stall-strict", "no-daemon" };
 	for (int i = 0; i < 3; i++) {
 		for (int t = 0; t < 2; t++) {
 			const char *target = t ? "vm" : "sim";
 			double tte = matrix_number(json, stalls[i], target, "time_to_ejection_ns");
-			cr_assert(tte >= 2.0e9 && tte <= 3.0e9 + 4e6 + (t ? 100e6 : 0), "%s %s: ejected %.3f s after the stall began",
+			cr_assert(tte >= 2.0e9 && tte <= 3.0e9 + 4e6 + (t ? 300e6 : 0), "%s %s: ejected %.3f s after the stall began",
 				  stalls[i], target, tte / 1e9);
 			cr_assert(matrix_kind_is(json, stalls[i], target, "SCX_EXIT_ERROR_STALL"), "%s %s", stalls[i], target);
 		}
