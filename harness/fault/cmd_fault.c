@@ -181,7 +181,10 @@ static void judge(const struct fault_class *c, bool real, struct outcome *r)
 		return;
 	}
 	if (r->lost) {
-		snprintf(r->why, sizeof(r->why), "%d task(s) lost: %s", r->lost, r->lost_reason);
+		/* through a copy: gcc's -Wrestrict cannot tell the two members of *r apart */
+		char reason[sizeof(r->lost_reason)];
+		snprintf(reason, sizeof(reason), "%s", r->lost_reason);
+		snprintf(r->why, sizeof(r->why), "%d task(s) lost: %s", r->lost, reason);
 		return;
 	}
 	if (!r->stressors_ok) {
@@ -193,7 +196,9 @@ static void judge(const struct fault_class *c, bool real, struct outcome *r)
 		return;
 	}
 	if (r->verdict_failed) {
-		snprintf(r->why, sizeof(r->why), "verdict: %.190s", r->verdict_why);
+		char verdict[sizeof(r->verdict_why)];
+		snprintf(verdict, sizeof(verdict), "%s", r->verdict_why);
+		snprintf(r->why, sizeof(r->why), "verdict: %.190s", verdict);
 		return;
 	}
 	if (c->expect_restart && r->restarts < 1) {
