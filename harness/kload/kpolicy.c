@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *log_buf;
@@ -314,11 +315,37 @@ static int run_profile_programs(struct kpolicy *kp, bool after_attach)
 	return 1;
 }
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The number of tasks (threads) the kernel has, from /proc/loadavg's "running/total"; -1. */
+static int kernel_task_count(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	int running, total = -1;
+
+	if (f && fscanf(f, "%*s %*s %*s %d/%d", &running, &total) != 2)
+		total = -1;
+	if (f)
+		fclose(f);
+	return total;
+}
+
 int kpolicy__attach(struct kpolicy *kp)
 {
+	uint64_t t0;
+
 	if (run_profile_programs(kp, false))
 		return 1;
+	kp->tasks_at_attach = kernel_task_count();
+	t0 = monotonic_ns();
 	kp->link = bpf_map__attach_struct_ops(kp->ops);
+	kp->attach_call_ns = monotonic_ns() - t0;
 	if (libbpf_get_error(kp->link)) {
 		kp->link = NULL;
 		fprintf(stderr, "scxlab load: %s: attach failed: %s\n%s", kp->path, strerror(errno),

@@ -41,6 +41,9 @@ struct kpolicy {
 	size_t dump_size;
 	char **prog_logs;         /* per program, the verifier's statistics (kpolicy_stats.c) */
 	int nr_prog_logs;
+	uint64_t attach_call_ns;  /* how long bpf_map__attach_struct_ops() took: the kernel's enable
+				     (ops.init, ops.init_task and the class switch of every task) */
+	int tasks_at_attach;      /* the kernel's tasks then (/proc/loadavg), -1 if unknown */
 };
 
 /* The kernel's default debug dump length (ops.exit_dump_len 0), what the loader reads at most. */

@@ -414,6 +414,8 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 	fprintf(f, "state_at_end %s\nexit_seen_ns %llu\n", rs->state_at_end[0] ? rs->state_at_end : "-",
 		(unsigned long long)rs->exit_seen);
 	fprintf(f, "attached_ns %llu\n", (unsigned long long)rs->attached_ns);
+	fprintf(f, "attach_call_ns %llu\ntasks_at_attach %d\n", kp ? (unsigned long long)kp->attach_call_ns : 0ULL,
+		kp ? kp->tasks_at_attach : 0);
 	fprintf(f, "t0_ktime %llu\ninject %s %llu\nrestarts %d\npolicy_fault_injected_at %llu\n",
 		(unsigned long long)rs->t0, rs->inject_kind[0] ? rs->inject_kind : "-",
 		(unsigned long long)rs->injected_ns, rs->restarts, (unsigned long long)rs->fault_injected_at);

@@ -23,6 +23,8 @@
  *   exit_seen_ns N             when the policy was first seen leaving (0: it did not)
  *   t0_ktime N                 CLOCK_MONOTONIC (= bpf_ktime_get_ns) at the workload's start
  *   attached_ns N              when the policy was attached (ns after the start; 0: before it)
+ *   attach_call_ns N           how long the attach call took (the kernel's enable transition)
+ *   tasks_at_attach N          the kernel's tasks (threads) at the attach (0: no attach, -1: unknown)
  *   inject KIND N              the --inject fault and when it was done (ns after the start)
  *   restarts N                 reloads after exits asking for a restart (SCX_ECODE_ACT_RESTART)
  *   policy_fault_injected_at N the policy's `fault_injected_at` global (ktime), if it has one

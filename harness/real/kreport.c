@@ -123,6 +123,10 @@ static int load_report(struct kreport *kr, struct run_info *info, const char *pa
 			kr->t0_ktime = a;
 		else if (sscanf(line, "attached_ns %llu", &a) == 1 && a)
 			info->attach_at_ns = a; /* --attach-after: when kload did attach */
+		else if (sscanf(line, "attach_call_ns %llu", &a) == 1)
+			kr->real.attach_call_ns = a;
+		else if (sscanf(line, "tasks_at_attach %d", &i) == 1)
+			kr->real.tasks_at_attach = i;
 		else if (sscanf(line, "inject %31s %llu", kr->inject_kind, &a) == 2)
 			kr->injected_ns = a;
 		else if (sscanf(line, "restarts %d", &i) == 1)

@@ -497,6 +497,8 @@ static void write_doc(struct json_writer *w, const struct run_info *in)
 		json__key(w, "switch_in_other"); json__u64(w, r->switch_in_other);
 		json__key(w, "task_rows_dropped"); json__u64(w, r->rows_dropped);
 		json__key(w, "exit_seen_ns"); json__u64(w, r->exit_seen_ns);
+		json__key(w, "attach_call_ns"); json__u64(w, r->attach_call_ns);
+		json__key(w, "tasks_at_attach"); json__i64(w, r->tasks_at_attach);
 		json__end_object(w);
 	} else {
 		json__null(w);

@@ -68,6 +68,8 @@ struct run_real {
 	uint64_t switch_in_other;  /* ... by any other class */
 	uint64_t rows_dropped;     /* exited tasks the probes had no room for */
 	uint64_t exit_seen_ns;     /* when the policy was seen leaving, 0 if it stayed */
+	uint64_t attach_call_ns;   /* the attach call's duration: the kernel's enable transition */
+	int tasks_at_attach;       /* the kernel's tasks at the attach (0: no attach, -1: unknown) */
 	char kernel_release[128];
 	char accel[8];             /* vm: kvm or tcg */
 };

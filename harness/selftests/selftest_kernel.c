@@ -66,7 +66,10 @@ static bool log_has_line(const char *log, const char *prefix)
 	return found;
 }
 
-/* The verifier's reason: the last line of its log before "processed N insns". */
+/*
+ * The verifier's reason: the last non-blank line of its log before "processed N insns", or
+ * before the explanation 7.3's verifier adds after a blank line ("Verification failed: ...").
+ */
 static void verifier_reason(const char *log, char *out, size_t len)
 {
 	FILE *f = fopen(log, "r");
@@ -74,12 +77,13 @@ static void verifier_reason(const char *log, char *out, size_t len)
 
 	snprintf(out, len, "see the log");
 	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "processed ", 10) && prev[0]) {
+		line[strcspn(line, "\r\n")] = 0; /* the guest console's lines end in CRLF */
+		if ((!strncmp(line, "processed ", 10) || !strncmp(line, "Verification failed:", 20)) && prev[0]) {
 			snprintf(out, len, "%.300s", prev);
 			break;
 		}
-		snprintf(prev, sizeof(prev), "%s", line);
+		if (line[0])
+			snprintf(prev, sizeof(prev), "%s", line);
 	}
 	if (f)
 		fclose(f);

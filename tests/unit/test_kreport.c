@@ -81,3 +81,12 @@ Test(kreport, a_late_attach_is_the_time_kload_attached)
 	load(&info, "attached_ns 0\n"); /* attached before the workload */
 	cr_assert_eq(info.attach_at_ns, 0);
 }
+
+Test(kreport, the_attach_calls_duration_and_the_tasks_it_enabled_are_read)
+{
+	struct run_info info;
+
+	load(&info, "attach_call_ns 41000000\ntasks_at_attach 97\n");
+	cr_assert_eq(kr.real.attach_call_ns, 41000000ULL);
+	cr_assert_eq(kr.real.tasks_at_attach, 97);
+}

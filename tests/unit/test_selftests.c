@@ -190,3 +190,58 @@ Test(selftests, a_missing_global_in_a_check_fails_the_test)
 	cr_assert(strstr(out, "the policy has no global 'no_such_counter'"), "%s", out);
 	free(out);
 }
+
+/*
+ * A table of two stanzas on 2 CPUs, "heavy" (a shared job that is not the runner's workload)
+ * and "own" (the job the shipped table gives the test): heavy fails saying @heavy_says, own
+ * passes.
+ */
+static void heavy_fails_own_passes(const char *name, const char *text, const char *heavy_says)
+{
+	char table[4096], *out;
+
+	write_table(table, sizeof(table), name, text);
+	int rc = selftests4(&out, name, "--table", table, "--topology", "2");
+
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(row_says(row(out, "heavy"), heavy_says), "%s", out);
+	cr_assert(row_says(row(out, "own"), " PASS "), "%s", out);
+	free(out);
+}
+
+/*
+ * Why the table gives dequeue.select_cpu_user its own job: under migration-heavy.job (hogs,
+ * yielders and affinity movers, always runnable) every task not woken goes to the global DSQ
+ * through the test's ops.enqueue, the kernel consumes the global DSQ before ops.dispatch, so
+ * ops.dispatch never runs and the user DSQ ops.select_cpu fills is never drained: a few dozen
+ * enqueues in 2 s (the 7.3 TCG guest: an RCU stall after 21 s). Its own job keeps counting.
+ */
+Test(selftests, a_user_dsq_fed_only_by_select_cpu_starves_behind_the_global_dsq)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "test heavy dequeue\nbss test_scenario = 2\nworkload job migration-heavy.job\nrun 2s\n"
+		 "expect stays-loaded\ncheck enqueue_cnt > 1000\n\n"
+		 "test own dequeue\nbss test_scenario = 2\nworkload job %s\nrun 2s\nexpect stays-loaded\n"
+		 "check enqueue_cnt > 1000\n",
+		 th_src_path("tests/selftests/dequeue_select_cpu_user.job"));
+	heavy_fails_own_passes("dequeue2.table", text, " FAIL ");
+}
+
+/*
+ * Why the select_cpu tests have their own job: sleep-heavy.job's 256 `sleep` threads spin in
+ * stress-ng 0.15.06, each waits its turn in the global DSQ behind the others' 20 ms slices,
+ * which on 2 CPUs is past select_cpu_dispatch's 1 s watchdog (timeout_ms) once the run is
+ * longer than 1 s (the guest runs 3 s). Their runners' children sleep; so do the job's.
+ */
+Test(selftests, spinning_sleepers_outlast_select_cpu_dispatchs_one_second_watchdog)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "test heavy select_cpu_dispatch\nworkload job sleep-heavy.job\nrun 3s\nexpect stays-loaded\n\n"
+		 "test own select_cpu_dispatch\nworkload job %s\nrun 3s\nexpect stays-loaded\n",
+		 th_src_path("tests/selftests/select_cpu_sleepers.job"));
+	heavy_fails_own_passes("dispatch.table", text, "SCX_EXIT_ERROR_STALL");
+}

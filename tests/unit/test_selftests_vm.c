@@ -1,5 +1,6 @@
 /*
- * The kernel's sched_ext selftests on the real kernel (the 7.2 TCG guest; these are VM tests):
+ * The kernel's sched_ext selftests on the real kernel (the TCG guest booting the kernel
+ * cache's current; these are VM tests):
  * `scxlab selftests --verify` gives the three whose runners expect a verifier rejection
  * (maybe_null_fail_dsp, maybe_null_fail_yld, non_scx_kfunc_deny) to the kernel, which refuses
  * each for its own reason, and maybe_null, which must load; `--target vm` runs one the kernel

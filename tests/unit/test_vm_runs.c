@@ -62,10 +62,14 @@ static void check_run(const char *policy)
 		cr_assert_eq(number_after(json, "\"real\": {", "switch_in_other"), 0, "%s", policy);
 		cr_assert_not_null(strstr(json, "\"enabled_at_end\": true"), "%s", policy);
 		cr_assert_not_null(strstr(json, "\"kind_name\": \"SCX_EXIT_UNREG\""), "%s", policy);
+		/* the attach call was timed (the kernel's enable transition) over the guest's tasks */
+		cr_assert_gt(number_after(json, "\"real\": {", "attach_call_ns"), 0, "%s", policy);
+		cr_assert_gt(number_after(json, "\"real\": {", "tasks_at_attach"), 0, "%s", policy);
 	} else {
 		cr_assert_not_null(strstr(json, "\"sched_ext\": null"));
 		cr_assert_eq(number_after(json, "\"real\": {", "switch_in_ext"), 0);
 		cr_assert_gt(number_after(json, "\"real\": {", "switch_in_other"), 0);
+		cr_assert_eq(number_after(json, "\"real\": {", "attach_call_ns"), 0);
 	}
 	free(json);
 }
