@@ -1,6 +1,7 @@
 /*
- * Entering and leaving policy callbacks: the context kfuncs consult (which op is running,
- * on which CPU, for which task) and the simulation that is current on this thread.
+ * Policy callbacks: the op names, the innermost callback on this thread (its entry and leave,
+ * scx_op_enter/scx_op_leave, are inline in scx_internal.h), the running op for crash reports,
+ * and the entries for BPF timers and syscall programs.
  */
 #include "sim/scx/scx_internal.h"
 #include "sim/bpf/bpf_runtime.h"
@@ -56,11 +57,6 @@ const char *scx_running_op(void)
 	const struct scx_op_ctx *top = scx_op_top;
 
 	return top && top->sch ? scx_op_names[top->sch->op] : "";
-}
-
-void scx_op_set_current(struct scx_sched *sch)
-{
-	sim__set_current(sch->sim);
 }
 
 bool scx_sched__irqs_disabled(const struct sim *sim)

@@ -156,8 +156,6 @@ struct scx_op_ctx {
 /* The innermost callback on this thread's stack (ops_call.c), and the serial of the last call. */
 extern _Thread_local struct scx_op_ctx *scx_op_top __attribute__((tls_model("initial-exec")));
 extern _Thread_local unsigned long scx_op_serial __attribute__((tls_model("initial-exec")));
-/* Make @sch's simulation the current one on this thread (out of line: not during a run). */
-void scx_op_set_current(struct scx_sched *sch);
 
 /*
  * Entering a callback: save the context kfuncs consult (which op, on which CPU, for which
@@ -184,7 +182,7 @@ static inline void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, 
 	sch->op_depth++;
 	sim->current_cpu = cpu;
 	if (__builtin_expect(sim__current() != sim, 0)) /* it already is during a run */
-		scx_op_set_current(sch);
+		sim__set_current(sim);
 }
 
 /* Leaving it: restore the outer context; with no policy code left on the stack a grace period ends. */
