@@ -35,6 +35,8 @@ void *bpf_map_lookup_elem(void *map, const void *key)
 
 	if (!m || m->def.type == BPF_MAP_TYPE_TASK_STORAGE)
 		return NULL;
+	if (m->array && !m->of_maps)
+		return map__array_lookup(m, key, sim_bpf__this_cpu());
 	v = map__lookup(m, key, sim_bpf__this_cpu());
 	if (v && m->of_maps) {
 		/* a map of maps holds inner maps: the lookup gives the inner map itself */

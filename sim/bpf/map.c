@@ -410,16 +410,10 @@ void *map__lookup(struct sim_bpf_map *m, const void *key, int cpu)
 {
 	if (m->ring)
 		return NULL; /* queues and stacks have push, pop and peek only */
+	if (is_array(m))
+		return map__array_lookup(m, key, cpu);
 	if (cpu < 0 || cpu >= m->nr_cpus)
 		cpu = 0;
-	if (is_array(m)) {
-		uint32_t idx;
-		memcpy(&idx, key, sizeof(idx));
-		if (idx >= m->def.max_entries)
-			return NULL;
-		return m->array + ((size_t)idx * (m->percpu ? m->nr_cpus : 1) +
-				   (m->percpu ? cpu : 0)) * m->stride;
-	}
 	struct hmap_elem *e = map__find(m, key);
 	if (!e)
 		return NULL;

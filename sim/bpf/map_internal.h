@@ -7,6 +7,8 @@
 #include "sim/bpf/bpf_runtime.h"
 #include "sim/shim/vmlinux.h"
 
+#include <string.h>
+
 /* One element of a hash-like map (hash, LRU hash, per-CPU hash, task storage). */
 struct hmap_elem {
 	struct hmap_elem *chain;      /* bucket chain */
@@ -46,6 +48,21 @@ void sim_bpf_arena__free(struct sim_bpf_arena *a);
 
 /* Value of @key on @cpu, or NULL (missing key / index out of range). */
 void *map__lookup(struct sim_bpf_map *map, const void *key, int cpu);
+/*
+ * map__lookup() of an array map (map->array set): inline, since policies look up a statistics
+ * counter or a per-CPU context in most callbacks.
+ */
+static inline void *map__array_lookup(const struct sim_bpf_map *m, const void *key, int cpu)
+{
+	uint32_t idx;
+
+	if (cpu < 0 || cpu >= m->nr_cpus)
+		cpu = 0;
+	memcpy(&idx, key, sizeof(idx));
+	if (idx >= m->def.max_entries)
+		return NULL;
+	return m->array + ((size_t)idx * (m->percpu ? m->nr_cpus : 1) + (m->percpu ? cpu : 0)) * m->stride;
+}
 /* BPF-side update: per-CPU maps change @cpu's value only (cpu < 0: every CPU's). */
 int map__update(struct sim_bpf_map *map, const void *key, const void *value, uint64_t flags,
 		int cpu);

@@ -112,8 +112,8 @@ void sim_sched__arm_done(struct sim *sim, struct sim_cpu *rq)
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
 		return;
 	}
-	/* ceil(need * 1024 / speed) */
-	uint64_t wall = (need * 1024 + rq->speed - 1) / rq->speed;
+	/* ceil(need * 1024 / speed), without the division at full speed */
+	uint64_t wall = rq->speed == 1024 ? need : (need * 1024 + rq->speed - 1) / rq->speed;
 	sim_loop__schedule(&sim->loop, &rq->done_ev, sim->loop.now + wall);
 }
 

@@ -64,12 +64,6 @@ void scx_free_user_dsqs(struct scx_sched *sch)
 	}
 }
 
-struct scx_dsq *scx_global_dsq(struct scx_sched *sch, int cpu)
-{
-	int node = cpu >= 0 ? sch->sim->topo.cpu[cpu].node : 0;
-	return &sch->global[node];
-}
-
 static bool vtime_before(uint64_t a, uint64_t b)
 {
 	return (int64_t)(a - b) < 0;

@@ -22,12 +22,10 @@ void scx_refill_slice_dfl(struct scx_sched *sch, struct sim_task *p)
 	sch->events.SCX_EV_REFILL_SLICE_DFL++;
 }
 
-void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint64_t deq_flags)
+void scx_call_dequeue_custody(struct scx_sched *sch, struct sim_task *p, uint64_t deq_flags)
 {
 	struct scx_op_ctx save;
 
-	if (!p->scx.in_custody)
-		return;
 	p->scx.in_custody = false;
 	p->ts.scx.flags &= ~SCX_TASK_IN_CUSTODY;
 	/* the kernel's disable path dequeues every queued task (bypass, then the class switch):

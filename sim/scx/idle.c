@@ -117,24 +117,23 @@ static void mask_and(struct cpumask *dst, const struct cpumask *a, const struct 
 		dst->bits[i] = a->bits[i] & b->bits[i];
 }
 
-static bool mask_empty(const struct cpumask *m)
+/* The words of a mask that can hold @nr_cpus CPUs (the idle masks hold no CPU past them). */
+static bool mask_empty_upto(const struct cpumask *m, int nr_cpus)
 {
-	for (size_t i = 0; i < sizeof(m->bits) / sizeof(m->bits[0]); i++)
+	for (int i = 0; i < (nr_cpus + (int)CPUMASK_BITS_PER_WORD - 1) / (int)CPUMASK_BITS_PER_WORD; i++)
 		if (m->bits[i])
 			return false;
 	return true;
 }
 
-s32 scx_select_cpu_dfl(struct scx_sched *sch, struct sim_task *p, s32 prev_cpu, u64 wake_flags,
-		       const struct cpumask *and_mask, u64 flags)
+static __attribute__((noinline)) s32 select_cpu_dfl_search(struct scx_sched *sch, struct sim_task *p,
+							    s32 prev_cpu, u64 wake_flags,
+							    const struct cpumask *and_mask, u64 flags)
 {
 	const struct sim_topology *t = &sch->sim->topo;
 	struct cpumask allowed, llc, node;
 	s32 cpu;
 
-	/* every step below claims a CPU of idle_mask or fails without side effects */
-	if (mask_empty(&sch->idle_mask))
-		return -EBUSY;
 	if (and_mask)
 		mask_and(&allowed, p->ts.cpus_ptr, and_mask);
 	else
@@ -159,7 +158,7 @@ s32 scx_select_cpu_dfl(struct scx_sched *sch, struct sim_task *p, s32 prev_cpu, 
 			    scx_idle_test_and_clear(sch, prev_cpu))
 				return prev_cpu;
 			if ((!waker || !(waker->ts.flags & PF_EXITING)) &&
-			    !sch->sim->cpus[cpu].scx.local.nr && !mask_empty(&sch->idle_mask) &&
+			    !sch->sim->cpus[cpu].scx.local.nr && !mask_empty_upto(&sch->idle_mask, sch->sim->nr_cpus) &&
 			    cpumask__test(&allowed, cpu)) {
 				scx_idle_test_and_clear(sch, cpu);
 				return cpu;
@@ -192,6 +191,18 @@ s32 scx_select_cpu_dfl(struct scx_sched *sch, struct sim_task *p, s32 prev_cpu, 
 	if ((cpu = pick_idle_in(sch, &node, false)) >= 0)
 		return cpu;
 	return pick_idle_in(sch, &allowed, false);
+}
+
+s32 scx_select_cpu_dfl(struct scx_sched *sch, struct sim_task *p, s32 prev_cpu, u64 wake_flags,
+		       const struct cpumask *and_mask, u64 flags)
+{
+	/*
+	 * Every step of the search claims a CPU of idle_mask or fails without side effects, so
+	 * with none idle (a saturated machine: most wakeups) it is not entered at all.
+	 */
+	if (mask_empty_upto(&sch->idle_mask, sch->sim->nr_cpus))
+		return -EBUSY;
+	return select_cpu_dfl_search(sch, p, prev_cpu, wake_flags, and_mask, flags);
 }
 
 static bool check_builtin_idle(struct scx_sched *sch)

@@ -136,7 +136,7 @@ static void finish_dispatch(struct scx_sched *sch, struct sim_cpu *rq, const str
 	scx_verdict_end(sch);
 }
 
-void scx_flush_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq)
+void scx_finish_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq)
 {
 	uint32_t n = rq->scx.dsp_cnt;
 

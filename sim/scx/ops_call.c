@@ -1,6 +1,7 @@
 /*
- * Entering and leaving policy callbacks: the context kfuncs consult (which op is running,
- * on which CPU, for which task) and the simulation that is current on this thread.
+ * Policy callbacks: the op names, the innermost callback on this thread (its entry and leave,
+ * scx_op_enter/scx_op_leave, are inline in scx_internal.h), the running op for crash reports,
+ * and the entries for BPF timers and syscall programs.
  */
 #include "sim/scx/scx_internal.h"
 #include "sim/bpf/bpf_runtime.h"
@@ -43,49 +44,19 @@ const char *const scx_op_names[SCX_NR_OPS] = {
 	[SCX_OP_DUMP_TASK] = "dump_task",
 };
 
-/* Name of the callback running right now on this thread, for crash reports ("" if none). */
-static _Thread_local const char *running_op __attribute__((tls_model("initial-exec")));
-
 _Thread_local struct scx_op_ctx *scx_op_top __attribute__((tls_model("initial-exec")));
 _Thread_local unsigned long scx_op_serial __attribute__((tls_model("initial-exec")));
 
+/*
+ * Name of the callback running right now on this thread, for crash reports ("" if none): the
+ * innermost callback's context says which scheduler, whose op is the one running (a nested
+ * callback's leave restores the outer one's).
+ */
 const char *scx_running_op(void)
 {
-	return running_op ? running_op : "";
-}
+	const struct scx_op_ctx *top = scx_op_top;
 
-void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op,
-		  struct sim_task *task, int cpu)
-{
-	save->op = sch->op;
-	save->task = sch->kf_task;
-	save->ddsp_task = sch->ddsp_task;
-	save->cpu = sch->sim->current_cpu;
-	save->sch = sch;
-	save->armed = 0;
-	save->outer = scx_op_top;
-	scx_op_top = save;
-	sch->op = op;
-	sch->kf_task = task;
-	sch->ddsp_task = NULL;
-	sch->op_depth++;
-	sch->sim->current_cpu = cpu;
-	running_op = scx_op_names[op];
-	if (sim__current() != sch->sim) /* it already is during a run */
-		sim__set_current(sch->sim);
-}
-
-void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
-{
-	scx_op_top = save->outer;
-	sch->op = save->op;
-	sch->kf_task = save->task;
-	sch->ddsp_task = save->ddsp_task;
-	sch->sim->current_cpu = save->cpu;
-	sch->op_depth--;
-	running_op = sch->op_depth ? scx_op_names[sch->op] : NULL;
-	if (!sch->op_depth && sim_bpf__rcu_deferred)
-		sim_bpf__rcu_quiesce(); /* no policy code on the stack: a grace period ends */
+	return top && top->sch ? scx_op_names[top->sch->op] : "";
 }
 
 bool scx_sched__irqs_disabled(const struct sim *sim)

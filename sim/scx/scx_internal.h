@@ -10,6 +10,7 @@
 #include "sim/scx/scx.h"
 #include "sim/core/sched_internal.h"
 #include "sim/shim/scxsim/kfuncs.h"
+#include "sim/bpf/bpf_runtime.h"
 
 
 enum scx_state {
@@ -152,13 +153,49 @@ struct scx_op_ctx {
 	volatile unsigned long armed;  /* a serial while the policy's code runs, else 0 */
 	void *landing[5];              /* __builtin_setjmp's buffer */
 };
-void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op,
-		  struct sim_task *task, int cpu);
-void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save);
-
 /* The innermost callback on this thread's stack (ops_call.c), and the serial of the last call. */
 extern _Thread_local struct scx_op_ctx *scx_op_top __attribute__((tls_model("initial-exec")));
 extern _Thread_local unsigned long scx_op_serial __attribute__((tls_model("initial-exec")));
+
+/*
+ * Entering a callback: save the context kfuncs consult (which op, on which CPU, for which
+ * task) in @save, and push @save as the innermost callback (where a fault lands). Inline: a
+ * context switch makes five callback calls, and as a call each entry and leave cost ~50
+ * instructions (saving and restoring registers around a handful of stores).
+ */
+static inline void scx_op_enter(struct scx_sched *sch, struct scx_op_ctx *save, enum scx_op op,
+				struct sim_task *task, int cpu)
+{
+	struct sim *sim = sch->sim;
+
+	save->op = sch->op;
+	save->task = sch->kf_task;
+	save->ddsp_task = sch->ddsp_task;
+	save->cpu = sim->current_cpu;
+	save->sch = sch;
+	save->armed = 0;
+	save->outer = scx_op_top;
+	scx_op_top = save;
+	sch->op = op;
+	sch->kf_task = task;
+	sch->ddsp_task = NULL;
+	sch->op_depth++;
+	sim->current_cpu = cpu;
+	if (__builtin_expect(sim__current() != sim, 0)) /* it already is during a run */
+		sim__set_current(sim);
+}
+
+/* Leaving it: restore the outer context; with no policy code left on the stack a grace period ends. */
+static inline void scx_op_leave(struct scx_sched *sch, const struct scx_op_ctx *save)
+{
+	scx_op_top = save->outer;
+	sch->op = save->op;
+	sch->kf_task = save->task;
+	sch->ddsp_task = save->ddsp_task;
+	sch->sim->current_cpu = save->cpu;
+	if (!--sch->op_depth && __builtin_expect(sim_bpf__rcu_deferred != 0, 0))
+		sim_bpf__rcu_quiesce();
+}
 
 /* ---- faults in callbacks (op_fault.c) ---- */
 /* Whether the policy may still be called for @save's op: after a fault, only ops.exit. */
@@ -260,7 +297,12 @@ void scx_dsq_init(struct scx_dsq *dsq, uint64_t id, int cpu, bool is_local);
 struct scx_dsq *scx_find_user_dsq(struct scx_sched *sch, uint64_t id);
 int scx_create_user_dsq(struct scx_sched *sch, uint64_t id, int node);
 void scx_free_user_dsqs(struct scx_sched *sch);
-struct scx_dsq *scx_global_dsq(struct scx_sched *sch, int cpu);
+/* The global DSQ of @cpu's node (node 0's for no CPU); inline: every dispatch looks it up. */
+static inline struct scx_dsq *scx_global_dsq(struct scx_sched *sch, int cpu)
+{
+	int node = cpu >= 0 ? sch->sim->topo.cpu[cpu].node : 0;
+	return &sch->global[node];
+}
 /* Link @p into @dsq (FIFO tail/head or vtime order). Performs the kernel's checks. */
 void scx_dsq_link(struct scx_sched *sch, struct scx_dsq *dsq, struct sim_task *p, uint64_t enq_flags);
 void scx_dsq_unlink(struct sim_task *p);
@@ -275,11 +317,25 @@ void scx_dispatch_to_local_dsq(struct scx_sched *sch, struct sim_cpu *rq, uint64
 			       struct sim_task *p, uint64_t enq_flags);
 bool scx_consume_dispatch_q(struct scx_sched *sch, struct sim_cpu *rq, struct scx_dsq *dsq,
 			    uint64_t enq_flags);
-void scx_flush_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq);
+/* Apply, in order, the inserts ops.dispatch buffered on @rq (kf_dispatch.c). */
+void scx_finish_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq);
+static inline void scx_flush_dispatch_buf(struct scx_sched *sch, struct sim_cpu *rq)
+{
+	if (rq->scx.dsp_cnt) /* inline for the usual empty buffer */
+		scx_finish_dispatch_buf(sch, rq);
+}
 void scx_kick_cpu(struct scx_sched *sch, int cpu, uint64_t flags);
 bool scx_cpu_valid(const struct scx_sched *sch, s32 cpu, const char *where);
 void scx_refill_slice_dfl(struct scx_sched *sch, struct sim_task *p);
-void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p, uint64_t deq_flags);
+/* A task in the policy's custody (on a user DSQ) leaves it: ops.dequeue (enqueue.c). */
+void scx_call_dequeue_custody(struct scx_sched *sch, struct sim_task *p, uint64_t deq_flags);
+/* Inline for the common case, a task on a built-in DSQ: nothing to hand back. */
+static inline void scx_call_dequeue_if_custody(struct scx_sched *sch, struct sim_task *p,
+					       uint64_t deq_flags)
+{
+	if (p->scx.in_custody)
+		scx_call_dequeue_custody(sch, p, deq_flags);
+}
 
 /* ---- idle tracking (idle.c) ---- */
 void scx_idle_init(struct scx_sched *sch);
