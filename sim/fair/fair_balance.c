@@ -135,9 +135,10 @@ static int select_idle_cpu(struct sim *sim, struct sim_task *p, int target)
 
 /*
  * SIS_UTIL: how many CPUs of @target's LLC a wakeup may scan for an idle one. The kernel
- * scans fewer as the LLC's utilization x grows, llc_weight x (1 - (x x 1.17)^2), and none
- * from 85 % on (117 is the LLC domain's imbalance_pct): a busy machine keeps woken tasks on
- * their CPU instead of chasing the CPU that happens to be idle at that instant.
+ * scans fewer as the LLC's utilization x grows, llc_weight x (1 - (x x 1.17)^2) rounded down
+ * to whole CPUs, and none from 85 % on (117 is the LLC domain's imbalance_pct): a busy machine
+ * keeps woken tasks on their CPU instead of chasing the CPU that happens to be idle at that
+ * instant. On 2 CPUs the budget is 0 above 60.4 %.
  */
 static int idle_scan_budget(struct sim *sim, int target)
 {
@@ -154,7 +155,7 @@ static int idle_scan_budget(struct sim *sim, int target)
 		return 0;
 	x = sum / weight * 1.17;
 	y = 1.0 - x * x;
-	return y > 0 ? (int)(weight * y + 0.5) : 0;
+	return y > 0 ? (int)(weight * y) : 0; /* whole CPUs: the kernel's integer division */
 }
 
 /* The kernel's select_idle_sibling(), without the recent-CPU and capacity heuristics. */

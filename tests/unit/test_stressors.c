@@ -375,3 +375,18 @@ Test(stressors, a_busy_machine_keeps_woken_tasks_on_their_cpu)
 	cr_assert_lt(sim->nr_migrations, 15000, "%lu migrations in 1 s", (unsigned long)sim->nr_migrations);
 	sim__free(sim);
 }
+
+/*
+ * SIS_UTIL counts whole CPUs: the kernel's scan budget is llc_weight x (1 - (1.17 x)^2) rounded
+ * down (integer division), so on 2 CPUs a wakeup scans the other CPU only while the LLC is at
+ * most 60 % busy (rounded to nearest, the model scanned up to 74 %). A half-loaded hog and the
+ * nanosleep threads keep the LLC around that: 3283 migrations in 1 s rounded, 2091 rounded down.
+ */
+Test(stressors, a_2_cpu_llc_past_60_pct_busy_scans_no_cpu)
+{
+	struct sim *sim = run_job("2", "cpu 1\ncpu-load 50\nnanosleep 1\n", 1000 * MS);
+
+	cr_assert_gt(sim->nr_wakeups, 100000);
+	cr_assert_lt(sim->nr_migrations, 2600, "%lu migrations in 1 s", (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
