@@ -159,6 +159,29 @@ Test(stressors, affinity_migrates_once_per_op)
 	sim__free(sim);
 }
 
+/*
+ * Each move off a CPU runs the stopper there: a switch in and out and its wakeup of the
+ * mover on the new CPU (ctx_switch_ns + wakeup_send_ns, 1500 + 0 ns with the defaults), CPU
+ * the machine spends but no task is charged (stress-ng's times do not count it either).
+ */
+Test(stressors, an_affinity_move_costs_the_cpu_stopper_time_charged_to_no_task)
+{
+	struct sim *sim = run_job("2", "affinity 1\n", 100 * MS);
+	uint64_t busy = 0, tasks = 0, stopper = sim->cfg.costs.ctx_switch_ns + sim->cfg.costs.wakeup_send_ns;
+
+	for (int c = 0; c < sim->nr_cpus; c++)
+		busy += sim->cpus[c].busy_ns;
+	for (int i = 0; i < sim->nr_tasks; i++)
+		tasks += sim->tasks[i]->stats.cpu_ns;
+	cr_assert_gt(sim->nr_migrations, 1000);
+	/* (the last moves may be cut short by the end of the run) */
+	cr_assert(busy - tasks <= sim->nr_migrations * stopper &&
+			  busy - tasks >= (sim->nr_migrations - 4) * stopper,
+		  "%lu ns of CPU charged to no task for %lu moves", (unsigned long)(busy - tasks),
+		  (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
+
 Test(stressors, fork_makes_one_child_per_op)
 {
 	struct sim *sim = run_job("2", "fork 1\n", 100 * MS);
