@@ -328,8 +328,11 @@ void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq)
 	struct sim_task *p = NULL;
 	int src = find_busiest(sim, rq->id, 2, &p);
 
-	if (src >= 0)
-		migrate_waiting(sim, p, rq->id, rq->id);
+	if (src < 0)
+		return;
+	migrate_waiting(sim, p, rq->id, rq->id);
+	/* a balance that moved a task forgets the failures (sched_balance_rq(), newly idle too) */
+	rq->fair.balance_failed = 0;
 }
 
 /*

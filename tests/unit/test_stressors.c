@@ -436,6 +436,23 @@ Test(stressors, a_busy_machine_keeps_woken_tasks_on_their_cpu)
 }
 
 /*
+ * A balance that moves a task forgets its CPU's failed balances (sched_balance_rq() sets
+ * nr_balance_failed to 0 when it moved something, a newly idle one too; only the periodic and
+ * idle ones count failures), so a cache-hot task may move only after cache_nice_tries more
+ * failures. The model kept the count after a newly idle pull: once two balances had failed,
+ * every short idle of the nanosleep threads pulled a hot task (987 migrations in 1 s; 36 now;
+ * smoke-3s with the host's calibration 1645/s, now 37/s; the host 23/s).
+ */
+Test(stressors, a_newly_idle_pull_forgets_the_failed_balances)
+{
+	struct sim *sim = run_job("2", "cpu 1\ncpu-load 50\nswitch 1\nnanosleep 1\n", 1000 * MS);
+
+	cr_assert_gt(sim->nr_wakeups, 100000);
+	cr_assert_lt(sim->nr_migrations, 200, "%lu migrations in 1 s", (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
+
+/*
  * SIS_UTIL counts whole CPUs: the kernel's scan budget is llc_weight x (1 - (1.17 x)^2) rounded
  * down (integer division), so on 2 CPUs a wakeup scans the other CPU only while the LLC is at
  * most 60 % busy (rounded to nearest, the model scanned up to 74 %). A half-loaded hog and the
