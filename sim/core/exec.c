@@ -144,7 +144,7 @@ static bool enter_schedule(struct sim *sim, struct sim_cpu *rq, struct sim_task 
 		return false;
 	}
 	p->block_started_at = sim->loop.now;
-	if (!sim->cfg.costs.sched_delay_ns)
+	if (!sim->cfg.costs.sched_delay_ns && !p->stopper_left)
 		return false;
 	p->block_pending = true;
 	p->overhead_left += sim->cfg.costs.sched_delay_ns;
@@ -225,11 +225,19 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			continue;
 		}
 		case SIM_ACT_AFFINITY:
-			/* a move off this CPU blocks the caller: it enters schedule() first */
+			/*
+			 * A move off this CPU blocks the caller: it enters schedule() first, and
+			 * the stopper thread then runs on this CPU (switched in and out, and it
+			 * wakes the caller on the new CPU) before the next task: ctx_switch_ns +
+			 * wakeup_send_ns of CPU that stress-ng's own times do not count.
+			 */
 			if (a->mask && !cpumask__test(a->mask, rq->id) &&
-			    cpumask__next_and_wrap(a->mask, &sim->topo.all, 0, sim->nr_cpus) >= 0 &&
-			    enter_schedule(sim, rq, p))
-				return;
+			    cpumask__next_and_wrap(a->mask, &sim->topo.all, 0, sim->nr_cpus) >= 0) {
+				if (!p->block_pending)
+					p->stopper_left += sim->cfg.costs.ctx_switch_ns + sim->cfg.costs.wakeup_send_ns;
+				if (enter_schedule(sim, rq, p))
+					return;
+			}
 			p->block_pending = false;
 			set_affinity_current(sim, rq, p, a->mask);
 			if (rq->curr != p) {

@@ -31,7 +31,9 @@ struct fair_entity {
 	uint64_t load_at;       /* when load_avg was last brought up to date */
 	int load_cpu;           /* the CPU whose load includes load_avg (valid if load_attached) */
 	bool load_attached;
-	uint64_t ran_at;        /* when it last left the CPU: how cache-hot it is, balancing's order */
+	uint64_t ran_at;        /* when it last left the CPU: how cache-hot it is */
+	uint64_t listed_at;     /* when it was last queued or picked: the kernel's rq->cfs_tasks
+	                           order (most recent first), which balancing walks from the tail */
 };
 
 struct fair_rq {

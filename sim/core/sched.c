@@ -72,6 +72,17 @@ void sim_sched__update_curr(struct sim *sim, struct sim_cpu *rq)
 	}
 	delta = now - rq->seg_start;
 	rq->seg_start = now;
+	rq->busy_ns += delta;
+
+	uint64_t progress = delta * rq->speed / 1024;
+	/* the stopper's work comes first and is no task's time (nor vruntime) */
+	uint64_t k = progress < p->stopper_left ? progress : p->stopper_left;
+	p->stopper_left -= k;
+	if (k) {
+		uint64_t k_wall = k == progress ? delta : k * 1024 / rq->speed;
+		delta -= k_wall < delta ? k_wall : delta;
+		progress -= k;
+	}
 
 	p->stats.cpu_ns += delta;
 	p->ts.se.sum_exec_runtime += delta;
@@ -79,9 +90,7 @@ void sim_sched__update_curr(struct sim *sim, struct sim_cpu *rq)
 		p->stats.fair_ns += delta;
 	else
 		p->stats.ext_ns += delta;
-	rq->busy_ns += delta;
 
-	uint64_t progress = delta * rq->speed / 1024;
 	uint64_t o = progress < p->overhead_left ? progress : p->overhead_left;
 	p->overhead_left -= o;
 	progress -= o;
@@ -104,7 +113,7 @@ void sim_sched__arm_done(struct sim *sim, struct sim_cpu *rq)
 		sim_loop__cancel(&sim->loop, &rq->done_ev);
 		return;
 	}
-	need = p->overhead_left;
+	need = p->stopper_left + p->overhead_left;
 	if (p->act_valid && p->act.kind == SIM_ACT_RUN)
 		need += p->work_left;
 	else if (p->act_valid && !p->block_pending) {

@@ -106,6 +106,8 @@ struct sim_task {
 	uint64_t block_started_at;   /* when that began (a sleep's timer counts from there) */
 	uint64_t work_left;          /* ns of work left in the current RUN action */
 	uint64_t overhead_left;      /* switch/migration cost to burn before work */
+	uint64_t stopper_left;       /* kernel work on its CPU before it blocks, charged to no task
+				      * (the stopper moving it: sim_sched__update_curr) */
 	struct sim_event timer;      /* sleep / start timer */
 	struct sim_chan *waiting_on;
 	struct sim_task *wait_next;  /* channel wait-queue link */

@@ -135,9 +135,10 @@ static int select_idle_cpu(struct sim *sim, struct sim_task *p, int target)
 
 /*
  * SIS_UTIL: how many CPUs of @target's LLC a wakeup may scan for an idle one. The kernel
- * scans fewer as the LLC's utilization x grows, llc_weight x (1 - (x x 1.17)^2), and none
- * from 85 % on (117 is the LLC domain's imbalance_pct): a busy machine keeps woken tasks on
- * their CPU instead of chasing the CPU that happens to be idle at that instant.
+ * scans fewer as the LLC's utilization x grows, llc_weight x (1 - (x x 1.17)^2) rounded down
+ * to whole CPUs, and none from 85 % on (117 is the LLC domain's imbalance_pct): a busy machine
+ * keeps woken tasks on their CPU instead of chasing the CPU that happens to be idle at that
+ * instant. On 2 CPUs the budget is 0 above 60.4 %.
  */
 static int idle_scan_budget(struct sim *sim, int target)
 {
@@ -154,7 +155,7 @@ static int idle_scan_budget(struct sim *sim, int target)
 		return 0;
 	x = sum / weight * 1.17;
 	y = 1.0 - x * x;
-	return y > 0 ? (int)(weight * y + 0.5) : 0;
+	return y > 0 ? (int)(weight * y) : 0; /* whole CPUs: the kernel's integer division */
 }
 
 /* The kernel's select_idle_sibling(), without the recent-CPU and capacity heuristics. */
@@ -237,10 +238,14 @@ int fair__select_cpu(struct sim *sim, struct sim_task *p, int prev_cpu, uint64_t
 /* the LLC domain's cache_nice_tries: failed balances before hot tasks may move */
 #define BALANCE_CACHE_NICE_TRIES 1
 
-/* Is @a less recently run than @b (ties: lower id)? */
-static bool ran_before(const struct sim_task *a, const struct sim_task *b)
+/*
+ * Is @a nearer the tail of rq->cfs_tasks than @b: queued or picked less recently (ties: lower
+ * id)? The kernel adds a task at the head when it is enqueued (account_entity_enqueue(), a
+ * wakeup or a migration) and moves it there when it is picked (set_next_task_fair()).
+ */
+static bool listed_before(const struct sim_task *a, const struct sim_task *b)
 {
-	return a->fair.ran_at != b->fair.ran_at ? a->fair.ran_at < b->fair.ran_at : a->id < b->id;
+	return a->fair.listed_at != b->fair.listed_at ? a->fair.listed_at < b->fair.listed_at : a->id < b->id;
 }
 
 /* task_hot(): ran within the migration cost (SMT siblings share the cache: never hot). */
@@ -259,19 +264,22 @@ static bool may_move_hot(const struct sim *sim, int dst)
 }
 
 /*
- * The waiting task of @src that @dst should take: the last queued one allowed on @dst, and
+ * The waiting task of @src that @dst should take: the one nearest the tail of rq->cfs_tasks
+ * allowed on @dst (detach_tasks() walks it from there, whatever the deadlines), and
  * (@hot_check) not cache-hot unless @dst's balance may move hot tasks.
  */
 static struct sim_task *detachable_task(struct sim *sim, int src, int dst, bool hot_check)
 {
 	int level = cpu_distance(&sim->topo, src, dst);
+	struct sim_task *best = NULL;
 
 	if (hot_check && may_move_hot(sim, dst))
 		hot_check = false;
-	for (struct sim_task *it = sim->cpus[src].fair.tail; it; it = it->fair.q_prev)
-		if (allowed(sim, it, dst) && !(hot_check && task_hot(sim, it, level)))
-			return it;
-	return NULL;
+	for (struct sim_task *it = sim->cpus[src].fair.head; it; it = it->fair.q_next)
+		if (allowed(sim, it, dst) && !(hot_check && task_hot(sim, it, level)) &&
+		    (!best || listed_before(it, best)))
+			best = it;
+	return best;
 }
 
 static void migrate_waiting(struct sim *sim, struct sim_task *p, int dst, int from_cpu)
@@ -327,8 +335,11 @@ void fair__newidle_pull(struct sim *sim, struct sim_cpu *rq)
 	struct sim_task *p = NULL;
 	int src = find_busiest(sim, rq->id, 2, &p);
 
-	if (src >= 0)
-		migrate_waiting(sim, p, rq->id, rq->id);
+	if (src < 0)
+		return;
+	migrate_waiting(sim, p, rq->id, rq->id);
+	/* a balance that moved a task forgets the failures (sched_balance_rq(), newly idle too) */
+	rq->fair.balance_failed = 0;
 }
 
 /*
@@ -411,8 +422,8 @@ static void busiest_by_load(struct sim *sim, int dst, int best[DIST_FAR + 1], do
 }
 
 /*
- * The waiting tasks of @rq that a balance looks at, least recently run first, as the kernel
- * walks rq->cfs_tasks from its tail (a pick moves a task to the head): at most @max.
+ * The waiting tasks of @rq that a balance looks at, least recently queued or picked first,
+ * as the kernel walks rq->cfs_tasks from its tail: at most @max.
  */
 static int oldest_waiting(struct sim_cpu *rq, struct sim_task **out, int max)
 {
@@ -421,10 +432,10 @@ static int oldest_waiting(struct sim_cpu *rq, struct sim_task **out, int max)
 	for (struct sim_task *it = rq->fair.head; it; it = it->fair.q_next) {
 		int i;
 
-		if (n == max && !ran_before(it, out[n - 1]))
+		if (n == max && !listed_before(it, out[n - 1]))
 			continue;
 		i = n < max ? n++ : max - 1;
-		for (; i > 0 && ran_before(it, out[i - 1]); i--)
+		for (; i > 0 && listed_before(it, out[i - 1]); i--)
 			out[i] = out[i - 1];
 		out[i] = it;
 	}
@@ -433,10 +444,10 @@ static int oldest_waiting(struct sim_cpu *rq, struct sim_task **out, int max)
 
 /*
  * Move waiting tasks of @src to @dst until @imbalance (load) is covered, as detach_tasks()
- * does for migrate_load: the least recently run first, at most nr_migrate looked at; a task
- * @dst may not run, a cache-hot one (until cache_nice_tries balances failed) and one whose
- * load (halved for each balance that failed before) exceeds what is left stay. How many
- * moved, or -1 when no task looked at may run on @dst (LBF_ALL_PINNED).
+ * does for migrate_load: the least recently queued or picked first, at most nr_migrate looked
+ * at; a task @dst may not run, a cache-hot one (until cache_nice_tries balances failed) and
+ * one whose load (halved for each balance that failed before) exceeds what is left stay. How
+ * many moved, or -1 when no task looked at may run on @dst (LBF_ALL_PINNED).
  */
 static int detach_by_load(struct sim *sim, int src, struct sim_cpu *dst, int level, double imbalance)
 {

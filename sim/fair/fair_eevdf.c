@@ -206,6 +206,7 @@ static void fair_enqueue(struct sim *sim, struct sim_cpu *cpu, struct sim_task *
 	if (flags & SIM_ENQ_WAKEUP)
 		serve_sleep_debt(sim, &p->fair);
 	fair_load__enqueue(sim, cpu, p);
+	p->fair.listed_at = sim__now(sim);
 	place_entity(rq, &p->fair);
 	account_add(rq, &p->fair);
 	if (rq->curr != p)
@@ -264,6 +265,7 @@ static void fair_set_next(struct sim *sim, struct sim_cpu *cpu, struct sim_task 
 		queue_remove(rq, next);
 	rq->curr = next;
 	next->fair.vprot = next->fair.deadline;
+	next->fair.listed_at = sim__now(sim);
 }
 
 static void fair_update_curr(struct sim *sim, struct sim_cpu *cpu, struct sim_task *curr,

@@ -159,6 +159,29 @@ Test(stressors, affinity_migrates_once_per_op)
 	sim__free(sim);
 }
 
+/*
+ * Each move off a CPU runs the stopper there: a switch in and out and its wakeup of the
+ * mover on the new CPU (ctx_switch_ns + wakeup_send_ns, 1500 + 0 ns with the defaults), CPU
+ * the machine spends but no task is charged (stress-ng's times do not count it either).
+ */
+Test(stressors, an_affinity_move_costs_the_cpu_stopper_time_charged_to_no_task)
+{
+	struct sim *sim = run_job("2", "affinity 1\n", 100 * MS);
+	uint64_t busy = 0, tasks = 0, stopper = sim->cfg.costs.ctx_switch_ns + sim->cfg.costs.wakeup_send_ns;
+
+	for (int c = 0; c < sim->nr_cpus; c++)
+		busy += sim->cpus[c].busy_ns;
+	for (int i = 0; i < sim->nr_tasks; i++)
+		tasks += sim->tasks[i]->stats.cpu_ns;
+	cr_assert_gt(sim->nr_migrations, 1000);
+	/* (the last moves may be cut short by the end of the run) */
+	cr_assert(busy - tasks <= sim->nr_migrations * stopper &&
+			  busy - tasks >= (sim->nr_migrations - 4) * stopper,
+		  "%lu ns of CPU charged to no task for %lu moves", (unsigned long)(busy - tasks),
+		  (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
+
 Test(stressors, fork_makes_one_child_per_op)
 {
 	struct sim *sim = run_job("2", "fork 1\n", 100 * MS);
@@ -168,6 +191,42 @@ Test(stressors, fork_makes_one_child_per_op)
 	/* the parent plus one child per op (the last child may still be alive) */
 	cr_assert(sim->nr_tasks == (int)ops + 1 || sim->nr_tasks == (int)ops + 2, "%d tasks for %lu ops",
 		  sim->nr_tasks, (unsigned long)ops);
+	sim__free(sim);
+}
+
+/* A fork child switched out while still runnable: it gave its CPU away before exiting. */
+static struct sim_task *fork_parent, *last_yielded;
+static uint64_t children_yielded;
+
+static void watch_child_yield(struct sim *sim, int cpu, struct sim_task *prev, struct sim_task *next)
+{
+	if (prev && prev != fork_parent && prev != last_yielded && prev->group == fork_parent->group &&
+	    prev->state == SIM_TASK_RUNNABLE) {
+		children_yielded++; /* each child once (they live one at a time) */
+		last_yielded = prev;
+	}
+}
+
+/*
+ * stress-ng 0.15.06's fork child calls sched_yield() just before _exit(): beside a hog on one
+ * CPU, the hog runs between the child's yield and its exit (the parent's waitpid() waits for
+ * both): 161 of 162 children gave the CPU away before exiting; without the yield 186 of 253
+ * did (preempted by the hog).
+ */
+Test(stressors, a_fork_child_yields_before_it_exits)
+{
+	struct sim *sim = run_job("1", "fork 1\ncpu 1\n", 0);
+	uint64_t ops;
+
+	fork_parent = sim->tasks[0]; /* fork's parent is added first */
+	children_yielded = 0;
+	last_yielded = NULL;
+	sim->on_switch = watch_child_yield;
+	cr_assert_eq(sim__run_until(sim, 200 * MS), 0);
+	ops = group_ops(sim, fork_parent->group);
+	cr_assert_gt(ops, 20);
+	cr_assert_geq(children_yielded, ops * 95 / 100, "%lu of %lu children yielded", (unsigned long)children_yielded,
+		      (unsigned long)ops);
 	sim__free(sim);
 }
 
@@ -373,5 +432,58 @@ Test(stressors, a_busy_machine_keeps_woken_tasks_on_their_cpu)
 
 	cr_assert_gt(sim->nr_wakeups, 100000);
 	cr_assert_lt(sim->nr_migrations, 15000, "%lu migrations in 1 s", (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
+
+/*
+ * A balance that moves a task forgets its CPU's failed balances (sched_balance_rq() sets
+ * nr_balance_failed to 0 when it moved something, a newly idle one too; only the periodic and
+ * idle ones count failures), so a cache-hot task may move only after cache_nice_tries more
+ * failures. The model kept the count after a newly idle pull: once two balances had failed,
+ * every short idle of the nanosleep threads pulled a hot task (987 migrations in 1 s; 36 now;
+ * smoke-3s with the host's calibration 1645/s, now 37/s; the host 23/s).
+ */
+Test(stressors, a_newly_idle_pull_forgets_the_failed_balances)
+{
+	struct sim *sim = run_job("2", "cpu 1\ncpu-load 50\nswitch 1\nnanosleep 1\n", 1000 * MS);
+
+	cr_assert_gt(sim->nr_wakeups, 100000);
+	cr_assert_lt(sim->nr_migrations, 200, "%lu migrations in 1 s", (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
+
+/*
+ * SIS_UTIL counts whole CPUs: the kernel's scan budget is llc_weight x (1 - (1.17 x)^2) rounded
+ * down (integer division), so on 2 CPUs a wakeup scans the other CPU only while the LLC is at
+ * most 60 % busy (rounded to nearest, the model scanned up to 74 %). A half-loaded hog and the
+ * nanosleep threads keep the LLC around that: 3283 migrations in 1 s rounded, 2091 rounded down.
+ */
+Test(stressors, a_2_cpu_llc_past_60_pct_busy_scans_no_cpu)
+{
+	struct sim *sim = run_job("2", "cpu 1\ncpu-load 50\nnanosleep 1\n", 1000 * MS);
+
+	cr_assert_gt(sim->nr_wakeups, 100000);
+	cr_assert_lt(sim->nr_migrations, 2600, "%lu migrations in 1 s", (unsigned long)sim->nr_migrations);
+	sim__free(sim);
+}
+
+/*
+ * A balance detaches from the tail of rq->cfs_tasks, the task queued or picked least recently,
+ * whatever its deadline. migration-heavy's 64 movers are queued anew at every op (a wakeup on
+ * the other CPU); the two hogs wait longest. Taking the queue's last deadline instead (the
+ * model before) pulled a hog to every CPU the movers had left: default costs, 2 s, the hogs
+ * had 402 ms of the 4 CPU-s (10 %) before, 272 ms after (their fair share of 70 tasks: 2.9 %;
+ * the real 6.18 host gives them 3.7 %).
+ */
+Test(stressors, a_balance_takes_the_task_queued_or_picked_least_recently)
+{
+	struct sim *sim = run_job("2", "affinity 4\nyield 1\ncpu 0\n", 2000 * MS);
+	uint64_t hogs = 0;
+
+	for (int i = 0; i < sim->nr_tasks; i++)
+		if (sim->tasks[i]->group == 2)
+			hogs += sim->tasks[i]->stats.cpu_ns;
+	cr_assert_gt(group_ops(sim, 0), 100000);
+	cr_assert_lt(hogs, 320 * MS, "the hogs ran %lu ms of 4000", (unsigned long)(hogs / MS));
 	sim__free(sim);
 }
