@@ -197,6 +197,10 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 		argv[argc++] = "--knob";
 		argv[argc++] = knob;
 	}
+	if (wl.ext_stressors[0]) {
+		argv[argc++] = "--ext-stressors";
+		argv[argc++] = wl.ext_stressors;
+	}
 	if (wl.late_job[0]) {
 		argv[argc++] = "--after-attach-job";
 		argv[argc++] = wl.late_job;
