@@ -29,17 +29,19 @@ int kext__valid(const char *names)
 	}
 }
 
-/* Whether @comm is "stress-ng-NAME" with NAME one of @names. */
+/* Whether @comm is "stress-ng-NAME" with NAME one of @names, as the kernel keeps it: cut to
+ * TASK_COMM_LEN - 1 = 15 characters ("stress-ng-affinity" is "stress-ng-affin"). */
 static int named(const char *comm, const char *names)
 {
-	const char *name = comm + strlen("stress-ng-");
-	size_t n = strlen(name);
+	const size_t comm_max = 15, prefix = strlen("stress-ng-");
 
-	if (strncmp(comm, "stress-ng-", strlen("stress-ng-")) || !n)
+	if (strncmp(comm, "stress-ng-", prefix) || !comm[prefix])
 		return 0;
 	for (const char *p = names; *p; ) {
 		size_t len = strcspn(p, ",");
-		if (len == n && !strncmp(p, name, n))
+		size_t cut = prefix + len > comm_max ? comm_max - prefix : len;
+
+		if (strlen(comm + prefix) == cut && !strncmp(p, comm + prefix, cut))
 			return 1;
 		p += len + (p[len] == ',');
 	}
