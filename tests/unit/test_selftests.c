@@ -192,6 +192,27 @@ Test(selftests, a_missing_global_in_a_check_fails_the_test)
 }
 
 /*
+ * A scheduler that stays loaded while tasks starve fails: dequeue's scenario 2 under
+ * migration-heavy.job (below) never drains the user DSQ its ops.select_cpu fills, and without a
+ * check of its own the row passed, the 2 s run being shorter than any watchdog verdict.
+ */
+Test(selftests, a_run_that_stays_loaded_while_tasks_starve_fails)
+{
+	char table[4096], text[1024], *out;
+
+	snprintf(text, sizeof(text),
+		 "test heavy dequeue\nbss test_scenario = 2\nworkload job %s\nrun 2s\nexpect stays-loaded\n",
+		 th_src_path("workloads/jobs/migration-heavy.job"));
+	write_table(table, sizeof(table), "starving.table", text);
+	int rc = selftests4(&out, "starving", "--table", table, "--topology", "2");
+
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(row_says(row(out, "heavy"), "stayed loaded, but "), "%s", out);
+	cr_assert(row_says(row(out, "heavy"), "runnable and not run for more than half of the 2000 ms run"), "%s", out);
+	free(out);
+}
+
+/*
  * A table of two stanzas on 2 CPUs, "heavy" (a shared job that is not the runner's workload)
  * and "own" (the job the shipped table gives the test): heavy fails saying @heavy_says, own
  * passes.
