@@ -10,7 +10,9 @@
  * init_enable_count.global: the built-in workload started on the fair class, the loader
  * attaching after it (the kernel's enable transition), a job forked after the attach; and
  * init_enable_count.partial: under SWITCH_PARTIAL only its five SCHED_EXT stressors (moved there
- * by the loader, `--ext-stressors`: Debian 12's stress-ng has no --sched ext) are enabled.
+ * by the loader, `--ext-stressors`: Debian 12's stress-ng has no --sched ext) are enabled; and
+ * enable_cmask, a 7.3 test built with 7.3's libbpf headers (the cid-form cmask on SCHED_EXT
+ * stressors that fork and move themselves).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -52,9 +54,9 @@ Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800
 {
 	char *out = on_kernel("vm", "--target", "vm",
 			      "ddsp_bogus_dsq_fail,exit.enqueue,peek_dsq,prog_run,rt_stall,select_cpu_dfl,"
-			      "init_enable_count.global,init_enable_count.partial");
+			      "init_enable_count.global,init_enable_count.partial,enable_cmask");
 
-	cr_assert(strstr(out, "8 passed, 0 failed, 0 skipped"), "%s", out);
+	cr_assert(strstr(out, "9 passed, 0 failed, 0 skipped"), "%s", out);
 	cr_assert(strstr(out, "VM: SCX_EXIT_ERROR as expected"), "%s", out);
 	cr_assert(strstr(out, "SCX_EXIT_UNREG_BPF:1 as expected, and its exit code"), "%s", out);
 	/* peek_dsq's runner reads .bss after the run: kload reports it */
@@ -67,5 +69,7 @@ Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800
 	cr_assert(strstr(out, "; init_transition_cnt="), "%s", out);
 	/* SWITCH_PARTIAL: the five SCHED_EXT stressors, and no other task, enabled and disabled */
 	cr_assert(strstr(out, "; enable_cnt=5; disable_cnt=5;"), "%s", out);
+	/* ops.set_cmask() on live SCHED_EXT tasks after their initial one */
+	cr_assert(strstr(out, "; nr_set_cmask="), "%s", out);
 	free(out);
 }
