@@ -210,6 +210,13 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 		argv[argc++] = "--knob";
 		argv[argc++] = knob;
 	}
+	char inject[80];
+	if (st->vm_offline[0]) {
+		/* the runner's sysfs write, done by the guest's loader */
+		snprintf(inject, sizeof(inject), "offline:%s", st->vm_offline);
+		argv[argc++] = "--inject";
+		argv[argc++] = inject;
+	}
 	if (wl.ext_stressors[0]) {
 		argv[argc++] = "--ext-stressors";
 		argv[argc++] = wl.ext_stressors;

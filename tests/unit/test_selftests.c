@@ -144,6 +144,8 @@ Test(selftests, bad_tables_name_the_file_and_line)
 		  "bad.table:3: workload job: expected 'job FILE [after-attach]'");
 	bad_table("test minimal\nexpect stays-loaded\nmin-cpus none\n", "bad.table:3: min-cpus: expected one CPU count");
 	bad_table("test minimal\nexpect stays-loaded\npossible-cpus\n", "bad.table:3: possible-cpus: expected one rodata");
+	bad_table("test minimal\nexpect stays-loaded\nvm-offline 1\n", "bad.table:3: vm-offline: expected CPU@TIME");
+	bad_table("test minimal\nexpect stays-loaded\nvm-offline x@1s\n", "bad.table:3: vm-offline: expected CPU@TIME");
 }
 
 /* `possible-cpus NAME` sets the policy's global (a name it does not have is its load failure) */

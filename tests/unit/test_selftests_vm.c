@@ -12,7 +12,8 @@
  * init_enable_count.partial: under SWITCH_PARTIAL only its five SCHED_EXT stressors (moved there
  * by the loader, `--ext-stressors`: Debian 12's stress-ng has no --sched ext) are enabled; and
  * enable_cmask, a 7.3 test built with 7.3's libbpf headers (the cid-form cmask on SCHED_EXT
- * stressors that fork and move themselves).
+ * stressors that fork and move themselves); and hotplug's first case, CPU 1 taken offline by
+ * the loader (the runner's sysfs write) and the policy's ops.cpu_offline exit with its code.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -54,9 +55,9 @@ Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800
 {
 	char *out = on_kernel("vm", "--target", "vm",
 			      "ddsp_bogus_dsq_fail,exit.enqueue,peek_dsq,prog_run,rt_stall,select_cpu_dfl,"
-			      "init_enable_count.global,init_enable_count.partial,enable_cmask");
+			      "init_enable_count.global,init_enable_count.partial,enable_cmask,hotplug");
 
-	cr_assert(strstr(out, "9 passed, 0 failed, 0 skipped"), "%s", out);
+	cr_assert(strstr(out, "10 passed, 0 failed, 0 skipped"), "%s", out);
 	cr_assert(strstr(out, "VM: SCX_EXIT_ERROR as expected"), "%s", out);
 	cr_assert(strstr(out, "SCX_EXIT_UNREG_BPF:1 as expected, and its exit code"), "%s", out);
 	/* peek_dsq's runner reads .bss after the run: kload reports it */
@@ -71,5 +72,7 @@ Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800
 	cr_assert(strstr(out, "; enable_cnt=5; disable_cnt=5;"), "%s", out);
 	/* ops.set_cmask() on live SCHED_EXT tasks after their initial one */
 	cr_assert(strstr(out, "; nr_set_cmask="), "%s", out);
+	cr_assert(strstr(out, "VM: SCX_EXIT_UNREG_BPF:hotplug event detected (1 going offline) as expected, and its exit code"),
+		  "%s", out);
 	free(out);
 }
