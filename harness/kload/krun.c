@@ -5,6 +5,7 @@
 #include "harness/util/atomic_file.h"
 #include "harness/kload/kglobals.h"
 #include "harness/kload/kdaemon.h"
+#include "harness/kload/kext.h"
 #include "harness/kload/kpolicy.h"
 #include "harness/kload/kprobes.h"
 #include "harness/daemon/daemon_fault.h"
@@ -168,6 +169,7 @@ struct run_state {
 	struct kpolicy_exit first_exit;
 	char first_dump[KPOLICY_DUMP_LEN];   /* the kernel's debug dump of that first exit */
 	uint64_t fault_injected_at;
+	int ext_switched;                    /* --ext-stressors: processes moved to SCHED_EXT */
 };
 
 static int write_file(const char *path, const char *text)
@@ -328,6 +330,10 @@ static int run_workload(const struct krun_opts *o, struct kpolicy *kp, struct ru
 			if (late < 0)
 				late = -1;
 		}
+		if (o->ext_stressors) {
+			int moved = kext__switch(o->ext_stressors, pid);
+			rs->ext_switched += moved > 0 ? moved : 0;
+		}
 		if (rs->inject_at && !rs->injected_ns && t >= rs->inject_at && kp && attached) {
 			do_inject(kp, rs);
 			rs->injected_ns = t;
@@ -413,7 +419,7 @@ static int write_report(const struct krun_opts *o, struct kpolicy *kp, struct kp
 		(unsigned long long)rs->elapsed, rs->status, rs->timed_out, (int)stop_requested);
 	fprintf(f, "state_at_end %s\nexit_seen_ns %llu\n", rs->state_at_end[0] ? rs->state_at_end : "-",
 		(unsigned long long)rs->exit_seen);
-	fprintf(f, "attached_ns %llu\n", (unsigned long long)rs->attached_ns);
+	fprintf(f, "attached_ns %llu\next_switched %d\n", (unsigned long long)rs->attached_ns, rs->ext_switched);
 	fprintf(f, "attach_call_ns %llu\ntasks_at_attach %d\n", kp ? (unsigned long long)kp->attach_call_ns : 0ULL,
 		kp ? kp->tasks_at_attach : 0);
 	fprintf(f, "t0_ktime %llu\ninject %s %llu\nrestarts %d\npolicy_fault_injected_at %llu\n",
@@ -474,6 +480,11 @@ int krun__run(const struct krun_opts *o)
 	}
 	if ((o->attach_after_s > 0 || o->late_argv) && !o->policy) {
 		fprintf(stderr, "scxlab-kload run: --attach-after and --after-attach need --policy\n");
+		return 2;
+	}
+	if (o->ext_stressors && !kext__valid(o->ext_stressors)) {
+		fprintf(stderr, "scxlab-kload run: --ext-stressors %s: expected stressor names separated by commas\n",
+			o->ext_stressors);
 		return 2;
 	}
 	if (o->late_argv && !o->late_argv[0]) {

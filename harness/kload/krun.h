@@ -10,6 +10,9 @@
  * the first one's `--after-attach`) is started once the policy is attached, in the workload's
  * process group; the run ends when both have ended.
  *
+ * --ext-stressors NAMES: the workload's processes of those stressors are moved to SCHED_EXT as
+ * the loader sees them (kext.h), for a stress-ng without `--sched ext`.
+ *
  * Report (text, one record per line, written atomically; `scxlab run --target host|vm` turns it
  * into result.json):
  *
@@ -23,6 +26,7 @@
  *   exit_seen_ns N             when the policy was first seen leaving (0: it did not)
  *   t0_ktime N                 CLOCK_MONOTONIC (= bpf_ktime_get_ns) at the workload's start
  *   attached_ns N              when the policy was attached (ns after the start; 0: before it)
+ *   ext_switched N             processes --ext-stressors moved to SCHED_EXT
  *   attach_call_ns N           how long the attach call took (the kernel's enable transition)
  *   tasks_at_attach N          the kernel's tasks (threads) at the attach (0: no attach, -1: unknown)
  *   inject KIND N              the --inject fault and when it was done (ns after the start)
@@ -64,6 +68,7 @@ struct krun_opts {
 	double attach_after_s;     /* attach the policy this long after the workload starts (0: before) */
 	char *const *argv;         /* the workload command */
 	char *const *late_argv;    /* started once the policy is attached (NULL: none) */
+	const char *ext_stressors; /* stressors moved to SCHED_EXT, "cpu,fork" (NULL: none; kext.h) */
 };
 
 /* 0 when the run happened (the workload's own status is in the report); 1 if the probes or

@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		"                   [--loader FILE [--loader-name NAME]]\n"
 		"                   [--comm PREFIX] [--inject detach|sysrq|offline:CPU@S]\n"
 		"                   [--daemon DAEMON.so [--daemon-log FILE]] [--attach-after S]\n"
+		"                   [--ext-stressors NAME[,NAME]...]\n"
 		"                   -- COMMAND [ARG]... [--after-attach COMMAND [ARG]...]\n\n"
 		"Load a policy into this machine's sched_ext kernel and keep it attached for S seconds\n"
 		"(0: until it exits or SIGINT/SIGTERM), then detach and print its exit record.\n"
@@ -38,7 +39,8 @@ static void usage(FILE *f)
 		"--loader applies a loader profile (docs/upstream-schedulers.md) as the simulator does;\n"
 		"--loader-name is the file's name in messages (the host's path of a guest's copy).\n"
 		"--attach-after S starts COMMAND on the fair class and attaches the policy S seconds\n"
-		"later; the command after `--after-attach` starts once the policy is attached.\n");
+		"later; the command after `--after-attach` starts once the policy is attached.\n"
+		"--ext-stressors moves those stressors' processes (comm stress-ng-NAME) to SCHED_EXT.\n");
 }
 
 int main(int argc, char **argv)
@@ -60,6 +62,7 @@ int main(int argc, char **argv)
 		{ "loader", required_argument, NULL, 'l' },
 		{ "loader-name", required_argument, NULL, 'n' },
 		{ "attach-after", required_argument, NULL, 'A' },
+		{ "ext-stressors", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -77,7 +80,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:m:s:vCp:P:r:t:c:i:D:L:l:n:A:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:m:s:vCp:P:r:t:c:i:D:L:l:n:A:E:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o.nr_knobs < MAX_KNOBS)
@@ -100,6 +103,7 @@ int main(int argc, char **argv)
 		case 'L': r.daemon_log = optarg; break;
 		case 'l': loader = optarg; break;
 		case 'n': loader_name = optarg; break;
+		case 'E': r.ext_stressors = optarg; break;
 		case 'A':
 			r.attach_after_s = atof(optarg);
 			if (r.attach_after_s <= 0) {

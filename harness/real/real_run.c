@@ -102,6 +102,10 @@ static void kload_args(struct argv_buf *a, const struct real_run_opts *o, const 
 		argv__add(a, "--inject");
 		argv__addf(a, "%s@%.3f", !strcmp(o->inject, "unreg") ? "detach" : o->inject, o->inject_at_ns / 1e9);
 	}
+	if (o->ext_stressors) {
+		argv__add(a, "--ext-stressors");
+		argv__add(a, o->ext_stressors);
+	}
 	if (policy && o->attach_at_ns) {
 		argv__add(a, "--attach-after");
 		argv__addf(a, "%.9f", o->attach_at_ns / 1e9);

@@ -26,6 +26,7 @@ struct real_run_opts {
 	const char *loader;        /* a loader profile (harness/loader_profile.h), NULL: none */
 	const char *job;
 	const char *after_attach_job; /* a second job, started once the policy is attached (NULL: none) */
+	const char *ext_stressors; /* stressors the loader moves to SCHED_EXT (kload --ext-stressors), NULL: none */
 	uint64_t attach_at_ns;     /* attach the policy this long after the job starts (0: before it) */
 	const char *topology;      /* vm: the guest's layout (spec or .topo file) */
 	const char *kernel_image;  /* vm: --kernel (a series, a cached release, an image; NULL: current) */

@@ -86,6 +86,7 @@ int cmd_run(int argc, char **argv)
 			.target = o.target, .policy = o.policy, .knobs = o.knobs, .nr_knobs = o.nr_knobs,
 			.map_sizes = o.map_sizes, .nr_map_sizes = o.nr_map_sizes, .loader = o.loader, .job = o.job,
 			.after_attach_job = o.after_attach_job, .attach_at_ns = o.attach_at_ns,
+			.ext_stressors = o.ext_stressors,
 			.topology = o.topology, .kernel_image = o.kernel_image, .vm_timeout_s = o.vm_timeout_s,
 			.duration_ns = o.duration_set ? o.duration_ns : 0, .out = o.out, .quiet = o.quiet,
 			.inject = o.nr_inject ? o.inject[0].name : NULL,

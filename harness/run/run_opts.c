@@ -60,6 +60,9 @@ static void run_usage(FILE *f)
 		"  --after-attach-job FILE  a second stress-ng job, started once the policy is\n"
 		"                    attached (with --attach-at: the tasks forked after the attach),\n"
 		"                    for the rest of the run\n"
+		"  --ext-stressors NAMES  host, vm: the loader moves these stressors' processes\n"
+		"                    (cpu,fork,...) to SCHED_EXT as they start, for a stress-ng without\n"
+		"                    `--sched ext` (the simulator: a job's `sched ext` line)\n"
 		"  --out DIR         where result.json goes (default results/run)\n"
 		"  --job FILE        a stress-ng job file as the workload (instead of the built-in one);\n"
 		"                    the run lasts the job's timeout (per entry when sequential), capped\n"
@@ -111,7 +114,7 @@ bool run_opts__knob_given(const struct run_opts *o, const char *name)
 
 int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT, O_VMTIMEOUT, O_LATEJOB };
+	enum { O_HOGS = 256, O_PAIRS, O_PPWORK, O_QUIET, O_MAPSIZE, O_KERNEL, O_JOB, O_CAL, O_INJECT, O_TIMELINE, O_TLWIN, O_TRACE, O_TRWIN, O_DAEMON, O_DAEMON_CPU, O_EXPECT, O_STARVE, O_LOADER, O_BUDGET, O_MEMLIMIT, O_ATTACH_AT, O_VMTIMEOUT, O_LATEJOB, O_EXTSTRESS };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 't' },
@@ -126,6 +129,7 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 		{ "vm-timeout", required_argument, NULL, O_VMTIMEOUT },
 		{ "job", required_argument, NULL, O_JOB },
 		{ "after-attach-job", required_argument, NULL, O_LATEJOB },
+		{ "ext-stressors", required_argument, NULL, O_EXTSTRESS },
 		{ "calibration", required_argument, NULL, O_CAL },
 		{ "inject", required_argument, NULL, O_INJECT },
 		{ "timeline", required_argument, NULL, O_TIMELINE },
@@ -217,6 +221,7 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 			break;
 		case O_JOB: o->job = optarg; break;
 		case O_LATEJOB: o->after_attach_job = optarg; break;
+		case O_EXTSTRESS: o->ext_stressors = optarg; break;
 		case O_CAL: o->calibration = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_TRACE: o->trace = optarg; break;
@@ -380,6 +385,11 @@ int run_opts__parse(int argc, char **argv, struct run_opts *o, char *err, size_t
 		o->attach_at_ns = loader_profile__attach_at(&o->profile);
 	if (o->attach_at_set && !o->policy) {
 		snprintf(err, errlen, "--attach-at needs --policy");
+		return -1;
+	}
+	if (o->ext_stressors && (!strcmp(o->target, "sim") || !o->job)) {
+		snprintf(err, errlen, "--ext-stressors needs --target host|vm and --job (in the simulator a job's "
+			 "`sched ext` line starts its stressors SCHED_EXT)");
 		return -1;
 	}
 	if (o->after_attach_job && (!o->policy || !o->job)) {

@@ -49,6 +49,7 @@ struct run_opts {
 	bool wl_hogs_set, wl_pairs_set;
 	const char *job;
 	const char *after_attach_job;   /* --after-attach-job: started once the policy is attached */
+	const char *ext_stressors;      /* --ext-stressors: stressors moved to SCHED_EXT (host, vm) */
 	const char *calibration;
 	bool duration_set;
 	uint32_t kernel_version;

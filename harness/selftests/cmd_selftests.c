@@ -174,6 +174,30 @@ static int add_workload(struct sim *sim, const struct selftest *st, bool after, 
  * load, attach, the workload (the runner's children; the kernel's other tasks), the runner's
  * wait, its checks of the exit record, the unload (bpf_link__destroy), its checks of globals.
  */
+/* The shortest wait starved_while_loaded() counts: five default slices (SCX_SLICE_DFL, 20 ms),
+ * as a task behind busy CPUs waits a slice or more without being starved. */
+#define STARVED_MIN_WAIT_NS 100000000ULL
+
+/*
+ * A scheduler that stays loaded while a task starves has not passed: the runs are shorter than
+ * the watchdog's verdict (5 s and up), so a task runnable without running for more than half of
+ * the run after the attach (and more than STARVED_MIN_WAIT_NS), at its end, fails the test (in
+ * @got). 0: none did.
+ */
+static int starved_while_loaded(const struct sim *sim, uint64_t attach_at, uint64_t run_ns, char *got, size_t len)
+{
+	uint64_t threshold = run_ns / 2 > STARVED_MIN_WAIT_NS ? run_ns / 2 : STARVED_MIN_WAIT_NS;
+	struct run_verdict v = { 0 };
+
+	if (run_verdict__collect_starved(&v, sim, threshold, attach_at) || !v.nr_starved)
+		return 0;
+	snprintf(got, len, "stayed loaded, but %d task(s) runnable and not run for more than half of the %.0f ms "
+		 "run: pid %d (%s) waited %.1f ms", v.nr_starved, run_ns / 1e6, v.starved[0].pid, v.starved[0].comm,
+		 v.starved[0].waited_ns / 1e6);
+	free(v.starved);
+	return 1;
+}
+
 static enum selftest_outcome run_sim(const struct selftests_opts *o, const struct selftest *st, const char *so,
 			    char *got, size_t len)
 {
@@ -258,6 +282,9 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 		goto out_sim;
 	}
 	first = *scx_sched__exit_record(sim);
+	if (st->expect == SE_STAYS_LOADED && scx_sched__enabled(sim) &&
+	    starved_while_loaded(sim, attach_at, run_ns, got, len))
+		goto out_sim;
 	if (scx_sched__enabled(sim)) {
 		scx_sched__request_exit(sim, SCX_EXIT_UNREG, 0, "%s", "");
 		sim__run_until(sim, sim__now(sim) + sim->cfg.costs.scx_disable_ns + 1);

@@ -14,36 +14,87 @@ struct group {
 	const char *jobs[SELFTEST_MAX_JOBS];
 };
 
-/* Whether this host's stress-ng (the guest runs it) can start a stressor as SCHED_EXT. */
-static bool stress_ng_knows_ext(void)
+/* Whether @job starts its stressors SCHED_EXT (`sched ext`). */
+static bool job_is_ext(const struct job *job)
 {
-	static int known = -1;
-	char line[512];
-	FILE *p;
+	const char *sched = job__global(job, "sched");
 
-	if (known >= 0)
-		return known;
-	known = 0;
-	p = popen("stress-ng --sched which 2>&1", "r");
-	while (p && fgets(line, sizeof(line), p))
-		if (strstr(line, " ext ") || strstr(line, " ext\n"))
-			known = 1;
-	if (p)
-		pclose(p);
-	return known;
+	return sched && !strcmp(sched, "ext");
 }
 
-/* A global option of @job other than the ones every job file here has. NULL: none. */
+/* Whether @name is one of the comma-separated @list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p; ) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/*
+ * The stressors of @st's `sched ext` jobs, for the guest's loader to move to SCHED_EXT (this
+ * host's stress-ng, which the guest runs, may not know `--sched ext`). 0; 1 when one of them
+ * also runs as a stressor that is not SCHED_EXT (the loader tells them by name only); -1 on an
+ * error (why in @why).
+ */
+static int ext_stressors(const struct selftest *st, int guest_cpus, struct selftest_guest_workload *w, char *why,
+			 size_t len)
+{
+	static struct job job;
+	char other[512] = "", err[1024];
+	size_t off = 0;
+
+	if (st->builtin)
+		snprintf(other, sizeof(other), "%s%s", (st->hogs >= 0 ? st->hogs : guest_cpus) > 0 ? "cpu," : "",
+			 (st->pairs >= 0 ? st->pairs : 1) > 0 ? "switch," : "");
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < st->nr_jobs; i++) {
+			if (job__parse_file(&job, st->jobs[i], err, sizeof(err))) {
+				snprintf(why, len, "%s", err);
+				return -1;
+			}
+			/* the first pass lists the others' stressors, the second the SCHED_EXT ones */
+			if (job_is_ext(&job) != (pass == 1))
+				continue;
+			for (int e = 0; e < job.nr_entries; e++) {
+				const char *name = job.entries[e].stressor;
+				size_t o = strlen(other);
+
+				if (pass == 0) {
+					snprintf(other + o, sizeof(other) - o, "%s,", name);
+					continue;
+				}
+				if (listed(other, name)) {
+					snprintf(why, len, "%s starts its %s stressors SCHED_EXT and another workload of the test "
+						 "runs %s: the guest's loader tells them apart by name only", st->jobs[i], name, name);
+					return 1;
+				}
+				if (!listed(w->ext_stressors, name))
+					off += (size_t)snprintf(w->ext_stressors + off, sizeof(w->ext_stressors) - off, "%s%s",
+								off ? "," : "", name);
+			}
+		}
+	return 0;
+}
+
+/* A global option of @job other than the ones every job file here has (and `sched ext`, which the
+ * guest's loader does). NULL: none. */
 static const char *global_option(const struct job *job)
 {
 	for (int i = 0; i < job->nr_options; i++)
 		if (job->options[i].owner < 0 && strcmp(job->options[i].name, "metrics-brief") &&
-		    strcmp(job->options[i].name, "metrics"))
+		    strcmp(job->options[i].name, "metrics") && (strcmp(job->options[i].name, "sched") || !job_is_ext(job)))
 			return job->options[i].name;
 	return NULL;
 }
 
-/* Copy @src's lines to @out, leaving out `timeout` (and, when merging, `run` and `metrics-brief`). */
+/* Copy @src's lines to @out, leaving out `timeout` and `sched` (the loader does `sched ext`;
+ * write_group() refuses any other), and when merging `run` and `metrics-brief`. */
 static int copy_lines(const char *src, FILE *out, bool merging)
 {
 	FILE *in = fopen(src, "r");
@@ -54,7 +105,7 @@ static int copy_lines(const char *src, FILE *out, bool merging)
 	fprintf(out, "# from %s\n", src);
 	while (fgets(line, sizeof(line), in)) {
 		if (sscanf(line, " %63s", first) == 1 &&
-		    (!strcmp(first, "timeout") || (merging && (!strcmp(first, "run") || !strcmp(first, "metrics-brief")))))
+		    (!strcmp(first, "timeout") || !strcmp(first, "sched") || (merging && (!strcmp(first, "run") || !strcmp(first, "metrics-brief")))))
 			continue;
 		fputs(line, out);
 	}
@@ -92,9 +143,9 @@ static int write_group(const struct selftest *st, const struct group *g, int gue
 			return -1;
 		}
 		sched = job__global(&job, "sched");
-		if (sched && !strcmp(sched, "ext") && !stress_ng_knows_ext()) {
-			snprintf(why, len, "%s starts SCHED_EXT tasks (sched ext): this host's stress-ng, which the guest "
-				 "runs, has no SCHED_EXT", g->jobs[i]);
+		if (sched && !job_is_ext(&job)) {
+			snprintf(why, len, "%s: sched %s is refused in the guest (only `sched ext`, which its loader does)",
+				 g->jobs[i], sched);
 			return 1;
 		}
 		opt = global_option(&job);
@@ -153,6 +204,9 @@ int selftest_guest__workload(const struct selftest *st, const char *work, int gu
 		snprintf(why, len, "only after-attach jobs: nothing runs before the attach");
 		return 1;
 	}
+	rc = ext_stressors(st, guest_cpus, w, why, len);
+	if (rc)
+		return rc;
 	snprintf(w->job, sizeof(w->job), "%.4000s/%s.guest.job", work, st->name);
 	rc = write_group(st, &start, guest_cpus, w->job, why, len);
 	if (rc || !late.nr_jobs)

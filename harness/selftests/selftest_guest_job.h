@@ -12,6 +12,11 @@
  * pair; stress-ng does no work between the turns, the built-in 20 us). Several in one group
  * are merged into one file when none has global options (a taskset or sched line would apply
  * to all). A test without workload lines runs workloads/jobs/smoke-3s.job.
+ *
+ * A job's `sched ext` (its stressors start SCHED_EXT in the simulator) is not written: the
+ * guest's loader moves those stressors' processes to SCHED_EXT as they start
+ * (`--ext-stressors`, harness/kload/kext.h), since stress-ng 0.15.06 has no `--sched ext`. Its
+ * stressors must not also run in a workload of the test that is not SCHED_EXT.
  */
 #ifndef HARNESS_SELFTEST_GUEST_JOB_H
 #define HARNESS_SELFTEST_GUEST_JOB_H
@@ -30,6 +35,7 @@ struct selftest_guest_workload {
 	char late_job[4096];   /* "" or started once the policy is attached */
 	uint64_t attach_at_ns; /* 0: attached before the job starts */
 	uint64_t run_ns;       /* how long it runs once attached */
+	char ext_stressors[256]; /* "" or the `sched ext` jobs' stressors, moved to SCHED_EXT by the loader */
 };
 
 /*

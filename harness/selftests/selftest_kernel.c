@@ -92,13 +92,26 @@ static void verifier_reason(const char *log, char *out, size_t len)
 int selftest__kernel_object(const char *suite, const char *src, const char *obj, const char *log, char *got,
 			    size_t len)
 {
-	char inc[4096];
+	char inc[4096], libbpf[4096];
+	char *build[16] = { "scxlab", "build", "--bpf-only", "--quiet" };
+	int n = 4;
 
-	/* the kernel's tools/sched_ext/include, which the selftests' own build uses */
+	/* the kernel's tools/lib/bpf headers, when fetched (the selftests' build uses that libbpf,
+	 * not the system's), then its tools/sched_ext/include */
+	snprintf(libbpf, sizeof(libbpf), "%.2000s/libbpf", suite);
+	if (!access(libbpf, R_OK)) {
+		build[n++] = "-I";
+		build[n++] = libbpf;
+	}
 	snprintf(inc, sizeof(inc), "%.2000s/include", suite);
 	if (access(inc, R_OK))
 		snprintf(inc, sizeof(inc), "%.2000s", suite);
-	char *build[] = { "scxlab", "build", "--bpf-only", "--quiet", "-I", inc, "--out", (char *)obj, (char *)src, NULL };
+	build[n++] = "-I";
+	build[n++] = inc;
+	build[n++] = "--out";
+	build[n++] = (char *)obj;
+	build[n++] = (char *)src;
+	build[n] = NULL;
 	if (selftest__run_self(build, log)) {
 		snprintf(got, len, "the kernel build failed: ");
 		selftest__log_tail(log, got + strlen(got), len - strlen(got));
@@ -196,6 +209,17 @@ enum selftest_outcome selftest__vm_run(const char *suite, const struct selftest 
 		snprintf(knob, sizeof(knob), "%s=%d", st->possible_cpus_var, nr_cpus);
 		argv[argc++] = "--knob";
 		argv[argc++] = knob;
+	}
+	char inject[80];
+	if (st->vm_offline[0]) {
+		/* the runner's sysfs write, done by the guest's loader */
+		snprintf(inject, sizeof(inject), "offline:%s", st->vm_offline);
+		argv[argc++] = "--inject";
+		argv[argc++] = inject;
+	}
+	if (wl.ext_stressors[0]) {
+		argv[argc++] = "--ext-stressors";
+		argv[argc++] = wl.ext_stressors;
 	}
 	if (wl.late_job[0]) {
 		argv[argc++] = "--after-attach-job";

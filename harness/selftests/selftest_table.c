@@ -221,6 +221,16 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 		st->min_cpus = (int)v;
 		return 0;
 	}
+	if (!strcmp(kw, "vm-offline")) {
+		char *spec = word(&rest), *at = spec ? strchr(spec, '@') : NULL, *end, e[256];
+		uint64_t ns;
+
+		if (!at || word(&rest) || at == spec || strtol(spec, &end, 10) < 0 || end != at ||
+		    opt__parse_duration("vm-offline", at + 1, &ns, e, sizeof(e)) || !ns)
+			return line_text__fail(err, errlen, path, line, "vm-offline: expected CPU@TIME (1@1500ms)");
+		snprintf(st->vm_offline, sizeof(st->vm_offline), "%s", spec);
+		return 0;
+	}
 	if (!strcmp(kw, "unsupported")) {
 		char *why = line_text__trim(rest);
 
@@ -236,7 +246,7 @@ static int parse_setting(struct selftest *st, char *s, const char *path, int lin
 		return loader_profile__add_line(&st->profile, path, line, full, err, errlen);
 	}
 	return line_text__fail(err, errlen, path, line,
-		    "unknown setting '%s' (test, workload, run, min-cpus, possible-cpus, expect, check, unsupported, "
+		    "unknown setting '%s' (test, workload, run, min-cpus, possible-cpus, expect, check, unsupported, vm-offline, "
 		    "or a loader-profile line: " LOADER_PROFILE_KEYWORDS ")", kw);
 }
 

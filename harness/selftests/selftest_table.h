@@ -54,6 +54,7 @@ struct selftest {
 	int nr_checks;
 	struct selftest_check checks[SELFTEST_MAX_CHECKS];
 	char unsupported[256];     /* non-empty: not run in the simulator, and why */
+	char vm_offline[64];       /* `vm-offline CPU@TIME`: the guest's loader takes CPU offline ("" none) */
 };
 
 struct selftest_table {

@@ -144,6 +144,8 @@ Test(selftests, bad_tables_name_the_file_and_line)
 		  "bad.table:3: workload job: expected 'job FILE [after-attach]'");
 	bad_table("test minimal\nexpect stays-loaded\nmin-cpus none\n", "bad.table:3: min-cpus: expected one CPU count");
 	bad_table("test minimal\nexpect stays-loaded\npossible-cpus\n", "bad.table:3: possible-cpus: expected one rodata");
+	bad_table("test minimal\nexpect stays-loaded\nvm-offline 1\n", "bad.table:3: vm-offline: expected CPU@TIME");
+	bad_table("test minimal\nexpect stays-loaded\nvm-offline x@1s\n", "bad.table:3: vm-offline: expected CPU@TIME");
 }
 
 /* `possible-cpus NAME` sets the policy's global (a name it does not have is its load failure) */
@@ -188,6 +190,27 @@ Test(selftests, a_missing_global_in_a_check_fails_the_test)
 
 	cr_assert_eq(rc, 1, "%s", out);
 	cr_assert(strstr(out, "the policy has no global 'no_such_counter'"), "%s", out);
+	free(out);
+}
+
+/*
+ * A scheduler that stays loaded while tasks starve fails: dequeue's scenario 2 under
+ * migration-heavy.job (below) never drains the user DSQ its ops.select_cpu fills, and without a
+ * check of its own the row passed, the 2 s run being shorter than any watchdog verdict.
+ */
+Test(selftests, a_run_that_stays_loaded_while_tasks_starve_fails)
+{
+	char table[4096], text[1024], *out;
+
+	snprintf(text, sizeof(text),
+		 "test heavy dequeue\nbss test_scenario = 2\nworkload job %s\nrun 2s\nexpect stays-loaded\n",
+		 th_src_path("workloads/jobs/migration-heavy.job"));
+	write_table(table, sizeof(table), "starving.table", text);
+	int rc = selftests4(&out, "starving", "--table", table, "--topology", "2");
+
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(row_says(row(out, "heavy"), "stayed loaded, but "), "%s", out);
+	cr_assert(row_says(row(out, "heavy"), "runnable and not run for more than half of the 2000 ms run"), "%s", out);
 	free(out);
 }
 

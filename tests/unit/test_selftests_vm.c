@@ -8,7 +8,12 @@
  * run (peek_dsq), one that runs a syscall program (prog_run), rt_stall (the libbpf 1.4
  * workaround: it loads), one with its own job (select_cpu_dfl: saw_local == 0), and
  * init_enable_count.global: the built-in workload started on the fair class, the loader
- * attaching after it (the kernel's enable transition), a job forked after the attach.
+ * attaching after it (the kernel's enable transition), a job forked after the attach; and
+ * init_enable_count.partial: under SWITCH_PARTIAL only its five SCHED_EXT stressors (moved there
+ * by the loader, `--ext-stressors`: Debian 12's stress-ng has no --sched ext) are enabled; and
+ * enable_cmask, a 7.3 test built with 7.3's libbpf headers (the cid-form cmask on SCHED_EXT
+ * stressors that fork and move themselves); and hotplug's first case, CPU 1 taken offline by
+ * the loader (the runner's sysfs write) and the policy's ops.cpu_offline exit with its code.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -50,9 +55,9 @@ Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800
 {
 	char *out = on_kernel("vm", "--target", "vm",
 			      "ddsp_bogus_dsq_fail,exit.enqueue,peek_dsq,prog_run,rt_stall,select_cpu_dfl,"
-			      "init_enable_count.global");
+			      "init_enable_count.global,init_enable_count.partial,enable_cmask,hotplug");
 
-	cr_assert(strstr(out, "7 passed, 0 failed, 0 skipped"), "%s", out);
+	cr_assert(strstr(out, "10 passed, 0 failed, 0 skipped"), "%s", out);
 	cr_assert(strstr(out, "VM: SCX_EXIT_ERROR as expected"), "%s", out);
 	cr_assert(strstr(out, "SCX_EXIT_UNREG_BPF:1 as expected, and its exit code"), "%s", out);
 	/* peek_dsq's runner reads .bss after the run: kload reports it */
@@ -63,5 +68,11 @@ Test(vm_runs, selftests_runtime_expectations_hold_on_the_kernel, .timeout = 1800
 	cr_assert(strstr(out, "; saw_local=0"), "%s", out);
 	/* attach-at: the tasks that existed went through init_task(fork == false), more than the forks */
 	cr_assert(strstr(out, "; init_transition_cnt="), "%s", out);
+	/* SWITCH_PARTIAL: the five SCHED_EXT stressors, and no other task, enabled and disabled */
+	cr_assert(strstr(out, "; enable_cnt=5; disable_cnt=5;"), "%s", out);
+	/* ops.set_cmask() on live SCHED_EXT tasks after their initial one */
+	cr_assert(strstr(out, "; nr_set_cmask="), "%s", out);
+	cr_assert(strstr(out, "VM: SCX_EXIT_UNREG_BPF:hotplug event detected (1 going offline) as expected, and its exit code"),
+		  "%s", out);
 	free(out);
 }
