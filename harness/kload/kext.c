@@ -3,7 +3,9 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +82,15 @@ int kext__switch(const char *names, pid_t pgid)
 	struct dirent *e;
 	int moved = 0;
 
-	if (!d)
+	static bool warned;
+
+	if (!d) {
+		if (!warned)
+			fprintf(stderr, "scxlab-kload: --ext-stressors: cannot read /proc (%s): no stressor moved to SCHED_EXT\n",
+				strerror(errno));
+		warned = true;
 		return -1;
+	}
 	while ((e = readdir(d))) {
 		char comm[64];
 		long pgrp;
@@ -95,6 +104,11 @@ int kext__switch(const char *names, pid_t pgid)
 			continue;
 		if (!sched_setscheduler(pid, SCHED_EXT_POLICY, &sp))
 			moved++;
+		else if (!warned && errno != ESRCH) {
+			fprintf(stderr, "scxlab-kload: --ext-stressors: cannot move %s[%d] to SCHED_EXT: %s\n", comm,
+				(int)pid, strerror(errno));
+			warned = true;
+		}
 	}
 	closedir(d);
 	return moved;
