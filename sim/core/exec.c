@@ -105,6 +105,8 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	p->stats.nr_wakeups++;
 	p->ts.stats.nr_wakeups++;
 	sim->nr_wakeups += !p->unmeasured;
+	/* the new CPU's clock and curr are brought up to date first, as enqueue_entity() does */
+	sim_sched__update_curr(sim, &sim->cpus[cpu]);
 	p->cls->enqueue(sim, &sim->cpus[cpu], p, SIM_ENQ_RESTORE | SIM_ENQ_MIGRATING);
 	sim_sched__check_preempt(sim, &sim->cpus[cpu], p, 0, rq->id);
 }

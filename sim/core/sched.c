@@ -537,6 +537,7 @@ void sim_sched__set_task_cpu(struct sim *sim, struct sim_task *p, int cpu)
 	p->stats.nr_migrations++;
 	p->ts.se.nr_migrations++;
 	sim->nr_migrations += !p->unmeasured;
+	sim_sched__update_curr(sim, dst); /* as enqueue_entity() updates the new queue's curr */
 	p->cls->enqueue(sim, dst, p, SIM_ENQ_MIGRATING);
 }
 

@@ -150,14 +150,14 @@ Test(fair, a_cpu_going_idle_pulls_waiting_work)
 	sim__free(sim);
 }
 
-/* 100 us pieces; at its first action after 10.5 ms it pins itself to CPU 1, once. */
+/* 100 us pieces; at its first action after @at it pins itself to CPU 1, once. */
 static struct cpumask only_cpu1;
 
-static void mover_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+static void move_to_cpu1_after(struct sim *sim, struct sim_task *t, struct sim_action *act, uint64_t at)
 {
 	struct sleeper *s = t->beh_state;
 
-	if (!s->step && sim__now(sim) >= 10 * MS + MS / 2) {
+	if (!s->step && sim__now(sim) >= at) {
 		s->step = 1;
 		cpumask__clear_all(&only_cpu1);
 		cpumask__set(&only_cpu1, 1);
@@ -167,6 +167,11 @@ static void mover_next(struct sim *sim, struct sim_task *t, struct sim_action *a
 	}
 	act->kind = SIM_ACT_RUN;
 	act->ns = 100000;
+}
+
+static void mover_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	move_to_cpu1_after(sim, t, act, 10 * MS + MS / 2);
 }
 
 static const struct sim_behaviour_ops mover_ops = { .name = "mover", .next = mover_next, .free = free };
@@ -200,6 +205,53 @@ Test(fair, a_task_placed_early_with_positive_lag_still_runs)
 	/* on CPU 1 it shares with the late hog: about 94 ms of the 188 ms left */
 	cr_assert_gt(b->stats.cpu_ns, 80 * MS, "mover ran %lu ns", (unsigned long)b->stats.cpu_ns);
 	cr_assert_gt(c->stats.cpu_ns, 80 * MS, "late hog ran %lu ns", (unsigned long)c->stats.cpu_ns);
+	sim__free(sim);
+}
+
+/* Runs forever in 50 ms pieces: between ticks nothing brings its vruntime up to date. */
+static void longhog_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	act->kind = SIM_ACT_RUN;
+	act->ns = 50 * MS;
+}
+
+static const struct sim_behaviour_ops longhog_ops = { .name = "longhog", .next = longhog_next };
+
+/* 100 us pieces on CPU 0; from 21.5 ms (a tick + 1.5 ms) it moves itself to CPU 1, once. */
+static void late_mover_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	move_to_cpu1_after(sim, t, act, 21 * MS + MS / 2);
+}
+
+static const struct sim_behaviour_ops late_mover_ops = { .name = "late-mover", .next = late_mover_next, .free = free };
+
+/*
+ * enqueue_entity() runs update_curr() on the queue it joins: a task moved onto a CPU whose
+ * hog was last accounted at the tick is placed at the hog's vruntime of now (V, lag 0: the
+ * mover was alone), not at the tick's, which would give it 1.5 ms it is not owed.
+ */
+Test(fair, a_moved_task_is_placed_against_the_new_cpus_curr_of_now)
+{
+	struct sim *sim = new_sim("1x1x2x1");
+	struct sim_task *h = sim__add_task(sim, "longhog", 0, &longhog_ops, NULL, 0);
+	struct sim_task *m = sim__add_task(sim, "late-mover", 0, &late_mover_ops, calloc(1, sizeof(struct sleeper)), 0);
+	struct cpumask cpu0;
+
+	cpumask__clear_all(&cpu0);
+	cpumask__set(&cpu0, 0);
+	cpumask__clear_all(&h->allowed);
+	cpumask__set(&h->allowed, 1);
+	h->ts.cpus_mask = h->allowed;
+	h->ts.nr_cpus_allowed = 1;
+	m->allowed = cpu0;
+	m->ts.cpus_mask = m->allowed;
+	m->ts.nr_cpus_allowed = 1;
+	cr_assert_eq(sim__run_until(sim, 21 * MS + 3 * MS / 4), 0);
+	cr_assert_eq(m->cpu, 1);
+	cr_assert_eq(h->cpu, 1);
+	/* the hog has run alone on CPU 1 since 0: its vruntime at the move is ~21.5 ms */
+	cr_assert_gt(m->fair.vruntime, 21 * MS + MS / 4, "placed at %lu ns of vruntime (the tick's: 20 ms)",
+		     (unsigned long)m->fair.vruntime);
 	sim__free(sim);
 }
 
