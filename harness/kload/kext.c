@@ -1,5 +1,6 @@
 /* Moving a workload's named stressors to SCHED_EXT (see kext.h). */
 #include "harness/kload/kext.h"
+#include "harness/util/options.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -39,13 +40,14 @@ static int named(const char *comm, const char *names)
 
 	if (strncmp(comm, "stress-ng-", prefix) || !comm[prefix])
 		return 0;
-	for (const char *p = names; *p; ) {
-		size_t len = strcspn(p, ",");
+	const char *p = names, *item;
+	size_t len;
+
+	while (opt__list_next(&p, &item, &len)) {
 		size_t cut = prefix + len > comm_max ? comm_max - prefix : len;
 
-		if (strlen(comm + prefix) == cut && !strncmp(p, comm + prefix, cut))
+		if (strlen(comm + prefix) == cut && !strncmp(item, comm + prefix, cut))
 			return 1;
-		p += len + (p[len] == ',');
 	}
 	return 0;
 }
@@ -81,7 +83,6 @@ int kext__switch(const char *names, pid_t pgid)
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	int moved = 0;
-
 	static bool warned;
 
 	if (!d) {

@@ -1,5 +1,6 @@
 /* A selftest's workload as the guest's stress-ng jobs: see selftest_guest_job.h. */
 #include "harness/selftests/selftest_guest_job.h"
+#include "harness/util/options.h"
 #include "harness/util/paths.h"
 #include "workloads/job.h"
 
@@ -25,14 +26,12 @@ static bool job_is_ext(const struct job *job)
 /* Whether @name is one of the comma-separated @list. */
 static bool listed(const char *list, const char *name)
 {
-	size_t n = strlen(name);
+	const char *p = list, *item;
+	size_t len, n = strlen(name);
 
-	for (const char *p = list; *p; ) {
-		size_t len = strcspn(p, ",");
-		if (len == n && !strncmp(p, name, n))
+	while (opt__list_next(&p, &item, &len))
+		if (len == n && !strncmp(item, name, n))
 			return true;
-		p += len + (p[len] == ',');
-	}
 	return false;
 }
 

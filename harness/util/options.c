@@ -136,3 +136,13 @@ bad:
 	snprintf(err, errlen, "%s: expected a size such as 512M, 2G or 65536 (bytes), got '%s'", opt, text ? text : "");
 	return -1;
 }
+
+bool opt__list_next(const char **p, const char **item, size_t *len)
+{
+	if (!**p)
+		return false;
+	*item = *p;
+	*len = strcspn(*p, ",");
+	*p += *len + ((*p)[*len] == ',');
+	return true;
+}

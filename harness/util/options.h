@@ -1,6 +1,6 @@
 /*
  * Parsing of option values shared by the commands: durations ("10s", "250ms", "1500us",
- * "2m", a bare number is seconds), unsigned integers, NAME=VALUE pairs. Each parser reports a
+ * "2m", a bare number is seconds), unsigned integers, NAME=VALUE pairs, comma-separated lists. Each parser reports a
  * clear error naming the option and the offending text.
  */
 #ifndef HARNESS_OPTIONS_H
@@ -24,5 +24,10 @@ int opt__knob_value(const char *opt, const char *name, const char *value, char *
 		    size_t errlen);
 /* A size in bytes: N, or N with K, M, G, T (or KiB, MiB, GiB, TiB: powers of 1024). */
 int opt__parse_size(const char *opt, const char *text, uint64_t *bytes, char *err, size_t errlen);
+/*
+ * Walk a comma-separated list: the next item at *@p in @item and @len (it may be empty), and
+ * *@p moved past it and its comma. false at the end of the list.
+ */
+bool opt__list_next(const char **p, const char **item, size_t *len);
 
 #endif
