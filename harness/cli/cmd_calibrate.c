@@ -151,15 +151,23 @@ static int measure_host_once(const char *stressor, int seconds, double *ns_per_o
 }
 
 /*
- * A measurement that failed (stress-ng killed at its deadline or without metrics, as on a busy
- * machine) is tried once more, saying so: CPU per op does not depend on the load, finishing does.
+ * A measurement that failed (stress-ng killed at its deadline, without metrics, or with no
+ * bogo-op at all) runs again for twice as long, then four times, saying so: CPU per op does not
+ * depend on the load, finishing does, and some stressors count nothing in a short run
+ * (stress-ng 0.15.06's clone made 0 bogo-ops in one of two 1 s runs on this host, alone).
  */
+#define MEASURE_TRIES 3
+
 static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 {
-	if (!measure_host_once(stressor, seconds, ns_per_op))
-		return 0;
-	fprintf(stderr, "scxlab calibrate: stress-ng --%s gave no measurement; trying once more\n", stressor);
-	return measure_host_once(stressor, seconds, ns_per_op);
+	for (int t = 0, s = seconds; t < MEASURE_TRIES; t++, s *= 2) {
+		if (!measure_host_once(stressor, s, ns_per_op))
+			return 0;
+		if (t + 1 < MEASURE_TRIES)
+			fprintf(stderr, "scxlab calibrate: stress-ng --%s gave no measurement in %d s; trying for %d s\n",
+				stressor, s, 2 * s);
+	}
+	return -1;
 }
 
 /*
@@ -168,7 +176,7 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
  */
 static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, char *err, size_t errlen)
 {
-	char init[8192], log[4200], stress_ng[4096], file[4200], mprobe[4200];
+	char init[16384], log[4200], stress_ng[4096], file[4200], mprobe[4200];
 	struct vm_run r = { .cpus = 2, .mem_mb = 1024, .log = log };
 	size_t off;
 
@@ -188,17 +196,29 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, ch
 	off = (size_t)snprintf(init, sizeof(init), "#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\n"
 			       "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n"
 			       "/scx/scxlab-mprobe\n");
-	/* a stressor that reported no bogo-ops (an emulated guest on a busy host can be that slow)
-	 * runs once more, twice as long, as the host measurement is retried */
-	for (size_t i = 0; i < NR_STRESSORS && off < sizeof(init); i++)
-		off += (size_t)snprintf(init + off, sizeof(init) - off,
-			"stress-ng --%s 1 %s --timeout %ds --metrics --yaml /tmp/%s.yaml >/dev/null 2>&1\n"
-			"grep -q 'bogo-ops:' /tmp/%s.yaml 2>/dev/null || stress-ng --%s 1 %s --timeout %ds --metrics "
-			"--yaml /tmp/%s.yaml >/dev/null 2>&1\n"
-			"echo SCXLAB-YAML-BEGIN %s; cat /tmp/%s.yaml; echo SCXLAB-YAML-END\n",
-			stressors[i], pin_to_cpu0(stressors[i]) ? "--taskset 0" : "", seconds, stressors[i],
-			stressors[i], stressors[i], pin_to_cpu0(stressors[i]) ? "--taskset 0" : "", 2 * seconds,
-			stressors[i], stressors[i], stressors[i]);
+	/* a stressor that reported no bogo-op (an emulated guest on a busy host can be that slow,
+	 * and clone can count none in a short run) runs again for twice and four times as long, as
+	 * the host measurement is retried */
+	for (size_t i = 0; i < NR_STRESSORS && off < sizeof(init); i++) {
+		const char *pin = pin_to_cpu0(stressors[i]) ? "--taskset 0" : "";
+		for (int t = 0, s = seconds; t < MEASURE_TRIES && off < sizeof(init); t++, s *= 2) {
+			if (t)
+				off += (size_t)snprintf(init + off, sizeof(init) - off,
+					"grep -Eq 'bogo-ops: *[1-9]' /tmp/%s.yaml 2>/dev/null || ", stressors[i]);
+			if (off < sizeof(init))
+				off += (size_t)snprintf(init + off, sizeof(init) - off,
+					"stress-ng --%s 1 %s --timeout %ds --metrics --yaml /tmp/%s.yaml >/dev/null 2>&1\n",
+					stressors[i], pin, s, stressors[i]);
+		}
+		if (off < sizeof(init))
+			off += (size_t)snprintf(init + off, sizeof(init) - off,
+				"echo SCXLAB-YAML-BEGIN %s; cat /tmp/%s.yaml; echo SCXLAB-YAML-END\n", stressors[i],
+				stressors[i]);
+	}
+	if (off >= sizeof(init)) {
+		snprintf(err, errlen, "the guest's script is longer than %zu bytes", sizeof(init));
+		return -1;
+	}
 	snprintf(init + off, sizeof(init) - off, "poweroff -f\n");
 	r.init = init;
 	r.timeout_s = (int)NR_STRESSORS * (9 * seconds + 60) + 120;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/core/sim.h"
@@ -121,6 +122,43 @@ Test(calibration, host_target_measures_the_real_stress_ng, .timeout = 300)
 		     (unsigned long long)c.fork_parent_ns, file, said);
 	free(said);
 	free(file);
+}
+
+/*
+ * A stressor that counts no bogo-op in a short run (0.15.06's clone in 1 s, about one run in
+ * two here) is measured again for twice and then four times as long, not failed: a stand-in
+ * stress-ng on PATH reports 0 ops for runs under 4 s and 10 ops in 20 ms of CPU after that.
+ */
+Test(calibration, a_stressor_that_counted_nothing_runs_again_for_longer, .timeout = 120)
+{
+	char bin[600], fake[700], path[4096], out[600], log[600];
+
+	snprintf(bin, sizeof(bin), "%s/bin", th_tmpdir());
+	cr_assert_eq(mkdir(bin, 0755), 0);
+	snprintf(fake, sizeof(fake), "%s/stress-ng", bin);
+	FILE *f = fopen(fake, "w");
+	cr_assert_not_null(f);
+	fputs("#!/bin/sh\nt=; y=\nwhile [ $# -gt 0 ]; do case \"$1\" in --timeout) t=$2; shift;; --yaml) y=$2; "
+	      "shift;; esac; shift; done\ncase \"$t\" in 1s|2s) ops=0;; *) ops=10;; esac\n"
+	      "printf 'metrics:\\n    - stressor: x\\n      bogo-ops: %s\\n      user-time: 0.010000\\n"
+	      "      system-time: 0.010000\\n' $ops > \"$y\"\n", f);
+	fclose(f);
+	cr_assert_eq(chmod(fake, 0755), 0);
+	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	setenv("PATH", path, 1);
+	snprintf(out, sizeof(out), "%s/retry.cal", th_tmpdir());
+	snprintf(log, sizeof(log), "%s/retry.log", th_tmpdir());
+	int rc = th_scxlab(log, "calibrate", "--target", "host", "--seconds", "1", "--out", out, NULL);
+	char *said = th_read_file(log, NULL);
+	cr_assert_eq(rc, 0, "exit %d; it said:\n%s", rc, said ? said : "(no log)");
+	cr_assert_not_null(strstr(said, "stress-ng --clone gave no measurement in 1 s; trying for 2 s"), "%s", said);
+	cr_assert_not_null(strstr(said, "stress-ng --clone gave no measurement in 2 s; trying for 4 s"), "%s", said);
+	struct stressor_costs c;
+	char err[256];
+	cr_assert_eq(stressor_costs__load(&c, NULL, out, err, sizeof(err)), 0, "%s", err);
+	/* 20 ms of CPU over the 4 s run's 10 ops */
+	cr_assert_eq(c.cpu_op_ns, 2000000, "cpu_op_ns %llu", (unsigned long long)c.cpu_op_ns);
+	free(said);
 }
 
 Test(calibration, vm_target_measures_stress_ng_in_the_sched_ext_guest, .timeout = 600)
