@@ -49,7 +49,8 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/real/preflig
              $(BUILD)/obj/harness/validate/validate_report.o $(BUILD)/obj/harness/real/kreport.o \
               $(BUILD)/obj/harness/results/verdict.o $(BUILD)/obj/harness/plots/plot_style.o \
               $(BUILD)/obj/harness/util/sorted_values.o $(BUILD)/obj/harness/selftests/selftest_table.o \
-              $(BUILD)/obj/harness/selftests/selftest_guest_job.o $(BUILD)/obj/harness/util/paths.o
+              $(BUILD)/obj/harness/selftests/selftest_guest_job.o $(BUILD)/obj/harness/util/paths.o \
+              $(BUILD)/obj/harness/cli/calibrate_enable.o
 # the bench finishes a run as the CLI does (result.json through run_result)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/harness/results/run_result.o \
               $(BUILD)/obj/harness/results/run_measure.o $(BUILD)/obj/harness/results/run_print.o \

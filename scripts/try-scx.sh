@@ -12,8 +12,12 @@
 # simulator runs), VM (0; 1 runs the guest too, with its profile and without: TCG-emulated
 # without KVM, so slow), VM_SCHEDS (which ones go to the VM), VM_TOPOLOGY (2cpu: the guest's
 # vCPUs), VM_TIMEOUT (each guest's time limit, default the job's time + 180 s: an emulated
-# guest verifying a large scheduler may need more), KEEP_BUILDS (0; 1 reuses OUT/NAME's objects). In the guest a scheduler's profile is workloads/loaders/VM_TOPOLOGY/NAME.loader
-# when there is one (a topology the shipped 8cpu-2llc profile does not fit), else the shipped one.
+# guest verifying a large scheduler may need more), KEEP_BUILDS (0; 1 reuses OUT/NAME's objects),
+# CALIBRATION (a file for the simulator's runs, e.g. the guest's from `scxlab calibrate --target vm`,
+# whose machine.scx_enable_* lines time the enable transition as the guest's: give it with the
+# guest's TOPOLOGY, since it describes that machine; default none). A scheduler's profile is
+# workloads/loaders/TOPOLOGY/NAME.loader (in the guest VM_TOPOLOGY's) when there is one (a topology
+# the shipped 8cpu-2llc profile does not fit), else the shipped one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +33,8 @@ VM_SCHEDS="${VM_SCHEDS:-$SCHEDS}"
 VM_TOPOLOGY="${VM_TOPOLOGY:-2cpu}"
 VM_TIMEOUT="${VM_TIMEOUT:-}"
 vm_limit=(); [ -n "$VM_TIMEOUT" ] && vm_limit=(--vm-timeout "$VM_TIMEOUT")
+CALIBRATION="${CALIBRATION:-}"
+sim_cal=(); [ -n "$CALIBRATION" ] && sim_cal=(--calibration "$CALIBRATION")
 S="$SCX/scheds"
 [ -d "$S/rust" ] || { echo "try-scx.sh: $SCX is not an scx checkout (no scheds/rust)" >&2; exit 2; }
 [ -x build/scxlab ] || make -j2 >/dev/null
@@ -74,21 +80,22 @@ for s in $SCHEDS; do
     build/scxlab build -q --sim-only --out-dir "$d" "${inc[@]}" "${srcs[@]}" >"$d/build-sim.log" 2>&1 && sim_b=ok
     build/scxlab build -q --bpf-only --out-dir "$d" "${inc[@]}" "${srcs[@]}" >"$d/build-bpf.log" 2>&1 && bpf_b=ok
   fi
-  prof="workloads/loaders/scx_$s.loader"
+  prof="workloads/loaders/$TOPOLOGY/scx_$s.loader"   # a topology the 8-CPU profile does not fit
+  [ -f "$prof" ] || prof="workloads/loaders/scx_$s.loader"
   with="-"; tasks="-"; without="-"; vm="-"; vm_with="-"; vm_tasks="-"
   if [ "$SIM" = 1 ] && [ "$sim_b" = ok ]; then
     if [ -f "$prof" ]; then
-      build/scxlab run --quiet --policy "$d/$base.sim.so" --loader "$prof" --topology "$TOPOLOGY" --job "$JOB" \
+      build/scxlab run --quiet "${sim_cal[@]}" --policy "$d/$base.sim.so" --loader "$prof" --topology "$TOPOLOGY" --job "$JOB" \
         --duration "$DURATION" --out "$d/sim-profile" >"$d/sim-profile.log" 2>&1
       with="$(outcome "$d/sim-profile" "$d/sim-profile.log")"; tasks="$(no_cpu "$d/sim-profile")"
     fi
-    build/scxlab run --quiet --policy "$d/$base.sim.so" --topology "$TOPOLOGY" --job "$JOB" \
+    build/scxlab run --quiet "${sim_cal[@]}" --policy "$d/$base.sim.so" --topology "$TOPOLOGY" --job "$JOB" \
       --duration "$DURATION" --out "$d/sim-bare" >"$d/sim-bare.log" 2>&1
     without="$(outcome "$d/sim-bare" "$d/sim-bare.log")"
   fi
   if [ "$VM" = 1 ] && [ "$bpf_b" = ok ] && [[ " $VM_SCHEDS " == *" $s "* ]]; then
     vprof="workloads/loaders/$VM_TOPOLOGY/scx_$s.loader"
-    [ -f "$vprof" ] || vprof="$prof"
+    [ -f "$vprof" ] || vprof="workloads/loaders/scx_$s.loader"
     if [ -f "$vprof" ]; then
       build/scxlab run --quiet --target vm "${vm_limit[@]}" --topology "$VM_TOPOLOGY" --policy "$d/$base.bpf.o" --loader "$vprof" \
         --job "$JOB" --duration "$DURATION" --out "$d/vm-profile" >"$d/vm-profile.log" 2>&1

@@ -11,9 +11,11 @@
  * host and vm also measure the machine's own costs (harness/machine_probe.h; in the guest by
  * scxlab-mprobe): the context switch, the wakeup onto a busy and onto an idle CPU, how late a
  * timed sleep ends; they become the machine.* lines, and the switch cost is the one taken out
- * of the stressors' ops.
+ * of the stressors' ops. vm also times the enable transition of a small policy's attach
+ * (calibrate_enable.h): the machine.scx_enable_* lines.
  */
 #include "harness/cli/cmd_calibrate.h"
+#include "harness/cli/calibrate_enable.h"
 #include "harness/util/atomic_file.h"
 #include "harness/real/machine_probe.h"
 #include "harness/util/paths.h"
@@ -174,7 +176,8 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
  * Every stressor in one guest boot, after the machine costs (scxlab-mprobe): the same stress-ng command lines as on the host, each YAML
  * printed between markers on the console and read back into @dir/STRESSOR.yaml.
  */
-static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, char *err, size_t errlen)
+static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, struct calibrate_enable *ce, char *err,
+		      size_t errlen)
 {
 	char init[16384], log[4200], stress_ng[4096], file[4200], mprobe[4200];
 	struct vm_run r = { .cpus = 2, .mem_mb = 1024, .log = log };
@@ -192,10 +195,21 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, ch
 		return -1;
 	}
 	r.files[r.nr_files++] = mprobe;
+	bool enable = !calibrate_enable__files(ce, scxlab__exe_dir());
+	if (enable) {
+		r.files[r.nr_files++] = ce->kload;
+		r.files[r.nr_files++] = ce->probes;
+		r.files[r.nr_files++] = ce->policy;
+	} else {
+		fprintf(stderr, "scxlab calibrate: scxlab-kload or the policies' .bpf.o are not built (`make all bpf`): "
+			"the enable transition is not measured\n");
+	}
 	snprintf(log, sizeof(log), "%s/console.log", dir);
 	off = (size_t)snprintf(init, sizeof(init), "#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\n"
 			       "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n"
 			       "/scx/scxlab-mprobe\n");
+	if (enable)
+		off = calibrate_enable__script(init, off, sizeof(init));
 	/* a stressor that reported no bogo-op (an emulated guest on a busy host can be that slow,
 	 * and clone can count none in a short run) runs again for twice and four times as long, as
 	 * the host measurement is retried */
@@ -221,7 +235,7 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, ch
 	}
 	snprintf(init + off, sizeof(init) - off, "poweroff -f\n");
 	r.init = init;
-	r.timeout_s = (int)NR_STRESSORS * (9 * seconds + 60) + 120;
+	r.timeout_s = (int)NR_STRESSORS * (9 * seconds + 60) + 120 + (enable ? CALIBRATE_ENABLE_RUNS * 60 : 0);
 	if (vm__run(&r, err, errlen))
 		return -1;
 	FILE *in = fopen(log, "r"), *out = NULL;
@@ -231,6 +245,8 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, ch
 		line[strcspn(line, "\r\n")] = 0;
 		if (!out && sscanf(line, "SCXLAB-MACHINE %63s %llu", name, &v) == 2) {
 			(void)machine_costs__set(mc, name, v);
+		} else if (!out && calibrate_enable__line(ce, line)) {
+			continue;
 		} else if (sscanf(line, "SCXLAB-YAML-BEGIN %63s", name) == 1) {
 			snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
 			out = fopen(path, "w");
@@ -372,6 +388,7 @@ int cmd_calibrate(int argc, char **argv)
 		return 2;
 	}
 	struct machine_costs mc = { 0 };
+	struct calibrate_enable ce = { .nr = 0 };
 	if (!strcmp(target, "host")) {
 		if (machine_probe__host(&mc, err, sizeof(err))) {
 			fprintf(stderr, "scxlab calibrate: machine costs: %s\n", err);
@@ -386,7 +403,7 @@ int cmd_calibrate(int argc, char **argv)
 		if (isatty(2))
 			fprintf(stderr, "scxlab calibrate: %zu stressors x %d s in the sched_ext guest (%s) ...\n",
 				NR_STRESSORS, seconds, vm__accel());
-		if (vm_run_all(seconds, vm_dir, &mc, err, sizeof(err))) {
+		if (vm_run_all(seconds, vm_dir, &mc, &ce, err, sizeof(err))) {
 			fprintf(stderr, "scxlab calibrate: %s\n", err);
 			return 1;
 		}
@@ -465,6 +482,8 @@ int cmd_calibrate(int argc, char **argv)
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
 	if (mc.samples)
 		write_machine(f, &mc, &cfg.costs, vm_dir[0] != 0);
+	if (vm_dir[0])
+		calibrate_enable__write(f, &ce);
 	if (vm_dir[0] && !strcmp(vm__accel(), "tcg"))
 		/* harness/vm.c runs TCG with thread=single: the guest's vCPUs take turns on one thread */
 		fprintf(f, "# QEMU's TCG runs every vCPU of the guest in one host thread, in turn:\n"

@@ -37,6 +37,10 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
 	json__key(w, "jitter_pct"); json__u64(w, c->jitter_pct);
 	json__key(w, "host_threads"); json__u64(w, c->host_threads);
+	if (c->scx_enable_task_ns) { /* a timed enable transition (written only when set) */
+		json__key(w, "scx_enable_task_ns"); json__u64(w, c->scx_enable_task_ns);
+		json__key(w, "scx_enable_tasks"); json__u64(w, c->scx_enable_tasks);
+	}
 	json__end_object(w);
 }
 

@@ -305,6 +305,10 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "scxlab run: reloading %s failed: %s\n", o.policy, err);
 				goto out_sim;
 			}
+			if (run_policy__wait_enable(sim)) {
+				fprintf(stderr, "\nscxlab run: simulation failed: %s\n", sim->fatal);
+				goto out_sim;
+			}
 			if (o.loader && loader_profile__run_syscalls(&o.profile, pol, sim, true, err, sizeof(err))) {
 				fprintf(stderr, "scxlab run: --loader: %s\n", err);
 				goto out_sim;

@@ -164,9 +164,30 @@ int run_policy__attach(struct sim *sim, struct sim_policy *pol, const struct run
 		/* an exit while attaching (ops.init, the ops checks): the kernel reports it to
 		 * ops.exit and the tasks stay on fair; the run goes on and records it */
 		fprintf(stderr, "scxlab run: %s exited while attaching: %s\n", o->policy, err);
-	} else if (o->loader && loader_profile__run_syscalls(&o->profile, pol, sim, true, err, sizeof(err))) {
+		return 0;
+	}
+	if (run_policy__wait_enable(sim)) {
+		fprintf(stderr, "scxlab run: simulation failed: %s\n", sim->fatal);
+		return -1;
+	}
+	const struct scx_exit_record *r = scx_sched__exit_record(sim);
+	if (r && r->exited && !o->quiet)
+		fprintf(stderr, "scxlab run: %s exited while attaching: %s (%s)\n", o->policy, r->msg, r->reason);
+	if (o->loader && loader_profile__run_syscalls(&o->profile, pol, sim, true, err, sizeof(err))) {
 		fprintf(stderr, "scxlab run: --loader: %s\n", err);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A timed enable transition (the calibration's machine.scx_enable_task_ns) is under way when
+ * the attach returns in the simulator; the loader's attach call returns when it ends, and only
+ * then does the loader go on (its after-attach programs, the workload it starts).
+ */
+int run_policy__wait_enable(struct sim *sim)
+{
+	uint64_t until = scx_sched__enabling_until(sim);
+
+	return until ? sim__advance(sim, until) : 0;
 }

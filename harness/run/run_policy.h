@@ -25,6 +25,8 @@ struct sim_policy *run_policy__load(const char *so_path, const struct sim_topolo
 bool run_policy__restart_due(struct sim *sim);
 /* Attach as the loader does; an exit while attaching is a result. -1 with *@ret: stop the run. */
 int run_policy__attach(struct sim *sim, struct sim_policy *pol, const struct run_opts *o, int *ret);
+/* Run to the end of a timed enable transition, when the loader's attach call returns. 0 or -1. */
+int run_policy__wait_enable(struct sim *sim);
 /* EXIT: reason (msg) from the policy's UEI record, on stderr. */
 void run_policy__print_uei(struct sim_policy *pol);
 

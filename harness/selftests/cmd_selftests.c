@@ -267,6 +267,11 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 			goto out_sim;
 		}
 	}
+	/* a timed enable transition: the runner's attach call returns when it ends */
+	if (scx_sched__enabling_until(sim) && sim__advance(sim, scx_sched__enabling_until(sim))) {
+		snprintf(got, len, "simulation failed: %s", sim->fatal);
+		goto out_sim;
+	}
 	/* the workload exists before the after-attach programs run: they name its tasks */
 	if ((!attach_at && add_workload(sim, st, false, run_ns, err, sizeof(err))) ||
 	    add_workload(sim, st, true, run_ns, err, sizeof(err))) {

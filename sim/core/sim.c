@@ -255,6 +255,17 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 	return t;
 }
 
+int sim__advance(struct sim *sim, uint64_t until)
+{
+	struct sim *saved = sim__running;
+
+	sim__set_current(sim);
+	if (!sim->fatal[0] && until > sim__now(sim))
+		sim_loop__run_until(&sim->loop, until);
+	sim__set_current(saved);
+	return sim->fatal[0] ? -1 : 0;
+}
+
 void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t)
 {
 	if (t->unmeasured)

@@ -49,6 +49,10 @@ struct sim_costs {
 	uint32_t smt_speed_pct;    /* speed of a thread while its SMT sibling is busy, % */
 	uint64_t timer_slack_ns;   /* added to every timed sleep */
 	uint64_t scx_disable_ns;   /* delay from an scx exit request to the disable work running */
+	uint64_t scx_enable_task_ns; /* the enable transition's time per task it walks (the attach
+				      * call's time over the target's tasks), 0: an instant enable */
+	uint64_t scx_enable_tasks; /* the target's own tasks at attach (kernel threads, daemons),
+				    * walked besides the run's tasks that exist then */
 	uint64_t jitter_pct;       /* spread of every piece of work: a seeded factor with mean 1 and
 				    * this standard deviation in % (uniform), 0: none */
 	uint64_t host_threads;     /* the CPUs share this many host threads (an emulated guest whose
@@ -256,6 +260,8 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t);
 /* Run until @until (absolute ns) or until every task has exited. Returns 0 or -1 (sim->fatal). */
 int sim__run_until(struct sim *sim, uint64_t until);
+/* Run until @until even with no task alive yet (a loader waiting in its attach call). */
+int sim__advance(struct sim *sim, uint64_t until);
 static inline uint64_t sim__now(const struct sim *sim) { return sim->loop.now; }
 /* The kernel's monotonic clock as BPF code sees it: time since boot. */
 static inline uint64_t sim__ktime(const struct sim *sim) { return sim->cfg.uptime_ns + sim->loop.now; }

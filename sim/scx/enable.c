@@ -223,6 +223,89 @@ static int abort_enable(struct scx_sched *sch, char *err, size_t errlen)
 	return fail(err, errlen, -EINVAL, "%s (%s)", sch->exit.msg, sch->exit.reason);
 }
 
+/*
+ * The enable transition of the tasks that exist: every one is initialized (fork == false),
+ * then those the policy takes (all, or the SCHED_EXT ones under SWITCH_PARTIAL) switch to the
+ * ext class and are enabled, as scx_root_enable does in two passes; bypass ends.
+ */
+static int enable_tasks(struct scx_sched *sch, char *err, size_t errlen)
+{
+	struct sim *sim = sch->sim;
+
+	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {
+		struct sim_task *p = sim->tasks[i];
+		if (p->state != SIM_TASK_DEAD && !p->scx.init_done && init_task(sch, p, false) < 0)
+			break;
+	}
+	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {
+		struct sim_task *p = sim->tasks[i];
+		if (p->state == SIM_TASK_DEAD || !task_eligible(sch, p) || p->ts.scx.disallow)
+			continue;
+		sim_sched__switch_class(sim, p, sim->ext_class);
+	}
+	if (sch->exit_claimed)
+		return abort_enable(sch, err, errlen);
+	sch->bypassing = false;
+	sch->state = SCX_ST_ENABLED;
+	/*
+	 * Tasks enqueued while enabling went to the bypass DSQs, which nothing consumes once the
+	 * policy is enabled: requeue them through it, as the kernel does when bypass ends. (Only
+	 * tasks that exist at attach can be there: a restart after an exit, --attach-at.)
+	 */
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
+		struct scx_dsq *bypass = &sim->cpus[cpu].scx.bypass;
+		while (bypass->head && !sch->exit_claimed) {
+			struct sim_task *p = bypass->head;
+			sim_sched__change_task(sim, p, NULL, NULL, NULL);
+			if (p->scx.dsq == bypass)
+				break; /* it went back there: leave it to the consume path */
+		}
+	}
+	scx_watchdog_start(sch);
+	/* leaving bypass reschedules every online CPU: idle ones go through ops.dispatch once */
+	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
+		if (sim->cpus[cpu].online)
+			sim_sched__resched_remote(sim, cpu, sim->current_cpu);
+	sim__klog(sim, "sched_ext: BPF scheduler \"%s\" enabled%s", sch->name,
+		  (sch->flags & SCX_OPS_SWITCH_PARTIAL) ? " (partial)" : "");
+	return 0;
+}
+
+/*
+ * How long the enable transition takes on the target: costs.scx_enable_task_ns for each task
+ * the kernel's task iterator walks, the target's own (costs.scx_enable_tasks: kernel threads
+ * and daemons the simulator has not) and the run's that exist now. 0 without the cost.
+ */
+static uint64_t enable_duration(const struct scx_sched *sch)
+{
+	const struct sim *sim = sch->sim;
+	uint64_t n = sim->cfg.costs.scx_enable_tasks;
+
+	if (!sim->cfg.costs.scx_enable_task_ns)
+		return 0;
+	for (int i = 0; i < sim->nr_tasks; i++)
+		n += sim->tasks[i]->state != SIM_TASK_DEAD;
+	return n * sim->cfg.costs.scx_enable_task_ns;
+}
+
+/* The timed enable transition ends: its passes run (or, after an exit, the disable). */
+static void enable_workfn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct scx_sched *sch = ev->arg;
+	char err[512];
+	(void)loop;
+
+	sch->enabling_until = 0;
+	if (sch->state != SCX_ST_ENABLING)
+		return;
+	enable_tasks(sch, err, sizeof(err)); /* an exit is in sch->exit, reported from there */
+}
+
+uint64_t scx_sched__enabling_until(const struct sim *sim)
+{
+	return sim->scx ? sim->scx->enabling_until : 0;
+}
+
 int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *name,
 		      char *err, size_t errlen)
 {
@@ -247,6 +330,7 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 	sch->state = SCX_ST_ENABLING;
 	sim_event__init(&sch->disable_ev, scx_disable_workfn, sch);
 	sim_event__init(&sch->watchdog_ev, NULL, sch);
+	sim_event__init(&sch->enable_ev, enable_workfn, sch);
 	scx_op_fault__arm(sch);
 
 	sch->global = calloc(sim->topo.nr_nodes, sizeof(*sch->global));
@@ -289,46 +373,18 @@ int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *na
 		return abort_enable(sch, err, errlen);
 
 	/*
-	 * The enable transition of the tasks that exist: every one is initialized (fork ==
-	 * false), then those the policy takes (all, or the SCHED_EXT ones under SWITCH_PARTIAL)
-	 * switch to the ext class and are enabled, as scx_root_enable does in two passes.
+	 * On a target with an enable cost the transition takes time: bypass mode from here (no
+	 * ops.select_cpu, ops.enqueue or ops.dispatch; timers armed in ops.init fire), the
+	 * passes at its end, and the loader's attach call returns then.
 	 */
-	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {
-		struct sim_task *p = sim->tasks[i];
-		if (p->state != SIM_TASK_DEAD && !p->scx.init_done && init_task(sch, p, false) < 0)
-			break;
+	uint64_t took = enable_duration(sch);
+	if (took) {
+		sch->bypassing = true;
+		sch->enabling_until = sim__now(sim) + took;
+		sim_loop__schedule(&sim->loop, &sch->enable_ev, sch->enabling_until);
+		return 0;
 	}
-	for (int i = 0; i < sim->nr_tasks && !sch->exit_claimed; i++) {
-		struct sim_task *p = sim->tasks[i];
-		if (p->state == SIM_TASK_DEAD || !task_eligible(sch, p) || p->ts.scx.disallow)
-			continue;
-		sim_sched__switch_class(sim, p, sim->ext_class);
-	}
-	if (sch->exit_claimed)
-		return abort_enable(sch, err, errlen);
-	sch->state = SCX_ST_ENABLED;
-	/*
-	 * Tasks enqueued while enabling went to the bypass DSQs, which nothing consumes once the
-	 * policy is enabled: requeue them through it, as the kernel does when bypass ends. (Only
-	 * tasks that exist at attach can be there: a restart after an exit, --attach-at.)
-	 */
-	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
-		struct scx_dsq *bypass = &sim->cpus[cpu].scx.bypass;
-		while (bypass->head && !sch->exit_claimed) {
-			struct sim_task *p = bypass->head;
-			sim_sched__change_task(sim, p, NULL, NULL, NULL);
-			if (p->scx.dsq == bypass)
-				break; /* it went back there: leave it to the consume path */
-		}
-	}
-	scx_watchdog_start(sch);
-	/* leaving bypass reschedules every online CPU: idle ones go through ops.dispatch once */
-	for (int cpu = 0; cpu < sim->nr_cpus; cpu++)
-		if (sim->cpus[cpu].online)
-			sim_sched__resched_remote(sim, cpu, sim->current_cpu);
-	sim__klog(sim, "sched_ext: BPF scheduler \"%s\" enabled%s", sch->name,
-		  (sch->flags & SCX_OPS_SWITCH_PARTIAL) ? " (partial)" : "");
-	return 0;
+	return enable_tasks(sch, err, errlen);
 }
 
 void scx_sched__free(struct sim *sim)
@@ -339,6 +395,7 @@ void scx_sched__free(struct sim *sim)
 		return;
 	sim_loop__cancel(&sim->loop, &sch->disable_ev);
 	sim_loop__cancel(&sim->loop, &sch->watchdog_ev);
+	sim_loop__cancel(&sim->loop, &sch->enable_ev);
 	for (int cpu = 0; cpu < sim->nr_cpus; cpu++) {
 		free(sim->cpus[cpu].scx.dsp_buf);
 		sim->cpus[cpu].scx.dsp_buf = NULL;

@@ -62,6 +62,13 @@ struct scx_attach_opts {
  * ops.init() is reported like the kernel does (the policy never runs). */
 int scx_sched__attach(struct sim *sim, struct sched_ext_ops *ops, const char *name,
 		      char *err, size_t errlen);
+/*
+ * With costs.scx_enable_task_ns set, the enable transition takes simulated time after ops.init
+ * (bypass mode: no ops.select_cpu/enqueue/dispatch; BPF timers fire); scx_sched__attach() then
+ * returns with it under way and this is when it ends (0 when none is), which is when the
+ * kernel's attach call returns to the loader: run the simulation to it (sim__advance).
+ */
+uint64_t scx_sched__enabling_until(const struct sim *sim);
 /* Request an exit from outside the policy (user space unload, SysRq-S, ...). */
 void scx_sched__request_exit(struct sim *sim, int kind, int64_t code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

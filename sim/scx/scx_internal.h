@@ -80,6 +80,8 @@ struct scx_sched {
 	bool exit_claimed;
 	struct scx_exit_record exit;
 	struct sim_event disable_ev;
+	struct sim_event enable_ev;     /* the end of a timed enable transition (costs.scx_enable_*) */
+	uint64_t enabling_until;        /* when it ends; 0: the enable is done (or was instant) */
 	struct sim_event watchdog_ev;
 	uint64_t bypass_start_ns;
 

@@ -2,7 +2,8 @@
  * Calibration files and `scxlab calibrate`: the reader takes every key and refuses bad lines
  * by number; the sim target reproduces the costs it is given; the host target measures the
  * real stress-ng into a file the reader accepts (printing what it measured and said if not; a
- * measurement a busy machine spoilt is retried); the VM target says why it is not available.
+ * measurement a busy machine spoilt is retried); the VM target says why it is not available,
+ * and times the enable transition of a small policy's attach calls (the median per task).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/cli/calibrate_enable.h"
 #include "sim/core/sim.h"
 #include "test_helpers.h"
 #include "workloads/stressors/costs.h"
@@ -185,7 +187,40 @@ Test(calibration, vm_target_measures_stress_ng_in_the_sched_ext_guest, .timeout 
 	cr_assert_gt(cfg.costs.ctx_switch_ns, 0, "%s", text);
 	cr_assert(cfg.costs.wakeup_ipi_ns != dfl.costs.wakeup_ipi_ns || cfg.costs.timer_slack_ns != dfl.costs.timer_slack_ns,
 		  "the guest's wakeup and timer costs are the defaults:\n%s", text);
+	/* the enable transition of kload's attach calls in the guest, per task walked */
+	cr_assert_gt(cfg.costs.scx_enable_task_ns, 0, "%s", text);
+	cr_assert_gt(cfg.costs.scx_enable_tasks, 0, "%s", text);
 	free(text);
+}
+
+Test(calibration, the_enable_cost_is_the_median_attach_time_per_task)
+{
+	struct calibrate_enable e = { .nr = 0 };
+	/* three attach calls as kload reports them: 40 ms / 64, 90 ms / 60, 45 ms / 50 tasks */
+	static const char *const lines[] = {
+		"SCXLAB-ENABLE attach_call_ns 40000000", "SCXLAB-ENABLE tasks_at_attach 64",
+		"SCXLAB-ENABLE attach_call_ns 90000000", "SCXLAB-ENABLE tasks_at_attach 60",
+		"SCXLAB-ENABLE attach_call_ns 45000000", "SCXLAB-ENABLE tasks_at_attach 50",
+		"SCXLAB-ENABLE attach_call_ns 1000", "SCXLAB-ENABLE tasks_at_attach -1", /* unknown: dropped */
+		"SCXLAB-MACHINE ctx_switch_ns 3", /* not the enable's */
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		cr_assert_eq(calibrate_enable__line(&e, lines[i]), i < 8, "%s", lines[i]);
+	cr_assert_eq(e.nr, 3);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/enable.cal", th_tmpdir());
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	calibrate_enable__write(f, &e);
+	fclose(f);
+	struct stressor_costs c;
+	struct sim_config cfg;
+	char err[256];
+	sim_config__defaults(&cfg);
+	cr_assert_eq(stressor_costs__load(&c, &cfg.costs, path, err, sizeof(err)), 0, "%s", err);
+	/* per task 625000, 1500000, 900000: the median is 45 ms over 50 tasks */
+	cr_assert_eq(cfg.costs.scx_enable_task_ns, 900000);
+	cr_assert_eq(cfg.costs.scx_enable_tasks, 50);
 }
 
 Test(calibration, shipped_reference_file_loads)

@@ -57,7 +57,7 @@ static const struct {
 	MFIELD(ctx_switch_ns), MFIELD(sched_delay_ns), MFIELD(wakeup_ipi_ns), MFIELD(idle_exit_ns), MFIELD(wakeup_send_ns),
 	MFIELD(migrate_core_ns),
 	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns), MFIELD(jitter_pct),
-	MFIELD(host_threads),
+	MFIELD(host_threads), MFIELD(scx_enable_task_ns), MFIELD(scx_enable_tasks),
 };
 
 int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, const char *path,
