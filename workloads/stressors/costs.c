@@ -55,6 +55,7 @@ static const struct {
 	size_t off;
 } machine_fields[] = {
 	MFIELD(ctx_switch_ns), MFIELD(sched_delay_ns), MFIELD(wakeup_ipi_ns), MFIELD(idle_exit_ns), MFIELD(wakeup_send_ns),
+	MFIELD(wake_tail_ns),
 	MFIELD(migrate_core_ns),
 	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns), MFIELD(jitter_pct),
 	MFIELD(host_threads),
