@@ -44,6 +44,7 @@ static const struct {
 	size_t off;
 } fields[] = {
 	FIELD(cpu_op_ns), FIELD(yield_ns), FIELD(pipe_write_ns), FIELD(pipe_read_ns),
+	FIELD(pipe_data_write_ns), FIELD(pipe_data_read_ns),
 	FIELD(eventfd_ns), FIELD(mq_ns), FIELD(futex_ns), FIELD(sem_ns), FIELD(sleep_call_ns), FIELD(sleep_loop_ns),
 	FIELD(affinity_ns), FIELD(fork_parent_ns), FIELD(fork_child_ns), FIELD(clone_parent_ns),
 	FIELD(clone_child_ns), FIELD(pipeherd_ns),

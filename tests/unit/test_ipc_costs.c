@@ -1,9 +1,13 @@
 /*
- * machine.wake_tail_ns: an IPC op's call runs on after its wakeup (the rest of the system call,
- * its return, the next call's entry) before the waker blocks, so a task it woke on its own CPU
- * waits that long plus schedule()'s sched_delay_ns, as on the kernel, where the real probes see
- * 2 us for a switch pair on one CPU. The op's CPU is the same: the tail is taken from its call's
- * cost, and what the call does not cover from the switch the waker's block then makes.
+ * What the IPC models' ops cost and when their wakeups run, from the calibration:
+ * - machine.wake_tail_ns: an IPC op's call runs on after its wakeup (the rest of the system
+ *   call, its return, the next call's entry) before the waker blocks, so a task it woke on its
+ *   own CPU waits that long plus schedule()'s sched_delay_ns, as on the kernel, where the real
+ *   probes see 2 us for a switch pair on one CPU. The op's CPU is the same: the tail is taken
+ *   from its call's cost, and what the call does not cover from the switch the waker's block
+ *   then makes.
+ * - pipe_data_write_ns / pipe_data_read_ns: the pipe stressor's 512-byte packets, measured
+ *   alone by calibrate; a file without them gives pipe switch's packet costs.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -19,7 +23,7 @@
 static struct job job;
 static struct job_window windows[JOB_MAX_ENTRIES];
 
-/* @text on one CPU for 100 ms with the default costs and @cal_line appended to a calibration. */
+/* @text on one CPU for 100 ms with the default costs and @cal_line (lines) as a calibration. */
 static struct sim *run_on_one_cpu(const char *text, const char *cal_line)
 {
 	char path[] = "/tmp/scxlab-wake-tail-XXXXXX", err[512];
@@ -121,4 +125,37 @@ Test(wake_tail, the_tail_is_at_most_the_call_and_the_switch)
 	cr_assert(b > a * 0.999 && b < a * 1.001, "CPU per op %.1f ns without the tail, %.1f with", a, b);
 	sim__free(base);
 	sim__free(sim);
+}
+
+/* CPU per packet less the switches the run made (ctx_switch_ns each): the calls' own cost. */
+static double calls_per_op(struct sim *sim)
+{
+	uint64_t ops = 0;
+
+	for (int i = 0; i < sim->nr_tasks; i++)
+		ops += sim->tasks[i]->stats.ops;
+	return cpu_per_op(sim) - (double)sim->nr_switches * (double)sim->cfg.costs.ctx_switch_ns / (double)ops;
+}
+
+Test(pipe_costs, the_pipe_stressor_takes_its_own_packet_costs)
+{
+	/* pipe_write_ns 700 + pipe_read_ns 650 by default */
+	struct sim *borrowed = run_on_one_cpu("timeout 1s\npipe 1\n", "");
+	struct sim *own = run_on_one_cpu("timeout 1s\npipe 1\n", "pipe_data_write_ns 1200\npipe_data_read_ns 900");
+	double a = calls_per_op(borrowed), b = calls_per_op(own);
+
+	cr_assert(a > 1350 * 0.99 && a < 1350 * 1.01, "borrowed: %.1f ns per packet", a);
+	cr_assert(b > 2100 * 0.99 && b < 2100 * 1.01, "its own: %.1f ns per packet", b);
+	sim__free(borrowed);
+	sim__free(own);
+}
+
+Test(pipe_costs, switch_keeps_its_packet_costs_beside_the_pipes)
+{
+	struct sim *a = run_on_one_cpu("timeout 1s\nswitch 1\n", "");
+	struct sim *b = run_on_one_cpu("timeout 1s\nswitch 1\n", "pipe_data_write_ns 1200\npipe_data_read_ns 900");
+
+	cr_assert_eq(cpu_per_op(a), cpu_per_op(b));
+	sim__free(a);
+	sim__free(b);
 }
