@@ -46,6 +46,13 @@ static const struct rule rules[] = {
 	{ "yield", "yield_ns", 1.0, 1 },
 	{ "switch", "pipe_write_ns", 0.52, 2 },
 	{ "switch", "pipe_read_ns", 0.48, 2 },
+	/*
+	 * pipe: a 512-byte packet (0.15.06's default pipe-data-size) filled by a byte loop and
+	 * written, then read; on one CPU the writer fills the 16 buffers before it blocks and the
+	 * reader drains them: two switches per 16 packets. The split is switch's.
+	 */
+	{ "pipe", "pipe_data_write_ns", 0.52, 2.0 / 16 },
+	{ "pipe", "pipe_data_read_ns", 0.48, 2.0 / 16 },
 	{ "eventfd", "eventfd_ns", 0.25, 2 },
 	{ "mq", "mq_ns", 0.5, 0.2 },
 	{ "futex", "futex_ns", 0.5, 0 },
@@ -60,7 +67,7 @@ static const struct rule rules[] = {
 	{ "pipeherd", "pipeherd_ns", 1.0, 1 },
 };
 
-static const char *const stressors[] = { "cpu", "yield", "switch", "eventfd", "mq", "futex", "sem",
+static const char *const stressors[] = { "cpu", "yield", "switch", "pipe", "eventfd", "mq", "futex", "sem",
 					 "nanosleep", "sleep", "affinity", "fork", "clone", "pipeherd" };
 
 #define NR_STRESSORS (sizeof(stressors) / sizeof(stressors[0]))
@@ -318,7 +325,10 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
  * The measured machine costs in the model's terms: a task woken onto a busy CPU waits the
  * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
  * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit; a waker
- * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own.
+ * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own. A task
+ * woken on the waker's own CPU waits from the end of the waker's wake call (a call's return
+ * taken as long as the woken task's return from its wait) until it runs, less the
+ * sched_delay_ns the model charges itself: wake_tail_ns.
  */
 static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest)
 {
@@ -328,20 +338,23 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 	uint64_t slack = mc->timer_late_ns > idle + sd ? mc->timer_late_ns - idle - sd : 0;
 	uint64_t send = mc->wake_call_remote_ns > mc->wake_call_local_ns ?
 			mc->wake_call_remote_ns - mc->wake_call_local_ns : 0;
+	uint64_t tail = mc->wake_local_ns > mc->wake_call_local_ns + sd ? mc->wake_local_ns - mc->wake_call_local_ns - sd : 0;
 
 	fprintf(f, "# machine costs measured (lower quartile of %d samples each, pinned threads on CPUs 0 and 1%s):\n"
 		"#   switch %llu ns (a futex hand-over %llu ns less the calls %llu ns), wakeup onto a busy CPU %llu ns,\n"
 		"#   onto an idle CPU %llu ns, a 1 ms clock_nanosleep ends %llu ns late; the waker's FUTEX_WAKE of\n"
-		"#   a sleeper on the other CPU %llu ns, on its own CPU %llu ns; a sched_yield() alone %llu ns\n",
+		"#   a sleeper on the other CPU %llu ns, on its own CPU %llu ns; a sched_yield() alone %llu ns;\n"
+		"#   from that own-CPU FUTEX_WAKE to the sleeper running (the waker enters FUTEX_WAIT) %llu ns\n",
 		mc->samples, guest ? ", inside the guest" : "", (unsigned long long)mc->ctx_switch_ns,
 		(unsigned long long)(mc->ctx_switch_ns + mc->futex_calls_ns), (unsigned long long)mc->futex_calls_ns,
 		(unsigned long long)mc->wakeup_busy_ns, (unsigned long long)mc->wakeup_idle_ns,
 		(unsigned long long)mc->timer_late_ns, (unsigned long long)mc->wake_call_remote_ns,
-		(unsigned long long)mc->wake_call_local_ns, (unsigned long long)mc->yield_alone_ns);
+		(unsigned long long)mc->wake_call_local_ns, (unsigned long long)mc->yield_alone_ns,
+		(unsigned long long)mc->wake_local_ns);
 	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n"
-		"machine.wakeup_send_ns %llu\n",
+		"machine.wakeup_send_ns %llu\nmachine.wake_tail_ns %llu\n",
 		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack,
-		(unsigned long long)send);
+		(unsigned long long)send, (unsigned long long)tail);
 }
 
 int cmd_calibrate(int argc, char **argv)

@@ -262,10 +262,9 @@ int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 	uint64_t handover = low_quartile(sw, 16);
 	/* a hand-over is one switch plus the futex calls each side makes */
 	out->ctx_switch_ns = handover > out->futex_calls_ns ? handover - out->futex_calls_ns : handover / 2;
-	uint64_t local_lat;
 	if (wakeup_probe(false, false, SAMPLES, &out->wakeup_idle_ns, &out->wake_call_remote_ns) ||
 	    wakeup_probe(true, false, SAMPLES, &out->wakeup_busy_ns, NULL) ||
-	    wakeup_probe(false, true, SAMPLES, &local_lat, &out->wake_call_local_ns)) {
+	    wakeup_probe(false, true, SAMPLES, &out->wake_local_ns, &out->wake_call_local_ns)) {
 		sched_setaffinity(0, sizeof(old), &old);
 		snprintf(err, errlen, "the wakeup probe failed (%s)", strerror(errno));
 		return -1;
@@ -287,6 +286,7 @@ static const struct {
 } mc_fields[] = {
 	MC_FIELD(ctx_switch_ns), MC_FIELD(wakeup_busy_ns), MC_FIELD(wakeup_idle_ns), MC_FIELD(timer_late_ns),
 	MC_FIELD(futex_calls_ns), MC_FIELD(wake_call_remote_ns), MC_FIELD(wake_call_local_ns), MC_FIELD(yield_alone_ns),
+	MC_FIELD(wake_local_ns),
 };
 
 void machine_costs__print(FILE *f, const struct machine_costs *mc)

@@ -2,8 +2,9 @@
  * The machine costs of this host, measured (docs/calibration.md): what a context switch costs
  * the CPU, how long a task woken onto another CPU waits for it (the IPI, and the idle exit when
  * that CPU was idle), what the waker itself spends waking a task on another CPU rather than
- * its own (the IPI it sends), what a sched_yield() costs with nothing to switch to, and how
- * late a timed sleep ends. Each is the median of many samples by
+ * its own (the IPI it sends), how long a task woken on the waker's own CPU waits for the waker
+ * to return and block, what a sched_yield() costs with nothing to switch to, and how late a
+ * timed sleep ends. Each is the median of many samples by
  * threads pinned to two CPUs, with futexes and clock_nanosleep, no other tool; on a loaded
  * machine the lower quartile is kept (another task in the way only ever adds time).
  */
@@ -23,6 +24,8 @@ struct machine_costs {
 	uint64_t futex_calls_ns;    /* a FUTEX_WAKE without waiter plus a FUTEX_WAIT that returns at once */
 	uint64_t wake_call_remote_ns; /* the waker's FUTEX_WAKE of a sleeper on the other, idle CPU */
 	uint64_t wake_call_local_ns;  /* ... of a sleeper on its own CPU (that does not preempt it) */
+	uint64_t wake_local_ns;     /* that sleeper on the waker's CPU: from the FUTEX_WAKE call to it
+				       running, the waker returning and entering FUTEX_WAIT meanwhile */
 	uint64_t yield_alone_ns;    /* a sched_yield() with nothing else to run: no switch */
 	int samples;                /* per measurement */
 };

@@ -29,6 +29,7 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "wakeup_ipi_ns"); json__u64(w, c->wakeup_ipi_ns);
 	json__key(w, "idle_exit_ns"); json__u64(w, c->idle_exit_ns);
 	json__key(w, "wakeup_send_ns"); json__u64(w, c->wakeup_send_ns);
+	json__key(w, "wake_tail_ns"); json__u64(w, c->wake_tail_ns);
 	json__key(w, "migrate_core_ns"); json__u64(w, c->migrate_core_ns);
 	json__key(w, "migrate_llc_ns"); json__u64(w, c->migrate_llc_ns);
 	json__key(w, "migrate_node_ns"); json__u64(w, c->migrate_node_ns);

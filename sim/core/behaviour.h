@@ -20,7 +20,9 @@ struct sim_chan;
 enum sim_action_kind {
 	SIM_ACT_RUN,      /* ns of CPU work */
 	SIM_ACT_SLEEP,    /* sleep ns on a timer (timer slack is added by the core) */
-	SIM_ACT_WAIT,     /* take one token from chan, blocking while it has none */
+	SIM_ACT_WAIT,     /* take one token from chan, blocking while it has none; ns: of the switch
+			   * a block makes, the part spent before it (on top of sched_delay_ns), at
+			   * most ctx_switch_ns less sched_delay_ns, taken from the next task's part */
 	SIM_ACT_POST,     /* add count tokens to chan, waking that many waiters; never blocks */
 	SIM_ACT_YIELD,    /* sched_yield() */
 	SIM_ACT_AFFINITY, /* sched_setaffinity(mask) */

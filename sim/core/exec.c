@@ -136,22 +136,36 @@ static void spawn_from(struct sim *sim, struct sim_task *parent, const struct si
 
 /*
  * A task that is about to block first spends sched_delay_ns in schedule() (it is still
- * current: a task it just woke on this CPU waits that long). True if that time is now due
- * and @a is kept pending until it has passed; false if it has passed and @a blocks now.
+ * current: a task it just woke on this CPU waits that long), and @early_ns more of the
+ * switch's cost when its action says so (a wait's ns: see wait_early_ns()). True if that time
+ * is now due and @a is kept pending until it has passed; false if it has passed and @a
+ * blocks now.
  */
-static bool enter_schedule(struct sim *sim, struct sim_cpu *rq, struct sim_task *p)
+static bool enter_schedule(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, uint64_t early_ns)
 {
 	if (p->block_pending) {
 		p->block_pending = false;
 		return false;
 	}
 	p->block_started_at = sim->loop.now;
-	if (!sim->cfg.costs.sched_delay_ns && !p->stopper_left)
+	if (!sim->cfg.costs.sched_delay_ns && !p->stopper_left && !early_ns)
 		return false;
 	p->block_pending = true;
-	p->overhead_left += sim->cfg.costs.sched_delay_ns;
+	p->overhead_left += sim->cfg.costs.sched_delay_ns + early_ns;
 	sim_sched__arm_done(sim, rq);
 	return true;
+}
+
+/*
+ * The part of the switch a blocking wait spends before it (a model's wait ns), at most what
+ * the switch leaves to the next task: the switch costs ctx_switch_ns all the same.
+ */
+static uint64_t wait_early_ns(const struct sim *sim, const struct sim_action *a)
+{
+	const struct sim_costs *c = &sim->cfg.costs;
+	uint64_t room = c->ctx_switch_ns > c->sched_delay_ns ? c->ctx_switch_ns - c->sched_delay_ns : 0;
+
+	return a->ns < room ? a->ns : room;
 }
 
 /*
@@ -179,7 +193,7 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 		struct sim_action *a = &p->act;
 
 		if (!p->block_pending) {
-			a->kind = SIM_ACT_EXIT;
+			*a = (struct sim_action){ .kind = SIM_ACT_EXIT }; /* no field of the last action stays */
 			p->beh->next(sim, p, a);
 			p->act_valid = true;
 		}
@@ -191,7 +205,7 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			sim_sched__arm_done(sim, rq);
 			return;
 		case SIM_ACT_SLEEP:
-			if (enter_schedule(sim, rq, p))
+			if (enter_schedule(sim, rq, p, 0))
 				return;
 			block_current(sim, rq, p);
 			/* the timer was armed on entry, before schedule() */
@@ -205,10 +219,13 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 				sim_chan__take_or_wait(a->chan, p);
 				continue;
 			}
-			if (enter_schedule(sim, rq, p))
+			if (enter_schedule(sim, rq, p, wait_early_ns(sim, a)))
 				return;
 			if (sim_chan__take_or_wait(a->chan, p))
 				continue;
+			/* the next switch-in here, now, was partly paid before the block */
+			rq->prepaid_switch_ns = wait_early_ns(sim, a);
+			rq->prepaid_at = sim->loop.now;
 			block_current(sim, rq, p);
 			return;
 		case SIM_ACT_POST:
@@ -237,7 +254,7 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			    cpumask__next_and_wrap(a->mask, &sim->topo.all, 0, sim->nr_cpus) >= 0) {
 				if (!p->block_pending)
 					p->stopper_left += sim->cfg.costs.ctx_switch_ns + sim->cfg.costs.wakeup_send_ns;
-				if (enter_schedule(sim, rq, p))
+				if (enter_schedule(sim, rq, p, 0))
 					return;
 			}
 			p->block_pending = false;
@@ -252,7 +269,7 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			continue;
 		case SIM_ACT_EXIT:
 			/* do_exit() ends in schedule() too: a task it woke (a parent) waits for it */
-			if (enter_schedule(sim, rq, p))
+			if (enter_schedule(sim, rq, p, 0))
 				return;
 			exit_current(sim, rq, p);
 			return;

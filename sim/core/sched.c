@@ -300,6 +300,10 @@ static void account_switch_in(struct sim *sim, struct sim_cpu *rq, struct sim_ta
 	 */
 	if (!switch_ns && !c->sched_delay_ns)
 		switch_ns = SIM_MIN_SWITCH_NS;
+	/* a task that blocked here just now spent part of it before the block (exec.c's waits) */
+	if (rq->prepaid_switch_ns && rq->prepaid_at == now)
+		switch_ns -= rq->prepaid_switch_ns < switch_ns ? rq->prepaid_switch_ns : switch_ns;
+	rq->prepaid_switch_ns = 0;
 	p->overhead_left += switch_ns;
 	if (p->last_ran_cpu >= 0 && p->last_ran_cpu != rq->id) {
 		const struct sim_topology *t = &sim->topo;

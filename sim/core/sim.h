@@ -43,6 +43,9 @@ struct sim_costs {
 	uint64_t idle_exit_ns;     /* extra delay when the target CPU was idle */
 	uint64_t wakeup_send_ns;   /* CPU time a waker spends waking a task onto another CPU, beyond
 				    * a wakeup onto its own (the remote enqueue and the IPI it sends) */
+	uint64_t wake_tail_ns;     /* of an IPC op's own cost, the part after its wakeup: the rest of
+				    * the waker's system call, its return and the next call's entry
+				    * before it blocks (a task it woke on its CPU waits it); 0: none */
 	uint64_t migrate_core_ns;  /* extra work after moving to another core in the same LLC */
 	uint64_t migrate_llc_ns;   /* ... to another LLC in the same node */
 	uint64_t migrate_node_ns;  /* ... to another node */
@@ -160,6 +163,8 @@ struct sim_cpu {
 	uint64_t busy_ns;
 	uint64_t idle_since;
 	uint64_t nr_switches;
+	uint64_t prepaid_switch_ns;   /* of the next switch-in's cost, what the task that blocked at */
+	uint64_t prepaid_at;          /* prepaid_at already spent before blocking (a wait's ns) */
 	uint64_t instant_at;          /* the instant of the last action steps, and how many there */
 	uint32_t instant_steps;       /* were (see stuck_in_one_instant in exec.c) */
 };

@@ -91,7 +91,9 @@ Test(calibration, sim_target_reproduces_its_input_costs)
 	cr_assert_eq(stressor_costs__load(&c, NULL, out, err, sizeof(err)), 0, "%s", err);
 	/* the pure-call models give back what they were given, within 2% */
 	uint64_t pairs[][2] = { { c.cpu_op_ns, dflt.cpu_op_ns }, { c.pipe_write_ns, dflt.pipe_write_ns },
-				{ c.eventfd_ns, dflt.eventfd_ns }, { c.affinity_ns, dflt.affinity_ns } };
+				{ c.eventfd_ns, dflt.eventfd_ns }, { c.affinity_ns, dflt.affinity_ns },
+				/* pipe runs alone too: with no costs of its own it has switch's packet */
+				{ c.pipe_data_write_ns, dflt.pipe_write_ns } };
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
 		cr_assert(pairs[i][0] * 100 >= pairs[i][1] * 98 && pairs[i][0] * 100 <= pairs[i][1] * 102,
 			  "cost %zu: %lu measured for %lu given", i, (unsigned long)pairs[i][0], (unsigned long)pairs[i][1]);
@@ -117,6 +119,10 @@ Test(calibration, host_target_measures_the_real_stress_ng, .timeout = 300)
 	cr_assert_gt(c.yield_ns, 50, "yield_ns %llu; the file:\n%s", (unsigned long long)c.yield_ns, file);
 	/* waking the other CPU costs the waker more than waking its own */
 	cr_assert_gt(m.wakeup_send_ns, 0, "the file:\n%s", file);
+	/* a task woken on the waker's CPU waits for the waker's return and its next call's entry */
+	cr_assert(file && strstr(file, "\nmachine.wake_tail_ns "), "the file:\n%s", file);
+	/* the pipe stressor is measured alone, not borrowed from switch */
+	cr_assert_gt(c.pipe_data_write_ns, 50, "the file:\n%s", file);
 	/* CPU time per op, not wall time: a busy machine does not shrink it */
 	cr_assert_gt(c.cpu_op_ns, 1000, "cpu_op_ns %llu; the file:\n%s\nit said:\n%s", (unsigned long long)c.cpu_op_ns,
 		     file, said);

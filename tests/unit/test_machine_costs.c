@@ -29,4 +29,8 @@ Test(machine_costs, the_host_probe_measures_each_cost, .timeout = 120)
 		  (unsigned long long)m.yield_alone_ns);
 	cr_assert(m.wake_call_remote_ns > 0 && m.wake_call_remote_ns < 1000000, "a remote FUTEX_WAKE %llu ns",
 		  (unsigned long long)m.wake_call_remote_ns);
+	/* the sleeper on the waker's CPU runs only after the waker's call has returned and it blocked */
+	cr_assert(m.wake_local_ns > m.wake_call_local_ns && m.wake_local_ns < 10000000,
+		  "a sleeper on the waker's CPU ran %llu ns after the wake call began (the call: %llu ns)",
+		  (unsigned long long)m.wake_local_ns, (unsigned long long)m.wake_call_local_ns);
 }

@@ -94,6 +94,14 @@ int stressor__int_opt(const struct stressor_ctx *ctx, const char *name, int64_t 
 	return 0;
 }
 
+void stressor__wake_tail(const struct stressor_ctx *ctx, uint64_t cost, uint64_t *after_call, uint64_t *in_switch)
+{
+	uint64_t tail = ctx->sim->cfg.costs.wake_tail_ns;
+
+	*after_call = tail < cost ? tail : cost;
+	*in_switch = tail - *after_call;
+}
+
 void stressor__shared_put(void *shared)
 {
 	struct stressor_shared *s = shared;

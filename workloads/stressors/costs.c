@@ -44,6 +44,7 @@ static const struct {
 	size_t off;
 } fields[] = {
 	FIELD(cpu_op_ns), FIELD(yield_ns), FIELD(pipe_write_ns), FIELD(pipe_read_ns),
+	FIELD(pipe_data_write_ns), FIELD(pipe_data_read_ns),
 	FIELD(eventfd_ns), FIELD(mq_ns), FIELD(futex_ns), FIELD(sem_ns), FIELD(sleep_call_ns), FIELD(sleep_loop_ns),
 	FIELD(affinity_ns), FIELD(fork_parent_ns), FIELD(fork_child_ns), FIELD(clone_parent_ns),
 	FIELD(clone_child_ns), FIELD(pipeherd_ns),
@@ -55,6 +56,7 @@ static const struct {
 	size_t off;
 } machine_fields[] = {
 	MFIELD(ctx_switch_ns), MFIELD(sched_delay_ns), MFIELD(wakeup_ipi_ns), MFIELD(idle_exit_ns), MFIELD(wakeup_send_ns),
+	MFIELD(wake_tail_ns),
 	MFIELD(migrate_core_ns),
 	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns), MFIELD(jitter_pct),
 	MFIELD(host_threads), MFIELD(scx_enable_task_ns), MFIELD(scx_enable_tasks),

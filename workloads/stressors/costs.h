@@ -15,6 +15,8 @@ struct stressor_costs {
 	uint64_t yield_ns;         /* a sched_yield() call */
 	uint64_t pipe_write_ns;    /* write() of one packet into a pipe */
 	uint64_t pipe_read_ns;     /* read() of one packet */
+	uint64_t pipe_data_write_ns; /* the pipe stressor's 512-byte packet: filled and written; */
+	uint64_t pipe_data_read_ns;  /* ... read (0: pipe_write_ns / pipe_read_ns, switch's packet) */
 	uint64_t eventfd_ns;       /* write() or read() of an eventfd */
 	uint64_t mq_ns;            /* mq_send() or mq_receive() */
 	uint64_t futex_ns;         /* a futex wake or wait call */

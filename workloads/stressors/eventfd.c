@@ -18,7 +18,8 @@ struct side {
 	struct pingpong *pp;
 	bool parent;
 	int step;
-	uint64_t cost;
+	uint64_t cost, tail; /* a step's calls; of them, what runs after the wakeup */
+	uint64_t early;      /* the rest of the waker's time before it blocks (stressor__wake_tail) */
 };
 
 static void side_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
@@ -38,24 +39,32 @@ static void side_next(struct sim *sim, struct sim_task *t, struct sim_action *ac
 		act->kind = SIM_ACT_EXIT;
 		return;
 	}
-	/* parent: write, post, wait; child: wait, read, post */
-	int phase = s->step++ % 3;
+	/*
+	 * parent: write (up to its wakeup), post, the rest of the write and the read's entry,
+	 * wait; the child the same from the wait on
+	 */
+	int phase = s->step++ % 4;
 	if (!s->parent)
-		phase = (phase + 2) % 3;
+		phase = (phase + 3) % 4;
 	switch (phase) {
 	case 0:
 		act->kind = SIM_ACT_RUN;
-		act->ns = s->cost;
+		act->ns = s->cost - s->tail;
 		break;
 	case 1:
 		act->kind = SIM_ACT_POST;
 		act->chan = theirs;
 		act->count = 1;
 		break;
+	case 2: /* a 0 ns run is skipped */
+		act->kind = SIM_ACT_RUN;
+		act->ns = s->tail;
+		break;
 	default:
 		act->kind = SIM_ACT_WAIT;
 		act->chan = mine;
-		if (s->parent && s->step > 3)
+		act->ns = s->step > 1 ? s->early : 0; /* after a post */
+		if (s->parent && s->step > 4)
 			stressor__op(t, &s->st);
 		break;
 	}
@@ -89,6 +98,7 @@ static int eventfd_add(const struct stressor_ctx *ctx, int i)
 		s->pp = pp;
 		s->parent = parent;
 		s->cost = 2 * ctx->costs->eventfd_ns; /* one write, one read per step */
+		stressor__wake_tail(ctx, s->cost, &s->tail, &s->early);
 		pp->sh.refs++;
 		if (!stressor__spawn(ctx, &side_ops, &s->st))
 			return -1;

@@ -61,6 +61,14 @@ bool stressor__done(struct sim *sim, const struct stressor_task *st);
 void stressor__op(struct sim_task *t, struct stressor_task *st);
 /* Count @n bogo-ops at once (a model that runs many tiny ops as one piece of work). */
 void stressor__ops(struct sim_task *t, struct stressor_task *st, uint64_t n);
+/*
+ * Where machine.wake_tail_ns (the waker's time from its wakeup to its block) goes in an op whose
+ * call costs @cost: @after_call of the call runs after the post (at most @cost: the model runs
+ * @cost less it, posts, then runs it), and the rest, @in_switch, is the next blocking wait's
+ * (its ns: the part of that switch spent before the block). The op's CPU stays the same.
+ */
+void stressor__wake_tail(const struct stressor_ctx *ctx, uint64_t cost, uint64_t *after_call, uint64_t *in_switch);
+
 /* Integer option of the entry with a default, checked against [lo, hi]. */
 int stressor__int_opt(const struct stressor_ctx *ctx, const char *name, int64_t dflt, int64_t lo,
 		      int64_t hi, int64_t *out, char *err, size_t errlen);
