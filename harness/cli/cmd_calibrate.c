@@ -352,9 +352,17 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 		(unsigned long long)mc->wake_call_local_ns, (unsigned long long)mc->yield_alone_ns,
 		(unsigned long long)mc->wake_local_ns);
 	fprintf(f, "machine.wakeup_ipi_ns %llu\nmachine.idle_exit_ns %llu\nmachine.timer_slack_ns %llu\n"
-		"machine.wakeup_send_ns %llu\nmachine.wake_tail_ns %llu\n",
+		"machine.wakeup_send_ns %llu\n",
 		(unsigned long long)ipi, (unsigned long long)idle, (unsigned long long)slack,
-		(unsigned long long)send, (unsigned long long)tail);
+		(unsigned long long)send);
+	/*
+	 * Written as a comment, not applied: with the tail, a switch pair split across the two
+	 * CPUs runs in lock-step in the model (nothing breaks it: interrupts take no time), and
+	 * the host validation's median throughput error went from 19 % to 32 % (docs/fidelity.md).
+	 * Uncomment it to model the local wakeup latency.
+	 */
+	fprintf(f, "# measured, not applied until the model breaks cross-CPU lock-steps (docs/fidelity.md):\n"
+		"# machine.wake_tail_ns %llu\n", (unsigned long long)tail);
 }
 
 int cmd_calibrate(int argc, char **argv)

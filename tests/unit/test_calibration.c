@@ -119,8 +119,8 @@ Test(calibration, host_target_measures_the_real_stress_ng, .timeout = 300)
 	cr_assert_gt(c.yield_ns, 50, "yield_ns %llu; the file:\n%s", (unsigned long long)c.yield_ns, file);
 	/* waking the other CPU costs the waker more than waking its own */
 	cr_assert_gt(m.wakeup_send_ns, 0, "the file:\n%s", file);
-	/* a task woken on the waker's CPU waits for the waker's return and its next call's entry */
-	cr_assert(file && strstr(file, "\nmachine.wake_tail_ns "), "the file:\n%s", file);
+	/* the waker's tail after a local wakeup is measured and written, commented out (not applied) */
+	cr_assert(file && strstr(file, "\n# machine.wake_tail_ns "), "the file:\n%s", file);
 	/* the pipe stressor is measured alone, not borrowed from switch */
 	cr_assert_gt(c.pipe_data_write_ns, 50, "the file:\n%s", file);
 	/* CPU time per op, not wall time: a busy machine does not shrink it */
