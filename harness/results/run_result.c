@@ -38,6 +38,14 @@ static void write_costs(struct json_writer *w, const struct sim_costs *c, bool r
 	json__key(w, "scx_disable_ns"); json__u64(w, c->scx_disable_ns);
 	json__key(w, "jitter_pct"); json__u64(w, c->jitter_pct);
 	json__key(w, "host_threads"); json__u64(w, c->host_threads);
+	if (c->noise_hz) { /* machine noise (written only when set) */
+		json__key(w, "noise_hz"); json__u64(w, c->noise_hz);
+		json__key(w, "noise_min_ns"); json__u64(w, c->noise_min_ns);
+		json__key(w, "noise_p50_ns"); json__u64(w, c->noise_p50_ns);
+		json__key(w, "noise_p90_ns"); json__u64(w, c->noise_p90_ns);
+		json__key(w, "noise_p99_ns"); json__u64(w, c->noise_p99_ns);
+		json__key(w, "noise_max_ns"); json__u64(w, c->noise_max_ns);
+	}
 	if (c->scx_enable_task_ns) { /* a timed enable transition (written only when set) */
 		json__key(w, "scx_enable_task_ns"); json__u64(w, c->scx_enable_task_ns);
 		json__key(w, "scx_enable_tasks"); json__u64(w, c->scx_enable_tasks);

@@ -425,6 +425,11 @@ static void resched_fn(struct sim_loop *loop, struct sim_event *ev)
 
 	if (!rq->online)
 		return;
+	/* an interruption under way (machine noise) takes the IPI when it ends */
+	if (rq->noise_until > loop->now) {
+		sim_loop__schedule(loop, ev, rq->noise_until);
+		return;
+	}
 	sim_sched__schedule(rq->sim, rq);
 }
 

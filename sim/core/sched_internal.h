@@ -20,6 +20,11 @@ void sim_exec__done_fn(struct sim_loop *loop, struct sim_event *ev);
 void sim_exec__timer_fn(struct sim_loop *loop, struct sim_event *ev);
 void sim_task__set_nice(struct sim *sim, struct sim_task *p, int nice);
 
+/* machine noise (noise.c): arm @rq's stream (nothing with machine.noise_hz 0) */
+void sim_noise__init_cpu(struct sim *sim, struct sim_cpu *rq);
+/* One interruption's length drawn from @rng through @c's measured points. */
+uint64_t sim_noise__length(const struct sim_costs *c, struct sim_rng *rng);
+
 /* @cpu's utilization now, 0..1: its busy time decayed with PELT's 32 ms half-life. */
 double sim_sched__cpu_util(const struct sim *sim, int cpu);
 

@@ -153,6 +153,8 @@ struct sim *sim__new(const struct sim_config *cfg, const struct sim_topology *to
 	sim_rng__seed(&sim->rng_workload, cfg->seed, 1);
 	sim_rng__seed(&sim->rng_policy, cfg->seed, 2);
 	sim_rng__seed(&sim->rng_jitter, cfg->seed, 3);
+	for (int i = 0; i < sim->nr_cpus; i++)
+		sim_noise__init_cpu(sim, &sim->cpus[i]);
 	hist__init(&sim->wakeup_lat);
 	hist__init(&sim->preempt_lat);
 	hist__init(&sim->run_delay);

@@ -58,6 +58,13 @@ struct sim_costs {
 				    * walked besides the run's tasks that exist then */
 	uint64_t jitter_pct;       /* spread of every piece of work: a seeded factor with mean 1 and
 				    * this standard deviation in % (uniform), 0: none */
+	uint64_t noise_hz;         /* interruptions (interrupts, VM exits, a descheduled vCPU) a second
+				    * of each CPU's time, 0: none (sim/core/noise.c) */
+	uint64_t noise_min_ns;     /* their lengths: the measured minimum, median, 90th and 99th */
+	uint64_t noise_p50_ns;     /* percentiles and maximum (a 0 takes the point below) */
+	uint64_t noise_p90_ns;
+	uint64_t noise_p99_ns;
+	uint64_t noise_max_ns;
 	uint64_t host_threads;     /* the CPUs share this many host threads (an emulated guest whose
 				    * vCPUs one QEMU thread runs in turn: 1); with more CPUs busy, each
 				    * runs at host_threads / busy of its speed. 0: every CPU is real */
@@ -167,6 +174,13 @@ struct sim_cpu {
 	uint64_t prepaid_at;          /* prepaid_at already spent before blocking (a wait's ns) */
 	uint64_t instant_at;          /* the instant of the last action steps, and how many there */
 	uint32_t instant_steps;       /* were (see stuck_in_one_instant in exec.c) */
+
+	/* machine noise (sim/core/noise.c): the next interruption, when the last one ends */
+	struct sim_event noise_ev;
+	struct sim_rng noise_rng;     /* this CPU's own stream: no other draw shifts it */
+	uint64_t noise_until;
+	uint64_t noise_ns;            /* time interrupted, and how many times (measurements) */
+	uint64_t nr_noise;
 };
 
 #define SIM_OP_BUDGET_DFL_NS 1000000000ULL /* 1 s of host CPU time per callback */

@@ -39,12 +39,20 @@ Test(calibration, reader_sets_stressor_and_machine_costs)
 	stressor_costs__defaults(&c);
 	sim_config__defaults(&cfg);
 	const char *p = write_tmp("a.cal", "# test\ntarget host\ncpu_op_ns 1000\n\npipe_read_ns 7 # inline\n"
-					   "machine.ctx_switch_ns 900\nmachine.smt_speed_pct 70\n");
+					   "machine.ctx_switch_ns 900\nmachine.smt_speed_pct 70\n"
+					   "machine.noise_hz 700\nmachine.noise_min_ns 1001\nmachine.noise_p50_ns 9000\n"
+					   "machine.noise_p90_ns 30000\nmachine.noise_p99_ns 200000\nmachine.noise_max_ns 2800000\n");
 	cr_assert_eq(stressor_costs__load(&c, &cfg.costs, p, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(c.cpu_op_ns, 1000);
 	cr_assert_eq(c.pipe_read_ns, 7);
 	cr_assert_eq(cfg.costs.ctx_switch_ns, 900);
 	cr_assert_eq(cfg.costs.smt_speed_pct, 70);
+	cr_assert_eq(cfg.costs.noise_hz, 700);
+	cr_assert_eq(cfg.costs.noise_min_ns, 1001);
+	cr_assert_eq(cfg.costs.noise_p50_ns, 9000);
+	cr_assert_eq(cfg.costs.noise_p90_ns, 30000);
+	cr_assert_eq(cfg.costs.noise_p99_ns, 200000);
+	cr_assert_eq(cfg.costs.noise_max_ns, 2800000);
 }
 
 Test(calibration, reader_errors_name_the_line)
@@ -57,6 +65,9 @@ Test(calibration, reader_errors_name_the_line)
 		{ "cpu_op_ns\n", ":1: 'cpu_op_ns': expected `key value`" },
 		{ "machine.smt_speed_pct 0\n", ":1: '0': smt_speed_pct is 1..100" },
 		{ "cpu_op_ns 1\nmachine.jitter_pct 80\n", ":2: '80': jitter_pct is 0..50" },
+		{ "machine.noise_hz 700\nmachine.noise_hz 200000\n", ":2: '200000': noise_hz is 0..100000" },
+		{ "machine.noise_hz 700\nmachine.noise_p50_ns 2000000000\n", ":2: '2000000000': an interruption is at most 1 s" },
+		{ "machine.noise_max_ns -1\n", ":1: '-1': not a non-negative integer" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -121,6 +132,9 @@ Test(calibration, host_target_measures_the_real_stress_ng, .timeout = 300)
 	cr_assert_gt(m.wakeup_send_ns, 0, "the file:\n%s", file);
 	/* the waker's tail after a local wakeup is measured and written, commented out (not applied) */
 	cr_assert(file && strstr(file, "\n# machine.wake_tail_ns "), "the file:\n%s", file);
+	/* the machine noise is measured and written: something interrupts a spinner now and then */
+	cr_assert_gt(m.noise_hz, 0, "the file:\n%s", file);
+	cr_assert(m.noise_p50_ns >= m.noise_min_ns && m.noise_max_ns >= m.noise_p99_ns, "the file:\n%s", file);
 	/* the pipe stressor is measured alone, not borrowed from switch */
 	cr_assert_gt(c.pipe_data_write_ns, 50, "the file:\n%s", file);
 	/* CPU time per op, not wall time: a busy machine does not shrink it */

@@ -59,7 +59,8 @@ static const struct {
 	MFIELD(wake_tail_ns),
 	MFIELD(migrate_core_ns),
 	MFIELD(migrate_llc_ns), MFIELD(migrate_node_ns), MFIELD(timer_slack_ns), MFIELD(scx_disable_ns), MFIELD(jitter_pct),
-	MFIELD(host_threads), MFIELD(scx_enable_task_ns), MFIELD(scx_enable_tasks),
+	MFIELD(host_threads), MFIELD(noise_hz), MFIELD(noise_min_ns), MFIELD(noise_p50_ns),
+	MFIELD(noise_p90_ns), MFIELD(noise_p99_ns), MFIELD(noise_max_ns), MFIELD(scx_enable_task_ns), MFIELD(scx_enable_tasks),
 };
 
 int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, const char *path,
@@ -113,6 +114,15 @@ int stressor_costs__load(struct stressor_costs *c, struct sim_costs *machine, co
 		}
 		if (!strcmp(key, "machine.jitter_pct") && v > 50) {
 			snprintf(err, errlen, "%s:%d: '%s': jitter_pct is 0..50", path, lineno, value);
+			goto fail;
+		}
+		if (!strcmp(key, "machine.noise_hz") && v > 100000) {
+			snprintf(err, errlen, "%s:%d: '%s': noise_hz is 0..100000", path, lineno, value);
+			goto fail;
+		}
+		if (!strncmp(key, "machine.noise_", 14) && strcmp(key, "machine.noise_hz") && v > 1000000000) {
+			snprintf(err, errlen, "%s:%d: '%s': an interruption is at most 1 s (1000000000 ns)", path,
+				 lineno, value);
 			goto fail;
 		}
 		for (size_t i = 0; i < sizeof(machine_fields) / sizeof(machine_fields[0]) && !found; i++) {
