@@ -330,6 +330,28 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
  * taken as long as the woken task's return from its wait) until it runs, less the
  * sched_delay_ns the model charges itself: wake_tail_ns.
  */
+/*
+ * Machine noise as measured: the rate of gaps a spinner on CPU 1 saw and their lengths'
+ * points that the model draws from (sim/core/noise.c); the lower quartile as a comment.
+ */
+static void write_noise(FILE *f, const struct machine_costs *mc)
+{
+	fprintf(f, "# machine noise: a %s spinner on CPU 1 for %llu ms saw %llu gaps a second above %llu ns\n"
+		"#   (interrupts, VM exits, the vCPU descheduled): min %llu, lower quartile %llu, median %llu,\n"
+		"#   90th %llu, 99th percentile %llu, max %llu ns\n",
+		mc->noise_fifo ? "SCHED_FIFO" : "SCHED_OTHER (SCHED_FIFO refused)",
+		(unsigned long long)(NOISE_SPIN_NS / 1000000), (unsigned long long)mc->noise_hz,
+		(unsigned long long)NOISE_GAP_NS, (unsigned long long)mc->noise_min_ns,
+		(unsigned long long)mc->noise_p25_ns, (unsigned long long)mc->noise_p50_ns,
+		(unsigned long long)mc->noise_p90_ns, (unsigned long long)mc->noise_p99_ns,
+		(unsigned long long)mc->noise_max_ns);
+	fprintf(f, "machine.noise_hz %llu\nmachine.noise_min_ns %llu\nmachine.noise_p50_ns %llu\n"
+		"machine.noise_p90_ns %llu\nmachine.noise_p99_ns %llu\nmachine.noise_max_ns %llu\n",
+		(unsigned long long)mc->noise_hz, (unsigned long long)mc->noise_min_ns,
+		(unsigned long long)mc->noise_p50_ns, (unsigned long long)mc->noise_p90_ns,
+		(unsigned long long)mc->noise_p99_ns, (unsigned long long)mc->noise_max_ns);
+}
+
 static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest)
 {
 	uint64_t sd = model->sched_delay_ns;
@@ -363,6 +385,7 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 	 */
 	fprintf(f, "# measured, not applied until the model breaks cross-CPU lock-steps (docs/fidelity.md):\n"
 		"# machine.wake_tail_ns %llu\n", (unsigned long long)tail);
+	write_noise(f, mc);
 }
 
 int cmd_calibrate(int argc, char **argv)

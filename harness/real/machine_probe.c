@@ -244,6 +244,61 @@ static uint64_t lone_yield(void)
 	return low_quartile(v, SAMPLES);
 }
 
+/*
+ * Machine noise: a spinner on CPU 1, SCHED_FIFO if allowed (no other task takes the CPU from
+ * it), reads CLOCK_MONOTONIC for NOISE_SPIN_NS; a gap above NOISE_GAP_NS between two reads (a
+ * pass takes tens of ns) is time something else had the CPU: an interrupt, a VM exit, the vCPU
+ * descheduled by the host. Runs in a thread so that the caller keeps its own policy.
+ */
+#define NOISE_MAX_GAPS 65536
+
+struct noise_probe {
+	struct machine_costs *out;
+	uint64_t *gaps;
+};
+
+static void *noise_spinner(void *arg)
+{
+	struct noise_probe *np = arg;
+	struct machine_costs *o = np->out;
+	struct sched_param sp = { .sched_priority = 1 };
+	uint64_t start, last, now, spun;
+	int n = 0;
+
+	pin(1);
+	o->noise_fifo = !sched_setscheduler(0, SCHED_FIFO, &sp);
+	start = last = now_ns();
+	while ((now = now_ns()) - start < NOISE_SPIN_NS) {
+		if (now - last > NOISE_GAP_NS && n < NOISE_MAX_GAPS)
+			np->gaps[n++] = now - last;
+		last = now;
+	}
+	spun = now - start;
+	if (n) {
+		qsort(np->gaps, (size_t)n, sizeof(*np->gaps), cmp_u64);
+		o->noise_hz = (uint64_t)((double)n * 1e9 / (double)spun + 0.5);
+		o->noise_min_ns = np->gaps[0];
+		o->noise_p25_ns = np->gaps[n / 4];
+		o->noise_p50_ns = np->gaps[n / 2];
+		o->noise_p90_ns = np->gaps[(int)((uint64_t)n * 9 / 10)];
+		o->noise_p99_ns = np->gaps[(int)((uint64_t)n * 99 / 100)];
+		o->noise_max_ns = np->gaps[n - 1];
+	}
+	return NULL;
+}
+
+static void noise_probe(struct machine_costs *out)
+{
+	struct noise_probe np = { .out = out, .gaps = calloc(NOISE_MAX_GAPS, sizeof(uint64_t)) };
+	pthread_t t;
+
+	if (!np.gaps)
+		return;
+	if (!pthread_create(&t, NULL, noise_spinner, &np))
+		pthread_join(t, NULL);
+	free(np.gaps);
+}
+
 int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 {
 	cpu_set_t old;
@@ -274,6 +329,7 @@ int machine_probe__host(struct machine_costs *out, char *err, size_t errlen)
 		out->timer_late_ns = low_quartile(late, 200);
 	}
 	out->yield_alone_ns = lone_yield();
+	noise_probe(out);
 	out->samples = SAMPLES;
 	sched_setaffinity(0, sizeof(old), &old);
 	return 0;
@@ -286,7 +342,9 @@ static const struct {
 } mc_fields[] = {
 	MC_FIELD(ctx_switch_ns), MC_FIELD(wakeup_busy_ns), MC_FIELD(wakeup_idle_ns), MC_FIELD(timer_late_ns),
 	MC_FIELD(futex_calls_ns), MC_FIELD(wake_call_remote_ns), MC_FIELD(wake_call_local_ns), MC_FIELD(yield_alone_ns),
-	MC_FIELD(wake_local_ns),
+	MC_FIELD(wake_local_ns), MC_FIELD(noise_hz), MC_FIELD(noise_min_ns), MC_FIELD(noise_p25_ns),
+	MC_FIELD(noise_p50_ns), MC_FIELD(noise_p90_ns), MC_FIELD(noise_p99_ns), MC_FIELD(noise_max_ns),
+	MC_FIELD(noise_fifo),
 };
 
 void machine_costs__print(FILE *f, const struct machine_costs *mc)

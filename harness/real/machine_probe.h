@@ -4,7 +4,8 @@
  * that CPU was idle), what the waker itself spends waking a task on another CPU rather than
  * its own (the IPI it sends), how long a task woken on the waker's own CPU waits for the waker
  * to return and block, what a sched_yield() costs with nothing to switch to, and how late a
- * timed sleep ends. Each is the median of many samples by
+ * timed sleep ends, and how often and how long something takes CPU 1 from a spinning task
+ * (machine noise). Each is the median of many samples by
  * threads pinned to two CPUs, with futexes and clock_nanosleep, no other tool; on a loaded
  * machine the lower quartile is kept (another task in the way only ever adds time).
  */
@@ -27,8 +28,22 @@ struct machine_costs {
 	uint64_t wake_local_ns;     /* that sleeper on the waker's CPU: from the FUTEX_WAKE call to it
 				       running, the waker returning and entering FUTEX_WAIT meanwhile */
 	uint64_t yield_alone_ns;    /* a sched_yield() with nothing else to run: no switch */
+	/* machine noise: a SCHED_FIFO spinner on CPU 1 reading CLOCK_MONOTONIC for NOISE_SPIN_NS
+	   sees gaps above NOISE_GAP_NS (interrupts, VM exits, the vCPU descheduled) */
+	uint64_t noise_hz;          /* that many a second */
+	uint64_t noise_min_ns;      /* their lengths: minimum, lower quartile, median, 90th and */
+	uint64_t noise_p25_ns;      /* 99th percentiles, maximum */
+	uint64_t noise_p50_ns;
+	uint64_t noise_p90_ns;
+	uint64_t noise_p99_ns;
+	uint64_t noise_max_ns;
+	uint64_t noise_fifo;        /* 1: the spinner was SCHED_FIFO (else a normal task: its gaps
+				       include other tasks' turns) */
 	int samples;                /* per measurement */
 };
+
+#define NOISE_SPIN_NS 500000000ULL
+#define NOISE_GAP_NS 1000ULL
 
 /* Measure on CPUs 0 and 1 (needs two). 0, or -1 with the reason in @err. */
 int machine_probe__host(struct machine_costs *out, char *err, size_t errlen);

@@ -33,4 +33,11 @@ Test(machine_costs, the_host_probe_measures_each_cost, .timeout = 120)
 	cr_assert(m.wake_local_ns > m.wake_call_local_ns && m.wake_local_ns < 10000000,
 		  "a sleeper on the waker's CPU ran %llu ns after the wake call began (the call: %llu ns)",
 		  (unsigned long long)m.wake_local_ns, (unsigned long long)m.wake_call_local_ns);
+	/* a spinner on CPU 1 is interrupted now and then (the tick alone: 100 to 1000 a second) */
+	cr_assert(m.noise_hz > 0 && m.noise_hz < 100000, "%llu gaps a second", (unsigned long long)m.noise_hz);
+	cr_assert(m.noise_min_ns > NOISE_GAP_NS && m.noise_min_ns <= m.noise_p25_ns && m.noise_p25_ns <= m.noise_p50_ns &&
+		  m.noise_p50_ns <= m.noise_p90_ns && m.noise_p90_ns <= m.noise_p99_ns && m.noise_p99_ns <= m.noise_max_ns,
+		  "gaps %llu/%llu/%llu/%llu/%llu/%llu ns", (unsigned long long)m.noise_min_ns,
+		  (unsigned long long)m.noise_p25_ns, (unsigned long long)m.noise_p50_ns, (unsigned long long)m.noise_p90_ns,
+		  (unsigned long long)m.noise_p99_ns, (unsigned long long)m.noise_max_ns);
 }
