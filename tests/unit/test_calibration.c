@@ -210,6 +210,12 @@ Test(calibration, vm_target_measures_stress_ng_in_the_sched_ext_guest, .timeout 
 	/* the enable transition of kload's attach calls in the guest, per task walked */
 	cr_assert_gt(cfg.costs.scx_enable_task_ns, 0, "%s", text);
 	cr_assert_gt(cfg.costs.scx_enable_tasks, 0, "%s", text);
+	/* the guest's noise is measured; under TCG (one host thread: host_threads 1) only as comments */
+	cr_assert_not_null(strstr(text, "# machine noise: a "), "%s", text);
+	if (cfg.costs.host_threads == 1)
+		cr_assert(cfg.costs.noise_hz == 0 && strstr(text, "\n# machine.noise_hz "), "%s", text);
+	else
+		cr_assert_gt(cfg.costs.noise_hz, 0, "%s", text);
 	free(text);
 }
 
