@@ -15,7 +15,8 @@ static int cmp_double(const void *a, const void *b)
 
 void values__sort(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	if (n > 1) /* an empty list may have no array: qsort() must not get NULL */
+		qsort(v, n, sizeof(*v), cmp_double);
 }
 
 double values__median(const double *v, size_t n)
