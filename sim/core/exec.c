@@ -74,10 +74,26 @@ static void apply_affinity(struct sim *sim, struct sim_task *p, void *arg)
 }
 
 /* sched_setaffinity() on the running task: if its CPU is no longer allowed it moves at once. */
+/*
+ * The stopper's CPU for a move of @p off @rq to @mask (exec_advance()): a switch in and out,
+ * and the IPI (machine.wakeup_send_ns) when the new CPU is idle; the IPI a busy one needs
+ * when the mover preempts it is known only at the move (set_affinity_current()).
+ */
+static void charge_stopper(struct sim *sim, struct sim_cpu *rq, struct sim_task *p, const struct cpumask *mask)
+{
+	int dst = cpumask__next_and_wrap(mask, &sim->topo.all, rq->id + 1, sim->nr_cpus);
+
+	p->stopper_left += sim->cfg.costs.ctx_switch_ns;
+	p->stopper_ipi_paid = dst >= 0 && !sim->cpus[dst].curr;
+	if (p->stopper_ipi_paid)
+		p->stopper_left += sim->cfg.costs.wakeup_send_ns;
+}
+
 static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 				 const struct cpumask *mask)
 {
 	struct affinity_arg a = { .mask = mask };
+	uint64_t ipis_before;
 	int cpu;
 
 	if (!mask || cpumask__next_and_wrap(mask, &sim->topo.all, 0, sim->nr_cpus) < 0)
@@ -108,7 +124,18 @@ static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim
 	/* the new CPU's clock and curr are brought up to date first, as enqueue_entity() does */
 	sim_sched__update_curr(sim, &sim->cpus[cpu]);
 	p->cls->enqueue(sim, &sim->cpus[cpu], p, SIM_ENQ_RESTORE | SIM_ENQ_MIGRATING);
+	ipis_before = sim->nr_resched_ipis;
 	sim_sched__check_preempt(sim, &sim->cpus[cpu], p, 0, rq->id);
+	/*
+	 * A busy new CPU is interrupted only when the mover preempts its task: that IPI is the
+	 * stopper's too, spent on this CPU before the task now switched in here (no task's
+	 * time; with nothing switched in, this CPU spends it idle: not modelled).
+	 */
+	if (sim->nr_resched_ipis != ipis_before && !p->stopper_ipi_paid && rq->curr) {
+		rq->curr->stopper_left += sim->cfg.costs.wakeup_send_ns;
+		sim_sched__arm_done(sim, rq);
+	}
+	p->stopper_ipi_paid = false;
 }
 
 static void spawn_from(struct sim *sim, struct sim_task *parent, const struct sim_spawn_req *req)
@@ -247,13 +274,14 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			/*
 			 * A move off this CPU blocks the caller: it enters schedule() first, and
 			 * the stopper thread then runs on this CPU (switched in and out, and it
-			 * wakes the caller on the new CPU) before the next task: ctx_switch_ns +
-			 * wakeup_send_ns of CPU that stress-ng's own times do not count.
+			 * queues the caller on the new CPU, with an IPI when that CPU needs one:
+			 * set_affinity_current()) before the next task: ctx_switch_ns (+
+			 * wakeup_send_ns) of CPU that stress-ng's own times do not count.
 			 */
 			if (a->mask && !cpumask__test(a->mask, rq->id) &&
 			    cpumask__next_and_wrap(a->mask, &sim->topo.all, 0, sim->nr_cpus) >= 0) {
 				if (!p->block_pending)
-					p->stopper_left += sim->cfg.costs.ctx_switch_ns + sim->cfg.costs.wakeup_send_ns;
+					charge_stopper(sim, rq, p, a->mask);
 				if (enter_schedule(sim, rq, p, 0))
 					return;
 			}

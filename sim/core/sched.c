@@ -249,8 +249,10 @@ void sim_sched__resched_remote(struct sim *sim, int cpu, int from_cpu)
 	const struct sim_costs *c = &sim->cfg.costs;
 	uint64_t delay = c->sched_delay_ns;
 
-	if (from_cpu >= 0 && from_cpu != cpu)
+	if (from_cpu >= 0 && from_cpu != cpu) {
 		delay += c->wakeup_ipi_ns;
+		sim->nr_resched_ipis += !sim->cpus[cpu].need_resched;
+	}
 	if (!sim->cpus[cpu].curr && (from_cpu != cpu || sim->in_irq))
 		delay += c->idle_exit_ns;
 	resched_at(sim, cpu, sim->loop.now + delay);

@@ -120,6 +120,7 @@ struct sim_task {
 	uint64_t block_started_at;   /* when that began (a sleep's timer counts from there) */
 	uint64_t work_left;          /* ns of work left in the current RUN action */
 	uint64_t overhead_left;      /* switch/migration cost to burn before work */
+	bool stopper_ipi_paid;       /* its stopper's IPI to an idle new CPU is in stopper_left */
 	uint64_t stopper_left;       /* kernel work on its CPU before it blocks, charged to no task
 				      * (the stopper moving it: sim_sched__update_curr) */
 	struct sim_event timer;      /* sleep / start timer */
@@ -241,6 +242,7 @@ struct sim {
 	uint64_t nr_migrations;
 	uint64_t nr_switches;
 	uint64_t nr_wakeups;
+	uint64_t nr_resched_ipis; /* reschedule requests that had to interrupt another CPU */
 	uint64_t first_exit_ns;   /* when a policy first asked to exit or was ejected (0: never) */
 
 	/* CPUs with no current task (cpus[i].curr NULL), kept by the scheduler core: idle

@@ -15,23 +15,34 @@
 
 static struct job job;
 static struct job_window windows[JOB_MAX_ENTRIES];
+static uint64_t run_wakeup_send_ns; /* machine.wakeup_send_ns of the next run_job() (default 0) */
+
+/* A machine of @topology with the default costs (and run_wakeup_send_ns), nothing on it. */
+static struct sim *new_sim(const char *topology)
+{
+	struct sim_topology topo;
+	struct sim_config cfg;
+	char err[512];
+
+	cr_assert_eq(sim_topology__parse(&topo, topology, err, sizeof(err)), 0, "%s", err);
+	sim_config__defaults(&cfg);
+	cfg.costs.wakeup_send_ns = run_wakeup_send_ns;
+	struct sim *sim = sim__new(&cfg, &topo);
+	sim_topology__destroy(&topo);
+	sim__set_current(sim);
+	return sim;
+}
 
 /* A fair-class run of @text on @topology for @ns. */
 static struct sim *run_job(const char *topology, const char *text, uint64_t ns)
 {
-	struct sim_topology topo;
-	struct sim_config cfg;
 	struct stressor_costs costs;
 	char err[512];
 	uint64_t total;
 
 	cr_assert_eq(job__parse_text(&job, "t.job", text, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(sim_topology__parse(&topo, topology, err, sizeof(err)), 0, "%s", err);
-	sim_config__defaults(&cfg);
 	stressor_costs__defaults(&costs);
-	struct sim *sim = sim__new(&cfg, &topo);
-	sim_topology__destroy(&topo);
-	sim__set_current(sim);
+	struct sim *sim = new_sim(topology);
 	cr_assert_eq(job_workload__add(sim, &job, &costs, ns, windows, &total, err, sizeof(err)), 0, "%s", err);
 	if (ns)
 		cr_assert_eq(sim__run_until(sim, ns < total ? ns : total), 0);
@@ -159,27 +170,83 @@ Test(stressors, affinity_migrates_once_per_op)
 	sim__free(sim);
 }
 
-/*
- * Each move off a CPU runs the stopper there: a switch in and out and its wakeup of the
- * mover on the new CPU (ctx_switch_ns + wakeup_send_ns, 1500 + 0 ns with the defaults), CPU
- * the machine spends but no task is charged (stress-ng's times do not count it either).
- */
-Test(stressors, an_affinity_move_costs_the_cpu_stopper_time_charged_to_no_task)
+/* CPU time no task was charged for: the stopper's. */
+static uint64_t untasked_cpu_ns(const struct sim *sim)
 {
-	struct sim *sim = run_job("2", "affinity 1\n", 100 * MS);
-	uint64_t busy = 0, tasks = 0, stopper = sim->cfg.costs.ctx_switch_ns + sim->cfg.costs.wakeup_send_ns;
+	uint64_t busy = 0, tasks = 0;
 
 	for (int c = 0; c < sim->nr_cpus; c++)
 		busy += sim->cpus[c].busy_ns;
 	for (int i = 0; i < sim->nr_tasks; i++)
 		tasks += sim->tasks[i]->stats.cpu_ns;
+	return busy - tasks;
+}
+
+/*
+ * Each move off a CPU runs the stopper there: a switch in and out (ctx_switch_ns, 1500 ns
+ * with the defaults) and, when the new CPU must be interrupted, the IPI (wakeup_send_ns, 0
+ * by default): CPU the machine spends but no task is charged (stress-ng's times do not
+ * count it either).
+ */
+Test(stressors, an_affinity_move_costs_the_cpu_stopper_time_charged_to_no_task)
+{
+	struct sim *sim = run_job("2", "affinity 1\n", 100 * MS);
+	uint64_t stopper = sim->cfg.costs.ctx_switch_ns, untasked = untasked_cpu_ns(sim);
+
 	cr_assert_gt(sim->nr_migrations, 1000);
 	/* (the last moves may be cut short by the end of the run) */
-	cr_assert(busy - tasks <= sim->nr_migrations * stopper &&
-			  busy - tasks >= (sim->nr_migrations - 4) * stopper,
-		  "%lu ns of CPU charged to no task for %lu moves", (unsigned long)(busy - tasks),
+	cr_assert(untasked <= sim->nr_migrations * stopper && untasked >= (sim->nr_migrations - 4) * stopper,
+		  "%lu ns of CPU charged to no task for %lu moves", (unsigned long)untasked,
 		  (unsigned long)sim->nr_migrations);
 	sim__free(sim);
+}
+
+/* A lone mover: 100 us of work, then a move to the other CPU, for ever. */
+static struct cpumask lone_mask;
+
+static void lone_mover_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
+{
+	if (t->stats.ops++ % 2 == 0) {
+		act->kind = SIM_ACT_RUN;
+		act->ns = 100000;
+		return;
+	}
+	cpumask__clear_all(&lone_mask);
+	cpumask__set(&lone_mask, (t->cpu + 1) % sim->nr_cpus);
+	act->kind = SIM_ACT_AFFINITY;
+	act->mask = &lone_mask;
+}
+
+static const struct sim_behaviour_ops lone_mover_ops = { .name = "lone-mover", .next = lone_mover_next };
+
+/*
+ * The stopper queues the mover on the new CPU and sends an IPI only when that CPU is idle or
+ * the mover preempts its task (move_queued_task(), wakeup_preempt()). A lone mover always
+ * lands on an idle CPU: the switch and an IPI each move. stress-ng's 16 movers on two CPUs
+ * always find the other CPU busy with another mover they do not preempt: the switch alone
+ * (before, every move paid both: 5500 ns).
+ */
+Test(stressors, the_stopper_pays_an_ipi_only_for_a_cpu_it_must_interrupt)
+{
+	run_wakeup_send_ns = 4000;
+	struct sim *crowd = run_job("2", "affinity 1\n", 100 * MS), *lone = new_sim("2");
+	run_wakeup_send_ns = 0;
+	uint64_t sw = crowd->cfg.costs.ctx_switch_ns;
+	double crowd_per_move = (double)untasked_cpu_ns(crowd) / (double)crowd->nr_migrations;
+
+	cr_assert_gt(crowd->nr_migrations, 1000);
+	cr_assert(crowd_per_move > (double)sw - 10 && crowd_per_move < (double)sw + 10,
+		  "crowd: %.0f ns of stopper CPU per move (switch %lu, IPI 4000)", crowd_per_move, (unsigned long)sw);
+	sim__free(crowd);
+
+	sim__set_current(lone);
+	sim__add_task(lone, "lone-mover", 0, &lone_mover_ops, NULL, 0);
+	cr_assert_eq(sim__run_until(lone, 100 * MS), 0);
+	double lone_per_move = (double)untasked_cpu_ns(lone) / (double)lone->nr_migrations;
+	cr_assert_gt(lone->nr_migrations, 400);
+	cr_assert(lone_per_move > (double)sw + 3990 && lone_per_move < (double)sw + 4010,
+		  "lone: %.0f ns of stopper CPU per move (switch %lu, IPI 4000)", lone_per_move, (unsigned long)sw);
+	sim__free(lone);
 }
 
 Test(stressors, fork_makes_one_child_per_op)
