@@ -9,8 +9,9 @@
  * kernel without IRQ_TIME_ACCOUNTING charges interrupt time to the task it interrupts (its
  * sum_exec_runtime). A reschedule due on the CPU meanwhile (a wakeup or a kick onto it, busy
  * or idle) waits for its end: the IPI is taken when interrupts are enabled again. On an idle
- * CPU nothing else is visible. With noise_hz 0 (the default) no event is armed and no number
- * drawn: a run is the same as without the keys. One event per interruption, no scan.
+ * CPU nothing else is visible. With noise_hz 0 (the default) no event is armed, no number
+ * drawn and a reschedule checks nothing (sched.c picks its plain handler): a run is the same
+ * as without the keys, and costs the same. One event per interruption, no scan.
  */
 #include "sim/core/sim.h"
 #include "sim/core/sched_internal.h"

@@ -427,12 +427,22 @@ static void resched_fn(struct sim_loop *loop, struct sim_event *ev)
 
 	if (!rq->online)
 		return;
-	/* an interruption under way (machine noise) takes the IPI when it ends */
-	if (rq->noise_until > loop->now) {
+	sim_sched__schedule(rq->sim, rq);
+}
+
+/*
+ * The reschedule with machine noise on (sim/core/noise.c): an interruption under way takes
+ * the IPI when it ends. Chosen at init, so that without noise a reschedule checks nothing.
+ */
+static void resched_noisy_fn(struct sim_loop *loop, struct sim_event *ev)
+{
+	struct sim_cpu *rq = ev->arg;
+
+	if (rq->online && rq->noise_until > loop->now) {
 		sim_loop__schedule(loop, ev, rq->noise_until);
 		return;
 	}
-	sim_sched__schedule(rq->sim, rq);
+	resched_fn(loop, ev);
 }
 
 /* ---- wakeups ---- */
@@ -609,7 +619,7 @@ void sim_sched__init_cpu(struct sim *sim, struct sim_cpu *rq, int id)
 	rq->online = true;
 	rq->speed = 1024;
 	cpumask__set(&sim->curr_none, id);
-	sim_event__init(&rq->resched_ev, resched_fn, rq);
+	sim_event__init(&rq->resched_ev, sim->cfg.costs.noise_hz ? resched_noisy_fn : resched_fn, rq);
 	sim_event__init(&rq->tick_ev, tick_fn, rq);
 	sim_event__init(&rq->done_ev, sim_exec__done_fn, rq);
 }
