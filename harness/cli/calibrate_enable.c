@@ -20,21 +20,17 @@ int calibrate_enable__files(struct calibrate_enable *e, const char *exe_dir)
 	return 0;
 }
 
-size_t calibrate_enable__script(char *init, size_t off, size_t size)
+const char *calibrate_enable__script(void)
 {
-	if (off >= size)
-		return off;
 	/* nothing else runs: the tasks the enable walks are the guest's own (kernel threads, init,
 	 * the loader); `:` is the workload, so each run is the attach, a detach and the report */
-	off += (size_t)snprintf(init + off, size - off,
-		"for i in 1 2 3 4 5; do\n"
-		"  /scx/scxlab-kload run --probes /scx/latency.bpf.o --report /tmp/enable.txt --timeout 60 "
-		"--policy /scx/enable.bpf.o -- /bin/sh -c : >/dev/null 2>&1\n"
-		"  while read k v; do case $k in attach_call_ns|tasks_at_attach) echo SCXLAB-ENABLE $k $v;; esac; "
-		"done < /tmp/enable.txt\n"
-		"  rm -f /tmp/enable.txt\n"
-		"done\n");
-	return off < size ? off : size;
+	return "for i in 1 2 3 4 5; do\n"
+	       "  /scx/scxlab-kload run --probes /scx/latency.bpf.o --report /tmp/enable.txt --timeout 60 "
+	       "--policy /scx/enable.bpf.o -- /bin/sh -c : >/dev/null 2>&1\n"
+	       "  while read k v; do case $k in attach_call_ns|tasks_at_attach) echo SCXLAB-ENABLE $k $v;; esac; "
+	       "done < /tmp/enable.txt\n"
+	       "  rm -f /tmp/enable.txt\n"
+	       "done\n";
 }
 
 int calibrate_enable__line(struct calibrate_enable *e, const char *line)

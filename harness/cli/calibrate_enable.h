@@ -24,8 +24,8 @@ struct calibrate_enable {
 /* Fill the guest's file entries from the build directory of @exe_dir. 0, or -1 when the
  * policy object or the loader is not built (the measurement is then left out). */
 int calibrate_enable__files(struct calibrate_enable *e, const char *exe_dir);
-/* Append the guest's commands to @init (of @size bytes, @off used). The new @off. */
-size_t calibrate_enable__script(char *init, size_t off, size_t size);
+/* The guest's commands (a part of its /init script, whose console lines __line() reads). */
+const char *calibrate_enable__script(void);
 /* A console line: 1 when it was one of the measurement's, 0 if not. */
 int calibrate_enable__line(struct calibrate_enable *e, const char *line);
 /* The calibration lines (a comment with the samples, the two keys), nothing without samples. */

@@ -27,6 +27,7 @@
 #include "workloads/stressors/costs.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,23 @@ static int measure_host(const char *stressor, int seconds, double *ns_per_op)
 }
 
 /*
+ * Append to the guest's /init script @s of @size bytes, @off used: once it is full nothing more
+ * is written and *@off stays at or past @size, which its builder checks once at the end.
+ */
+static void script_add(char *s, size_t size, size_t *off, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void script_add(char *s, size_t size, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*off >= size)
+		return;
+	va_start(ap, fmt);
+	*off += (size_t)vsnprintf(s + *off, size - *off, fmt, ap);
+	va_end(ap);
+}
+
+/*
  * Every stressor in one guest boot, after the machine costs (scxlab-mprobe): the same stress-ng command lines as on the host, each YAML
  * printed between markers on the console and read back into @dir/STRESSOR.yaml.
  */
@@ -188,7 +206,7 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, st
 {
 	char init[16384], log[4200], stress_ng[4096], file[4200], mprobe[4200];
 	struct vm_run r = { .cpus = 2, .mem_mb = 1024, .log = log };
-	size_t off;
+	size_t off = 0;
 
 	if (proc__which("stress-ng", stress_ng, sizeof(stress_ng))) {
 		snprintf(err, errlen, "stress-ng is not installed here (the guest runs this host's copy)");
@@ -212,35 +230,31 @@ static int vm_run_all(int seconds, const char *dir, struct machine_costs *mc, st
 			"the enable transition is not measured\n");
 	}
 	snprintf(log, sizeof(log), "%s/console.log", dir);
-	off = (size_t)snprintf(init, sizeof(init), "#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\n"
-			       "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n"
-			       "/scx/scxlab-mprobe\n");
+	script_add(init, sizeof(init), &off, "#!/bin/sh\nmount -t proc proc /proc\nmount -t sysfs sysfs /sys\n"
+		   "mount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\ndmesg -n 1\ncd /tmp\n/scx/scxlab-mprobe\n");
 	if (enable)
-		off = calibrate_enable__script(init, off, sizeof(init));
+		script_add(init, sizeof(init), &off, "%s", calibrate_enable__script());
 	/* a stressor that reported no bogo-op (an emulated guest on a busy host can be that slow,
 	 * and clone can count none in a short run) runs again for twice and four times as long, as
 	 * the host measurement is retried */
-	for (size_t i = 0; i < NR_STRESSORS && off < sizeof(init); i++) {
+	for (size_t i = 0; i < NR_STRESSORS; i++) {
 		const char *pin = pin_to_cpu0(stressors[i]) ? "--taskset 0" : "";
-		for (int t = 0, s = seconds; t < MEASURE_TRIES && off < sizeof(init); t++, s *= 2) {
+		for (int t = 0, s = seconds; t < MEASURE_TRIES; t++, s *= 2) {
 			if (t)
-				off += (size_t)snprintf(init + off, sizeof(init) - off,
-					"grep -Eq 'bogo-ops: *[1-9]' /tmp/%s.yaml 2>/dev/null || ", stressors[i]);
-			if (off < sizeof(init))
-				off += (size_t)snprintf(init + off, sizeof(init) - off,
-					"stress-ng --%s 1 %s --timeout %ds --metrics --yaml /tmp/%s.yaml >/dev/null 2>&1\n",
-					stressors[i], pin, s, stressors[i]);
+				script_add(init, sizeof(init), &off, "grep -Eq 'bogo-ops: *[1-9]' /tmp/%s.yaml 2>/dev/null || ",
+					   stressors[i]);
+			script_add(init, sizeof(init), &off,
+				   "stress-ng --%s 1 %s --timeout %ds --metrics --yaml /tmp/%s.yaml >/dev/null 2>&1\n",
+				   stressors[i], pin, s, stressors[i]);
 		}
-		if (off < sizeof(init))
-			off += (size_t)snprintf(init + off, sizeof(init) - off,
-				"echo SCXLAB-YAML-BEGIN %s; cat /tmp/%s.yaml; echo SCXLAB-YAML-END\n", stressors[i],
-				stressors[i]);
+		script_add(init, sizeof(init), &off, "echo SCXLAB-YAML-BEGIN %s; cat /tmp/%s.yaml; echo SCXLAB-YAML-END\n",
+			   stressors[i], stressors[i]);
 	}
+	script_add(init, sizeof(init), &off, "poweroff -f\n");
 	if (off >= sizeof(init)) {
 		snprintf(err, errlen, "the guest's script is longer than %zu bytes", sizeof(init));
 		return -1;
 	}
-	snprintf(init + off, sizeof(init) - off, "poweroff -f\n");
 	r.init = init;
 	r.timeout_s = (int)NR_STRESSORS * (9 * seconds + 60) + 120 + (enable ? CALIBRATE_ENABLE_RUNS * 60 : 0);
 	if (vm__run(&r, err, errlen))
