@@ -107,8 +107,9 @@ static int report_tasks(const struct kprobes *kp, FILE *out)
 		key = next;
 		prev = &key;
 	}
-	if (nr) /* an empty map leaves pids NULL, which qsort() must not get (C17 7.22.5) */
-		qsort(pids, nr, sizeof(*pids), compare_pid);
+	if (!nr) /* an empty map (a workload that exits at once): no rows, and pids is still NULL */
+		return 0;
+	qsort(pids, nr, sizeof(*pids), compare_pid);
 	for (size_t i = 0; i < nr; i++) {
 		if (bpf_map_lookup_elem(fd, &pids[i], &row))
 			continue;

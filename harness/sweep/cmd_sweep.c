@@ -491,6 +491,12 @@ int cmd_merge(int argc, char **argv)
 		}
 		globfree(&g);
 	}
+	/* before the sort: with no run found m is still NULL, which qsort() must not get */
+	if (!nr) {
+		fprintf(stderr, "scxlab merge: no sweep runs (runs/NNNNN/params.txt) under %s%s\n", srcs[0],
+			nr_srcs > 1 ? " or the other directories given" : "");
+		return 2;
+	}
 	qsort(m, (size_t)nr, sizeof(*m), cmp_merged);
 	/* one entry per index: a finished run beats a failed one from another shard */
 	int w = 0;
@@ -503,12 +509,6 @@ int cmd_merge(int argc, char **argv)
 		m[w++] = m[i];
 	}
 	nr = w;
-	if (!nr) {
-		fprintf(stderr, "scxlab merge: no sweep runs (runs/NNNNN/params.txt) under %s%s\n", srcs[0],
-			nr_srcs > 1 ? " or the other directories given" : "");
-		free(m);
-		return 2;
-	}
 	FILE *ff = NULL;
 	char path[4400];
 	scxlab__mkdirs(out);
