@@ -8,6 +8,7 @@
 #include "harness/selftests/cmd_selftests.h"
 #include "harness/run/exit_site.h"
 #include "harness/run/loader_profile_sim.h"
+#include "harness/run/run_policy.h"
 #include "harness/selftests/selftest_checks.h"
 #include "harness/util/paths.h"
 #include "harness/selftests/selftest_kernel.h"
@@ -268,7 +269,7 @@ static enum selftest_outcome run_sim(const struct selftests_opts *o, const struc
 		}
 	}
 	/* a timed enable transition: the runner's attach call returns when it ends */
-	if (scx_sched__enabling_until(sim) && sim__advance(sim, scx_sched__enabling_until(sim))) {
+	if (run_policy__wait_enable(sim)) {
 		snprintf(got, len, "simulation failed: %s", sim->fatal);
 		goto out_sim;
 	}
