@@ -239,22 +239,24 @@ static void exec_advance(struct sim *sim, struct sim_cpu *rq, struct sim_task *p
 			sim_loop__schedule(&sim->loop, &p->timer,
 					   p->block_started_at + a->ns + sim->cfg.costs.timer_slack_ns);
 			return;
-		case SIM_ACT_WAIT:
+		case SIM_ACT_WAIT: {
 			/* a post that arrives meanwhile is taken: the wait does not block */
 			if (a->chan->tokens > 0) {
 				p->block_pending = false;
 				sim_chan__take_or_wait(a->chan, p);
 				continue;
 			}
-			if (enter_schedule(sim, rq, p, wait_early_ns(sim, a)))
+			uint64_t early = wait_early_ns(sim, a);
+			if (enter_schedule(sim, rq, p, early))
 				return;
 			if (sim_chan__take_or_wait(a->chan, p))
 				continue;
 			/* the next switch-in here, now, was partly paid before the block */
-			rq->prepaid_switch_ns = wait_early_ns(sim, a);
+			rq->prepaid_switch_ns = early;
 			rq->prepaid_at = sim->loop.now;
 			block_current(sim, rq, p);
 			return;
+		}
 		case SIM_ACT_POST:
 			sim_chan__post(sim, a->chan, a->count ? a->count : 1, p);
 			continue;
