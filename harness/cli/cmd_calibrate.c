@@ -336,15 +336,6 @@ static int measure_sim(const char *stressor, int seconds, const struct stressor_
 }
 
 /*
- * The measured machine costs in the model's terms: a task woken onto a busy CPU waits the
- * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
- * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit; a waker
- * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own. A task
- * woken on the waker's own CPU waits from the end of the waker's wake call (a call's return
- * taken as long as the woken task's return from its wait) until it runs, less the
- * sched_delay_ns the model charges itself: wake_tail_ns.
- */
-/*
  * Machine noise as measured: the rate of gaps a spinner on CPU 1 saw and their lengths'
  * points that the model draws from (sim/core/noise.c); the lower quartile as a comment.
  */
@@ -374,6 +365,15 @@ static void write_noise(FILE *f, const struct machine_costs *mc, bool tcg)
 		pre, (unsigned long long)mc->noise_p99_ns, pre, (unsigned long long)mc->noise_max_ns);
 }
 
+/*
+ * The measured machine costs in the model's terms: a task woken onto a busy CPU waits the
+ * IPI and schedule() (wakeup_ipi_ns + sched_delay_ns); onto an idle one, the idle exit on top;
+ * a timed sleep on an idle CPU ends timer_slack_ns late and then pays the idle exit; a waker
+ * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own. A task
+ * woken on the waker's own CPU waits from the end of the waker's wake call (a call's return
+ * taken as long as the woken task's return from its wait) until it runs, less the
+ * sched_delay_ns the model charges itself: wake_tail_ns.
+ */
 static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest)
 {
 	uint64_t sd = model->sched_delay_ns;
