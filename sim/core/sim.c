@@ -257,17 +257,6 @@ struct sim_task *sim__add_task(struct sim *sim, const char *comm, int nice,
 	return t;
 }
 
-int sim__advance(struct sim *sim, uint64_t until)
-{
-	struct sim *saved = sim__running;
-
-	sim__set_current(sim);
-	if (!sim->fatal[0] && until > sim__now(sim))
-		sim_loop__run_until(&sim->loop, until);
-	sim__set_current(saved);
-	return sim->fatal[0] ? -1 : 0;
-}
-
 void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t)
 {
 	if (t->unmeasured)
@@ -276,13 +265,24 @@ void sim__task_set_unmeasured(struct sim *sim, struct sim_task *t)
 	sim->nr_live--;
 }
 
-int sim__run_until(struct sim *sim, uint64_t until)
+/* Run @sim's loop to @until as the current simulation when @run (and nothing failed yet). */
+static int run_loop(struct sim *sim, uint64_t until, bool run)
 {
 	struct sim *saved = sim__running;
 
 	sim__set_current(sim);
-	if (sim->nr_live > 0 && !sim->fatal[0])
+	if (run && !sim->fatal[0])
 		sim_loop__run_until(&sim->loop, until);
 	sim__set_current(saved);
 	return sim->fatal[0] ? -1 : 0;
+}
+
+int sim__run_until(struct sim *sim, uint64_t until)
+{
+	return run_loop(sim, until, sim->nr_live > 0);
+}
+
+int sim__advance(struct sim *sim, uint64_t until)
+{
+	return run_loop(sim, until, until > sim__now(sim));
 }
