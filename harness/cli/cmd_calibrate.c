@@ -372,9 +372,11 @@ static void write_noise(FILE *f, const struct machine_costs *mc, bool tcg)
  * spends wakeup_send_ns more CPU on a wakeup onto the other CPU than onto its own. A task
  * woken on the waker's own CPU waits from the end of the waker's wake call (a call's return
  * taken as long as the woken task's return from its wait) until it runs, less the
- * sched_delay_ns the model charges itself: wake_tail_ns.
+ * sched_delay_ns the model charges itself: wake_tail_ns. @guest: measured inside the guest;
+ * @tcg: a TCG one, whose vCPUs share one host thread.
  */
-static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest)
+static void write_machine(FILE *f, const struct machine_costs *mc, const struct sim_costs *model, bool guest,
+			  bool tcg)
 {
 	uint64_t sd = model->sched_delay_ns;
 	uint64_t ipi = mc->wakeup_busy_ns > sd ? mc->wakeup_busy_ns - sd : 0;
@@ -407,7 +409,7 @@ static void write_machine(FILE *f, const struct machine_costs *mc, const struct 
 	 */
 	fprintf(f, "# measured, not applied until the model breaks cross-CPU lock-steps (docs/fidelity.md):\n"
 		"# machine.wake_tail_ns %llu\n", (unsigned long long)tail);
-	write_noise(f, mc, guest && !strcmp(vm__accel(), "tcg"));
+	write_noise(f, mc, tcg);
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -546,12 +548,13 @@ int cmd_calibrate(int argc, char **argv)
 		fprintf(f, "%s %.0f\n", rules[r].field, sw > 0 && v < 50 ? 50 : v < 1 ? 1 : v);
 	}
 	fprintf(f, "machine.ctx_switch_ns %llu\n", (unsigned long long)cfg.costs.ctx_switch_ns);
+	/* harness/vm.c runs TCG with thread=single: the guest's vCPUs take turns on one thread */
+	bool tcg = vm_dir[0] && !strcmp(vm__accel(), "tcg");
 	if (mc.samples)
-		write_machine(f, &mc, &cfg.costs, vm_dir[0] != 0);
+		write_machine(f, &mc, &cfg.costs, vm_dir[0] != 0, tcg);
 	if (vm_dir[0])
 		calibrate_enable__write(f, &ce);
-	if (vm_dir[0] && !strcmp(vm__accel(), "tcg"))
-		/* harness/vm.c runs TCG with thread=single: the guest's vCPUs take turns on one thread */
+	if (tcg)
 		fprintf(f, "# QEMU's TCG runs every vCPU of the guest in one host thread, in turn:\n"
 			"machine.host_threads 1\n");
 	if (out && atomic_file__commit(f, tmp, out)) {
