@@ -22,6 +22,14 @@ struct side {
 	uint64_t early;      /* the rest of the waker's time before it blocks (stressor__wake_tail) */
 };
 
+/* The next step's phase: the parent's, or the child's, which starts at the wait. */
+static int side_phase(struct side *s)
+{
+	int phase = s->step++ % 4;
+
+	return s->parent ? phase : (phase + 3) % 4;
+}
+
 static void side_next(struct sim *sim, struct sim_task *t, struct sim_action *act)
 {
 	struct side *s = t->beh_state;
@@ -43,9 +51,9 @@ static void side_next(struct sim *sim, struct sim_task *t, struct sim_action *ac
 	 * parent: write (up to its wakeup), post, the rest of the write and the read's entry,
 	 * wait; the child the same from the wait on
 	 */
-	int phase = s->step++ % 4;
-	if (!s->parent)
-		phase = (phase + 3) % 4;
+	int phase = side_phase(s);
+	if (phase == 2 && !s->tail) /* no tail to run (wake_tail_ns 0): on to the wait at once */
+		phase = side_phase(s);
 	switch (phase) {
 	case 0:
 		act->kind = SIM_ACT_RUN;
@@ -56,7 +64,7 @@ static void side_next(struct sim *sim, struct sim_task *t, struct sim_action *ac
 		act->chan = theirs;
 		act->count = 1;
 		break;
-	case 2: /* a 0 ns run is skipped */
+	case 2:
 		act->kind = SIM_ACT_RUN;
 		act->ns = s->tail;
 		break;

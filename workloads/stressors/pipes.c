@@ -45,7 +45,10 @@ static void end_next(struct sim *sim, struct sim_task *t, struct sim_action *act
 		act->kind = SIM_ACT_EXIT;
 		return;
 	}
-	switch (s->step++ % 4) {
+	int phase = s->step++ % 4;
+	if (phase == 3 && !s->tail) /* no tail to run (wake_tail_ns 0): on to the next wait at once */
+		phase = s->step++ % 4;
+	switch (phase) {
 	case 0: /* wait for room (writer) or for a packet (reader) */
 		act->kind = SIM_ACT_WAIT;
 		act->chan = s->writer ? &s->buf->free_slots : &s->buf->filled;
@@ -62,7 +65,7 @@ static void end_next(struct sim *sim, struct sim_task *t, struct sim_action *act
 		if (s->writer)
 			stressor__op(t, &s->st);
 		break;
-	default: /* the rest of the call, its return and the next call's entry (a 0 ns run is skipped) */
+	default: /* the rest of the call, its return and the next call's entry */
 		act->kind = SIM_ACT_RUN;
 		act->ns = s->tail;
 		break;
