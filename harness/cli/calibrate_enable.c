@@ -20,6 +20,9 @@ int calibrate_enable__files(struct calibrate_enable *e, const char *exe_dir)
 	return 0;
 }
 
+/* the guest's loop below spells the run count out */
+_Static_assert(CALIBRATE_ENABLE_RUNS == 5, "calibrate_enable__script() runs kload 5 times");
+
 const char *calibrate_enable__script(void)
 {
 	/* nothing else runs: the tasks the enable walks are the guest's own (kernel threads, init,
