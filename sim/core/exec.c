@@ -73,7 +73,6 @@ static void apply_affinity(struct sim *sim, struct sim_task *p, void *arg)
 	p->ts.nr_cpus_allowed = cpumask__weight(&p->allowed);
 }
 
-/* sched_setaffinity() on the running task: if its CPU is no longer allowed it moves at once. */
 /*
  * The stopper's CPU for a move of @p off @rq to @mask (exec_advance()): a switch in and out,
  * and the IPI (machine.wakeup_send_ns) when the new CPU is idle; the IPI a busy one needs
@@ -89,6 +88,7 @@ static void charge_stopper(struct sim *sim, struct sim_cpu *rq, struct sim_task 
 		p->stopper_left += sim->cfg.costs.wakeup_send_ns;
 }
 
+/* sched_setaffinity() on the running task: if its CPU is no longer allowed it moves at once. */
 static void set_affinity_current(struct sim *sim, struct sim_cpu *rq, struct sim_task *p,
 				 const struct cpumask *mask)
 {
